@@ -1,0 +1,1 @@
+"""Election profiles, entity matching, datasets, fine-tuning, inference and evaluation."""

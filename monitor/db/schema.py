@@ -1,0 +1,431 @@
+"""Netra's records as SQLAlchemy 2.x typed ORM models.
+
+The flow is one-directional: registry → posts/activities/evidence (spiders and
+importers) → classifications (models) → review items and decisions (web app) →
+reports. Evidence, decisions and the audit log are append-only: the ORM refuses
+to update or delete them (see ``monitor.db.guards``) and the migrations add
+database triggers that refuse UPDATE as well.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from monitor.db.nip import validate_nip
+from monitor.db.types import UTCDateTime, utcnow
+
+# Stable constraint names, so Alembic migrations are identical on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+PLATFORMS = ("bluesky", "mastodon", "rss", "youtube", "x", "instagram", "facebook", "tiktok")
+EMPLOYEE_STATUSES = ("PNS", "PPPK", "NON_ASN")
+ACTIVITY_KINDS = ("post", "share", "comment", "like", "photo")
+STANCES = ("support", "oppose", "none")
+REVIEW_STATUSES = ("pending", "clarification", "escalated", "decided")
+VERDICTS = ("pelanggaran", "bukan_pelanggaran", "perlu_klarifikasi", "eskalasi")
+ROLES = ("admin", "supervisor", "reviewer", "agency_auditor")
+REGISTERS = ("ethics", "discipline", "election_crime")
+ACCOUNT_STATES = ("active", "not_found", "suspended", "deactivated")
+CRAWL_STATUSES = ("running", "succeeded", "partial", "failed")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Agency(Base):
+    """An instansi whose ASN are watched. ``legal_basis``/``purpose`` record UU PDP Pasal 20."""
+
+    __tablename__ = "agency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    legal_basis: Mapped[str | None] = mapped_column(Text)
+    purpose: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    employees: Mapped[list[Employee]] = relationship(back_populates="agency")
+
+
+class Employee(Base):
+    """An ASN (PNS or PPPK) or registered non-ASN staff member."""
+
+    __tablename__ = "employee"
+    __table_args__ = (CheckConstraint(_in("status", EMPLOYEE_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    unit: Mapped[str | None] = mapped_column(String(255))
+    position: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(16), default="PNS")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    agency: Mapped[Agency] = relationship(back_populates="employees")
+    accounts: Mapped[list[Account]] = relationship(back_populates="employee")
+
+    @validates("nip")
+    def _check_nip(self, _key: str, value: str) -> str:
+        return validate_nip(value)
+
+
+class Account(Base):
+    """A handle an employee declared on one platform."""
+
+    __tablename__ = "account"
+    __table_args__ = (
+        UniqueConstraint("platform", "handle"),
+        CheckConstraint(_in("platform", PLATFORMS), name="platform"),
+        CheckConstraint(_in("state", ACCOUNT_STATES), name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    handle: Mapped[str] = mapped_column(String(255))
+    # The platform's permanent key once resolved: a Bluesky DID, a Mastodon account uri.
+    external_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="active")
+    labels: Mapped[list[Any] | None] = mapped_column(JSON)
+    # Opaque per-platform resume point (newest id seen, cursors); see spiders.
+    crawl_state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    last_crawled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    employee: Mapped[Employee] = relationship(back_populates="accounts")
+    activities: Mapped[list[Activity]] = relationship(back_populates="account")
+
+
+class ElectionProfile(Base):
+    """A loaded election profile (the YAML of interfaces.md), kept verbatim."""
+
+    __tablename__ = "election_profile"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    level: Mapped[str | None] = mapped_column(String(32))
+    region: Mapped[str | None] = mapped_column(String(255))
+    determination_date: Mapped[date | None] = mapped_column(Date)
+    campaign_start: Mapped[date | None] = mapped_column(Date)
+    campaign_end: Mapped[date | None] = mapped_column(Date)
+    voting_day: Mapped[date | None] = mapped_column(Date)
+    source_yaml: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WatchedAccount(Base):
+    """A candidate's or campaign team's account, crawled to find acts of declared accounts on it."""
+
+    __tablename__ = "watched_account"
+    __table_args__ = (
+        UniqueConstraint("profile_id", "platform", "handle"),
+        CheckConstraint(_in("platform", PLATFORMS), name="platform"),
+        CheckConstraint(_in("state", ACCOUNT_STATES), name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[str] = mapped_column(ForeignKey("election_profile.id"), index=True)
+    candidate_id: Mapped[str | None] = mapped_column(String(64))
+    platform: Mapped[str] = mapped_column(String(32))
+    handle: Mapped[str] = mapped_column(String(255))
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    state: Mapped[str] = mapped_column(String(16), default="active")
+    crawl_state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    last_crawled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Post(Base):
+    """Any piece of content seen: an own post, a candidate's post that was liked, a comment's parent."""
+
+    __tablename__ = "post"
+    __table_args__ = (
+        UniqueConstraint("platform", "external_id"),
+        CheckConstraint(_in("platform", PLATFORMS), name="platform"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    # The platform's own id, always a string (Mastodon/X ids exceed 2**53).
+    external_id: Mapped[str] = mapped_column(String(512))
+    url: Mapped[str | None] = mapped_column(Text)
+    author_handle: Mapped[str | None] = mapped_column(String(255))
+    author_external_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    # Alt text of images, hashtags, mentions, links, media: as structured lists.
+    extras: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    lang: Mapped[str | None] = mapped_column(String(16))
+    parent_external_id: Mapped[str | None] = mapped_column(String(512))
+    posted_at: Mapped[datetime | None]
+    posted_at_raw: Mapped[str | None] = mapped_column(String(64))
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A post that disappeared is marked, never deleted (evidence first).
+    deleted_at: Mapped[datetime | None]
+
+
+class Evidence(Base):
+    """A raw record exactly as captured. Immutable; a changed record gets a new version."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        UniqueConstraint("subject_key", "sha256"),
+        UniqueConstraint("subject_key", "version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # What the record is about: "<platform>:<kind>:<external id>" (a post, a like record, a repost).
+    subject_key: Mapped[str] = mapped_column(String(700), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"), index=True)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(64))  # "crawl:bluesky", "import:x-archive", ...
+    media_type: Mapped[str] = mapped_column(String(64), default="application/json")
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    captured_at: Mapped[datetime] = mapped_column(default=utcnow)
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
+
+
+class Activity(Base):
+    """One act of a declared account: post, share, comment, like or photo."""
+
+    __tablename__ = "activity"
+    __table_args__ = (
+        UniqueConstraint("account_id", "kind", "external_id"),
+        CheckConstraint(_in("kind", ACTIVITY_KINDS), name="kind"),
+        Index("ix_activity_occurred_at", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    # The act's own key on the platform: the post uri, the like/repost record uri, (account, tweet id)...
+    external_id: Mapped[str] = mapped_column(String(700))
+    # The account's own content (own post, comment, photo); null for a like.
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"), index=True)
+    # The post acted on: liked, shared, commented on.
+    target_post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"), index=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    context_text: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    occurred_at: Mapped[datetime | None]
+    captured_at: Mapped[datetime] = mapped_column(default=utcnow)
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"))
+    source: Mapped[str] = mapped_column(String(64))
+    # Self-audit imports stay private to the agency unless it submits them (issue: self-audit).
+    self_audit: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    account: Mapped[Account] = relationship(back_populates="activities")
+    post: Mapped[Post | None] = relationship(foreign_keys=[post_id])
+    target_post: Mapped[Post | None] = relationship(foreign_keys=[target_post_id])
+    evidence: Mapped[Evidence | None] = relationship()
+    classifications: Mapped[list[Classification]] = relationship(back_populates="activity")
+
+
+class Classification(Base):
+    """The classifier's result for one activity under one model and profile."""
+
+    __tablename__ = "classification"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "model_version", "profile_id"),
+        CheckConstraint(_in("stance", STANCES), name="stance"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id"), index=True)
+    model_version: Mapped[str] = mapped_column(String(128))
+    profile_id: Mapped[str] = mapped_column(String(128))
+    score: Mapped[float] = mapped_column(Float)
+    flagged: Mapped[bool] = mapped_column(Boolean)
+    stance: Mapped[str] = mapped_column(String(16))
+    hate: Mapped[bool] = mapped_column(Boolean)
+    candidate: Mapped[str | None] = mapped_column(String(64))
+    party: Mapped[str | None] = mapped_column(String(128))
+    cues: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    activity: Mapped[Activity] = relationship(back_populates="classifications")
+
+
+class User(Base):
+    """A person who signs in to the web app."""
+
+    __tablename__ = "user"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(128), unique=True)
+    full_name: Mapped[str | None] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(32))
+    # Home agency (agency_auditor); supervisors/reviewers are scoped by user_agency_scope.
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    scope: Mapped[list[UserAgencyScope]] = relationship(cascade="all, delete-orphan")
+
+
+class UserAgencyScope(Base):
+    """The agencies a supervisor or reviewer may see. Admins see all; auditors their own agency."""
+
+    __tablename__ = "user_agency_scope"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), primary_key=True)
+
+
+class ReviewItem(Base):
+    """A flagged activity waiting for (or having had) human review."""
+
+    __tablename__ = "review_item"
+    __table_args__ = (
+        CheckConstraint(_in("status", REVIEW_STATUSES), name="status"),
+        # The queue page: scoped by agency, filtered by status, ordered by priority.
+        Index("ix_review_item_queue", "status", "priority", "id"),
+        Index("ix_review_item_agency_queue", "agency_id", "status", "priority", "id"),
+        Index("ix_review_item_assignee", "assignee_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id"), unique=True)
+    classification_id: Mapped[int] = mapped_column(ForeignKey("classification.id"))
+    # Denormalised from activity → account → employee so scoping is one indexed filter.
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    priority: Mapped[float] = mapped_column(Float, default=0.0)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    activity: Mapped[Activity] = relationship()
+    classification: Mapped[Classification] = relationship()
+    decisions: Mapped[list[Decision]] = relationship(
+        back_populates="review_item", order_by="Decision.id"
+    )
+
+
+class Decision(Base):
+    """A reviewer's verdict. Append-only: a later decision supersedes, history stays."""
+
+    __tablename__ = "decision"
+    __table_args__ = (
+        CheckConstraint(_in("verdict", VERDICTS), name="verdict"),
+        # domain.md §6: a breach must cite a violation code.
+        CheckConstraint(
+            "verdict <> 'pelanggaran' OR violation_code IS NOT NULL", name="breach_cites_code"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_item_id: Mapped[int] = mapped_column(ForeignKey("review_item.id"), index=True)
+    verdict: Mapped[str] = mapped_column(String(32))
+    violation_code: Mapped[str | None] = mapped_column(String(64))
+    clause: Mapped[str | None] = mapped_column(String(16))
+    register: Mapped[str | None] = mapped_column(String(32))
+    candidate: Mapped[str | None] = mapped_column(String(64))
+    party: Mapped[str | None] = mapped_column(String(128))
+    reason: Mapped[str | None] = mapped_column(String(128))
+    note: Mapped[str | None] = mapped_column(Text)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    review_item: Mapped[ReviewItem] = relationship(back_populates="decisions")
+
+
+class AuditLog(Base):
+    """Who viewed, decided or exported what, when, from where (UU PDP Pasal 31). Append-only."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    username: Mapped[str | None] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str | None] = mapped_column(String(64))
+    object_id: Mapped[str | None] = mapped_column(String(128))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class CrawlRun(Base):
+    """One run of a spider or importer: what it did and what went wrong."""
+
+    __tablename__ = "crawl_run"
+    __table_args__ = (CheckConstraint(_in("status", CRAWL_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    spider: Mapped[str] = mapped_column(String(64))
+    platform: Mapped[str | None] = mapped_column(String(32))
+    target: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    items_seen: Mapped[int] = mapped_column(Integer, default=0)
+    items_stored: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    # [{"account": ..., "url": ..., "error": ...}], capped in size by the pipeline.
+    error_log: Mapped[list[Any] | None] = mapped_column(JSON)
+    stats: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Report(Base):
+    """A rendered report file, with its hash."""
+
+    __tablename__ = "report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))  # weekly | self_audit
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    period_label: Mapped[str] = mapped_column(String(32))  # e.g. 2026-W47
+    period_start: Mapped[datetime]
+    period_end: Mapped[datetime]
+    format: Mapped[str] = mapped_column(String(16))  # html | pdf | csv | xlsx | zip
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(128))

@@ -1,0 +1,1 @@
+"""Weekly and self-audit reports: data, charts and HTML/PDF/CSV/XLSX rendering."""

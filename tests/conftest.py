@@ -1,0 +1,120 @@
+"""Shared fixtures.
+
+Databases: store tests run on SQLite and on PostgreSQL. PostgreSQL defaults to
+the local server (``postgresql+psycopg://postgres@127.0.0.1:5432/test``); point
+``NETRA_TEST_PG`` at another server URL, or set it to ``off`` to skip those
+tests. Each test gets a fresh, uniquely named database, dropped afterwards, so
+parallel runs never see each other's rows. Redis: ``NETRA_TEST_REDIS``
+(default ``redis://127.0.0.1:6379/15``, ``off`` to skip).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from monitor.config import reset_settings_cache
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+REDIS_DEFAULT = "redis://127.0.0.1:6379/15"
+
+
+def pg_server_url() -> str | None:
+    value = os.environ.get("NETRA_TEST_PG", PG_DEFAULT)
+    return None if value.strip().lower() == "off" else value
+
+
+def redis_test_url() -> str | None:
+    value = os.environ.get("NETRA_TEST_REDIS", REDIS_DEFAULT)
+    return None if value.strip().lower() == "off" else value
+
+
+@pytest.fixture(autouse=True)
+def netra_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test runs in its own data directory with default settings."""
+    home = tmp_path / "netra-home"
+    monkeypatch.setenv("NETRA_HOME", str(home))
+    for var in ("NETRA_DATABASE_URL", "NETRA_CONFIG", "NETRA_MODEL_DIR", "NETRA_PROFILE_PATH"):
+        monkeypatch.delenv(var, raising=False)
+    reset_settings_cache()
+    yield home
+    reset_settings_cache()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database (dropped after the test)."""
+    server = pg_server_url()
+    if server is None:
+        pytest.skip("NETRA_TEST_PG=off")
+    name = f"netra_t_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        from monitor.db.session import engine_for
+
+        for cached in (engine_for(url),):
+            cached.dispose()
+        engine_for.cache_clear()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(netra_home: Path) -> str:
+    netra_home.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{netra_home / 'netra.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A migrated database on each backend, also set as NETRA_DATABASE_URL."""
+    from monitor.db.migrate import upgrade
+
+    if request.param == "sqlite":
+        url = request.getfixturevalue("sqlite_url")
+    else:
+        url = request.getfixturevalue("pg_url")
+    monkeypatch.setenv("NETRA_DATABASE_URL", url)
+    reset_settings_cache()
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A migrated SQLite database only (for tests that don't need both backends)."""
+    from monitor.db.migrate import upgrade
+
+    monkeypatch.setenv("NETRA_DATABASE_URL", sqlite_url)
+    reset_settings_cache()
+    upgrade(sqlite_url)
+    return sqlite_url
+
+
+@pytest.fixture
+def session(db_url: str) -> Iterator[Session]:
+    from monitor.db.session import session_factory
+
+    s = session_factory(db_url)()
+    try:
+        yield s
+    finally:
+        s.rollback()
+        s.close()
