@@ -19,7 +19,7 @@ app = typer.Typer(
     help="Netra: monitoring the political neutrality of Indonesian civil servants (ASN) on social media.",
     no_args_is_help=True,
     rich_markup_mode="rich",
-    pretty_exceptions_show_locals=False,
+    pretty_exceptions_enable=False,
 )
 
 
@@ -45,11 +45,9 @@ def _global_options(
 
 def _register() -> None:
     # Imported here so each module can import ``app`` helpers without cycles.
-    from monitor.cli import db, profile, registry
+    from monitor.cli import db
 
     app.add_typer(db.app, name="db")
-    app.add_typer(registry.app, name="registry")
-    app.add_typer(profile.app, name="profile")
 
 
 _register()

@@ -19,9 +19,9 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def require_current_schema() -> None:
     """Refuse to run against a database whose schema is missing or outdated."""
     from monitor.config import get_settings
-    from monitor.db.migrate import current_revision, head_revision
+    from monitor.db.migrate import current_revision, head_revision, is_up_to_date
 
-    current = current_revision()
-    if current != head_revision():
+    if not is_up_to_date():
+        current = current_revision()
         url = get_settings().resolved_database_url
         fail(f"database {url} is at revision {current or 'none'}, not {head_revision()}: run `netra db upgrade`")

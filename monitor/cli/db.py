@@ -12,7 +12,7 @@ app = typer.Typer(help="Create and migrate the database schema.", no_args_is_hel
 
 
 @app.command()
-def upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+def upgrade(revision: str = typer.Argument("heads", help="Target revision.")) -> None:
     """Create the schema or bring it up to date (safe to run repeatedly)."""
     migrate.upgrade(revision=revision)
     console.print(f"database [bold]{get_settings().resolved_database_url}[/] at revision {migrate.current_revision()}")

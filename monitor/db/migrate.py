@@ -22,7 +22,7 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
-def upgrade(url: str | None = None, revision: str = "head") -> None:
+def upgrade(url: str | None = None, revision: str = "heads") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
@@ -30,14 +30,23 @@ def downgrade(url: str | None = None, revision: str = "base") -> None:
     command.downgrade(alembic_config(url), revision)
 
 
-def current_revision(url: str | None = None) -> str | None:
+def current_revisions(url: str | None = None) -> tuple[str, ...]:
     with get_engine(url).connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+def head_revisions() -> tuple[str, ...]:
+    return tuple(sorted(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()))
+
+
+def current_revision(url: str | None = None) -> str | None:
+    revs = current_revisions(url)
+    return ",".join(revs) if revs else None
+
+
+def head_revision() -> str:
+    return ",".join(head_revisions())
 
 
 def is_up_to_date(url: str | None = None) -> bool:
-    return current_revision(url) == head_revision()
+    return current_revisions(url) == head_revisions()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 import monitor.db.guards  # noqa: F401  (registers the append-only rules)
@@ -36,10 +37,11 @@ def engine_for(url: str) -> Engine:
 
 
 def get_engine(url: str | None = None) -> Engine:
-    settings = get_settings()
-    if url is None and settings.resolved_database_url.startswith("sqlite"):
-        settings.ensure_home()
-    return engine_for(url or settings.resolved_database_url)
+    url = url or get_settings().resolved_database_url
+    sa_url = make_url(url)
+    if sa_url.get_backend_name() == "sqlite" and sa_url.database not in (None, "", ":memory:"):
+        Path(sa_url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    return engine_for(url)
 
 
 def session_factory(url: str | None = None) -> sessionmaker[Session]:
