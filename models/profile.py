@@ -245,4 +245,6 @@ def load_profile_text(text: str, source: str = "<profile>") -> ElectionProfile:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ProfileError(f"{source}: invalid YAML: {exc}") from None
+    except ValueError as exc:  # YAML's own date parsing, e.g. 2029-13-01
+        raise ProfileError(f"{source}: invalid value: {exc}") from None
     return parse_profile(data, source)

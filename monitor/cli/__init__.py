@@ -45,9 +45,11 @@ def _global_options(
 
 def _register() -> None:
     # Imported here so each module can import ``app`` helpers without cycles.
-    from monitor.cli import db
+    from monitor.cli import db, profile, registry
 
     app.add_typer(db.app, name="db")
+    app.add_typer(registry.app, name="registry")
+    app.add_typer(profile.app, name="profile")
 
 
 _register()
