@@ -50,6 +50,8 @@ class Candidate:
     parties: tuple[str, ...] = ()
     incumbent: bool = False
     accounts: tuple[WatchedHandle, ...] = ()
+    # Descriptions of the candidate's hand sign ("satu jari", "salam tiga jari"), when the profile gives them.
+    gestures: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,7 @@ def parse_profile(data: Any, source: str = "<profile>") -> ElectionProfile:
                 parties=_as_list(raw.get("parties"), f"{where}.parties"),
                 incumbent=bool(raw.get("incumbent", False)),
                 accounts=tuple(accounts),
+                gestures=_as_list(raw.get("gestures"), f"{where}.gestures"),
             )
         )
 

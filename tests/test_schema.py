@@ -30,8 +30,12 @@ NIP = "198503122010011001"
 
 
 def test_migrated_schema_matches_orm(db_url: str) -> None:
+    def ours(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+        # APScheduler creates and owns its job store table (scheduler_job) when a scheduler starts.
+        return not (type_ == "table" and name == "scheduler_job")
+
     with get_engine(db_url).connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": False})
+        ctx = MigrationContext.configure(conn, opts={"compare_type": False, "include_object": ours})
         diff = compare_metadata(ctx, Base.metadata)
     assert diff == [], f"ORM and migrations differ: {diff}"
 
