@@ -1,0 +1,1 @@
+"""Netra's review web app (FastAPI, server-rendered Jinja2 pages in Bahasa Indonesia)."""

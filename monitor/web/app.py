@@ -1,0 +1,108 @@
+"""The review web app: ``create_app(settings)`` builds it; ``netra web`` serves it with uvicorn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from monitor.config import Settings, get_settings
+from monitor.db.session import session_factory
+from monitor.web.auth import LoginThrottle, NotSignedIn, load_secret_key
+from monitor.web.rendering import render
+from monitor.web.routes import audit, exports, item, login, queue
+
+STATIC = Path(__file__).resolve().parent / "static"
+MAX_BODY_BYTES = 256 * 1024
+SECURITY_HEADERS = [
+    (b"content-security-policy",
+     b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+     b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    # Item URLs must not leak to the original platforms when a reviewer follows a link.
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+]
+
+
+class SecurityHeaders:
+    """Adds the headers above and refuses oversized request bodies (413) before anything parses them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            await Response("Permintaan terlalu besar.", status_code=413)(scope, receive, send)
+            return
+
+        async def send_with_headers(message: dict) -> None:  # type: ignore[type-arg]
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+                if scope["path"].startswith("/static/"):
+                    extra = [(k, v) for k, v in extra if k != b"cache-control"]
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(settings: Settings | None = None, *, secure_cookies: bool = False) -> FastAPI:
+    """The app on ``settings`` (default: the global settings). ``secure_cookies``: send the session over HTTPS only."""
+    settings = settings or get_settings()
+    app = FastAPI(title="Netra", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.state.session_factory = session_factory(settings.resolved_database_url)
+    # Per-IP limit is looser than per-account: an office behind one NAT address shares it.
+    app.state.login_throttle = LoginThrottle(settings.login_max_failures * 4, settings.login_lockout_s)
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=load_secret_key(settings),
+        session_cookie="netra_session",
+        max_age=settings.session_max_age_s,
+        same_site="lax",
+        https_only=secure_cookies,
+    )
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    for module in (login, queue, item, audit, exports):
+        app.include_router(module.router)
+
+    @app.exception_handler(NotSignedIn)
+    async def _to_login(request: Request, _exc: NotSignedIn) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.method != "GET":
+            target = "/queue"
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        messages = {404: "Halaman atau item tidak ditemukan.", 405: "Metode tidak diizinkan.",
+                    403: "Anda tidak berwenang.", 429: "Terlalu banyak percobaan."}
+        detail = exc.detail if isinstance(exc.detail, str) and exc.status_code in (400, 403, 429) else None
+        response = render(request, "error.html",
+                          {"status": exc.status_code, "message": detail or messages.get(exc.status_code, "Galat.")},
+                          status_code=exc.status_code)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request: Request, _exc: RequestValidationError) -> Response:
+        return render(request, "error.html", {"status": 400, "message": "Permintaan tidak sah."}, status_code=400)
+
+    return app

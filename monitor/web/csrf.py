@@ -1,0 +1,34 @@
+"""CSRF tokens: one random token per session, required on every state-changing request.
+
+Forms carry it as ``csrf_token``; scripts may send it as the ``X-CSRF-Token`` header.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from fastapi import HTTPException, Request
+
+FIELD = "csrf_token"
+HEADER = "x-csrf-token"
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+async def verify_csrf(request: Request) -> None:
+    """FastAPI dependency for POST routes: 403 unless the request carries this session's token."""
+    expected = request.session.get("csrf")
+    sent = request.headers.get(HEADER)
+    if sent is None:
+        form = await request.form()
+        value = form.get(FIELD)
+        sent = value if isinstance(value, str) else None
+    if not expected or not sent or not hmac.compare_digest(expected, sent):
+        raise HTTPException(status_code=403, detail="Token keamanan formulir tidak sah. Muat ulang halaman.")

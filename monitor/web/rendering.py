@@ -1,0 +1,129 @@
+"""Templates and the filters they use.
+
+Captured content is hostile input: Jinja2 autoescaping is on for every page,
+and :func:`highlight` escapes each piece of text itself before wrapping cues in
+``<mark>``, so no captured HTML is ever rendered.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from monitor.config import get_settings
+from monitor.scoping import can
+from monitor.violations import (
+    CLAUSES,
+    KIND_LABELS,
+    NOT_BREACH_REASONS,
+    REGISTER_LABELS,
+    ROLE_LABELS,
+    STANCE_LABELS,
+    STATUS_LABELS,
+    VERDICT_LABELS,
+    VIOLATION_TYPES,
+    VIOLATIONS,
+    default_clauses,
+    parse_clauses,
+)
+from monitor.web.csrf import csrf_token
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES))
+
+
+def cue_spans(text: str, cues: list[Any]) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) spans of the cues in ``text``, case-insensitive, longest cue first.
+
+    A cue written as ``kind:value`` (e.g. ``alias:Pak Tris``) is looked for by its value.
+    """
+    needles: set[str] = set()
+    for cue in cues or []:
+        if not isinstance(cue, str) or not cue.strip():
+            continue
+        needles.add(cue.strip())
+        if ":" in cue:
+            needles.add(cue.split(":", 1)[1].strip())
+    taken: list[tuple[int, int]] = []
+    for needle in sorted((n for n in needles if n), key=len, reverse=True):
+        for match in re.finditer(re.escape(needle), text, flags=re.IGNORECASE):
+            start, end = match.span()
+            if all(end <= s or start >= e for s, e in taken):
+                taken.append((start, end))
+    return sorted(taken)
+
+
+def highlight(text: str | None, cues: list[Any] | None) -> Markup:
+    """``text`` escaped, with the classifier's cues wrapped in ``<mark>``."""
+    text = text or ""
+    out: list[str] = []
+    pos = 0
+    for start, end in cue_spans(text, cues or []):
+        out.append(str(escape(text[pos:start])))
+        out.append(f'<mark class="cue">{escape(text[start:end])}</mark>')
+        pos = end
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+def local_time(moment: datetime | None, fmt: str = "%d-%m-%Y %H:%M") -> str:
+    if moment is None:
+        return "—"
+    tz = ZoneInfo(get_settings().timezone)
+    suffix = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}.get(str(tz), str(tz))
+    return f"{moment.astimezone(tz).strftime(fmt)} {suffix}"
+
+
+def query(params: dict[str, str], **changes: Any) -> str:
+    merged = {**params, **{k: str(v) for k, v in changes.items() if v is not None}}
+    for key, value in changes.items():
+        if value is None:
+            merged.pop(key, None)
+    return urlencode(merged)
+
+
+templates.env.globals.update(
+    csrf_token=csrf_token,
+    can=can,
+    CLAUSES=CLAUSES,
+    KIND_LABELS=KIND_LABELS,
+    NOT_BREACH_REASONS=NOT_BREACH_REASONS,
+    REGISTER_LABELS=REGISTER_LABELS,
+    ROLE_LABELS=ROLE_LABELS,
+    STANCE_LABELS=STANCE_LABELS,
+    STATUS_LABELS=STATUS_LABELS,
+    VERDICT_LABELS=VERDICT_LABELS,
+    VIOLATION_TYPES=VIOLATION_TYPES,
+    VIOLATIONS=VIOLATIONS,
+    DEFAULT_CLAUSES={v.code: list(default_clauses(v.code)) for v in VIOLATION_TYPES},
+    parse_clauses=parse_clauses,
+    query=query,
+)
+templates.env.filters["highlight"] = highlight
+templates.env.filters["local_time"] = local_time
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+    ctx = {"user": getattr(request.state, "user", None), "flash": request.session.pop("flash", None)}
+    ctx.update(context or {})
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+
+
+def flash(request: Request, message: str, kind: str = "ok") -> None:
+    request.session["flash"] = {"message": message, "kind": kind}
+
+
+def safe_next(target: str | None, default: str = "/queue") -> str:
+    """Only same-site paths are followed after sign-in or a form (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target

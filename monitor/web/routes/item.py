@@ -1,0 +1,94 @@
+"""One review item: the case file and the decision form."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from monitor import audit
+from monitor.case_file import load_case
+from monitor.db.schema import User
+from monitor.decisions import DecisionError, DecisionForbidden, DecisionInput, decide
+from monitor.scoping import visible_item
+from monitor.violations import VERDICT_LABELS
+from monitor.web.auth import client_ip, db_session, require
+from monitor.web.csrf import verify_csrf
+from monitor.web.rendering import flash, render
+
+router = APIRouter()
+
+
+def _render_case(request: Request, db: Session, user: User, item_id: int, form: dict | None = None,
+                 error: DecisionError | None = None, status_code: int = 200) -> Response:
+    case = load_case(db, user, item_id)
+    if case is None:
+        raise HTTPException(status_code=404)
+    return render(request, "item.html", {"case": case, "form": form or {}, "error": error}, status_code=status_code)
+
+
+@router.get("/items/{item_id:int}")
+def item_view(
+    request: Request, item_id: int, user: User = Depends(require("view")), db: Session = Depends(db_session)
+) -> Response:
+    response = _render_case(request, db, user, item_id)
+    audit.record(db, "view_item", user=user, object_type="review_item", object_id=item_id, ip=client_ip(request))
+    db.commit()
+    return response
+
+
+def _optional(form: dict, key: str) -> str | None:
+    value = form.get(key)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+@router.post("/items/{item_id:int}/decisions", dependencies=[Depends(verify_csrf)])
+def decide_item(
+    request: Request,
+    item_id: int,
+    verdict: str = Form(""),
+    note: str = Form(""),
+    violation_code: str = Form(""),
+    clauses: list[str] = Form([]),
+    register_: str = Form("", alias="register"),  # "register" would shadow a pydantic attribute
+    candidate: str = Form(""),
+    party: str = Form(""),
+    reason: str = Form(""),
+    expected_latest_id: str = Form(""),
+    user: User = Depends(require("decide")),
+    db: Session = Depends(db_session),
+) -> Response:
+    item = visible_item(db, user, item_id)
+    if item is None:
+        raise HTTPException(status_code=404)
+    form = {"verdict": verdict, "note": note, "violation_code": violation_code, "register": register_,
+            "candidate": candidate, "party": party, "reason": reason}
+    try:
+        expected = expected_latest_id.strip()
+        data = DecisionInput(
+            verdict=verdict,
+            note=note,
+            violation_code=_optional(form, "violation_code"),
+            # The form always sends the clause boxes; none ticked falls back to the code's default.
+            clauses=tuple(clauses) or None,
+            register=_optional(form, "register"),
+            candidate=_optional(form, "candidate"),
+            party=_optional(form, "party"),
+            reason=_optional(form, "reason"),
+            expected_latest_id=int(expected) if expected else None,
+        )
+        decision = decide(db, item, user, data)
+    except DecisionForbidden:
+        raise HTTPException(status_code=403, detail="Item ini ditugaskan kepada peninjau lain.") from None
+    except DecisionError as exc:
+        db.rollback()
+        return _render_case(request, db, user, item_id, form=form | {"clauses": clauses}, error=exc,
+                            status_code=400)
+    except ValueError:
+        raise HTTPException(status_code=400, detail="Formulir tidak sah.") from None
+    audit.record(db, "decide", user=user, object_type="review_item", object_id=item_id, ip=client_ip(request),
+                 detail={"decision_id": decision.id, "verdict": decision.verdict,
+                         "violation_code": decision.violation_code, "supersedes_id": decision.supersedes_id})
+    db.commit()
+    flash(request, f"Putusan “{VERDICT_LABELS[decision.verdict]}” tersimpan.")
+    return RedirectResponse(f"/items/{item_id}", status_code=303)

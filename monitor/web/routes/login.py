@@ -1,0 +1,74 @@
+"""Sign-in and sign-out."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from monitor import audit
+from monitor.config import Settings
+from monitor.users import LoginRefused, authenticate
+from monitor.web.auth import LoginThrottle, NotSignedIn, client_ip, current_user, db_session, sign_in
+from monitor.web.csrf import verify_csrf
+from monitor.web.rendering import render, safe_next
+
+router = APIRouter()
+FAILED = "Nama pengguna atau kata sandi salah, atau akun sedang dikunci sementara."
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/queue", db: Session = Depends(db_session)) -> Response:
+    if request.session.get("uid"):
+        try:
+            current_user(request, db)
+            return RedirectResponse(safe_next(next), status_code=303)
+        except NotSignedIn:  # an invalid session simply shows the form
+            pass
+    return render(request, "login.html", {"next": safe_next(next)})
+
+
+@router.post("/login", dependencies=[Depends(verify_csrf)])
+def login(
+    request: Request,
+    username: str = Form("", max_length=128),
+    password: str = Form("", max_length=1024),
+    next: str = Form("/queue", max_length=2048),
+    db: Session = Depends(db_session),
+) -> Response:
+    settings: Settings = request.app.state.settings
+    throttle: LoginThrottle = request.app.state.login_throttle
+    ip = client_ip(request)
+    if throttle.blocked(ip):
+        audit.record(db, "login_throttled", username=username, ip=ip)
+        db.commit()
+        return render(request, "login.html", {"next": safe_next(next), "error": "Terlalu banyak percobaan gagal "
+                      "dari alamat ini. Coba lagi nanti.", "username": username}, status_code=429)
+    try:
+        user = authenticate(db, username.strip(), password, settings.login_max_failures, settings.login_lockout_s)
+    except LoginRefused as refused:
+        throttle.failed(ip)
+        audit.record(db, "login_failed", user=refused.user, username=username, ip=ip,
+                     detail={"reason": refused.reason})
+        db.commit()
+        return render(request, "login.html", {"next": safe_next(next), "error": FAILED, "username": username},
+                      status_code=401)
+    throttle.succeeded(ip)
+    audit.record(db, "login", user=user, ip=ip)
+    db.commit()
+    sign_in(request, user)
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.post("/logout", dependencies=[Depends(verify_csrf)])
+def logout(request: Request, db: Session = Depends(db_session)) -> Response:
+    uid = request.session.get("uid")
+    if uid is not None:
+        try:
+            user = current_user(request, db)
+            audit.record(db, "logout", user=user, ip=client_ip(request))
+            db.commit()
+        except NotSignedIn:  # an expired session is signed out all the same
+            pass
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)

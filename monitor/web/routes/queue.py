@@ -1,0 +1,101 @@
+"""The queue: filters, counts, keyset pages, "take the next item" and bulk assignment."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from monitor import audit
+from monitor.db.schema import Agency, User
+from monitor.queue import (
+    DEFAULT_PER_PAGE,
+    Cursor,
+    QueueError,
+    QueueFilters,
+    assign,
+    assignable_users,
+    queue_page,
+    take_next,
+)
+from monitor.scoping import can, scope_filter, visible_agency_ids
+from monitor.web.auth import client_ip, db_session, require
+from monitor.web.csrf import verify_csrf
+from monitor.web.rendering import flash, render, safe_next
+
+router = APIRouter()
+
+
+@router.get("/")
+def home() -> Response:
+    return RedirectResponse("/queue", status_code=303)
+
+
+@router.get("/queue")
+def queue_view(request: Request, user: User = Depends(require("view")), db: Session = Depends(db_session)) -> Response:
+    params = request.query_params
+    try:
+        filters = QueueFilters.from_params(params)
+        after = Cursor.decode(params["after"], "after") if params.get("after") else None
+        before = Cursor.decode(params["before"], "before") if params.get("before") else None
+        per_page = int(params.get("n") or DEFAULT_PER_PAGE)
+        page = queue_page(db, user, filters, after=after, before=before, per_page=per_page)
+    except (QueueError, ValueError) as exc:
+        raise HTTPException(status_code=400, detail=f"Filter tidak sah — {exc}") from None
+    agency_ids = visible_agency_ids(db, user)
+    agencies = list(db.scalars(
+        select(Agency).where(scope_filter(agency_ids, Agency.id)).order_by(Agency.name)
+    ))
+    assignees = assignable_users(db) if can(user, "assign") else []
+    if agency_ids is not None and assignees:
+        # A supervisor picks among people who share at least one of their agencies.
+        assignees = [u for u in assignees if (visible_agency_ids(db, u) or frozenset()) & agency_ids]
+    names = {u.id: u.full_name or u.username for u in db.scalars(
+        select(User).where(User.id.in_({i.assignee_id for i in page.items if i.assignee_id}))
+    )} if any(i.assignee_id for i in page.items) else {}
+    return render(request, "queue.html", {
+        "page": page, "params": filters.with_page_size(per_page), "agencies": agencies, "assignees": assignees,
+        "names": names, "return_to": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
+    })
+
+
+@router.post("/queue/take", dependencies=[Depends(verify_csrf)])
+def take(request: Request, user: User = Depends(require("take_next")), db: Session = Depends(db_session)) -> Response:
+    item = take_next(db, user)
+    if item is None:
+        flash(request, "Tidak ada item yang menunggu dalam cakupan Anda.", "info")
+        return RedirectResponse("/queue", status_code=303)
+    audit.record(db, "take_next", user=user, object_type="review_item", object_id=item.id, ip=client_ip(request))
+    db.commit()
+    return RedirectResponse(f"/items/{item.id}", status_code=303)
+
+
+@router.post("/queue/assign", dependencies=[Depends(verify_csrf)])
+def assign_items(
+    request: Request,
+    item_id: list[str] = Form([]),
+    assignee: str = Form(""),
+    return_to: str = Form(""),
+    user: User = Depends(require("assign")),
+    db: Session = Depends(db_session),
+) -> Response:
+    back = safe_next(return_to, "/queue")
+    try:
+        item_ids = [int(v) for v in item_id]
+        target = None
+        if assignee:
+            target = db.get(User, int(assignee))
+            if target is None:
+                raise QueueError("assignee: no such user")
+        items = assign(db, user, item_ids, target)
+    except ValueError as exc:  # QueueError included
+        flash(request, f"Penugasan gagal — {exc}", "error")
+        return RedirectResponse(back, status_code=303)
+    audit.record(db, "assign", user=user, object_type="review_item", object_id=",".join(str(i.id) for i in items)[:128],
+                 ip=client_ip(request), detail={"items": [i.id for i in items],
+                                                 "assignee": target.username if target else None})
+    db.commit()
+    who = target.full_name or target.username if target else "tidak ada (dilepas)"
+    flash(request, f"{len(items)} item ditugaskan kepada {who}.")
+    return RedirectResponse(back, status_code=303)
