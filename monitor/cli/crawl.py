@@ -1,0 +1,62 @@
+"""``netra crawl``: run a spider against a platform (or a replay/self-hosted server) now."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from monitor.cli.common import console, fail, require_current_schema
+
+app = typer.Typer(help="Crawl declared and watched accounts now.", no_args_is_help=True)
+
+KIND_HELP = {"bluesky": "Bluesky AppView", "mastodon": "Mastodon instance", "feed": "RSS/Atom and YouTube feeds"}
+
+
+def _crawl(kind: str, base_url: str | None, handles: list[str] | None, account_ids: list[int] | None,
+           watched: bool) -> None:
+    require_current_schema()
+    from spiders.runner import CrawlError, crawl
+    from spiders.store import IngestStore
+
+    try:
+        run_ids = crawl(kind, handles=handles or None, account_ids=account_ids or None, watched=watched,
+                        base_url=base_url)
+    except CrawlError as exc:
+        fail(str(exc))
+    store = IngestStore()
+    table = Table(title=f"crawl {kind}")
+    for column in ("run", "status", "accounts", "items seen", "stored new", "errors"):
+        table.add_column(column, justify="right" if column not in ("status", "accounts") else "left")
+    problems = []
+    for run_id in run_ids:
+        run = store.run(run_id)
+        table.add_row(str(run.id), run.status, run.target or "", str(run.items_seen), str(run.items_stored),
+                      str(run.errors))
+        problems += run.error_log or []
+    console.print(table)
+    for entry in problems[:20]:
+        console.print(f"[yellow]{entry.get('account') or '-'}[/] {entry.get('url') or ''}: {entry.get('error')}",
+                      highlight=False)
+    if len(problems) > 20:
+        console.print(f"… and {len(problems) - 20} more (see crawl_run.error_log)")
+    if any(store.run(r).status == "failed" for r in run_ids):
+        raise typer.Exit(1)
+
+
+def _command(kind: str) -> None:
+    def command(
+        base_url: str | None = typer.Option(None, "--base-url", help=f"{KIND_HELP[kind]} to read instead of the "
+                                            "configured one (a self-hosted server or a local replay server)."),
+        handle: list[str] = typer.Option(None, "--handle", help="Only these accounts (repeatable)."),
+        account_id: list[int] = typer.Option(None, "--account-id", help="Only these declared account ids."),
+        watched: bool = typer.Option(True, "--watched/--no-watched",
+                                     help="Also crawl candidates' watched accounts and match reactions."),
+    ) -> None:
+        _crawl(kind, base_url, handle, account_id, watched)
+
+    command.__doc__ = f"Crawl {KIND_HELP[kind]} accounts."
+    app.command(kind)(command)
+
+
+for _kind in KIND_HELP:
+    _command(_kind)

@@ -1,0 +1,119 @@
+"""What every Netra spider shares: its targets, JSON decoding that never throws, error reporting.
+
+Spiders only parse and yield items. Whatever goes wrong — a request that
+failed after its retries, a body that is not JSON, a record missing its id —
+is sent as the ``crawl_error`` signal with the account and URL; the ingest
+pipeline counts it on the crawl run. Nothing here stops the other accounts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+# Signal: (account: str | None, url: str | None, error: str); see spiders.pipelines.IngestPipeline.
+crawl_error = object()
+
+
+@dataclass
+class Target:
+    """One account to crawl: a declared ASN account or a watched candidate account."""
+
+    handle: str
+    role: str = "declared"  # declared | watched
+    account_id: int | None = None
+    watched_account_id: int | None = None
+    external_id: str | None = None
+    crawl_state: dict[str, Any] = field(default_factory=dict)
+    # Ids of this account's recent posts, re-fetched to notice deletions.
+    recheck_ids: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Target:
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    @property
+    def ids(self) -> dict[str, int | None]:
+        return {"account_id": self.account_id, "watched_account_id": self.watched_account_id}
+
+
+class NetraSpider(scrapy.Spider):
+    """Base of the platform spiders. Arguments come from :mod:`spiders.runner`."""
+
+    platform = ""
+
+    def __init__(
+        self,
+        targets: list[dict[str, Any] | Target] | None = None,
+        declared: dict[str, int] | None = None,
+        base_url: str | None = None,
+        crawl_run_id: int | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.targets = [t if isinstance(t, Target) else Target.from_dict(t) for t in targets or []]
+        # Lower-cased handle / platform id of every declared account -> its registry id.
+        self.declared = {str(k).lower(): v for k, v in (declared or {}).items()}
+        self.base_url = base_url.rstrip("/") if base_url else None
+        self.crawl_run_id = crawl_run_id
+        # Accounts with a failed page this run: their resume point stays where it was.
+        self.failed_handles: set[str] = set()
+
+    @property
+    def source(self) -> str:
+        return f"crawl:{self.platform}"
+
+    def declared_id(self, *keys: str | None) -> int | None:
+        for key in keys:
+            if key and key.lower() in self.declared:
+                return self.declared[key.lower()]
+        return None
+
+    def report_error(self, account: str | None, url: str | None, error: str) -> None:
+        self.logger.warning("%s (account %s, %s)", error, account, url)
+        self.crawler.stats.inc_value("netra/errors")
+        self.crawler.signals.send_catch_log(signal=crawl_error, account=account, url=url, error=error)
+
+    def load_json(self, response: Response, account: str | None) -> Any | None:
+        """The decoded body, or None after reporting why it could not be decoded."""
+        try:
+            return json.loads(response.body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            self.report_error(account, response.url, f"malformed JSON (HTTP {response.status}): {exc}")
+            target = response.meta.get("target")
+            self.on_target_failed(target)
+            return None
+
+    def request(self, url: str, callback: Any, target: Target | None, *, errors_ok: tuple[int, ...] = (),
+                **meta: Any) -> scrapy.Request:
+        """A JSON API request that reports its failures against ``target``."""
+        meta = {"target": target, "expect_json": True, **meta}
+        if errors_ok:
+            meta["handle_httpstatus_list"] = list(errors_ok)
+        return scrapy.Request(url, callback=callback, errback=self.on_request_error, meta=meta)
+
+    def on_request_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        target: Target | None = request.meta.get("target")
+        if failure.check(HttpError):
+            response = failure.value.response
+            message = f"HTTP {response.status} after retries" if response.status in (429, 500, 502, 503, 504) else (
+                f"HTTP {response.status}")
+            body = response.body[:200].decode("utf-8", "replace")
+            error = f"{message}: {body}"
+        else:
+            detail = failure.getErrorMessage() or "the connection ended before the whole body arrived"
+            error = f"{type(failure.value).__name__}: {detail}"
+        self.report_error(target.handle if target else None, request.url, error)
+        self.on_target_failed(target)
+
+    def on_target_failed(self, target: Target | None) -> None:
+        """Hook: a request of ``target`` failed, so its checkpoint must not advance."""
+        if target is not None:
+            self.failed_handles.add(target.handle)

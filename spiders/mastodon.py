@@ -1,0 +1,398 @@
+"""Mastodon: declared accounts' statuses, replies and boosts; declared accounts' favourites,
+boosts and replies on watched (candidate) statuses. Public REST API, no login.
+
+References are to ``docs/platform-formats.md`` §2. Every account is read on
+its home server (the domain of its ``acct``), because other servers hold only
+partial copies under other ids. A base URL override (setting
+``mastodon_base_url`` or ``--base-url``) sends every host's requests to one
+server — a replay server or a self-hosted instance — and rewrites the hosts
+in ``Link`` headers to match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import lxml.html
+import scrapy
+from scrapy.http import Response
+
+from monitor.config import get_settings
+from spiders.base import NetraSpider, Target
+from spiders.items import (
+    AccountStateItem,
+    ActivityItem,
+    CrawlCheckpointItem,
+    PostItem,
+    TombstoneItem,
+    parse_time,
+    raw_json,
+)
+
+LINK_RE = re.compile(r'<([^>]+)>\s*;\s*rel="?([^",;]+)"?')
+RECHECK_LIMIT = 20  # one request each, against a budget of 300 requests / 5 min per IP (§2.5)
+
+
+def parse_link_header(value: str | None) -> dict[str, str]:
+    """``Link: <url>; rel="next", <url>; rel="prev"`` -> {"next": url, "prev": url}."""
+    return {rel: url for url, rel in LINK_RE.findall(value or "")}
+
+
+def split_acct(handle: str) -> tuple[str, str | None]:
+    """``@user@host`` / ``user@host`` -> (user, host); a bare ``user`` has no host."""
+    user, _, host = handle.strip().lstrip("@").partition("@")
+    return user, host or None
+
+
+def html_to_text(content: str | None) -> tuple[str, list[str]]:
+    """Plain text of sanitized status HTML (paragraphs, line breaks, every span's text) and its link targets.
+
+    Mastodon splits long links into invisible/ellipsis spans; keeping every
+    span's text restores the full URL in the text (§2.3).
+    """
+    if not content or not content.strip():
+        return "", []
+    root = lxml.html.fragment_fromstring(content, create_parent="div")
+    for br in root.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    paragraphs = root.findall("p") or [root]
+    text = "\n\n".join(p.text_content().strip() for p in paragraphs).strip()
+    links = []
+    for anchor in root.iter("a"):
+        classes = (anchor.get("class") or "").split()
+        if "mention" in classes or "hashtag" in classes or anchor.get("rel") == "tag":
+            continue
+        if anchor.get("href"):
+            links.append(anchor.get("href"))
+    return text, links
+
+
+def is_newer(a: str, b: str | None) -> bool:
+    """Status ids are numeric strings too large for floats elsewhere; compare them as big integers."""
+    if b is None:
+        return True
+    try:
+        return int(a) > int(b)
+    except ValueError:
+        return a > b
+
+
+class MastodonSpider(NetraSpider):
+    name = "mastodon"
+    platform = "mastodon"
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.base_url = self.base_url or (get_settings().mastodon_base_url or "").rstrip("/") or None
+        self.declared = {k.lstrip("@"): v for k, v in self.declared.items()}
+
+    # ------------------------------------------------------------ addresses
+
+    def api(self, host: str, path: str, **params: Any) -> str:
+        base = self.base_url or f"https://{host}"
+        query = urlencode([(k, str(v)) for k, v in params.items() if v is not None])
+        return f"{base}{path}" + (f"?{query}" if query else "")
+
+    def follow_link(self, url: str) -> str:
+        """A ``Link`` header URL, moved to the override server when there is one."""
+        if not self.base_url:
+            return url
+        parts = urlsplit(url)
+        return self.base_url + parts.path + (f"?{parts.query}" if parts.query else "")
+
+    def account_keys(self, account: dict[str, Any], host: str) -> list[str]:
+        """Every way a declared account may be named: its uri, its page, and user@home-host."""
+        keys = [account.get("uri"), account.get("url")]
+        acct = str(account.get("acct") or "")
+        if "@" in acct:
+            keys.append(acct)
+        else:
+            home = urlsplit(account.get("url") or account.get("uri") or "").hostname or host
+            keys.append(f"{acct}@{home}")
+        return [k for k in keys if k]
+
+    # ------------------------------------------------------------- identity
+
+    async def start(self) -> Any:
+        for target in self.targets:
+            user, host = split_acct(target.handle)
+            if host is None:
+                self.report_error(target.handle, None, "Mastodon handle needs its server: user@host")
+                continue
+            yield self.request(self.api(host, "/api/v1/accounts/lookup", acct=user), self.parse_lookup, target,
+                               errors_ok=(401, 404, 410), host=host)
+
+    def parse_lookup(self, response: Response) -> Iterator[Any]:
+        target: Target = response.meta["target"]
+        host: str = response.meta["host"]
+        data = self.load_json(response, target.handle)
+        if data is None:
+            return
+        if response.status != 200 or not isinstance(data, dict) or data.get("suspended"):
+            state = "suspended" if response.status == 410 or (isinstance(data, dict) and data.get("suspended")) \
+                else "not_found"
+            message = data.get("error") if isinstance(data, dict) else None
+            self.report_error(target.handle, response.url, f"account {state}: HTTP {response.status} {message or ''}")
+            yield AccountStateItem(platform="mastodon", handle=target.handle, state=state, reason=message,
+                                   source_url=response.url, **target.ids)
+            return
+        local_id, uri = data.get("id"), data.get("uri")
+        if not isinstance(local_id, str) or not isinstance(uri, str):
+            self.report_error(target.handle, response.url, "account without id or uri")
+            return
+        target.external_id = uri
+        labels = [{"noindex": data.get("noindex"), "indexable": data.get("indexable")}]
+        yield AccountStateItem(platform="mastodon", handle=target.handle, external_id=uri, state="active",
+                               labels=labels, source_url=response.url, **target.ids)
+        if target.role == "declared":
+            known = target.account_id or self.declared.get(target.handle.lower().lstrip("@"))
+            if known is not None:
+                self.declared[uri.lower()] = known
+        newest = target.crawl_state.get("newest_id") if target.role == "declared" else None
+        url = self.api(host, f"/api/v1/accounts/{local_id}/statuses", limit=self.settings.getint("NETRA_PAGE_SIZE"),
+                       min_id=newest)
+        yield self.statuses_request(url, target, host, page=1, newest=newest, forward=newest is not None)
+        if target.role == "declared":
+            for uri_ in target.recheck_ids[:RECHECK_LIMIT]:
+                status_id = uri_.rstrip("/").rsplit("/", 1)[-1]
+                if status_id.isdigit() and urlsplit(uri_).hostname == host:
+                    yield self.request(self.api(host, f"/api/v1/statuses/{status_id}"), self.parse_recheck, target,
+                                       errors_ok=(404, 410), host=host, uri=uri_)
+
+    # -------------------------------------------------------------- statuses
+
+    def statuses_request(self, url: str, target: Target, host: str, *, page: int, newest: str | None,
+                         forward: bool) -> scrapy.Request:
+        return self.request(url, self.parse_statuses, target, host=host, page=page, newest=newest, forward=forward)
+
+    def parse_statuses(self, response: Response) -> Iterator[Any]:
+        target: Target = response.meta["target"]
+        host: str = response.meta["host"]
+        data = self.load_json(response, target.handle)
+        if data is None:
+            return
+        if not isinstance(data, list):
+            self.report_error(target.handle, response.url, "statuses page is not a list")
+            self.on_target_failed(target)
+            return
+        newest = response.meta["newest"]
+        for status in data:
+            if not isinstance(status, dict) or not isinstance(status.get("uri"), str):
+                self.report_error(target.handle, response.url, "status without a uri: skipped")
+                continue
+            if isinstance(status.get("id"), str) and is_newer(status["id"], newest):
+                newest = status["id"]
+            if target.role == "declared":
+                yield from self.declared_status(target, status, host, response.url)
+            else:
+                yield from self.watched_status(target, status, host, response.url)
+        links = parse_link_header(response.headers.get(b"Link", b"").decode("latin-1"))
+        # Forward (incremental, min_id) runs follow rel="prev" until an empty page; history follows rel="next" (§2.2).
+        following = links.get("prev") if response.meta["forward"] else links.get("next")
+        page = response.meta["page"]
+        limit = self.settings.getint("NETRA_MAX_PAGES" if target.role == "declared" else "NETRA_WATCHED_PAGES")
+        if data and following and page < limit:
+            yield self.statuses_request(self.follow_link(following), target, host, page=page + 1, newest=newest,
+                                        forward=response.meta["forward"])
+            return
+        old = target.crawl_state.get("newest_id")
+        if target.role == "declared" and target.handle not in self.failed_handles and newest and newest != old:
+            yield CrawlCheckpointItem(platform="mastodon", handle=target.handle, crawl_state={"newest_id": newest},
+                                      **target.ids)
+
+    def status_post(self, status: dict[str, Any], url: str, *, partial: bool = False) -> PostItem:
+        text, links = html_to_text(status.get("content"))
+        account = status.get("account") if isinstance(status.get("account"), dict) else {}
+        media = [m for m in status.get("media_attachments") or [] if isinstance(m, dict)]
+        extras: dict[str, Any] = {
+            "hashtags": [t.get("name") for t in status.get("tags") or [] if isinstance(t, dict) and t.get("name")],
+            "mentions": [m.get("url") or m.get("acct") for m in status.get("mentions") or [] if isinstance(m, dict)],
+            "links": links,
+            "alt_texts": [m["description"] for m in media if m.get("description")],
+            "media": [{"type": m.get("type"), "url": m.get("remote_url") or m.get("url"),
+                       "alt": m.get("description") or ""} for m in media],
+            "spoiler_text": status.get("spoiler_text") or "",
+            "visibility": status.get("visibility"),
+            "local_id": status.get("id"),
+            "in_reply_to_id": status.get("in_reply_to_id"),
+        }
+        if isinstance(status.get("card"), dict):
+            extras["card"] = {k: status["card"].get(k) for k in ("url", "title", "description")}
+        acct = str(account.get("acct") or "")
+        return PostItem(
+            platform="mastodon",
+            external_id=status["uri"],
+            url=status.get("url") or status["uri"],
+            author_handle=acct if "@" in acct or not account.get("url") else
+            f"{acct}@{urlsplit(account['url']).hostname}",
+            author_external_id=account.get("uri"),
+            text=text,
+            extras={k: v for k, v in extras.items() if v not in ([], None, "")},
+            lang=status.get("language"),
+            posted_at=parse_time(status.get("created_at")),
+            posted_at_raw=status.get("created_at"),
+            version=status.get("edited_at"),
+            partial=partial,
+            raw=raw_json(status),
+            source_url=url,
+            source=self.source,
+        )
+
+    @staticmethod
+    def act_text(post: PostItem) -> str:
+        """Content warning, text and image descriptions: all written by the author (§2.3)."""
+        parts = [post.extras.get("spoiler_text") or "", post.text or "", *(post.extras.get("alt_texts") or [])]
+        return "\n".join(p for p in parts if p).strip()
+
+    def declared_status(self, target: Target, status: dict[str, Any], host: str, url: str) -> Iterator[Any]:
+        reblog = status.get("reblog")
+        if isinstance(reblog, dict) and isinstance(reblog.get("uri"), str):
+            original = self.status_post(reblog, url)
+            yield ActivityItem(
+                platform="mastodon", kind="share", external_id=original.external_id, account_id=target.account_id,
+                account_external_id=target.external_id, target=original, context=self.act_text(original),
+                url=original.url, occurred_at=parse_time(status.get("created_at")),
+                occurred_at_raw=status.get("created_at"), raw=raw_json(status), source_url=url, source=self.source,
+            )
+            return
+        post = self.status_post(status, url)
+        parent_id = status.get("in_reply_to_id")
+        if isinstance(parent_id, str) and parent_id:
+            # The comment's context is the status it answers: fetch it from the same server.
+            request = self.request(self.api(host, f"/api/v1/statuses/{parent_id}"), self.parse_parent, target,
+                                   errors_ok=(404, 410), host=host, post=post)
+            yield request.replace(errback=self.on_parent_error)
+            return
+        yield self.own_activity(target, post, None)
+
+    def own_activity(self, target: Target, post: PostItem, parent: PostItem | None) -> ActivityItem:
+        kind = "comment" if post.extras.get("in_reply_to_id") else "post"
+        if parent is not None:
+            post.parent_external_id = parent.external_id
+        return ActivityItem(
+            platform="mastodon", kind=kind, external_id=post.external_id, account_id=target.account_id,
+            account_external_id=target.external_id, post=post, target=parent, text=self.act_text(post),
+            context=self.act_text(parent) if parent else None, url=post.url, occurred_at=post.posted_at,
+            occurred_at_raw=post.posted_at_raw, source=self.source,
+        )
+
+    def parse_parent(self, response: Response) -> Iterator[Any]:
+        target: Target = response.meta["target"]
+        post: PostItem = response.meta["post"]
+        parent = None
+        if response.status == 200:
+            data = self.load_json(response, target.handle)
+            if isinstance(data, dict) and isinstance(data.get("uri"), str):
+                parent = self.status_post(data, response.url, partial=True)
+        # A parent that is gone or private still leaves the comment itself to store.
+        yield self.own_activity(target, post, parent)
+
+    def on_parent_error(self, failure: Any) -> Iterator[Any]:
+        """The parent could not be read: report it, and still store the comment (without its context)."""
+        request = failure.request
+        target: Target = request.meta["target"]
+        self.report_error(target.handle, request.url, f"parent status: {type(failure.value).__name__}: "
+                          f"{failure.getErrorMessage()}")
+        yield self.own_activity(target, request.meta["post"], None)
+
+    def parse_recheck(self, response: Response) -> Iterator[Any]:
+        """An own status re-read: an edit is stored as a new version, a 404/410 becomes a tombstone (§2.4)."""
+        target: Target = response.meta["target"]
+        if response.status in (404, 410):
+            yield TombstoneItem(platform="mastodon", external_id=response.meta["uri"], source_url=response.url,
+                                reason=f"HTTP {response.status}")
+            return
+        data = self.load_json(response, target.handle)
+        if isinstance(data, dict) and data.get("uri") == response.meta["uri"]:
+            yield self.own_activity(target, self.status_post(data, response.url), None)
+
+    # ---------------------------------------------------- watched candidates
+
+    def watched_status(self, target: Target, status: dict[str, Any], host: str, url: str) -> Iterator[Any]:
+        if status.get("reblog") or not isinstance(status.get("id"), str):
+            return
+        post = self.status_post(status, url)
+        yield post
+        for path, callback in (("favourited_by", self.parse_favourited_by), ("reblogged_by", self.parse_reblogged_by)):
+            yield self.request(self.api(host, f"/api/v1/statuses/{status['id']}/{path}", limit=80), callback,
+                               target, host=host, post=post)
+        yield self.request(self.api(host, f"/api/v1/statuses/{status['id']}/context"), self.parse_context, target,
+                           errors_ok=(404, 410), host=host, post=post)
+
+    def interaction_accounts(self, response: Response, callback: Any) -> Iterator[Any]:
+        """(account, declared id) of each declared account in a favourited_by/reblogged_by page; then the next page."""
+        target: Target = response.meta["target"]
+        data = self.load_json(response, target.handle)
+        if not isinstance(data, list):
+            if data is not None:
+                self.report_error(target.handle, response.url, "account list expected")
+            return
+        for account in data:
+            if isinstance(account, dict):
+                declared = self.declared_id(*self.account_keys(account, response.meta["host"]))
+                if declared is not None:
+                    yield account, declared
+        following = parse_link_header(response.headers.get(b"Link", b"").decode("latin-1")).get("next")
+        if following and data:
+            yield self.request(self.follow_link(following), callback, target, host=response.meta["host"],
+                               post=response.meta["post"])
+
+    def parse_favourited_by(self, response: Response) -> Iterator[Any]:
+        post: PostItem = response.meta["post"]
+        for found in self.interaction_accounts(response, self.parse_favourited_by):
+            if isinstance(found, scrapy.Request):
+                yield found
+                continue
+            account, declared = found
+            # No favourite time is public: only that it happened (§2.4).
+            yield ActivityItem(
+                platform="mastodon", kind="like", external_id=post.external_id, account_id=declared, target=post,
+                context=self.act_text(post), url=post.url, raw=raw_json({"status": post.external_id,
+                                                                          "favourited_by": account}),
+                source_url=response.url, source=self.source,
+            )
+
+    def parse_reblogged_by(self, response: Response) -> Iterator[Any]:
+        post: PostItem = response.meta["post"]
+        for found in self.interaction_accounts(response, self.parse_reblogged_by):
+            if isinstance(found, scrapy.Request):
+                yield found
+                continue
+            account, declared = found
+            yield ActivityItem(
+                platform="mastodon", kind="share", external_id=post.external_id, account_id=declared, target=post,
+                context=self.act_text(post), url=post.url, raw=raw_json({"status": post.external_id,
+                                                                          "reblogged_by": account}),
+                source_url=response.url, source=self.source,
+            )
+
+    def parse_context(self, response: Response) -> Iterator[Any]:
+        target: Target = response.meta["target"]
+        post: PostItem = response.meta["post"]
+        if response.status in (404, 410):
+            yield TombstoneItem(platform="mastodon", external_id=post.external_id, source_url=response.url,
+                                reason=f"HTTP {response.status}")
+            return
+        data = self.load_json(response, target.handle)
+        if not isinstance(data, dict):
+            return
+        descendants = [s for s in data.get("descendants") or []
+                       if isinstance(s, dict) and isinstance(s.get("uri"), str)]
+        # Rebuild the tree with in_reply_to_id: a reply's context is the status it answers (§2.4).
+        by_id = {s.get("id"): self.status_post(s, response.url) for s in descendants}
+        for status in descendants:
+            account = status.get("account") if isinstance(status.get("account"), dict) else {}
+            declared = self.declared_id(*self.account_keys(account, response.meta["host"]))
+            if declared is None:
+                continue
+            reply = by_id[status.get("id")]
+            parent = by_id.get(status.get("in_reply_to_id")) or post
+            reply.parent_external_id = parent.external_id
+            yield ActivityItem(
+                platform="mastodon", kind="comment", external_id=reply.external_id, account_id=declared, post=reply,
+                target=parent, text=self.act_text(reply), context=self.act_text(parent), url=reply.url,
+                occurred_at=reply.posted_at, occurred_at_raw=reply.posted_at_raw, source=self.source,
+            )

@@ -1,0 +1,64 @@
+"""Scrapy settings for every Netra crawl, in one place (platform-formats.md §5 "suggested crawler defaults").
+
+``crawl_settings()`` builds them from Netra's own settings (``monitor.config``)
+so operators configure one thing; tests and the benchmark pass overrides
+(tiny retry delays, short timeouts, no pipeline).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from monitor.config import Settings, get_settings
+
+BOT_NAME = "netra"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Our retry replaces Scrapy's at the same position; it adds the waits.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.middlewares.BackoffRetryMiddleware": 550,
+    # Below the retry in the response chain: a 503 HTML page is retried first, then reported.
+    "spiders.middlewares.ExpectJsonMiddleware": 540,
+}
+
+ITEM_PIPELINES = {"spiders.pipelines.IngestPipeline": 300, "spiders.media_pipeline.MediaPipeline": 400}
+
+
+def crawl_settings(netra: Settings | None = None, **overrides: Any) -> dict[str, Any]:
+    """The Scrapy settings dict for a crawl; ``overrides`` win (Scrapy setting names)."""
+    netra = netra or get_settings()
+    per_domain = max(1, netra.concurrent_requests_per_domain)
+    settings: dict[str, Any] = {
+        "BOT_NAME": BOT_NAME,
+        "USER_AGENT": netra.user_agent,
+        # API endpoints are not web pages; the feed spider turns robots.txt on for itself.
+        "ROBOTSTXT_OBEY": False,
+        "CONCURRENT_REQUESTS": max(8, per_domain * 4),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": per_domain,
+        "DOWNLOAD_DELAY": 0.0,
+        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_START_DELAY": 1.0,
+        "AUTOTHROTTLE_MAX_DELAY": 60.0,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(per_domain),
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": 4,
+        "RETRY_HTTP_CODES": [429, 500, 502, 503, 504, 522, 524, 408],
+        "NETRA_RETRY_BASE_DELAY": 1.0,
+        "NETRA_RETRY_MAX_DELAY": 300.0,
+        "DOWNLOAD_TIMEOUT": 30,
+        "DOWNLOADER_MIDDLEWARES": dict(DOWNLOADER_MIDDLEWARES),
+        "ITEM_PIPELINES": dict(ITEM_PIPELINES),
+        "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+        "TELNETCONSOLE_ENABLED": False,
+        "COOKIES_ENABLED": False,
+        "LOG_LEVEL": "WARNING",
+        # How far back a first crawl goes, and how many recent posts of a candidate are re-checked each run.
+        "NETRA_MAX_PAGES": 20,
+        "NETRA_PAGE_SIZE": 50,
+        "NETRA_WATCHED_PAGES": 1,
+        # Items per commit, and the longest an item waits for one (spiders.pipelines).
+        "NETRA_COMMIT_EVERY": 50,
+        "NETRA_COMMIT_WAIT": 0.2,
+    }
+    settings.update(overrides)
+    return settings

@@ -1,0 +1,448 @@
+"""The ingestion store: posts, activities, evidence and crawl runs, idempotently.
+
+Plain SQLAlchemy, no Scrapy: the crawl pipeline and the self-audit importers
+both write through it. Each ``ingest_*`` call is one short transaction, so a
+crash loses nothing that was acknowledged, and every write is keyed on the
+platform's own ids, so repeating it changes nothing:
+
+- a post is upserted on (platform, external_id);
+- an activity is inserted if absent on (account, kind, external_id);
+- evidence is append-only: identical content adds nothing, changed content
+  (an edited post) adds the next version.
+
+Concurrent writers (two crawls, a crawl and an import) may race to insert the
+same key; the loser's transaction fails on the unique constraint and is
+retried once, finding the winner's row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from monitor.db.schema import Account, Activity, CrawlRun, Evidence, Post, WatchedAccount
+from monitor.db.session import session_factory as default_session_factory
+from monitor.db.types import utcnow
+from spiders.items import AccountStateItem, ActivityItem, CrawlCheckpointItem, PostItem, TombstoneItem
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+ERROR_LOG_CAP = 500  # entries kept in crawl_run.error_log; the error counter keeps counting
+
+
+class UnknownAccount(LookupError):
+    """An activity names a declared account the registry does not hold."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The row an ingest call ended on and whether the call wrote anything new."""
+
+    id: int
+    created: bool
+    # For posts: the evidence version this call captured, if it captured one.
+    evidence_id: int | None = None
+
+
+def sha256_hex(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+class IngestStore:
+    """Idempotent writes of crawled and imported records."""
+
+    def __init__(self, database_url: str | None = None, *, sessions: sessionmaker[Session] | None = None):
+        self.sessions = sessions or default_session_factory(database_url)
+
+    # ------------------------------------------------------------------ runs
+
+    def start_run(self, spider: str, platform: str | None = None, target: str | None = None) -> int:
+        with self.sessions.begin() as s:
+            run = CrawlRun(spider=spider, platform=platform, target=target, status="running", error_log=[])
+            s.add(run)
+            s.flush()
+            return run.id
+
+    def record_error(self, run_id: int, *, account: str | None, url: str | None, error: str) -> None:
+        """Count an error on the run and keep its account, URL and message (the first few hundred)."""
+        with self.sessions.begin() as s:
+            run = s.get(CrawlRun, run_id, with_for_update=True)
+            if run is None:
+                raise LookupError(f"crawl run {run_id} does not exist")
+            run.errors = (run.errors or 0) + 1
+            entries = list(run.error_log or [])
+            if len(entries) < ERROR_LOG_CAP:
+                entries.append({"account": account, "url": url, "error": error[:2000], "at": utcnow().isoformat()})
+                run.error_log = entries
+
+    def add_counts(self, run_id: int, *, seen: int = 0, stored: int = 0) -> None:
+        if not seen and not stored:
+            return
+        with self.sessions.begin() as s:
+            s.execute(
+                update(CrawlRun)
+                .where(CrawlRun.id == run_id)
+                .values(items_seen=CrawlRun.items_seen + seen, items_stored=CrawlRun.items_stored + stored)
+            )
+
+    def finish_run(self, run_id: int, *, stats: dict[str, Any] | None = None, failed: bool = False) -> str:
+        """Close the run: succeeded without errors, partial with some, failed when nothing worked."""
+        with self.sessions.begin() as s:
+            run = s.get(CrawlRun, run_id)
+            if run is None:
+                raise LookupError(f"crawl run {run_id} does not exist")
+            if failed:
+                status = "failed"
+            elif run.errors:
+                status = "partial" if run.items_seen else "failed"
+            else:
+                status = "succeeded"
+            run.status = status
+            run.finished_at = utcnow()
+            if stats is not None:
+                run.stats = stats
+            return status
+
+    def run(self, run_id: int) -> CrawlRun:
+        with self.sessions() as s:
+            run = s.get(CrawlRun, run_id)
+            if run is None:
+                raise LookupError(f"crawl run {run_id} does not exist")
+            return run
+
+    # -------------------------------------------------------------- evidence
+
+    def capture_evidence(
+        self,
+        subject_key: str,
+        raw: bytes,
+        source_url: str | None,
+        *,
+        source: str,
+        media_type: str = "application/json",
+        post_id: int | None = None,
+        crawl_run_id: int | None = None,
+        session: Session | None = None,
+        first: bool = False,
+    ) -> Stored:
+        """Keep ``raw`` as evidence about ``subject_key``.
+
+        The same bytes already kept for the subject add nothing; different
+        bytes become the next version. Nothing is ever updated or deleted.
+        ``first`` says the subject was only just created (a new post), so the
+        same bytes cannot be stored yet; a concurrent writer would still be
+        caught by the unique keys.
+        """
+        if session is None:
+            return self._retrying(
+                lambda s: self.capture_evidence(
+                    subject_key, raw, source_url, source=source, media_type=media_type,
+                    post_id=post_id, crawl_run_id=crawl_run_id, session=s,
+                )
+            )
+        digest = sha256_hex(raw)
+        if not first:
+            existing = session.scalar(
+                select(Evidence.id).where(Evidence.subject_key == subject_key, Evidence.sha256 == digest)
+            )
+            if existing is not None:
+                return Stored(existing, False)
+        # Even a brand-new post may follow older versions whose post row a retention purge removed.
+        latest = session.scalar(select(func.max(Evidence.version)).where(Evidence.subject_key == subject_key))
+        evidence = Evidence(
+            subject_key=subject_key,
+            version=(latest or 0) + 1,
+            post_id=post_id,
+            source_url=source_url,
+            source=source,
+            media_type=media_type,
+            raw=raw,
+            sha256=digest,
+            crawl_run_id=crawl_run_id,
+        )
+        session.add(evidence)
+        session.flush()
+        return Stored(evidence.id, True)
+
+    def evidence_versions(self, subject_key: str) -> list[Evidence]:
+        with self.sessions() as s:
+            query = select(Evidence).where(Evidence.subject_key == subject_key).order_by(Evidence.version)
+            return list(s.scalars(query))
+
+    # ----------------------------------------------------------------- posts
+
+    def ingest_post(self, item: PostItem, *, crawl_run_id: int | None = None) -> Stored:
+        """Upsert a post and keep its evidence; ``created`` is true when anything new was written."""
+        return self._retrying(lambda s: self._upsert_post(s, item, crawl_run_id))
+
+    def _upsert_post(self, s: Session, item: PostItem, crawl_run_id: int | None) -> Stored:
+        now = utcnow()
+        fingerprint = item.content_fingerprint()
+        post = s.scalar(select(Post).where(Post.platform == item.platform, Post.external_id == item.external_id))
+        created = new_post = False
+        if post is None:
+            post = Post(platform=item.platform, external_id=item.external_id, first_seen_at=now)
+            self._fill_post(post, item, fingerprint)
+            s.add(post)
+            s.flush()
+            created = new_post = True
+        else:
+            post.last_seen_at = now
+            if post.deleted_at is not None and not item.partial:
+                # Seen again in full: the tombstone was premature (moderation lifted, outage).
+                post.deleted_at = None
+            if item.partial:
+                # An embedded copy only fills what the full record has not given yet.
+                for name in ("url", "author_handle", "author_external_id", "text", "lang", "posted_at",
+                             "posted_at_raw"):
+                    if getattr(post, name) is None and getattr(item, name) is not None:
+                        setattr(post, name, getattr(item, name))
+                if post.content_sha256 is None:
+                    post.content_sha256 = fingerprint
+            elif post.content_sha256 != fingerprint:
+                self._fill_post(post, item, fingerprint)
+                created = True
+            elif post.parent_external_id is None and item.parent_external_id:
+                # Which post a reply answers is learnt from some views only (a Mastodon parent fetch).
+                post.parent_external_id = item.parent_external_id
+        evidence_id = None
+        if item.raw and (created or not self._has_evidence(s, item.subject_key)):
+            evidence = self.capture_evidence(
+                item.subject_key, item.raw, item.source_url, source=item.source or f"crawl:{item.platform}",
+                media_type=item.media_type, post_id=post.id, crawl_run_id=crawl_run_id, session=s, first=new_post,
+            )
+            created = created or evidence.created
+            evidence_id = evidence.id
+        return Stored(post.id, created, evidence_id)
+
+    @staticmethod
+    def _fill_post(post: Post, item: PostItem, fingerprint: str) -> None:
+        parent = item.parent_external_id or post.parent_external_id
+        post.url = item.url
+        post.author_handle = item.author_handle
+        post.author_external_id = item.author_external_id
+        post.text = item.text
+        post.extras = item.extras or None
+        post.lang = item.lang
+        post.parent_external_id = parent
+        post.posted_at = item.posted_at
+        post.posted_at_raw = item.posted_at_raw
+        post.content_sha256 = fingerprint
+
+    @staticmethod
+    def _has_evidence(s: Session, subject_key: str) -> bool:
+        return s.scalar(select(Evidence.id).where(Evidence.subject_key == subject_key).limit(1)) is not None
+
+    def mark_deleted(self, platform: str, external_id: str) -> bool:
+        """Tombstone a post that re-fetched as not found; true when it was not marked before."""
+        return self._retrying(lambda s: self._mark_deleted(s, platform, external_id))
+
+    @staticmethod
+    def _mark_deleted(s: Session, platform: str, external_id: str) -> bool:
+        post = s.scalar(select(Post).where(Post.platform == platform, Post.external_id == external_id))
+        if post is None or post.deleted_at is not None:
+            return False
+        post.deleted_at = utcnow()
+        return True
+
+    # ------------------------------------------------------------ activities
+
+    def ingest_activity(self, item: ActivityItem, *, crawl_run_id: int | None = None) -> Stored:
+        """Store an act with its own post, its target post and evidence, in one transaction.
+
+        An activity already stored is left as it is, except that values it
+        lacked (time, target, evidence) are filled in when this sighting has them.
+        """
+        return self._retrying(lambda s: self._insert_activity(s, item, crawl_run_id))
+
+    def _insert_activity(self, s: Session, item: ActivityItem, crawl_run_id: int | None) -> Stored:
+        account_id = self.account_id_for(
+            s, item.platform, item.account_id, item.account_external_id, item.account_handle
+        )
+        wrote = False
+        own = target = None
+        if item.post is not None:
+            own = self._upsert_post(s, item.post, crawl_run_id)
+            wrote = wrote or own.created
+        if item.target is not None:
+            target = self._upsert_post(s, item.target, crawl_run_id)
+            wrote = wrote or target.created
+        activity = s.scalar(
+            select(Activity).where(
+                Activity.account_id == account_id, Activity.kind == item.kind, Activity.external_id == item.external_id
+            )
+        )
+        evidence_id: int | None = activity.evidence_id if activity is not None else None
+        if evidence_id is None and item.raw:
+            evidence_id = self.capture_evidence(
+                item.subject_key, item.raw, item.source_url, source=item.source or f"crawl:{item.platform}",
+                media_type=item.media_type, post_id=target.id if target else None,
+                crawl_run_id=crawl_run_id, session=s,
+            ).id
+        elif evidence_id is None and own is not None:
+            evidence_id = own.evidence_id or s.scalar(
+                select(Evidence.id).where(Evidence.subject_key == item.post.subject_key).order_by(Evidence.version)
+            )
+        if activity is None:
+            activity = Activity(
+                account_id=account_id,
+                kind=item.kind,
+                external_id=item.external_id,
+                post_id=own.id if own else None,
+                target_post_id=target.id if target else None,
+                text=item.text,
+                context_text=item.context,
+                url=item.url,
+                occurred_at=item.occurred_at,
+                evidence_id=evidence_id,
+                source=item.source or f"crawl:{item.platform}",
+                self_audit=item.self_audit,
+            )
+            s.add(activity)
+            s.flush()
+            return Stored(activity.id, True)
+        filled = False
+        for name, value in (
+            ("occurred_at", item.occurred_at),
+            ("target_post_id", target.id if target else None),
+            ("post_id", own.id if own else None),
+            ("evidence_id", evidence_id),
+            ("context_text", item.context),
+            ("url", item.url),
+        ):
+            if getattr(activity, name) is None and value is not None:
+                setattr(activity, name, value)
+                filled = True
+        if item.post is not None and own is not None and own.created and item.text != activity.text:
+            # The own post was edited: the act now reads as the new text; the old one stays in evidence.
+            activity.text = item.text
+            filled = True
+        return Stored(activity.id, wrote or filled)
+
+    # -------------------------------------------------------------- accounts
+
+    @staticmethod
+    def account_id_for(
+        s: Session, platform: str, account_id: int | None, external_id: str | None, handle: str | None
+    ) -> int:
+        """The registry id of a declared account named by id, platform id or handle."""
+        if account_id is not None:
+            if s.get(Account, account_id) is None:
+                raise UnknownAccount(f"declared account id {account_id} does not exist")
+            return account_id
+        if external_id:
+            found = s.scalar(select(Account.id).where(Account.platform == platform, Account.external_id == external_id))
+            if found is not None:
+                return found
+        if handle:
+            found = s.scalar(
+                select(Account.id).where(Account.platform == platform, func.lower(Account.handle) == handle.lower())
+            )
+            if found is not None:
+                return found
+        raise UnknownAccount(f"no declared {platform} account {external_id or handle!r}")
+
+    def update_account(self, item: AccountStateItem) -> bool:
+        """Record an account's resolved id, state and labels; true when anything changed."""
+        return self._retrying(lambda s: self._update_account(s, item))
+
+    def _update_account(self, s: Session, item: AccountStateItem) -> bool:
+        row = self._account_row(s, item.platform, item.account_id, item.watched_account_id, item.handle)
+        if row is None:
+            raise UnknownAccount(f"no {item.platform} account {item.handle!r} to update")
+        changed = False
+        for name, value in (("external_id", item.external_id), ("state", item.state)):
+            if value is not None and getattr(row, name) != value:
+                setattr(row, name, value)
+                changed = True
+        if item.labels is not None and isinstance(row, Account) and row.labels != item.labels:
+            row.labels = item.labels
+            changed = True
+        return changed
+
+    def save_checkpoint(self, item: CrawlCheckpointItem) -> None:
+        self._retrying(lambda s: self._save_checkpoint(s, item))
+
+    def _save_checkpoint(self, s: Session, item: CrawlCheckpointItem) -> None:
+        row = self._account_row(s, item.platform, item.account_id, item.watched_account_id, item.handle)
+        if row is None:
+            raise UnknownAccount(f"no {item.platform} account {item.handle!r} to checkpoint")
+        row.crawl_state = {**(row.crawl_state or {}), **item.crawl_state}
+        row.last_crawled_at = utcnow()
+
+    # ----------------------------------------------------------------- batches
+
+    def store_batch(self, items: list[Any], *, crawl_run_id: int | None = None) -> list[bool | None | Exception]:
+        """Store items in order in one transaction; per item: new content (True/False), None, or its error.
+
+        One commit for many items is what makes crawling fast; if any item
+        fails, the batch is rolled back and every item is stored on its own,
+        so one bad record costs only itself. Order is kept, so a checkpoint
+        never commits before the items that precede it.
+        """
+        try:
+            with self.sessions.begin() as s, s.no_autoflush:
+                return [self._store_item(s, item, crawl_run_id) for item in items]
+        except Exception:  # noqa: BLE001 — retried one by one below, where each error is kept
+            log.debug("batch of %d failed; storing one by one", len(items), exc_info=True)
+        results: list[bool | None | Exception] = []
+        for item in items:
+            try:
+                results.append(self._retrying(lambda s, item=item: self._store_item(s, item, crawl_run_id)))
+            except Exception as exc:  # noqa: BLE001 — reported to the caller with its item
+                results.append(exc)
+        return results
+
+    def _store_item(self, s: Session, item: Any, crawl_run_id: int | None) -> bool | None:
+        if isinstance(item, ActivityItem):
+            return self._insert_activity(s, item, crawl_run_id).created
+        if isinstance(item, PostItem):
+            return self._upsert_post(s, item, crawl_run_id).created
+        if isinstance(item, TombstoneItem):
+            return self._mark_deleted(s, item.platform, item.external_id)
+        if isinstance(item, AccountStateItem):
+            self._update_account(s, item)
+            return None
+        if isinstance(item, CrawlCheckpointItem):
+            self._save_checkpoint(s, item)
+            return None
+        raise TypeError(f"cannot store a {type(item).__name__}")
+
+    @staticmethod
+    def _account_row(
+        s: Session, platform: str, account_id: int | None, watched_account_id: int | None, handle: str
+    ) -> Account | WatchedAccount | None:
+        if account_id is not None:
+            return s.get(Account, account_id)
+        if watched_account_id is not None:
+            return s.get(WatchedAccount, watched_account_id)
+        return s.scalar(
+            select(Account).where(
+                Account.platform == platform,
+                or_(func.lower(Account.handle) == handle.lower(), Account.external_id == handle),
+            )
+        )
+
+    # -------------------------------------------------------------- plumbing
+
+    def _retrying(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in its own transaction; retry once if a concurrent writer won a unique key."""
+        for attempt in (1, 2):
+            try:
+                # Flushes are explicit where an id is needed; autoflush before every query costs more than the writes.
+                with self.sessions.begin() as s, s.no_autoflush:
+                    return work(s)
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+                log.debug("unique-key race, retrying once", exc_info=True)
+        raise AssertionError("unreachable")
