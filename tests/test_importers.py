@@ -1,0 +1,233 @@
+"""Self-audit importers: X archive, Instagram, TikTok and Facebook exports."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from monitor.db.schema import Activity, CrawlRun, Evidence, Post
+from monitor.db.session import session_scope
+from spiders.importers import IMPORTERS, import_export
+from spiders.importers.base import ExportError, open_export, stream_records, unmojibake
+from spiders.importers.run import OwnerMismatch
+from spiders.store import IngestStore
+from tests.conftest import FIXTURES
+from tests.declared import add_declared
+
+EXPORTS = FIXTURES / "exports"
+
+
+def zip_dir(src: Path, dest: Path) -> Path:
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted(src.rglob("*")):
+            if p.is_file():
+                zf.write(p, p.relative_to(src))
+    return dest
+
+
+def acts(url: str) -> list[tuple[str, str, str | None]]:
+    with session_scope(url) as s:
+        return [(a.kind, a.text or "", a.context_text) for a in s.scalars(select(Activity).order_by(Activity.id))]
+
+
+def test_x_archive_zip_imports_every_act_once(db_url: str, tmp_path: Path) -> None:
+    add_declared(db_url, "x", "sriwahyuning")
+    archive = zip_dir(EXPORTS / "x_archive", tmp_path / "twitter-2024.zip")
+    store = IngestStore(db_url)
+    run_id, stats = import_export(IMPORTERS["x-archive"], archive, "@SriWahyuning", store=store, received_by="BKPSDM")
+    assert stats.by_kind == {"post": 2, "comment": 1, "share": 1, "like": 3}
+    assert stats.errors == [] and stats.skipped == []
+    rows = acts(db_url)
+    share = next(r for r in rows if r[0] == "share")
+    assert share[1] == "" and share[2] and share[2].endswith("…")
+    reply = next(r for r in rows if r[0] == "comment")
+    assert not reply[1].startswith("@") and "&amp;" not in reply[1]
+    deleted_like = [r for r in rows if r[0] == "like" and r[2] is None]
+    assert len(deleted_like) == 1  # like.js entry without fullText: deleted or protected tweet
+
+    with session_scope(db_url) as s:
+        assert all(a.self_audit for a in s.scalars(select(Activity)))
+        assert s.scalar(select(func.count(Evidence.id))) >= 7
+        run = s.get(CrawlRun, run_id)
+        assert run.status == "succeeded" and run.items_stored == 7
+        assert run.stats["export_sha256"] == stats.export_sha256 and run.stats["received_by"] == "BKPSDM"
+
+    _, again = import_export(IMPORTERS["x-archive"], archive, "sriwahyuning", store=store)
+    assert (again.stored, again.unchanged) == (0, 7)
+    assert len(acts(db_url)) == 7
+
+
+def test_tweets_js_without_ytd_wrapper(sqlite_db: str, tmp_path: Path) -> None:
+    add_declared(sqlite_db, "x", "sriwahyuning")
+    folder = tmp_path / "arch" / "data"
+    folder.mkdir(parents=True)
+    text = (EXPORTS / "x_archive" / "data" / "tweets.js").read_text(encoding="utf-8")
+    (folder / "tweets.js").write_text(text[text.index("[") :], encoding="utf-8")
+    _, stats = import_export(IMPORTERS["x-archive"], tmp_path / "arch", "sriwahyuning", store=IngestStore(sqlite_db))
+    assert stats.stored == 4
+
+
+def test_edited_tweet_is_one_post_with_two_evidence_versions(sqlite_db: str, tmp_path: Path) -> None:
+    add_declared(sqlite_db, "x", "sriwahyuning")
+    base = {"created_at": "Mon Feb 12 06:45:10 +0000 2024", "lang": "in", "entities": {}}
+    v1 = {**base, "id_str": "100", "full_text": "Rapat jam 2", "edit_info": {"initial": {"editTweetIds": ["100"]}}}
+    v2 = {**base, "id_str": "101", "full_text": "Rapat jam 3",
+          "edit_info": {"initial": {"editTweetIds": ["100", "101"]}}}
+    data = tmp_path / "a" / "data"
+    data.mkdir(parents=True)
+    (data / "tweets.js").write_text("window.YTD.tweets.part0 = " + json.dumps([{"tweet": v1}, {"tweet": v2}]))
+    import_export(IMPORTERS["x-archive"], tmp_path / "a", "sriwahyuning", store=IngestStore(sqlite_db))
+    with session_scope(sqlite_db) as s:
+        assert s.scalar(select(func.count(Post.id))) == 1
+        versions = s.scalars(select(Evidence.version).where(Evidence.subject_key == "x:post:100")).all()
+        assert sorted(versions) == [1, 2]
+        assert s.scalar(select(Activity.text)) == "Rapat jam 3"
+
+
+def test_instagram_mojibake_and_both_like_shapes(sqlite_db: str, tmp_path: Path) -> None:
+    add_declared(sqlite_db, "instagram", "sri.w")
+    _, stats = import_export(IMPORTERS["instagram"], EXPORTS / "instagram", "sri.w", store=IngestStore(sqlite_db))
+    assert stats.by_kind == {"comment": 3, "like": 3}
+    texts = [t for k, t, _ in acts(sqlite_db) if k == "comment"]
+    assert any("🔥🔥" in t for t in texts)
+    assert any("“Enak banget”" in t for t in texts)
+    assert not any("\u00f0" in t for t in texts)
+
+    # The newer top-level list with label_values, in its own export.
+    variant = tmp_path / "ig2" / "your_instagram_activity" / "likes"
+    variant.mkdir(parents=True)
+    shutil.copy(EXPORTS / "instagram/your_instagram_activity/likes/liked_posts.label_values_variant.json",
+                variant / "liked_posts.json")
+    add_declared(sqlite_db, "instagram", "budi.s", nip="199001152015032002")
+    _, stats2 = import_export(IMPORTERS["instagram"], tmp_path / "ig2", "budi.s", store=IngestStore(sqlite_db))
+    assert stats2.by_kind.get("like", 0) >= 2
+    with session_scope(sqlite_db) as s:
+        owners = set(s.scalars(select(Post.author_handle).where(Post.external_id == "DCk3vQbSx9L")))
+    assert owners == {"sutrisnowibowo.official"}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("user_data.json", {"like": 2, "comment": 2, "post": 1}),
+        ("user_data_tiktok.variant_2025.json", {"like": 1, "comment": 1, "post": 1}),
+    ],
+)
+def test_tiktok_layouts(sqlite_db: str, tmp_path: Path, name: str, expected: dict[str, int]) -> None:
+    add_declared(sqlite_db, "tiktok", "yohana.simanjuntak")
+    folder = tmp_path / "tt"
+    folder.mkdir()
+    shutil.copy(EXPORTS / "tiktok" / name, folder / ("user_data_tiktok.json" if "variant" in name else name))
+    _, stats = import_export(IMPORTERS["tiktok"], folder, "yohana.simanjuntak", store=IngestStore(sqlite_db),
+                             ignore_owner=True)
+    assert stats.by_kind == expected  # favourites (bookmarks) are not likes
+    assert stats.skipped == []
+
+
+FB_POSTS = [
+    {"timestamp": 1732190673, "data": [{"post": "Apel pagi di kantor camat \u00f0\u009f\u0099\u008f"}],
+     "attachments": [{"data": [{"media": {"uri": "photos/1.jpg", "description": "Pegawai berbaris"}}]}]},
+    {"timestamp": 1732190999, "data": [{"post": "Ayo coblos nomor 1!"}]},
+]
+FB_COMMENTS = {"comments_v2": [{"timestamp": 1732191000, "title": "Yohana commented on Sutrisno's post.",
+                                "data": [{"comment": {"timestamp": 1732191000,
+                                                      "comment": "Mantap pak \u00e2\u0080\u009csiap\u00e2\u0080\u009d",
+                                                      "author": "Yohana"}}]}]}
+FB_LIKES = [{"timestamp": 1732191100, "data": [{"reaction": {"reaction": "LIKE", "actor": "Yohana"}}],
+             "title": "Yohana likes Sutrisno Wibowo's post."}]
+
+
+def test_facebook_export(sqlite_db: str, tmp_path: Path) -> None:
+    add_declared(sqlite_db, "facebook", "yohana.s")
+    root = tmp_path / "fb" / "your_facebook_activity"
+    (root / "posts").mkdir(parents=True)
+    (root / "comments_and_reactions").mkdir()
+    (root / "posts" / "your_posts__check_ins__photos_and_videos_1.json").write_text(json.dumps(FB_POSTS))
+    (root / "comments_and_reactions" / "comments.json").write_text(json.dumps(FB_COMMENTS))
+    (root / "comments_and_reactions" / "likes_and_reactions_1.json").write_text(json.dumps(FB_LIKES))
+    archive = zip_dir(tmp_path / "fb", tmp_path / "facebook.zip")
+    _, stats = import_export(IMPORTERS["facebook"], archive, "yohana.s", store=IngestStore(sqlite_db))
+    assert stats.by_kind == {"photo": 1, "post": 1, "comment": 1, "like": 1}
+    rows = acts(sqlite_db)
+    photo = next(r for r in rows if r[0] == "photo")
+    assert photo[1] == "Apel pagi di kantor camat 🙏\nAlt: Pegawai berbaris"
+    comment = next(r for r in rows if r[0] == "comment")
+    assert comment[1] == "Mantap pak “siap”" and comment[2] == "Yohana commented on Sutrisno's post."
+
+
+def test_wrong_platform_and_corrupt_archives(sqlite_db: str, tmp_path: Path) -> None:
+    add_declared(sqlite_db, "x", "sriwahyuning")
+    store = IngestStore(sqlite_db)
+    ig_zip = zip_dir(EXPORTS / "instagram", tmp_path / "instagram.zip")
+    with pytest.raises(ExportError, match="is this an X archive"):
+        import_export(IMPORTERS["x-archive"], ig_zip, "sriwahyuning", store=store)
+    corrupt = tmp_path / "broken.zip"
+    corrupt.write_bytes(b"PK\x03\x04" + b"\x00" * 50)
+    with pytest.raises(ExportError, match="not a ZIP archive|corrupt"):
+        import_export(IMPORTERS["x-archive"], corrupt, "sriwahyuning", store=store)
+    with pytest.raises(ExportError, match="no declared x account 'nobody'"):
+        import_export(IMPORTERS["x-archive"], ig_zip, "nobody", store=store)
+    assert acts(sqlite_db) == []
+
+
+def test_owner_mismatch_is_refused(sqlite_db: str) -> None:
+    add_declared(sqlite_db, "x", "someoneelse")
+    with pytest.raises(OwnerMismatch, match="belongs to 'SriWahyuning'"):
+        import_export(IMPORTERS["x-archive"], EXPORTS / "x_archive", "someoneelse", store=IngestStore(sqlite_db))
+    assert acts(sqlite_db) == []
+
+
+def test_truncated_file_keeps_what_was_read_and_counts_the_error(sqlite_db: str, tmp_path: Path) -> None:
+    add_declared(sqlite_db, "x", "sriwahyuning")
+    data = tmp_path / "t" / "data"
+    data.mkdir(parents=True)
+    full = (EXPORTS / "x_archive" / "data" / "like.js").read_text(encoding="utf-8")
+    (data / "like.js").write_text(full[: full.index('"tweetId" : "1751938237856705546"')], encoding="utf-8")
+    run_id, stats = import_export(IMPORTERS["x-archive"], tmp_path / "t", "sriwahyuning", store=IngestStore(sqlite_db))
+    assert stats.stored == 2
+    assert any("malformed or truncated" in e for e in stats.errors)
+    with session_scope(sqlite_db) as s:
+        run = s.get(CrawlRun, run_id)
+        assert run.errors == 1 and "like.js" in run.error_log[0]["error"]
+    # Importing the complete file later adds only the missing like.
+    (data / "like.js").write_text(full, encoding="utf-8")
+    _, stats2 = import_export(IMPORTERS["x-archive"], tmp_path / "t", "sriwahyuning", store=IngestStore(sqlite_db))
+    assert (stats2.stored, stats2.unchanged) == (1, 2)
+
+
+def test_unmojibake() -> None:
+    assert unmojibake("\u00f0\u009f\u0094\u00a5") == "🔥"
+    assert unmojibake("\u00e2\u0080\u009cEnak banget\u00e2\u0080\u009d") == "“Enak banget”"
+    assert unmojibake("Sudah benar: café ✓") == "Sudah benar: café ✓"
+    assert unmojibake("plain ascii") == "plain ascii"
+
+
+def test_large_export_streams_in_bounded_memory(tmp_path: Path) -> None:
+    """A ~100 MB like.js inside a ZIP is read with a small, flat memory peak."""
+    like_text = "Kampanye akbar di lapangan sore ini, terima kasih relawan! " * 12
+    archive = tmp_path / "big.zip"
+    n = 140_000
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf, zf.open("data/like.js", "w") as fh:
+        fh.write(b"window.YTD.like.part0 = [\n")
+        for i in range(n):
+            rec = {"like": {"tweetId": str(1750000000000000000 + i), "fullText": like_text,
+                            "expandedUrl": f"https://twitter.com/i/web/status/{i}"}}
+            fh.write(json.dumps(rec, indent=2).encode() + (b",\n" if i < n - 1 else b"\n"))
+        fh.write(b"]")
+    with open_export(archive) as export:
+        file = export.find("like.js")[0]
+        size_mb = file.size / 1e6
+        tracemalloc.start()
+        count = sum(1 for _ in stream_records(file, {"item"}, js_wrapper=True))
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    assert count == n
+    assert size_mb > 90
+    print(f"\nstreamed {size_mb:.0f} MB like.js ({count} likes): peak traced memory {peak / 1e6:.1f} MB")
+    assert peak < 20e6, f"peak {peak / 1e6:.1f} MB for a {size_mb:.0f} MB export"
