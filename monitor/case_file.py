@@ -4,7 +4,7 @@ classification, the ASN (to those allowed), and the account's earlier items — 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +19,8 @@ from monitor.db.schema import (
     ElectionProfile,
     Employee,
     Evidence,
+    Media,
+    MediaLink,
     Post,
     ReviewItem,
     User,
@@ -55,6 +57,8 @@ class CaseFile:
     earlier: list[EarlierItem]
     may_decide: bool
     reviewers: dict[int, str]
+    # Images of the act's own post and of the post acted on, with the hands detected in them.
+    photos: list[Media] = field(default_factory=list)
 
     @property
     def own_text(self) -> str:
@@ -71,6 +75,18 @@ class CaseFile:
         return alt_texts(self.post.extras if self.post else None)
 
 
+def photos_of(session: Session, activity: Activity) -> list[Media]:
+    """Stored images of the act's posts, in capture order (the boxes route re-checks scope)."""
+    post_ids = [pid for pid in (activity.post_id, activity.target_post_id) if pid is not None]
+    if not post_ids:
+        return []
+    rows = session.scalars(
+        select(Media).join(MediaLink, MediaLink.media_id == Media.id)
+        .where(MediaLink.post_id.in_(post_ids)).order_by(MediaLink.id)
+    )
+    return list(dict.fromkeys(rows))
+
+
 def alt_texts(extras: dict[str, Any] | None) -> list[str]:
     """Image descriptions from a post's extras: ``images[].alt`` (or ``description``) or a plain ``alt_texts`` list."""
     if not extras:
@@ -82,7 +98,8 @@ def alt_texts(extras: dict[str, Any] | None) -> list[str]:
             if isinstance(alt, str) and alt.strip():
                 found.append(alt)
     found += [a for a in extras.get("alt_texts") or [] if isinstance(a, str) and a.strip()]
-    return found
+    # Spiders list an image's alt text both with the image and in alt_texts: show each once.
+    return list(dict.fromkeys(found))
 
 
 def load_case(session: Session, user: User, item_id: int) -> CaseFile | None:
@@ -127,4 +144,5 @@ def load_case(session: Session, user: User, item_id: int) -> CaseFile | None:
         earlier=earlier,
         may_decide=may_decide(session, user, item),
         reviewers=reviewers,
+        photos=photos_of(session, activity),
     )

@@ -429,3 +429,41 @@ class Report(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(128))
+
+
+class Media(Base):
+    """An image kept from a collected post or an export, stored once by content under the media directory.
+
+    ``hands`` holds what the gesture detector found (gesture, confidence, box per hand) so the
+    review page can draw the boxes; null until the photo was analysed.
+    """
+
+    __tablename__ = "media"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    mime: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    # The declared account whose quota the file counts against; null for media of other accounts' posts.
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"), index=True)
+    hands: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    hands_model: Mapped[str | None] = mapped_column(String(64))
+
+
+class MediaLink(Base):
+    """Where an image was seen: the post (and evidence record) it belongs to and the URL or export member."""
+
+    __tablename__ = "media_link"
+    __table_args__ = (UniqueConstraint("media_id", "post_id", "source_url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), index=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"), index=True)
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"), index=True)
+    source_url: Mapped[str | None] = mapped_column(String(2048))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    media: Mapped[Media] = relationship()
