@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     session_max_age_s: int = 8 * 3600
     login_max_failures: int = 5
     login_lockout_s: int = 15 * 60
+    web_cookie_secure: bool = Field(
+        default=False, description="send the web session cookie over HTTPS only (behind a TLS proxy)"
+    )
+    self_audit_upload_max_bytes: int = Field(
+        default=200 * 1024 * 1024, gt=0, description="largest platform export the web app accepts for self-audit"
+    )
 
     # crawling
     user_agent: str = "Netra/0.1 (+mailto:netra-ops@example.go.id; ASN neutrality monitoring)"

@@ -9,15 +9,24 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 
-from monitor.db.schema import ReviewItem, User, UserAgencyScope
+from monitor.db.schema import Account, Agency, Employee, Report, ReviewItem, User, UserAgencyScope
 
 # What each role may do. Viewing an item (and the ASN identity on it) is further limited by agency scope.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"view", "view_identity", "decide", "assign", "take_next", "export", "view_audit",
-                        "manage_users"}),
-    "supervisor": frozenset({"view", "view_identity", "decide", "assign", "take_next", "export"}),
+                        "manage_users", "view_reports", "self_audit"}),
+    "supervisor": frozenset({"view", "view_identity", "decide", "assign", "take_next", "export", "view_reports"}),
     "reviewer": frozenset({"view", "view_identity", "decide", "take_next", "export"}),
-    "agency_auditor": frozenset({"view", "view_identity", "export"}),
+    "agency_auditor": frozenset({"view", "view_identity", "export", "view_reports", "self_audit"}),
+}
+
+# Report kinds each role may download (within its agency scope). Reviewers work item by item and get no
+# reports. A self-audit report is the agency's private look at its own staff (domain.md §9): supervisors
+# never see it; admins do, as operators who may also run a self-audit for an agency.
+REPORT_KINDS: dict[str, frozenset[str]] = {
+    "admin": frozenset({"weekly", "self_audit"}),
+    "supervisor": frozenset({"weekly"}),
+    "agency_auditor": frozenset({"weekly", "self_audit"}),
 }
 
 
@@ -75,3 +84,58 @@ def may_decide(session: Session, user: User, item: ReviewItem) -> bool:
     if user.role == "reviewer":
         return item.assignee_id in (None, user.id)
     return True
+
+
+def sees_every_agency(session: Session, user: User) -> bool:
+    """Admins, and anyone whose scope covers every registered agency (combined reports hold them all)."""
+    ids = visible_agency_ids(session, user)
+    if ids is None:
+        return True
+    every = set(session.scalars(select(Agency.id)))
+    return bool(every) and every <= ids
+
+
+def visible_reports(session: Session, user: User) -> list[Report]:
+    """The report files ``user`` may list and download, newest period first."""
+    from reports.store import list_reports
+
+    if not can(user, "view_reports"):
+        return []
+    kinds = REPORT_KINDS.get(user.role, frozenset())
+    ids = visible_agency_ids(session, user)
+    combined = sees_every_agency(session, user)
+    rows = [r for kind in sorted(kinds) for r in list_reports(session, ids, kind=kind, include_combined=combined)]
+    return sorted(rows, key=lambda r: (-r.period_start.timestamp(), r.kind, r.agency_id or 0, r.format, r.id))
+
+
+def visible_report(session: Session, user: User, report_id: int) -> Report | None:
+    """The report row if it exists and ``user`` may download it, else ``None`` (404 either way)."""
+    if not can(user, "view_reports") or not 0 < report_id < 2**63:
+        return None
+    report = session.get(Report, report_id)
+    if report is None or report.kind not in REPORT_KINDS.get(user.role, frozenset()):
+        return None
+    if report.agency_id is None:
+        return report if sees_every_agency(session, user) else None
+    return report if may_see_agency(session, user, report.agency_id) else None
+
+
+def self_audit_accounts(session: Session, user: User, platforms: frozenset[str] | set[str]) -> list[Account]:
+    """Declared accounts on ``platforms`` whose exports ``user`` may hand in for self-audit (own agency only)."""
+    if not can(user, "self_audit"):
+        return []
+    stmt = (select(Account).join(Employee, Employee.id == Account.employee_id)
+            .where(Account.platform.in_(sorted(platforms)),
+                   scope_filter(visible_agency_ids(session, user), Employee.agency_id))
+            .order_by(Employee.name, Account.platform, Account.handle))
+    return list(session.scalars(stmt))
+
+
+def self_audit_account(session: Session, user: User, account_id: int) -> Account | None:
+    """The declared account if ``user`` may self-audit it, else ``None``."""
+    if not can(user, "self_audit") or not 0 < account_id < 2**63:
+        return None
+    account = session.get(Account, account_id)
+    if account is None or account.employee is None:
+        return None
+    return account if may_see_agency(session, user, account.employee.agency_id) else None

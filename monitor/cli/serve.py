@@ -46,7 +46,7 @@ def serve(
 
     require_current_schema()
     factory = load_app_factory()
-    web_app = factory(secure_cookies=secure_cookies)  # type: ignore[operator]
+    web_app = factory(secure_cookies=secure_cookies or None)  # type: ignore[operator]  # unset: settings
     scheduler = None
     if not no_scheduler:
         scheduler = sched.build_scheduler()

@@ -24,7 +24,7 @@ def web(
     from monitor.web.app import create_app
 
     require_current_schema()
-    app = create_app(secure_cookies=secure_cookies)
+    app = create_app(secure_cookies=secure_cookies or None)  # unset: settings.web_cookie_secure
     console.print(f"Netra web app on http://{host}:{port}/")
     uvicorn.run(app, host=host, port=port, proxy_headers=forwarded_allow_ips is not None,
                 forwarded_allow_ips=forwarded_allow_ips)

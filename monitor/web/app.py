@@ -17,10 +17,12 @@ from monitor.config import Settings, get_settings
 from monitor.db.session import session_factory
 from monitor.web.auth import LoginThrottle, NotSignedIn, load_secret_key
 from monitor.web.rendering import render
-from monitor.web.routes import audit, exports, item, login, queue
+from monitor.web.routes import audit, exports, item, login, media, queue, reports, self_audit
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 256 * 1024
+# Multipart framing and the small fields around an uploaded file.
+UPLOAD_OVERHEAD_BYTES = 64 * 1024
 SECURITY_HEADERS = [
     (b"content-security-policy",
      b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -34,17 +36,23 @@ SECURITY_HEADERS = [
 
 
 class SecurityHeaders:
-    """Adds the headers above and refuses oversized request bodies (413) before anything parses them."""
+    """Adds the headers above and refuses oversized request bodies (413) before anything parses them.
 
-    def __init__(self, app: ASGIApp) -> None:
+    ``large_bodies`` raises the limit for single POST routes (uploads), which enforce their own
+    limit again while streaming, since a body need not announce its length.
+    """
+
+    def __init__(self, app: ASGIApp, large_bodies: dict[str, int] | None = None) -> None:
         self.app = app
+        self.large_bodies = large_bodies or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+        limit = self.large_bodies.get(scope["path"], MAX_BODY_BYTES) if scope["method"] == "POST" else MAX_BODY_BYTES
+        if length is not None and (not length.isdigit() or int(length) > limit):
             await Response("Permintaan terlalu besar.", status_code=413)(scope, receive, send)
             return
 
@@ -60,14 +68,21 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(settings: Settings | None = None, *, secure_cookies: bool = False) -> FastAPI:
-    """The app on ``settings`` (default: the global settings). ``secure_cookies``: send the session over HTTPS only."""
+def create_app(settings: Settings | None = None, *, secure_cookies: bool | None = None) -> FastAPI:
+    """The app on ``settings`` (default: the global settings).
+
+    ``secure_cookies``: send the session over HTTPS only; when not given, ``settings.web_cookie_secure``.
+    """
     settings = settings or get_settings()
+    if secure_cookies is None:
+        secure_cookies = settings.web_cookie_secure
     app = FastAPI(title="Netra", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.session_factory = session_factory(settings.resolved_database_url)
     # Per-IP limit is looser than per-account: an office behind one NAT address shares it.
     app.state.login_throttle = LoginThrottle(settings.login_max_failures * 4, settings.login_lockout_s)
+    # Loaded by monitor.web.classifier on the first self-audit upload (tests alone preset a stand-in).
+    app.state.classifier = None
 
     app.add_middleware(
         SessionMiddleware,
@@ -77,9 +92,10 @@ def create_app(settings: Settings | None = None, *, secure_cookies: bool = False
         same_site="lax",
         https_only=secure_cookies,
     )
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, large_bodies={
+        self_audit.PATH: settings.self_audit_upload_max_bytes + UPLOAD_OVERHEAD_BYTES})
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    for module in (login, queue, item, audit, exports):
+    for module in (login, queue, item, audit, exports, reports, self_audit, media):
         app.include_router(module.router)
 
     @app.exception_handler(NotSignedIn)
@@ -92,7 +108,7 @@ def create_app(settings: Settings | None = None, *, secure_cookies: bool = False
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         messages = {404: "Halaman atau item tidak ditemukan.", 405: "Metode tidak diizinkan.",
-                    403: "Anda tidak berwenang.", 429: "Terlalu banyak percobaan."}
+                    403: "Anda tidak berwenang.", 413: "Permintaan terlalu besar.", 429: "Terlalu banyak percobaan."}
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code in (400, 403, 429) else None
         response = render(request, "error.html",
                           {"status": exc.status_code, "message": detail or messages.get(exc.status_code, "Galat.")},

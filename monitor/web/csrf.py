@@ -22,13 +22,22 @@ def csrf_token(request: Request) -> str:
     return token
 
 
+def token_matches(request: Request, sent: str | None) -> bool:
+    expected = request.session.get("csrf")
+    return bool(expected and sent and hmac.compare_digest(expected, sent))
+
+
+def check_token(request: Request, sent: str | None) -> None:
+    """403 unless ``sent`` is this session's token (for routes that parse their own body, e.g. uploads)."""
+    if not token_matches(request, sent):
+        raise HTTPException(status_code=403, detail="Token keamanan formulir tidak sah. Muat ulang halaman.")
+
+
 async def verify_csrf(request: Request) -> None:
     """FastAPI dependency for POST routes: 403 unless the request carries this session's token."""
-    expected = request.session.get("csrf")
     sent = request.headers.get(HEADER)
     if sent is None:
         form = await request.form()
         value = form.get(FIELD)
         sent = value if isinstance(value, str) else None
-    if not expected or not sent or not hmac.compare_digest(expected, sent):
-        raise HTTPException(status_code=403, detail="Token keamanan formulir tidak sah. Muat ulang halaman.")
+    check_token(request, sent)
