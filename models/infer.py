@@ -1,0 +1,245 @@
+"""Classify acts of civil servants against an election profile (``netra classify``, the pipeline, the demo).
+
+The model is loaded once; inputs are matched against the profile, masked,
+tokenised without padding, sorted by length and run in batches padded only to
+the longest member of each batch (length bucketing), under
+``torch.inference_mode`` with a fixed thread count. Optional dynamic int8
+quantisation of the linear layers trades a little accuracy for speed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from models.features import STANCES, ActView, cue_strings, view_act
+from models.matcher import Target, matcher_for
+from models.network import ModelDirError, ModelMeta, StanceHateNet, load_network
+from models.profile import ElectionProfile
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL_DIR = Path(__file__).parent / "default"
+KINDS = ("post", "comment", "share", "like", "photo")
+HATE_THRESHOLD = 0.5
+# Mojibake from UTF-8 read as cp1252/latin-1 ("Ã©", "â€™"): repaired when the round trip is clean.
+MOJIBAKE_MARKS = ("Ã", "â€", "Â", "ðŸ")
+
+
+@dataclass(frozen=True)
+class ClassifyInput:
+    id: str
+    kind: str
+    text: str
+    context: str | None
+    platform: str | None = None
+
+
+@dataclass(frozen=True)
+class ClassifyResult:
+    id: str
+    flagged: bool
+    score: float
+    stance: str
+    hate: bool
+    candidate: str | None
+    party: str | None
+    cues: list[str]
+    model_version: str
+    profile_id: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The output record of ``docs/interfaces.md`` (plus model version and profile id)."""
+        data = asdict(self)
+        data["score"] = round(float(self.score), 4)
+        return data
+
+
+def repair_mojibake(text: str) -> str:
+    if not text or not any(mark in text for mark in MOJIBAKE_MARKS):
+        return text
+    for codec in ("cp1252", "latin-1"):
+        try:
+            return text.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    return text
+
+
+@dataclass(frozen=True)
+class ScoredAct:
+    item: ClassifyInput
+    view: ActView | None
+    stance: torch.Tensor  # [targets, 3]
+    hate: torch.Tensor  # [targets]
+
+
+class Classifier:
+    """A loaded model: ``classify(inputs, profile)`` gives one result per input, same order."""
+
+    def __init__(self, net: StanceHateNet, tokenizer: Any, meta: ModelMeta, batch_size: int = 32) -> None:
+        self.net = net
+        self.tokenizer = tokenizer
+        self.meta = meta
+        self.batch_size = batch_size
+
+    @property
+    def model_version(self) -> str:
+        return self.meta.version
+
+    @property
+    def threshold(self) -> float:
+        return self.meta.threshold
+
+    def predict_pairs(self, pairs: Sequence[tuple[str, str | None]]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Stance probabilities [n, 3] and hate probabilities [n] for (first, second) text pairs."""
+        if not pairs:
+            return torch.zeros(0, len(STANCES)), torch.zeros(0)
+        encoded = [
+            self.tokenizer(first, second, truncation=True, max_length=self.meta.max_length)["input_ids"]
+            for first, second in pairs
+        ]
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
+        stance = torch.zeros(len(encoded), len(STANCES))
+        hate = torch.zeros(len(encoded))
+        pad = self.tokenizer.pad_token_id or 0
+        self.net.eval()
+        with torch.inference_mode():
+            for start in range(0, len(order), self.batch_size):
+                idx = order[start : start + self.batch_size]
+                width = max(len(encoded[i]) for i in idx)
+                ids = torch.full((len(idx), width), pad, dtype=torch.long)
+                mask = torch.zeros((len(idx), width), dtype=torch.long)
+                for row, i in enumerate(idx):
+                    ids[row, : len(encoded[i])] = torch.tensor(encoded[i])
+                    mask[row, : len(encoded[i])] = 1
+                logits = self.net(ids, mask).float()
+                stance[idx] = torch.softmax(logits[:, : len(STANCES)], dim=-1)
+                hate[idx] = torch.sigmoid(logits[:, len(STANCES)])
+        return stance, hate
+
+    def classify(self, inputs: Sequence[ClassifyInput], profile: ElectionProfile) -> list[ClassifyResult]:
+        return self.decide(self.score(inputs, profile), profile, self.threshold)
+
+    def score(self, inputs: Sequence[ClassifyInput], profile: ElectionProfile) -> list[ScoredAct]:
+        """Model probabilities per act and target, before any threshold."""
+        matcher = matcher_for(profile)
+        views: list[ActView | None] = []
+        pairs: list[tuple[str, str | None]] = []
+        for item in inputs:
+            text = repair_mojibake(item.text or "")
+            context = repair_mojibake(item.context) if item.context else None
+            if not text.strip() and not (context or "").strip():
+                views.append(None)  # nothing to read: a defined "none" result, no model call
+                continue
+            view = view_act(matcher, item.kind, text, context)
+            views.append(view)
+            pairs.extend((m.first, m.second) for m in view.inputs)
+        stance_p, hate_p = self.predict_pairs(pairs)
+        scored = []
+        row = 0
+        for item, view in zip(inputs, views, strict=True):
+            n = len(view.inputs) if view is not None else 0
+            scored.append(ScoredAct(item, view, stance_p[row : row + n], hate_p[row : row + n]))
+            row += n
+        return scored
+
+    def decide(self, scored: Sequence[ScoredAct], profile: ElectionProfile, threshold: float) -> list[ClassifyResult]:
+        matcher = matcher_for(profile)
+        results = []
+        for act in scored:
+            item, view = act.item, act.view
+            if view is None:
+                results.append(self._result(item, profile, 0.0, "none", False, None, [], threshold))
+                continue
+            partisan = 1.0 - act.stance[:, 0]
+            best = int(torch.argmax(partisan))
+            p_partisan, p_hate = float(partisan[best]), float(act.hate.mean())
+            target = view.inputs[best].target
+            stance = "none"
+            if p_partisan >= threshold:
+                stance = "support" if act.stance[best, 1] >= act.stance[best, 2] else "oppose"
+            owner = _owner(target, view, profile) if stance != "none" else None
+            results.append(
+                self._result(
+                    item, profile, max(p_partisan, p_hate), stance, p_hate >= HATE_THRESHOLD, owner,
+                    cue_strings(view.cues, target, matcher), threshold,
+                )
+            )
+        return results
+
+    def _result(
+        self,
+        item: ClassifyInput,
+        profile: ElectionProfile,
+        score: float,
+        stance: str,
+        hate: bool,
+        owner: tuple[str | None, str | None] | None,
+        cues: list[str],
+        threshold: float,
+    ) -> ClassifyResult:
+        candidate, party = owner or (None, None)
+        return ClassifyResult(
+            id=item.id,
+            flagged=stance != "none" or hate or score >= threshold,
+            score=score,
+            stance=stance,
+            hate=hate,
+            candidate=candidate,
+            party=party,
+            cues=cues,
+            model_version=self.model_version,
+            profile_id=profile.id,
+        )
+
+
+def _owner(target: Target | None, view: ActView, profile: ElectionProfile) -> tuple[str | None, str | None]:
+    """Candidate and party of a partisan act: the target, plus a coalition party named alongside a candidate."""
+    if target is None:
+        return None, None
+    if target.kind == "party":
+        return None, target.id
+    cand = profile.candidate(target.id)
+    coalition = {p.lower() for p in cand.parties} if cand else set()
+    party = next((c.party for c in view.cues if c.party and c.party.lower() in coalition), None)
+    return target.id, party
+
+
+def quantize_dynamic(net: StanceHateNet) -> StanceHateNet:
+    import warnings
+
+    # torch marks eager-mode quantisation deprecated in favour of torchao, which is not installed here;
+    # it still works in torch 2.13 (checked by tests/test_classify_cli.py).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from torch.ao.quantization import quantize_dynamic as _quantize
+
+        return _quantize(net, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def load_classifier(model_dir: Path | None = None, quantize: bool = False) -> Classifier:
+    """The classifier in ``model_dir`` (default: settings' model dir, else the bundled ``models/default``)."""
+    from monitor.config import get_settings
+
+    settings = get_settings()
+    model_dir = Path(model_dir or settings.model_dir or DEFAULT_MODEL_DIR)
+    threads = int(os.environ.get("NETRA_CLASSIFY_THREADS", settings.classify_threads))
+    if threads > 0:
+        torch.set_num_threads(threads)
+    try:
+        net, tokenizer, meta = load_network(model_dir)
+    except ModelDirError:
+        raise
+    except OSError as exc:
+        raise ModelDirError(f"{model_dir}: cannot load model ({exc})") from None
+    if quantize:
+        net = quantize_dynamic(net)
+        meta.version += "+int8"
+    return Classifier(net, tokenizer, meta, batch_size=settings.classify_batch_size)

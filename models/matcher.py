@@ -1,0 +1,428 @@
+"""Find the election profile's candidates and parties in a text and mask them with typed markers.
+
+The classifier must work for elections whose candidates no training data has
+seen, so the model never reads a name: the matcher replaces every cue with a
+marker that says *what* it is (``[CALON]`` name, ``[NOMOR]`` ballot number or
+gesture, ``[TAGAR]`` hashtag, ``[SLOGAN]``, ``[PARTAI]``) and *whose side* it is
+on relative to the candidate or party being judged (``..._LAIN`` for the
+others). The model then learns patterns of support and attack, not names.
+
+Matching is done on a normalised copy of the text (case-folded, elongated
+letters collapsed so "coblooos" reads "coblos" and "AMIIIN" reads "amin",
+hashtags split at camel case) with a map back to the original characters.
+
+Context decides for words that are also ordinary words (domain.md §3 hard
+negatives): the prayer "amin/aamiin" is not the AMIN ticket, a nephew called
+Gibran is not the candidate, "juara 1" or "lantai 3" is no ballot number and
+a ✌️ on a beach is no gesture cue. Such *weak* forms only count when the text
+(or the post acted on) has an election context: another clear cue or
+election vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from models.profile import Candidate, ElectionProfile
+
+CUE_KINDS = ("name", "hashtag", "slogan", "number", "gesture", "emoji", "party")
+MARKERS = {
+    "name": "CALON", "hashtag": "TAGAR", "slogan": "SLOGAN", "number": "NOMOR", "gesture": "NOMOR", "emoji": "NOMOR",
+    "party": "PARTAI",
+}
+
+# Ordinary Indonesian words that profiles use as aliases or slogans; as such they need an election context.
+COMMON_WORDS = frozenset(
+    """
+    amin amien amiin pagi gama maju lanjut lanjutkan perubahan berubah bangkit nyata kerja rakyat adil makmur
+    unggul cepat gerak set sat satu dua tiga empat lima menang juara bersama baru hebat jaya sejahtera
+    indonesia merdeka harapan bersatu hijau biru merah kuning putih mas bang kang pak bu bapak ibu ustaz
+    """.split()
+)
+# Words directly before a name that show it is someone or something else (domain.md §3: "people or
+# places sharing a candidate's name").
+OTHER_REFERENT = frozenset(
+    """
+    keponakan ponakan ponakanku keponakanku anak anakku adik adikku adek dek cucu cucuku kakak kak si
+    sepupu teman temanku kawan jalan jl jln gang gg masjid musala mushola sd smp sma smk desa kampung
+    dusun toko warung bengkel klinik rs apotek kafe cafe bayi baby
+    """.split()
+)
+PRAYER_WORDS = ("semoga", "moga", "mudah2an", "mudahan", "doa", "insya", "insyaallah", "allah", "rabb", "yra",
+                "aamiin", "amiin", "berkah", "barakallah", "alhamdulillah")
+ELECTION_WORDS = frozenset(
+    """
+    coblos nyoblos coblosan pilih pilihlah memilih milih dipilih pilihan vote paslon capres cawapres cagub cawagub cabup
+    cawabup cawalkot calon kandidat kampanye pilkada pemilu pilpres pileg tps relawan timses pemenangan
+    debat menang menangkan memenangkan dukung dukungan mendukung baliho spanduk deklarasi urut suara
+    presiden bupati gubernur walikota wakil periode golput kpu bawaslu partai koalisi twibbon
+    pendukung simpatisan kader orasi
+    """.split()
+)
+NUMBER_WORDS = {
+    1: ("satu", "siji", "hiji"), 2: ("dua", "loro", "kalih"), 3: ("tiga", "telu", "tilu"),
+    4: ("empat", "papat", "opat"), 5: ("lima", "limo"), 6: ("enam", "genep"), 7: ("tujuh", "pitu"),
+    8: ("delapan", "wolu"), 9: ("sembilan", "songo"), 10: ("sepuluh",),
+}
+# Hand gestures written as emoji; BKN's list of prohibited poses (domain.md §3).
+GESTURE_EMOJI = {"☝": 1, "👆": 1, "✌": 2, "🤟": 3}
+# Words that make a following number a ballot number ("coblos 2", "paslon nomor 1", "no. urut 3").
+BALLOT_PREFIX = (
+    r"(?:coblos|nyoblos|pilih|paslon|pasangan|paket|capres|cawapres|cagub|cabup|cawalkot|calon|kandidat|"
+    r"urut|nomor urut|no urut|nmr urut)"
+)
+PLAIN_PREFIX = r"(?:nomor|nomer|nmr|no)"
+# Phrases that give a number another sense even after "nomor" ("nomor 2 dari kiri", "lantai 3").
+OTHER_NUMBER_AFTER = re.compile(r"^\s*(?:dari\s+(?:kiri|kanan|depan|belakang|atas|bawah)|tahun|thn|th|bulan|jam|hari|"
+                                r"lantai|orang|kali|x\b|%|persen|ribu|juta|rb|jt|kg|km|menit|antri)")
+OTHER_NUMBER_BEFORE = re.compile(r"(?:juara|lantai|kamar|rumah|meja|antrian|antrean|ruang|kelas|jam|pukul|"
+                                 r"tahun|bab|pasal|ayat|halaman|hal|rt|rw|gang|gg|blok|kursi|loket)\s*$")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One piece of evidence: where it is in the original text and whom it points to."""
+
+    text: str
+    start: int
+    end: int
+    kind: str
+    candidate: str | None
+    party: str | None
+    field: str = "text"
+
+    @property
+    def label(self) -> str:
+        owner = self.candidate or self.party or "?"
+        return f"{self.kind}:{self.text}→{owner}"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a stance is judged toward: a candidate (``kind='candidate'``) or a party."""
+
+    kind: str
+    id: str
+
+    def owns(self, cue: Cue, profile: ElectionProfile) -> bool:
+        if self.kind == "candidate":
+            if cue.candidate is not None:
+                return cue.candidate == self.id
+            cand = profile.candidate(self.id)
+            return cand is not None and cue.party is not None and _in_coalition(cue.party, cand)
+        if cue.party is not None:
+            return cue.party.lower() == self.id.lower()
+        if cue.candidate is not None:
+            cand = profile.candidate(cue.candidate)
+            return cand is not None and _in_coalition(self.id, cand)
+        return False
+
+
+def _in_coalition(party: str, cand: Candidate) -> bool:
+    return party.lower() in {p.lower() for p in cand.parties}
+
+
+# ----------------------------------------------------------------------------- normalisation
+
+
+@dataclass(frozen=True)
+class Normalised:
+    text: str
+    origin: tuple[int, ...]  # original index of each normalised character
+    elongated: tuple[bool, ...]  # whether a run of repeated letters was collapsed at this character
+
+
+def normalise(text: str) -> Normalised:
+    """Case-fold, collapse repeated letters and split hashtags at camel case, keeping a map to ``text``."""
+    out: list[str] = []
+    origin: list[int] = []
+    elong: list[bool] = []
+    in_hashtag = False
+    prev_raw = ""
+    for i, raw in enumerate(text):
+        folded = unicodedata.normalize("NFKC", raw).casefold()
+        if raw == "#":
+            in_hashtag = True
+        elif not (raw.isalnum() or raw == "_"):
+            in_hashtag = False
+        elif in_hashtag and out and (
+            (raw.isupper() and prev_raw.islower()) or (raw.isdigit() != prev_raw.isdigit() and prev_raw != "#")
+        ):
+            out.append(" ")
+            origin.append(i)
+            elong.append(False)
+        for ch in folded:
+            if ch.isalpha() and out and out[-1] == ch:
+                elong[-1] = True
+                continue
+            out.append(ch)
+            origin.append(i)
+            elong.append(False)
+        prev_raw = raw
+    return Normalised("".join(out), tuple(origin), tuple(elong))
+
+
+def _norm_pattern(phrase: str) -> str:
+    return normalise(phrase).text
+
+
+def _phrase_regex(phrase: str) -> str:
+    words = re.findall(r"[^\W_]+", _norm_pattern(phrase))
+    return r"[\s\-–—_.'’&+]*".join(re.escape(w) for w in words)
+
+
+# ----------------------------------------------------------------------------- the matcher
+
+
+@dataclass(frozen=True)
+class _Form:
+    regex: re.Pattern[str]
+    kind: str
+    candidate: str | None
+    party: str | None
+    weak: bool
+    acronym: str | None  # the upper-case spelling an acronym alias must have when it is also a common word
+    person: bool  # a person's name: "keponakan Gibran" is someone else
+
+
+class ProfileMatcher:
+    """Finds the cues of one election profile in texts."""
+
+    def __init__(self, profile: ElectionProfile) -> None:
+        self.profile = profile
+        self.forms = self._build_forms(profile)
+        self.numbers = self._number_owners(profile)
+
+    # -- building
+
+    @staticmethod
+    def _build_forms(profile: ElectionProfile) -> list[_Form]:
+        forms: list[_Form] = []
+        seen: set[tuple[str, str | None, str | None]] = set()
+
+        def add(phrase: str, kind: str, candidate: str | None, party: str | None, person: bool = False) -> None:
+            # Hashtags are normalised with their '#' so camel-case splitting matches the text's.
+            pattern = _phrase_regex(phrase)
+            if not pattern or (pattern, candidate, party) in seen:
+                return
+            seen.add((pattern, candidate, party))
+            words = re.findall(r"[^\W_]+", _norm_pattern(phrase))
+            is_acronym = phrase.isupper() and len(words) == 1 and len(phrase) >= 2
+            weak = kind == "slogan" or all(w in COMMON_WORDS or w.isdigit() for w in words)
+            if kind == "hashtag":
+                weak = False
+            regex = re.compile(rf"(?<![^\W_]){pattern}(?![^\W_])")
+            forms.append(_Form(regex, kind, candidate, party, weak, phrase if (is_acronym and weak) else None, person))
+
+        for cand in profile.candidates:
+            # Only full names and the profile's aliases: surnames alone ("Wibowo", "Kusuma") are too common.
+            for name in cand.names:
+                add(name, "name", cand.id, None, person=True)
+            for alias in cand.aliases:
+                add(alias, "name", cand.id, None, person=not alias.isupper())
+            for slogan in cand.slogans:
+                add(slogan, "slogan", cand.id, None)
+            for tag in cand.hashtags:
+                add(tag, "hashtag", cand.id, None)
+        for party in profile.parties:
+            for name in (party.name, *party.aliases):
+                add(name, "party", None, party.name)
+        listed = {p.name.lower() for p in profile.parties}
+        for cand in profile.candidates:
+            for name in cand.parties:
+                if name.lower() not in listed:
+                    listed.add(name.lower())
+                    add(name, "party", None, name)
+        # Longer forms first so "Prabowo-Gibran" wins over "Prabowo".
+        forms.sort(key=lambda f: -len(f.regex.pattern))
+        return forms
+
+    @staticmethod
+    def _number_owners(profile: ElectionProfile) -> dict[int, tuple[str | None, str | None]]:
+        owners: dict[int, tuple[str | None, str | None]] = {}
+        legislative = profile.level in ("dpr", "dprd")
+        if not legislative:
+            for cand in profile.candidates:
+                owners[cand.number] = (cand.id, None)
+        for party in profile.parties:
+            if party.number is not None and (legislative or party.number not in owners):
+                owners.setdefault(party.number, (None, party.name))
+        return owners
+
+    # -- matching
+
+    def find(self, text: str, context: str | None = None, field: str = "text") -> list[Cue]:
+        """The cues in ``text``; ``context`` (the post acted on) only helps decide weak forms."""
+        if not text:
+            return []
+        norm = normalise(text)
+        strong_context = _has_election_words(norm.text) or (
+            context is not None and _has_election_words(normalise(context).text)
+        )
+        taken = [False] * len(norm.text)
+        raw: list[tuple[int, int, str, str | None, str | None, bool]] = []
+
+        def claim(s: int, e: int) -> bool:
+            if any(taken[s:e]):
+                return False
+            for k in range(s, e):
+                taken[k] = True
+            return True
+
+        # Hashtags first: "#AniesPresiden" is one hashtag cue, not a name inside a word.
+        raw.extend(self._hashtags(text, norm, claim))
+        for form in self.forms:
+            for m in form.regex.finditer(norm.text):
+                s, e = m.span()
+                if form.person and _other_referent_before(norm.text, s):
+                    continue
+                if form.acronym is not None and not _acronym_as_written(text, norm, s, e, form.acronym):
+                    continue
+                # "Insya Allah AMIN menang": next to prayer words the ticket needs an election context.
+                weak = form.weak and not (form.acronym is not None and not _prayer_around(norm.text, s, e))
+                if form.kind == "hashtag" and s > 0 and norm.text[s - 1] == "#":
+                    s -= 1
+                if claim(s, e):
+                    raw.append((s, e, form.kind, form.candidate, form.party, weak))
+        raw.extend(self._numbers(text, norm, claim))
+
+        has_strong = any(not weak for *_, weak in raw)
+        # Weak cues of different kinds pointing to the same candidate back each other up ("tiga jari 🤟").
+        weak_kinds: dict[tuple[str | None, str | None], set[str]] = {}
+        for _, _, kind, cand, party, weak in raw:
+            if weak:
+                weak_kinds.setdefault((cand, party), set()).add(kind)
+        cues: list[Cue] = []
+        for s, e, kind, cand, party, weak in sorted(raw):
+            if weak and not (has_strong or strong_context or len(weak_kinds[(cand, party)]) >= 2):
+                continue
+            start, end = norm.origin[s], norm.origin[e - 1] + 1
+            cues.append(Cue(text[start:end], start, end, kind, cand, party, field))
+        return cues
+
+    def _numbers(self, text: str, norm: Normalised, claim) -> list[tuple]:  # type: ignore[no-untyped-def]
+        found = []
+        t = norm.text
+        for number, (cand, party) in self.numbers.items():
+            words = "|".join((rf"0?{number}",) + NUMBER_WORDS.get(number, ()))
+            patterns = [
+                (rf"(?:salam|pose|gaya|acung(?:kan)?)\s*(?:{words})\s*jari", "gesture", False),
+                (rf"(?<![^\W_])(?:{words})\s*jari(?![^\W_])", "gesture", True),
+                (rf"(?<![^\W_]){BALLOT_PREFIX}\.?\s*(?:{PLAIN_PREFIX}\.?\s*)?(?:{words})(?![^\W_])", "number", False),
+                (rf"(?<![^\W_]){PLAIN_PREFIX}\.?\s*(?:{words})(?![^\W_])", "number", True),
+                (rf"#0{number}(?!\d)|(?<![\w.,:/-])0{number}(?![\w.:/]|,\d)", "number", number < 10),
+            ]
+            for pattern, kind, weak in patterns:
+                for m in re.finditer(pattern, t):
+                    s, e = m.span()
+                    if OTHER_NUMBER_BEFORE.search(t[max(0, s - 12) : s]) or OTHER_NUMBER_AFTER.match(t[e : e + 16]):
+                        continue
+                    if claim(s, e):
+                        found.append((s, e, kind, cand, party, weak))
+        # Enumerations after a ballot number: "pasangan nomor 1, 2 dan 3".
+        for _s, e0, _kind, *_ in [f for f in found if f[2] == "number" and not f[5]]:
+            pos = e0
+            while m := re.match(r"\s*(?:,|dan|&|/|atau|vs\.?|versus|-)\s*0?(\d{1,2})(?![\w.,:/])", t[pos:]):
+                number = int(m.group(1))
+                s, e = pos + m.start(1), pos + m.end(1)
+                owner = self.numbers.get(number)
+                if owner is None or not claim(s, e):
+                    break
+                found.append((s, e, "number", owner[0], owner[1], False))
+                pos = e
+        for emoji, number in GESTURE_EMOJI.items():
+            owner = self.numbers.get(number)
+            if owner is None:
+                continue
+            for m in re.finditer(re.escape(emoji) + "\ufe0f?", t):
+                s, e = m.span()
+                if claim(s, e):
+                    found.append((s, e, "emoji", owner[0], owner[1], True))
+        return found
+
+    def _hashtags(self, text: str, norm: Normalised, claim) -> list[tuple]:  # type: ignore[no-untyped-def]
+        """Hashtags the profile does not list but that carry a candidate's name ("#PrabowoLagi")."""
+        found = []
+        for m in re.finditer(r"#[^\W_]\w*", text):
+            # Map the original hashtag onto the normalised text (which may hold inserted camel-case spaces).
+            inside = [k for k, o in enumerate(norm.origin) if m.start() <= o < m.end()]
+            if not inside:
+                continue
+            s, e = inside[0], inside[-1] + 1
+            owner = self._hashtag_owner(norm.text[s + 1 : e].replace(" ", ""))
+            if owner is not None and claim(s, e):
+                found.append((s, e, "hashtag", owner[0], owner[1], False))
+        return found
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one matcher per profile, kept for the process
+    def _hashtag_owner(self, body: str) -> tuple[str | None, str | None] | None:
+        hits: Counter[tuple[str | None, str | None]] = Counter()
+        for cand in self.profile.candidates:
+            for phrase in (*cand.names, *cand.aliases):
+                key = re.sub(r"[\W_]+", "", _norm_pattern(phrase))
+                if len(key) >= 4 and key not in COMMON_WORDS and key in body:
+                    hits[(cand.id, None)] += len(key)
+        if not hits:
+            return None
+        return hits.most_common(1)[0][0]
+
+    # -- helpers for the classifier
+
+    def targets(self, cues: list[Cue]) -> list[Target]:
+        """Candidates and parties the cues point to, most cued first."""
+        counts: Counter[Target] = Counter()
+        for cue in cues:
+            if cue.candidate is not None:
+                counts[Target("candidate", cue.candidate)] += 1
+            elif cue.party is not None:
+                counts[Target("party", cue.party)] += 1
+        return [t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].kind, kv[0].id))]
+
+    def mask(self, text: str, cues: list[Cue], target: Target | None) -> str:
+        """Replace each cue by its marker; cues not on ``target``'s side get the ``_LAIN`` marker."""
+        out = []
+        pos = 0
+        for cue in sorted(cues, key=lambda c: c.start):
+            if cue.start < pos:
+                continue
+            marker = MARKERS[cue.kind]
+            if target is not None and not target.owns(cue, self.profile):
+                marker += "_LAIN"
+            out.append(text[pos : cue.start])
+            out.append(f"[{marker}]")
+            pos = cue.end
+        out.append(text[pos:])
+        return "".join(out)
+
+
+def _has_election_words(norm_text: str) -> bool:
+    return any(w in ELECTION_WORDS for w in re.findall(r"[^\W\d_]+", norm_text))
+
+
+def _other_referent_before(norm_text: str, start: int) -> bool:
+    before = re.findall(r"[^\W_]+", norm_text[max(0, start - 24) : start])
+    return bool(before) and before[-1] in OTHER_REFERENT
+
+
+def _acronym_as_written(text: str, norm: Normalised, s: int, e: int, acronym: str) -> bool:
+    """An alias like AMIN that is also a word counts only when written in capitals and not elongated."""
+    if any(norm.elongated[s:e]):
+        return False
+    written = text[norm.origin[s] : norm.origin[e - 1] + 1]
+    letters = [c for c in written if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _prayer_around(norm_text: str, s: int, e: int) -> bool:
+    before = norm_text[max(0, s - 40) : s]
+    after = norm_text[e : e + 20]
+    return any(w in before for w in PRAYER_WORDS) or bool(re.match(r"^\W*(?:ya\s*(?:allah|rab)|yra|allahumma)", after))
+
+
+@lru_cache(maxsize=64)
+def matcher_for(profile: ElectionProfile) -> ProfileMatcher:
+    return ProfileMatcher(profile)

