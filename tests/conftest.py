@@ -40,6 +40,21 @@ def redis_test_url() -> str | None:
     return None if value.strip().lower() == "off" else value
 
 
+@pytest.fixture(scope="session", autouse=True)
+def base_model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One converted e5-small base for the whole run (building it takes ~16 s and 470 MB).
+
+    Every test has its own NETRA_HOME, where the base would otherwise be rebuilt;
+    set NETRA_BASE_MODEL_DIR yourself to reuse a base across runs.
+    """
+    explicit = os.environ.get("NETRA_BASE_MODEL_DIR")
+    path = Path(explicit) if explicit else tmp_path_factory.mktemp("e5-small-bert")
+    os.environ["NETRA_BASE_MODEL_DIR"] = str(path)
+    yield path
+    if not explicit:
+        os.environ.pop("NETRA_BASE_MODEL_DIR", None)
+
+
 @pytest.fixture(autouse=True)
 def netra_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Every test runs in its own data directory with default settings."""

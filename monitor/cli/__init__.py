@@ -45,11 +45,49 @@ def _global_options(
 
 def _register() -> None:
     # Imported here so each module can import ``app`` helpers without cycles.
-    from monitor.cli import db, profile, registry
+    from monitor.cli import (
+        audit,
+        classify,
+        crawl,
+        data,
+        db,
+        demo,
+        export,
+        gestures,
+        importers,
+        jobs,
+        profile,
+        registry,
+        report,
+        serve,
+        user,
+        web,
+    )
 
+    # Set up: schema, registry, the election watched.
     app.add_typer(db.app, name="db")
     app.add_typer(registry.app, name="registry")
     app.add_typer(profile.app, name="profile")
+    # Collect: crawls, self-audit imports, exports of what was collected.
+    app.add_typer(crawl.app, name="crawl")
+    app.add_typer(importers.app, name="import")
+    app.add_typer(export.app, name="export")
+    # Classify: the text model, photo gestures, data for retraining.
+    app.command("classify")(classify.classify)
+    app.command("train")(classify.train)
+    app.command("evaluate")(classify.evaluate)
+    app.add_typer(classify.model_app, name="model")
+    app.command("evaluate-gestures")(gestures.evaluate_gestures)
+    app.add_typer(data.app, name="data")
+    # Review and run: web app, users, scheduler.
+    app.command("web")(web.web)
+    app.add_typer(user.app, name="user")
+    app.command("serve")(serve.serve)
+    app.add_typer(jobs.app, name="jobs")
+    # Report.
+    app.add_typer(report.app, name="report")
+    app.command("audit")(audit.audit)
+    app.command("demo")(demo.demo)
 
 
 _register()
