@@ -22,12 +22,15 @@ import logging
 import os
 import re
 import tempfile
+import threading
 import warnings
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageFile
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -84,10 +87,30 @@ class StoredMedia:
     created: bool  # true when the file is new to the store
 
 
+_STRICT_DECODING = threading.Lock()
+
+
+@contextmanager
+def strict_decoding() -> Iterator[None]:
+    """Make Pillow fail on truncated files while decoding here.
+
+    WeasyPrint sets Pillow's process-wide ``ImageFile.LOAD_TRUNCATED_IMAGES = True``
+    when it is imported (weasyprint/images.py), so in any process that also
+    renders reports a truncated photo would otherwise decode "successfully".
+    """
+    with _STRICT_DECODING:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def inspect_image(data: bytes, *, max_pixels: int, source: str = "<bytes>") -> ImageInfo:
     """Decode ``data`` fully as a still image of an allowed format, or raise ``MediaRejected``."""
     try:
-        with warnings.catch_warnings():
+        with strict_decoding(), warnings.catch_warnings():
             # Pillow warns (not raises) between MAX_IMAGE_PIXELS and twice that: treat it as the refusal it is.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as im:

@@ -18,6 +18,7 @@ from spiders.items import PostItem
 from spiders.media import MediaRejected, MediaSettings, MediaStore, QuotaExceeded, inspect_image
 from spiders.media_pipeline import image_urls
 from spiders.store import IngestStore
+from tests.conftest import REPO
 from tests.declared import add_declared
 
 HANDS = Path(__file__).resolve().parent.parent / "models" / "gesture_data"
@@ -226,3 +227,17 @@ def test_media_pipeline_keeps_post_images_in_a_real_crawl(sqlite_db: str, netra_
         assert [run.status for run in s.scalars(select(CrawlRun))] == ["succeeded", "succeeded"]
     stored = MediaStore(sqlite_db).path_for(media[0].sha256)
     assert stored.read_bytes() == PHOTO.read_bytes() and stored.is_relative_to(netra_home / "media")
+
+
+def test_truncated_image_refused_even_after_weasyprint_import(tmp_path: Path) -> None:
+    """WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process when imported."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    from spiders.media import MediaRejected, inspect_image
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    photo = next((REPO / "models" / "gesture_data" / "fingerpose").glob("*.jpg")).read_bytes()
+    with pytest.raises(MediaRejected, match="not a readable image"):
+        inspect_image(photo[: len(photo) // 2], max_pixels=40_000_000, source="half.jpg")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # restored for WeasyPrint
