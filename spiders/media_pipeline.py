@@ -84,7 +84,10 @@ class MediaPipeline:
         post_id, evidence_id = self._post_refs(post)
         if post_id is not None and self._already_kept(post_id, url):
             return  # a re-crawl of the same post: the image was fetched before
-        request = Request(url, meta={"download_maxsize": self.limits.max_bytes, "netra_media": True},
+        # One retry only: an image is supporting evidence, and an unreachable image host
+        # must not hold the crawl up with the API's full backoff schedule.
+        request = Request(url, meta={"download_maxsize": self.limits.max_bytes, "netra_media": True,
+                                     "max_retry_times": 1, "download_timeout": 30},
                           dont_filter=True)
         try:
             assert self.crawler.engine is not None
