@@ -204,14 +204,24 @@ class BlueskySpider(NetraSpider):
         target.external_id = data["did"]
         yield self.profile_request(target)
 
-    def parse_profile(self, response: Response) -> Iterator[Any]:
+    def account_answer(self, response: Response) -> tuple[Target, dict[str, Any] | None, list[Any]]:
+        """An account-level answer's JSON, or ``None`` with the items recording why there is none.
+
+        A 400 here means the account is gone (not found, taken down, deactivated: §1.2).
+        """
         target: Target = response.meta["target"]
         data = self.load_json(response, target.handle)
         if data is None:
-            return
+            return target, None, []
         if response.status == 400:
             state = PROFILE_STATES.get(str(data.get("error")), "not_found")
-            yield from self.account_gone(target, response, data, state)
+            return target, None, list(self.account_gone(target, response, data, state))
+        return target, data, []
+
+    def parse_profile(self, response: Response) -> Iterator[Any]:
+        target, data, gone = self.account_answer(response)
+        yield from gone
+        if data is None:
             return
         did = data.get("did")
         if not isinstance(did, str):
@@ -246,13 +256,9 @@ class BlueskySpider(NetraSpider):
                             empty_pages=empty_pages, seen_cursors=seen_cursors, newest=newest)
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
-        target: Target = response.meta["target"]
-        data = self.load_json(response, target.handle)
+        target, data, gone = self.account_answer(response)
+        yield from gone
         if data is None:
-            return
-        if response.status == 400:
-            state = PROFILE_STATES.get(str(data.get("error")), "not_found")
-            yield from self.account_gone(target, response, data, state)
             return
         feed = data.get("feed") if isinstance(data.get("feed"), list) else []
         stop_at = target.crawl_state.get("newest_sort_at") if target.role == "declared" else None

@@ -341,31 +341,24 @@ class MastodonSpider(NetraSpider):
                                post=response.meta["post"])
 
     def parse_favourited_by(self, response: Response) -> Iterator[Any]:
-        post: PostItem = response.meta["post"]
-        for found in self.interaction_accounts(response, self.parse_favourited_by):
-            if isinstance(found, scrapy.Request):
-                yield found
-                continue
-            account, declared = found
-            # No favourite time is public: only that it happened (§2.4).
-            yield ActivityItem(
-                platform="mastodon", kind="like", external_id=post.external_id, account_id=declared, target=post,
-                context=self.act_text(post), url=post.url, raw=raw_json({"status": post.external_id,
-                                                                          "favourited_by": account}),
-                source_url=response.url, source=self.source,
-            )
+        # No favourite time is public: only that it happened (§2.4).
+        yield from self.interactions(response, "like", "favourited_by", self.parse_favourited_by)
 
     def parse_reblogged_by(self, response: Response) -> Iterator[Any]:
+        yield from self.interactions(response, "share", "reblogged_by", self.parse_reblogged_by)
+
+    def interactions(self, response: Response, kind: str, relation: str, callback: Any) -> Iterator[Any]:
+        """Declared accounts among those who favourited or boosted a watched status, as acts on it."""
         post: PostItem = response.meta["post"]
-        for found in self.interaction_accounts(response, self.parse_reblogged_by):
+        for found in self.interaction_accounts(response, callback):
             if isinstance(found, scrapy.Request):
                 yield found
                 continue
             account, declared = found
             yield ActivityItem(
-                platform="mastodon", kind="share", external_id=post.external_id, account_id=declared, target=post,
-                context=self.act_text(post), url=post.url, raw=raw_json({"status": post.external_id,
-                                                                          "reblogged_by": account}),
+                platform="mastodon", kind=kind, external_id=post.external_id, account_id=declared, target=post,
+                context=self.act_text(post), url=post.url,
+                raw=raw_json({"status": post.external_id, relation: account}),
                 source_url=response.url, source=self.source,
             )
 
