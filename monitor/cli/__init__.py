@@ -72,6 +72,11 @@ def _register() -> None:
     app.add_typer(crawl.app, name="crawl")
     app.add_typer(importers.app, name="import")
     app.add_typer(export.app, name="export")
+    from monitor.cli import crawler, workers
+
+    crawl.app.command("enqueue")(crawler.enqueue)
+    app.command("crawler")(crawler.crawler)
+    app.command("classifier-worker")(workers.classifier_worker)
     # Classify: the text model, photo gestures, data for retraining.
     app.command("classify")(classify.classify)
     app.command("train")(classify.train)

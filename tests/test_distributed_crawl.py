@@ -1,0 +1,176 @@
+"""Distributed crawl: two real Scrapy workers on one Redis queue, one SIGKILLed mid-run.
+
+Real Redis (``NETRA_TEST_REDIS``, a unique key prefix per test), real
+PostgreSQL, real HTTP (the replay server with computed Bluesky responses, a
+little slow so the kill lands while the victim holds requests).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import redis
+from sqlalchemy import func, insert, select
+
+from monitor.db.migrate import upgrade
+from monitor.db.schema import Account, Activity, Agency, Employee, Post
+from monitor.db.session import session_scope
+from spiders.distributed import CrawlKeys, enqueue_plan, run_worker
+from spiders.ratelimit import SharedRateLimiter
+from spiders.replay import JSON_TYPE, ReplayServer, Reply
+from spiders.runner import plan_crawl
+from tests.conftest import redis_test_url
+from tests.crawl_helpers import FAST
+
+pytestmark = [pytest.mark.redis, pytest.mark.pg]
+
+ACCOUNTS, PAGES, PER_PAGE = 24, 3, 4
+
+
+def did(i: int) -> str:
+    return f"did:plc:dist{i:020d}"
+
+
+def handle(i: int) -> str:
+    return f"asn{i:03d}.bsky.social"
+
+
+def feed_page(account: int, page: int) -> dict[str, Any]:
+    feed = []
+    for k in range(PER_PAGE):
+        n = page * PER_PAGE + k
+        uri = f"at://{did(account)}/app.bsky.feed.post/3l{n:08d}"
+        feed.append({"post": {
+            "uri": uri, "cid": f"bafy{account}x{n}",
+            "author": {"did": did(account), "handle": handle(account)},
+            "record": {"$type": "app.bsky.feed.post", "text": f"Pelayanan hari ke-{n}",
+                       "createdAt": f"2024-11-{28 - page:02d}T10:{59 - k:02d}:00.000Z", "langs": ["id"]},
+            "indexedAt": f"2024-11-{28 - page:02d}T10:{59 - k:02d}:00.500Z",
+        }})
+    data: dict[str, Any] = {"feed": feed}
+    if page + 1 < PAGES:
+        data["cursor"] = f"c{page + 1}"
+    return data
+
+
+@pytest.fixture
+def server() -> Iterator[ReplayServer]:
+    srv = ReplayServer()
+
+    def profile(_path: str, query: dict[str, list[str]]) -> Reply:
+        time.sleep(0.02)
+        actor = query["actor"][0]
+        return Reply(200, json.dumps({"did": actor, "handle": actor}).encode(), {"Content-Type": JSON_TYPE})
+
+    def author_feed(_path: str, query: dict[str, list[str]]) -> Reply:
+        time.sleep(0.05)
+        account = int(query["actor"][0].removeprefix("did:plc:dist"))
+        page = int(query.get("cursor", ["c0"])[0][1:])
+        return Reply(200, json.dumps(feed_page(account, page)).encode(), {"Content-Type": JSON_TYPE})
+
+    srv.add_handler("/xrpc/app.bsky.actor.getProfile", profile)
+    srv.add_handler("/xrpc/app.bsky.feed.getAuthorFeed", author_feed)
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[tuple[redis.Redis, str]]:
+    url = redis_test_url()
+    if url is None:
+        pytest.skip("NETRA_TEST_REDIS=off")
+    client = redis.Redis.from_url(url)
+    prefix = f"netra-test:{uuid.uuid4().hex[:10]}"
+    yield client, prefix
+    for key in client.scan_iter(match=f"{prefix}*"):
+        client.delete(key)
+
+
+def seed(url: str) -> None:
+    upgrade(url)
+    with session_scope(url) as s:
+        agency = Agency(code="DIST", name="Dinas Uji")
+        s.add(agency)
+        s.flush()
+        s.execute(insert(Employee), [{"nip": f"1980010{1 + i % 9}200501{1 + i % 2}{i:03d}", "name": f"ASN {i}",
+                                      "agency_id": agency.id, "status": "PNS"} for i in range(ACCOUNTS)])
+        ids = sorted(s.scalars(select(Employee.id)))
+        s.execute(insert(Account), [{"employee_id": ids[i], "platform": "bluesky", "handle": handle(i),
+                                     "external_id": did(i), "state": "active"} for i in range(ACCOUNTS)])
+
+
+def _worker(worker_id: str, redis_url: str, prefix: str, db_url: str) -> None:
+    run_worker("bluesky", redis_url=redis_url, database_url=db_url, prefix=prefix, worker_id=worker_id,
+               idle_exit=6.0, scrapy_settings={**FAST, "NETRA_PAGE_SIZE": PER_PAGE, "CONCURRENT_REQUESTS": 4,
+                                               "CONCURRENT_REQUESTS_PER_DOMAIN": 4, "NETRA_WORKER_LEASE": 2.0,
+                                               "NETRA_COMMIT_WAIT": 0.05})
+
+
+def stored_activities(db_url: str) -> tuple[int, set[str]]:
+    with session_scope(db_url) as s:
+        return (s.scalar(select(func.count()).select_from(Activity)) or 0,
+                set(s.scalars(select(Activity.external_id))))
+
+
+def test_two_workers_one_killed_store_every_item_exactly_once(pg_url: str, server: ReplayServer,
+                                                              redis_prefix: tuple[redis.Redis, str]) -> None:
+    client, prefix = redis_prefix
+    redis_url = redis_test_url()
+    assert redis_url is not None
+    seed(pg_url)
+    keys = CrawlKeys(prefix, "bluesky")
+    # Workers start first and wait: what they need (server, declared accounts) comes with the enqueued work.
+    ctx = multiprocessing.get_context("spawn")
+    victim = ctx.Process(target=_worker, args=("victim", redis_url, prefix, pg_url))
+    survivor = ctx.Process(target=_worker, args=("survivor", redis_url, prefix, pg_url))
+    victim.start()
+    survivor.start()
+    deadline = time.monotonic() + 60
+    while client.zcard(keys.workers) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    plan = plan_crawl("bluesky", base_url=server.base_url, database_url=pg_url)
+    assert enqueue_plan(client, plan, prefix=prefix) == ACCOUNTS
+    # Kill the victim while it holds requests and the crawl is well under way, not finished.
+    while time.monotonic() < deadline:
+        count, _ = stored_activities(pg_url)
+        if count >= 20 and client.llen(keys.inflight("victim")) > 0:
+            break
+        time.sleep(0.02)
+    held = client.llen(keys.inflight("victim"))
+    victim.kill()  # SIGKILL: no clean shutdown, its in-flight list stays in Redis
+    victim.join()
+    assert victim.exitcode == -9
+    assert held > 0
+    assert stored_activities(pg_url)[0] < ACCOUNTS * PAGES * PER_PAGE
+
+    survivor.join(timeout=120)
+    assert survivor.exitcode == 0
+
+    expected = {f"at://{did(a)}/app.bsky.feed.post/3l{n:08d}" for a in range(ACCOUNTS) for n in range(PAGES * PER_PAGE)}
+    count, ids = stored_activities(pg_url)
+    assert ids == expected
+    assert count == len(expected)  # stored exactly once
+    with session_scope(pg_url) as s:
+        assert s.scalar(select(func.count()).select_from(Post)) == len(expected)
+    assert client.llen(keys.requests) == 0
+    assert not list(client.scan_iter(match=keys.inflight("*")))  # the victim's requests were taken back and done
+
+
+def test_rate_limit_is_shared_between_workers(redis_prefix: tuple[redis.Redis, str]) -> None:
+    client, prefix = redis_prefix
+    # Two limiters = two worker processes' views of one host budget of 20 requests per second.
+    limits = {"bsky.example": (20, 1.0)}
+    one = SharedRateLimiter(client, limits, prefix=f"{prefix}:rl:")
+    two = SharedRateLimiter(client, limits, prefix=f"{prefix}:rl:")
+    waits = [limiter.reserve("bsky.example") for _ in range(20) for limiter in (one, two)]
+    # 40 requests at 20/s: the last is scheduled ~1.95 s out, whichever worker asked.
+    assert max(waits) == pytest.approx(39 / 20, abs=0.1)
+    assert sorted(waits) == pytest.approx([i / 20 for i in range(40)], abs=0.1)
+    assert one.reserve("other.example") == 0.0  # hosts without a limit are not held back
