@@ -29,7 +29,8 @@ def test_help_lists_commands() -> None:
 COMMANDS = [
     ["db"], ["registry"], ["registry", "import"], ["profile"], ["crawl"], ["import"], ["import", "x-archive"],
     ["export"], ["classify"], ["evaluate"], ["train"], ["model"], ["evaluate-gestures"], ["data"], ["web"],
-    ["user"], ["serve"], ["jobs"], ["report"], ["audit"], ["demo"],
+    ["user"], ["serve"], ["jobs"], ["report"], ["audit"], ["demo"], ["crawler"], ["classifier-worker"],
+    ["crawl", "enqueue"],
 ]
 
 
