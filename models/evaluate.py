@@ -29,7 +29,7 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": tp + fn}
 
 
-def _binary(gold: Sequence[bool], pred: Sequence[bool]) -> dict[str, float]:
+def binary_figures(gold: Sequence[bool], pred: Sequence[bool]) -> dict[str, float]:
     tp = sum(g and p for g, p in zip(gold, pred, strict=True))
     fp = sum(p and not g for g, p in zip(gold, pred, strict=True))
     fn = sum(g and not p for g, p in zip(gold, pred, strict=True))
@@ -40,8 +40,8 @@ def score_results(gold: Sequence[LabelledItem], preds: Sequence[Any]) -> dict[st
     """All figures for one system; ``preds`` are ``ClassifyResult``s in the order of ``gold``."""
     if len(gold) != len(preds):
         raise ValueError("gold and predictions differ in length")
-    flag = _binary([g.flagged for g in gold], [p.flagged for p in preds])
-    hate = _binary([g.hate for g in gold], [p.hate for p in preds])
+    flag = binary_figures([g.flagged for g in gold], [p.flagged for p in preds])
+    hate = binary_figures([g.hate for g in gold], [p.hate for p in preds])
     confusion = {g: {p: 0 for p in STANCES} for g in STANCES}
     for g, p in zip(gold, preds, strict=True):
         confusion[g.stance][p.stance] += 1
@@ -62,7 +62,8 @@ def score_results(gold: Sequence[LabelledItem], preds: Sequence[Any]) -> dict[st
     for i, g in enumerate(gold):
         by_kind[g.kind].append(i)
     for kind, idx in sorted(by_kind.items()):
-        per_kind[kind] = {"items": len(idx)} | _binary([gold[i].flagged for i in idx], [preds[i].flagged for i in idx])
+        flags = binary_figures([gold[i].flagged for i in idx], [preds[i].flagged for i in idx])
+        per_kind[kind] = {"items": len(idx)} | flags
     hard = [p for g, p in zip(gold, preds, strict=True) if g.hard_negative]
     return {
         "items": len(gold),

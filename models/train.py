@@ -100,25 +100,40 @@ def build_examples(items: Sequence[LabelledItem], profiles: dict) -> list[Exampl
     return examples
 
 
-def hate_set_examples(count: int, seed: int, path: Path = HATE_SET) -> list[Example]:
-    """Balanced hate/non-hate tweets (CC BY-NC-SA 4.0) as untargeted posts; their stance is unknown."""
-    if count <= 0:
-        return []
+def read_hate_set(path: Path = HATE_SET) -> list[dict[str, str]]:
     if not path.is_file():
         raise FileNotFoundError(f"{path}: hate-speech set not found (set extra_hate=0 to train without it)")
     with path.open(encoding="utf-8", errors="replace", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+        return list(csv.DictReader(fh))
+
+
+Tweet = dict[str, str]
+
+
+def split_hate_set(rows: list[Tweet], count: int, seed: int) -> tuple[list[Tweet], list[Tweet]]:
+    """The balanced ``count`` tweets training uses, and every other tweet (held out for evaluation)."""
     rng = random.Random(seed)
     hate = [r for r in rows if r["HS"] == "1"]
     clean = [r for r in rows if r["HS"] == "0"]
     rng.shuffle(hate)
     rng.shuffle(clean)
     chosen = hate[: count // 2] + clean[: count - count // 2]
-    out = []
-    for row in chosen:
-        text = row["Tweet"].replace("USER", "@user").replace("URL", "").removeprefix("RT ").strip()
-        out.append(Example(f"{KIND_WORDS['post']}: {text}", None, IGNORE, float(row["HS"] == "1")))
-    return out
+    rest = hate[count // 2 :] + clean[count - count // 2 :]
+    return chosen, rest
+
+
+def hate_tweet_text(row: dict[str, str]) -> str:
+    """A tweet as an untargeted post, the way the classifier reads a post."""
+    text = row["Tweet"].replace("USER", "@user").replace("URL", "").removeprefix("RT ").strip()
+    return f"{KIND_WORDS['post']}: {text}"
+
+
+def hate_set_examples(count: int, seed: int, path: Path = HATE_SET) -> list[Example]:
+    """Balanced hate/non-hate tweets (CC BY-NC-SA 4.0) as untargeted posts; their stance is unknown."""
+    if count <= 0:
+        return []
+    chosen, _ = split_hate_set(read_hate_set(path), count, seed)
+    return [Example(hate_tweet_text(row), None, IGNORE, float(row["HS"] == "1")) for row in chosen]
 
 
 def _batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:

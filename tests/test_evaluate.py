@@ -111,3 +111,70 @@ def test_evaluate_errors_are_clear(tiny: tuple[Path, Path], tmp_path: Path) -> N
     result = runner.invoke(app, ["evaluate", "--data", str(bad), "--profile", str(data / "profiles" / "tiny-dev.yaml"),
                                  "--model", str(model)])
     assert result.exit_code != 0 and f"{bad}:1: missing key" in result.output
+
+
+def _hate_csv(path: Path, n: int) -> Path:
+    rows = ["Tweet,HS"] + [f"tweet nomor {i} {'dasar bodoh kafir' if i % 3 == 0 else 'selamat pagi'},{int(i % 3 == 0)}"
+                           for i in range(n)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_hate_heldout_never_scores_a_training_tweet(tmp_path: Path) -> None:
+    from models.hate_heldout import heldout_tweets
+    from models.train import read_hate_set, split_hate_set
+
+    path = _hate_csv(tmp_path / "hate.csv", 60)
+    rows = read_hate_set(path)
+    chosen, rest = split_hate_set(rows, 10, seed=13)
+    assert sum(r["HS"] == "1" for r in chosen) == 5 and len(chosen) == 10
+    assert sorted(r["Tweet"] for r in chosen + rest) == sorted(r["Tweet"] for r in rows)
+    held = heldout_tweets({"extra_hate_tweets": 10, "seed": 13}, 100, path)
+    assert len(held) == 50 and not {r["Tweet"] for r in held} & {r["Tweet"] for r in chosen}
+    assert held == heldout_tweets({"extra_hate_tweets": 10, "seed": 13}, 100, path)  # a fixed order
+    assert len(heldout_tweets({"extra_hate_tweets": 10, "seed": 13}, 7, path)) == 7
+    # Another training seed chooses other tweets, and the held-out set follows it.
+    other = {r["Tweet"] for r in split_hate_set(rows, 10, seed=14)[0]}
+    assert not other & {r["Tweet"] for r in heldout_tweets({"extra_hate_tweets": 10, "seed": 14}, 100, path)}
+    with pytest.raises(FileNotFoundError, match="missing.csv"):
+        heldout_tweets({}, 10, tmp_path / "missing.csv")
+
+
+def test_hate_heldout_figures_count_against_the_labels(tmp_path: Path) -> None:
+    import torch
+
+    from models.features import KIND_WORDS
+    from models.hate_heldout import hate_heldout_figures
+
+    class Scripted:
+        """Says hate for the hateful tweets and, wrongly, for tweet 1."""
+
+        meta = type("Meta", (), {"training": {"extra_hate_tweets": 0, "seed": 13}})()
+        seen: list[tuple[str, str | None]] = []
+
+        def predict_pairs(self, pairs: list[tuple[str, str | None]]) -> tuple[torch.Tensor, torch.Tensor]:
+            self.seen.extend(pairs)
+            hate = [0.9 if "bodoh" in first or "nomor 1 " in first else 0.1 for first, _ in pairs]
+            return torch.zeros(len(pairs), 3), torch.tensor(hate)
+
+    scripted = Scripted()
+    figures = hate_heldout_figures(scripted, 30, _hate_csv(tmp_path / "hate.csv", 30))
+    assert figures["tweets"] == 30 and figures["support"] == 10 and figures["hate_share"] == round(10 / 30, 3)
+    assert figures["recall"] == 1.0 and figures["precision"] == round(10 / 11, 4)
+    # Read as untargeted posts, the way training saw the tweets.
+    assert all(first.startswith(f"{KIND_WORDS['post']}: tweet nomor") and second is None
+               for first, second in scripted.seen)
+
+
+def test_evaluate_cli_scores_held_out_tweets(tiny: tuple[Path, Path], tmp_path: Path) -> None:
+    from models.train import HATE_SET
+
+    if not HATE_SET.is_file():
+        pytest.skip(f"{HATE_SET} not present")
+    data, model = tiny
+    report_path = tmp_path / "report.json"
+    result = runner.invoke(app, ["evaluate", "--data", str(data), "--model", str(model), "--hate-tweets", "25",
+                                 "--output", str(report_path)])
+    assert result.exit_code == 0, result.output
+    assert "hate on 25 held-out tweets" in result.output
+    assert json.loads(report_path.read_text())["hate_heldout_tweets"]["tweets"] == 25

@@ -182,6 +182,9 @@ def evaluate(
     split: str = typer.Option("dev", "--split", help="Split folder when --data is a data directory."),
     output: Path | None = typer.Option(None, "--output", help="Where to save the JSON report."),
     quantize: bool = typer.Option(False, "--quantize"),
+    hate_tweets: int = typer.Option(
+        0, "--hate-tweets", help="Also score the hate flag on N real tweets held out from training (Ibrohim & Budi)."
+    ),
 ) -> None:
     """Precision/recall of the flag, stance macro-F1, hate F1, candidate accuracy — model vs keyword baseline."""
     from models.dataset import DatasetError
@@ -203,6 +206,18 @@ def evaluate(
         fail(str(exc))
     report = run_evaluation(classifier, labelled)
     console.print(format_report(report), highlight=False, soft_wrap=True)
+    if hate_tweets > 0:
+        from models.hate_heldout import hate_heldout_figures
+
+        try:
+            held = hate_heldout_figures(classifier, hate_tweets)
+        except FileNotFoundError as exc:
+            fail(str(exc))
+        report["hate_heldout_tweets"] = held
+        console.print(
+            f"hate on {held['tweets']} held-out tweets ({held['hate_share']:.0%} hate): P {held['precision']:.3f} "
+            f"R {held['recall']:.3f} F1 {held['f1']:.3f}"
+        )
     if output is None:
         from monitor.config import get_settings
 
@@ -243,3 +258,4 @@ def base(out: Path | None = typer.Option(None, "--out", help="Default: $NETRA_BA
         console.print(f"base model ready in {ensure_base(out)}")
     except ConversionError as exc:
         fail(str(exc))
+
