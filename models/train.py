@@ -310,6 +310,9 @@ def _licences(config: TrainConfig) -> dict[str, str]:
         licences |= LICENCES
     else:
         licences["base model"] = f"{config.base}: see its own model card"
+        pretraining = Path(config.base) / "pretraining.json"
+        if pretraining.is_file():  # a base pretrained here (netra model small-bert) lists its corpus licences
+            licences |= json.loads(pretraining.read_text()).get("licences", {})
     if config.extra_hate:
         licences["id-hate-speech-2019"] = (
             "CC BY-NC-SA 4.0, Ibrohim & Budi (ALW3 2019); the model is derived from it and carries that licence"

@@ -259,3 +259,29 @@ def base(out: Path | None = typer.Option(None, "--out", help="Default: $NETRA_BA
     except ConversionError as exc:
         fail(str(exc))
 
+
+@model_app.command("small-bert")
+def small_bert(
+    out: Path = typer.Option(..., "--out", help="Directory for the pretrained BertForMaskedLM and its tokenizer."),
+    steps: int | None = typer.Option(None, "--steps", help="MLM steps (default: the ~10-minute budget)."),
+    finetune: Path | None = typer.Option(None, "--finetune", help="Also fine-tune it fully into this model dir."),
+    data: Path | None = typer.Option(None, "--data", help="Default: models/data."),
+) -> None:
+    """Option (b): WordPiece tokenizer + small BERT MLM-pretrained on the local Indonesian text (model card)."""
+    import logging
+
+    from models.dataset import DATA_DIR
+    from models.small_bert import SmallBertConfig, build_small_bert, finetune_small_bert
+
+    logging.getLogger("models").setLevel(logging.INFO)
+    config = SmallBertConfig() if steps is None else SmallBertConfig(steps=steps)
+    try:
+        summary = build_small_bert(out, config, data or DATA_DIR)
+    except (ValueError, FileNotFoundError, KeyError) as exc:
+        fail(str(exc))
+    console.print(f"pretrained {summary['segments']} segments, final MLM perplexity "
+                  f"{summary['final_mlm_perplexity']} in {summary['seconds']}s → {out}")
+    if finetune is not None:
+        meta = finetune_small_bert(out, finetune, data or DATA_DIR)
+        _print_metrics(meta)
+        console.print(f"model {meta.version} written to {finetune}")
