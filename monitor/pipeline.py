@@ -69,23 +69,31 @@ def claim_batch(session: Session, model_version: str, profile_id: str, size: int
     workers never take the same activity, and a killed worker's transaction
     ends, releasing its rows for the next claim. SQLite has one writer anyway.
     """
-    ids_stmt = (
-        unclassified_activities(model_version, profile_id)
-        .with_only_columns(Activity.id)
-        .limit(size)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        ids_stmt = ids_stmt.with_for_update(skip_locked=True, of=Activity)
-    ids = list(session.scalars(ids_stmt))
-    if not ids:
-        return []
-    stmt = (
-        select(Activity)
-        .where(Activity.id.in_(ids))
-        .options(joinedload(Activity.account).joinedload(Account.employee), joinedload(Activity.target_post))
-        .order_by(Activity.id)
-    )
-    return list(session.scalars(stmt).unique())
+    postgres = session.get_bind().dialect.name == "postgresql"
+    while True:
+        ids_stmt = (
+            unclassified_activities(model_version, profile_id)
+            .with_only_columns(Activity.id)
+            .limit(size)
+        )
+        if postgres:
+            ids_stmt = ids_stmt.with_for_update(skip_locked=True, of=Activity)
+        ids = list(session.scalars(ids_stmt))
+        if not ids:
+            return []
+        # The lock is taken on rows chosen under the statement's snapshot: a row another worker classified and
+        # released after that snapshot was taken is locked here too (its activity row never changed, so
+        # PostgreSQL does not re-check the NOT EXISTS). This second statement has a fresh snapshot and sees that
+        # worker's classifications; holding the locks, no classification can commit after it.
+        stmt = (
+            unclassified_activities(model_version, profile_id)
+            .where(Activity.id.in_(ids))
+            .options(joinedload(Activity.account).joinedload(Account.employee), joinedload(Activity.target_post))
+        )
+        batch = list(session.scalars(stmt).unique())
+        if batch or not postgres:
+            return batch
+        # Every row was taken meanwhile: look again rather than report an empty queue.
 
 
 def with_photos(session: Session, batch: list[Activity], results: list, profile: ElectionProfile,
