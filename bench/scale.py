@@ -167,13 +167,10 @@ def table_sizes(url: str) -> dict[str, tuple[int, int]]:
 # ------------------------------------------------------------- classify
 
 def _classify_worker(db_url: str, go: Any, out: Any) -> None:
-    import torch
-
-    torch.set_num_threads(1)
     from models.infer import load_classifier
     from monitor.classifier_worker import run_classifier_worker
 
-    classifier = load_classifier()
+    classifier = load_classifier(threads=1)  # settings would otherwise give each worker 2 threads
     out.put("ready")
     go.get()  # the clock starts when every worker has its model loaded
     started = time.perf_counter()
@@ -232,13 +229,10 @@ def unclassified(url: str) -> int:
 # ------------------------------------------------------------------ lag
 
 def _lag_classifier(db_url: str) -> None:
-    import torch
-
-    torch.set_num_threads(1)
     from models.infer import load_classifier
     from monitor.classifier_worker import run_classifier_worker
 
-    run_classifier_worker(db_url, load_classifier(), batch_size=32, poll=0.2)
+    run_classifier_worker(db_url, load_classifier(threads=1), batch_size=32, poll=0.2)
 
 
 def lag_run(args: argparse.Namespace) -> list[float]:

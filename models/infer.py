@@ -224,13 +224,18 @@ def quantize_dynamic(net: StanceHateNet) -> StanceHateNet:
         return _quantize(net, {torch.nn.Linear}, dtype=torch.qint8)
 
 
-def load_classifier(model_dir: Path | None = None, quantize: bool = False) -> Classifier:
-    """The classifier in ``model_dir`` (default: settings' model dir, else the bundled ``models/default``)."""
+def load_classifier(model_dir: Path | None = None, quantize: bool = False, threads: int | None = None) -> Classifier:
+    """The classifier in ``model_dir`` (default: settings' model dir, else the bundled ``models/default``).
+
+    ``threads`` (default: settings' ``classify_threads``) sets torch's thread count for the process: several
+    workers on one machine must share its cores, or their thread pools spin against each other.
+    """
     from monitor.config import get_settings
 
     settings = get_settings()
     model_dir = Path(model_dir or settings.model_dir or DEFAULT_MODEL_DIR)
-    threads = int(os.environ.get("NETRA_CLASSIFY_THREADS", settings.classify_threads))
+    if threads is None:
+        threads = int(os.environ.get("NETRA_CLASSIFY_THREADS", settings.classify_threads))
     if threads > 0:
         torch.set_num_threads(threads)
     try:

@@ -94,3 +94,24 @@ def test_train_reports_unknown_base(tiny: tuple[Path, Path], tmp_path: Path) -> 
                                  "--out", str(tmp_path / "o")])
     assert result.exit_code != 0
     assert "no-such-model" in result.output
+
+
+def test_load_classifier_sets_the_thread_count_it_is_given(
+    tiny: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two workers on a 2-core machine each need threads=1, whatever the settings say.
+    import torch
+
+    from models.train import TrainConfig, train
+
+    data, base = tiny
+    train(data, tmp_path / "m", TrainConfig(base=str(base), full=True, epochs=1, threads=1, version="tiny-threads"))
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.setenv("NETRA_CLASSIFY_THREADS", "2")
+        load_classifier(tmp_path / "m", threads=1)
+        assert torch.get_num_threads() == 1
+        load_classifier(tmp_path / "m")
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)

@@ -14,6 +14,10 @@ def classifier_worker(
     idle_exit: float | None = typer.Option(None, "--idle-exit", min=0,
                                            help="Stop after this many seconds with nothing to classify."),
     poll: float = typer.Option(2.0, "--poll", min=0.05, help="Seconds between looks when idle."),
+    threads: int | None = typer.Option(
+        None, "--threads", min=1,
+        help="Torch threads (default: settings classify_threads). Workers on one machine: cores ÷ workers.",
+    ),
 ) -> None:
     """Classify pending activities under the active election profile, polling for new ones.
 
@@ -35,7 +39,7 @@ def classifier_worker(
     except WorkerRefused as exc:
         fail(str(exc))
     try:
-        classifier = load_classifier(settings.model_dir)
+        classifier = load_classifier(settings.model_dir, threads=threads)
     except ModelDirError as exc:
         fail(str(exc))
     try:
