@@ -31,6 +31,7 @@ import torch
 
 from models.dataset import DATA_DIR, load_profiles, load_split
 from models.matcher import matcher_for
+from models.train import length_batches
 
 if TYPE_CHECKING:
     from models.network import ModelMeta
@@ -197,19 +198,6 @@ def train_tokenizer(texts: Iterable[str], vocab_size: int, lowercase: bool) -> A
     )
 
 
-def _batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
-    # Sort within windows so a batch pads little, then shuffle the batches.
-    order = list(range(len(lengths)))
-    rng.shuffle(order)
-    window = batch_size * 50
-    batches = []
-    for start in range(0, len(order), window):
-        chunk = sorted(order[start : start + window], key=lambda i: lengths[i])
-        batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
-    rng.shuffle(batches)
-    return batches
-
-
 def pretrain(
     texts: list[str], out_dir: Path, config: SmallBertConfig, tokenizer: Any | None = None
 ) -> dict[str, object]:
@@ -257,7 +245,7 @@ def pretrain(
     model.train()
     step, running, losses = 0, 0.0, []
     while step < config.steps:
-        for idx in _batches(lengths, config.batch_size, rng):
+        for idx in length_batches(lengths, config.batch_size, rng, window=50):
             batch = collator([rows[i] for i in idx])
             labels = batch["labels"]
             hidden = model.bert(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state

@@ -136,11 +136,11 @@ def hate_set_examples(count: int, seed: int, path: Path = HATE_SET) -> list[Exam
     return [Example(hate_tweet_text(row), None, IGNORE, float(row["HS"] == "1")) for row in chosen]
 
 
-def _batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
-    # Length bucketing: shuffle, sort within windows of 20 batches, then shuffle the batches.
+def length_batches(lengths: list[int], batch_size: int, rng: random.Random, window: int = 20) -> list[list[int]]:
+    """Length bucketing: shuffle, sort within windows of ``window`` batches, then shuffle the batches."""
     order = list(range(len(lengths)))
     rng.shuffle(order)
-    window = batch_size * 20
+    window = batch_size * window
     batches = []
     for start in range(0, len(order), window):
         chunk = sorted(order[start : start + window], key=lambda i: lengths[i])
@@ -246,7 +246,7 @@ def train(data_dir: Path, out_dir: Path, config: TrainConfig | None = None) -> M
         net.train()
         running = 0.0
         epoch_loss, epoch_batches = 0.0, 0
-        for idx in _batches(lengths, config.batch_size, rng):
+        for idx in length_batches(lengths, config.batch_size, rng):
             ids, mask = _collate(encoded, idx, pad)
             logits = net(ids, mask)
             loss = bce(logits[:, len(STANCES)], hate_t[idx])
