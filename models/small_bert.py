@@ -103,8 +103,11 @@ def train_split_texts(data_dir: Path = DATA_DIR) -> list[str]:
     from models.features import view_act
 
     profiles = load_profiles(data_dir / "profiles")
+    items = load_split("train", data_dir)
+    if not items:
+        raise FileNotFoundError(f"{data_dir / 'train'}: no labelled acts (*.jsonl); the corpus needs the train split")
     texts: list[str] = []
-    for item in load_split("train", data_dir):
+    for item in items:
         view = view_act(matcher_for(profiles[item.profile]), item.kind, item.text, item.context)
         for model_input in view.inputs:
             texts.append(model_input.first)

@@ -115,3 +115,17 @@ def test_the_default_model_card_explains_its_base(tmp_path: Path) -> None:
     assert card.startswith("# Netra classifier x") and card.endswith(BASE_COMPARISON.read_text())
     # The committed card was written the same way: its comparison is the one kept in the repository.
     assert (DEFAULT_MODEL_DIR / "README.md").read_text().endswith(BASE_COMPARISON.read_text())
+
+
+def test_the_corpus_needs_the_train_split(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from models.small_bert import train_split_texts
+    from monitor.cli import app
+
+    with pytest.raises(FileNotFoundError, match=r"nodata/train: no labelled acts"):
+        train_split_texts(tmp_path / "nodata")
+    result = CliRunner().invoke(app, ["model", "small-bert", "--out", str(tmp_path / "out"),
+                                      "--data", str(tmp_path / "nodata")])
+    assert result.exit_code != 0 and "nodata/train: no labelled acts" in result.output
+    assert not (tmp_path / "out").exists()  # nothing half-built

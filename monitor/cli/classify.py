@@ -263,7 +263,7 @@ def base(out: Path | None = typer.Option(None, "--out", help="Default: $NETRA_BA
 @model_app.command("small-bert")
 def small_bert(
     out: Path = typer.Option(..., "--out", help="Directory for the pretrained BertForMaskedLM and its tokenizer."),
-    steps: int | None = typer.Option(None, "--steps", help="MLM steps (default: the ~10-minute budget)."),
+    steps: int | None = typer.Option(None, "--steps", min=1, help="MLM steps (default 500: about 4 min on 2 cores)."),
     finetune: Path | None = typer.Option(None, "--finetune", help="Also fine-tune it fully into this model dir."),
     data: Path | None = typer.Option(None, "--data", help="Default: models/data."),
 ) -> None:
@@ -282,6 +282,9 @@ def small_bert(
     console.print(f"pretrained {summary['segments']} segments, final MLM perplexity "
                   f"{summary['final_mlm_perplexity']} in {summary['seconds']}s → {out}")
     if finetune is not None:
-        meta = finetune_small_bert(out, finetune, data or DATA_DIR)
+        try:
+            meta = finetune_small_bert(out, finetune, data or DATA_DIR)
+        except (ValueError, FileNotFoundError, KeyError) as exc:
+            fail(str(exc))
         _print_metrics(meta)
         console.print(f"model {meta.version} written to {finetune}")
