@@ -25,17 +25,17 @@ import multiprocessing
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from monitor.db.migrate import upgrade  # noqa: E402
 from monitor.db.schema import Account, Activity, Agency, Employee  # noqa: E402
+from monitor.db.scratch import scratch_database  # noqa: E402
 from monitor.db.session import session_scope  # noqa: E402
 from spiders.replay import JSON_TYPE, ReplayServer, Reply  # noqa: E402
 from spiders.runner import CrawlPlan, crawl_in_this_process  # noqa: E402
@@ -194,28 +194,15 @@ def main() -> None:
         rows.append(("SQLite", elapsed, items, stored))
 
     if args.pg.lower() != "off":
-        name = f"netra_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
         try:
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        except Exception as exc:  # noqa: BLE001 (report and go on without PostgreSQL)
-            print(f"PostgreSQL skipped: {exc}")
-        else:
-            pg_url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
-            try:
+            with scratch_database(args.pg, "netra_bench") as pg_url:
                 seed(pg_url, args.accounts)
                 elapsed, responses, items = timed_crawl(the_plan, pg_url, store=True)
                 with session_scope(pg_url) as s:
                     stored = s.scalar(select(func.count()).select_from(Activity)) or 0
                 rows.append(("PostgreSQL", elapsed, items, stored))
-            finally:
-                from monitor.db.session import engine_for
-
-                engine_for(pg_url).dispose()
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        except OperationalError as exc:  # no server: report and go on with the SQLite figures
+            print(f"PostgreSQL skipped: {exc}")
     server.stop()
 
     base = rows[0][1]

@@ -19,15 +19,13 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 
 from monitor.config import Settings  # noqa: E402
 from monitor.db.migrate import upgrade  # noqa: E402
@@ -40,6 +38,7 @@ from monitor.db.schema import (  # noqa: E402
     Employee,
     ReviewItem,
 )
+from monitor.db.scratch import scratch_database  # noqa: E402
 from monitor.db.session import engine_for, session_factory  # noqa: E402
 from monitor.queue import Cursor, QueueFilters, compute_priority, filtered_query, status_counts  # noqa: E402
 from monitor.users import create_user  # noqa: E402
@@ -226,18 +225,8 @@ def main() -> None:
 
     if args.no_pg or args.pg.lower() == "off":
         return
-    name = f"netra_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_database(args.pg, "netra_bench") as url:
         run_backend("PostgreSQL", url, args.items, args.repeat)
-    finally:
-        engine_for(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

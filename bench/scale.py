@@ -41,10 +41,10 @@ sys.path.insert(0, str(BENCH))
 
 import redis  # noqa: E402
 from crawl import plan, seed, start_server  # noqa: E402
-from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from monitor.db.schema import Account, Activity, ReviewItem  # noqa: E402
+from monitor.db.scratch import scratch_database  # noqa: E402
 from monitor.db.session import session_scope  # noqa: E402
 from spiders.distributed import CrawlKeys, enqueue_plan  # noqa: E402
 from spiders.replay import JSON_TYPE, ReplayServer, Reply  # noqa: E402
@@ -57,22 +57,6 @@ WORKER_SETTINGS = {
 }
 
 
-@contextmanager
-def fresh_database(server_url: str) -> Iterator[str]:
-    name = f"netra_scale_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        from monitor.db.session import engine_for
-
-        engine_for(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @contextmanager
@@ -133,7 +117,7 @@ def stop(procs: list[Any]) -> None:
 
 def crawl_run(n: int, args: argparse.Namespace, server: ReplayServer, *, limit: float | None = None) -> dict[str, Any]:
     expected = args.accounts * args.posts
-    with fresh_database(args.pg) as db_url, redis_prefix(args.redis) as (client, prefix):
+    with scratch_database(args.pg, "netra_scale") as db_url, redis_prefix(args.redis) as (client, prefix):
         seed(db_url, args.accounts)
         limits = {urlsplit(server.base_url).netloc: [limit, 1.0]} if limit else None
         procs = start_crawlers(n, args.redis, db_url, client, prefix, limits)
@@ -199,7 +183,7 @@ def seed_activities(url: str, n: int) -> None:
 
 def classify_run(n: int, args: argparse.Namespace) -> dict[str, Any]:
     ctx = multiprocessing.get_context("spawn")
-    with fresh_database(args.pg) as db_url:
+    with scratch_database(args.pg, "netra_scale") as db_url:
         seed_activities(db_url, args.activities)
         go, out = ctx.Queue(), ctx.Queue()
         procs = [ctx.Process(target=_classify_worker, args=(db_url, go, out)) for _ in range(n)]
@@ -256,7 +240,7 @@ def lag_run(args: argparse.Namespace) -> list[float]:
     lags: list[float] = []
     ctx = multiprocessing.get_context("spawn")
     try:
-        with fresh_database(args.pg) as db_url, redis_prefix(args.redis) as (client, prefix):
+        with scratch_database(args.pg, "netra_scale") as db_url, redis_prefix(args.redis) as (client, prefix):
             seed(db_url, 1)
             with session_scope(db_url) as s:
                 store_profile(s, PROFILE)

@@ -11,13 +11,10 @@ parallel runs never see each other's rows. Redis: ``NETRA_TEST_REDIS``
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from monitor.config import reset_settings_cache
@@ -73,22 +70,10 @@ def pg_url() -> Iterator[str]:
     server = pg_server_url()
     if server is None:
         pytest.skip("NETRA_TEST_PG=off")
-    name = f"netra_t_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        from monitor.db.session import engine_for
+    from monitor.db.scratch import scratch_database
 
-        for cached in (engine_for(url),):
-            cached.dispose()
-        engine_for.cache_clear()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(server, "netra_t") as url:
+        yield url
 
 
 @pytest.fixture
