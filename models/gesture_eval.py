@@ -1,11 +1,16 @@
 """Per-gesture precision and recall of the hand-gesture detector on a labelled photo set.
 
 The labels file (``labels.csv`` in the data directory) has one row per hand:
-``image,gesture,box,note`` — the image path relative to the directory, the
+``image,gesture,box,split,note`` — the image path relative to the directory, the
 gesture (a label of ``models.gestures.ALL_LABELS``, or ``thumb_down`` /
 ``hand_on_chest``, which read as ``none``), the hand's box as four normalised
-numbers ``x0 y0 x1 y1`` (empty when not drawn) and a free note. An image with
-no visible hand has one row with an empty gesture.
+numbers ``x0 y0 x1 y1`` (empty when not drawn), the split and a free note. An
+image with no visible hand has one row with an empty gesture.
+
+``split`` (optional column) says whether the finger rules were tuned while
+looking at the photo (``tuning``) or not (``held-out``): only the held-out
+figures estimate accuracy on photos the rules have not seen. All rows of one
+image share its split; a file without the column is one unnamed split.
 
 Detected hands are matched to labelled hands of the same image by box overlap
 (IoU ≥ 0.3, best first); a labelled hand without a box takes a leftover
@@ -35,11 +40,20 @@ class LabelsError(ValueError):
     """The labels file is malformed; the message names the file, line and field."""
 
 
+SPLITS = ("tuning", "held-out")
+
+
 @dataclass(frozen=True)
 class LabelledHand:
     gesture: str
     box: tuple[float, float, float, float] | None
     line: int
+
+
+@dataclass(frozen=True)
+class LabelledImage:
+    split: str  # one of SPLITS, or "" where the file has no split column
+    hands: tuple[LabelledHand, ...]
 
 
 @dataclass
@@ -49,6 +63,21 @@ class EvalReport:
     unreadable: list[str] = field(default_factory=list)
     # (true label or UNLABELLED, predicted label or MISSED) → count
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # The same figures for each split present in the labels ("" when the file names none).
+    splits: dict[str, EvalReport] = field(default_factory=dict)
+
+    def add(self, split: str, image_hands: int, pairs: Iterable[tuple[str, str]],
+            unreadable: str | None = None) -> None:
+        pairs = list(pairs)
+        targets = [self]
+        if split:
+            targets.append(self.splits.setdefault(split, EvalReport()))
+        for report in targets:
+            report.images += 1
+            report.hands += image_hands
+            report.confusion.update(pairs)
+            if unreadable:
+                report.unreadable.append(unreadable)
 
     def classes(self) -> list[str]:
         seen = {t for t, _ in self.confusion} | {p for _, p in self.confusion}
@@ -64,22 +93,29 @@ class EvalReport:
         return precision, recall, tp, predicted, labelled
 
 
-def read_labels(data_dir: Path) -> dict[str, list[LabelledHand]]:
-    """Image path → labelled hands (empty list: no visible hand)."""
+def read_labels(data_dir: Path) -> dict[str, LabelledImage]:
+    """Image path → its split and labelled hands (no hands: no visible hand)."""
     path = data_dir / "labels.csv"
     if not path.is_file():
         raise LabelsError(f"{path}: labels file not found")
     images: dict[str, list[LabelledHand]] = {}
+    splits: dict[str, str] = {}
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         missing = {"image", "gesture", "box"} - set(reader.fieldnames or ())
         if missing:
             raise LabelsError(f"{path}: header lacks {', '.join(sorted(missing))}")
+        has_split = "split" in (reader.fieldnames or ())
         for row in reader:
             line = reader.line_num
             image = (row.get("image") or "").strip()
             if not image:
                 raise LabelsError(f"{path}:{line}: field 'image' is empty")
+            split = (row.get("split") or "").strip()
+            if has_split and split not in SPLITS:
+                raise LabelsError(f"{path}:{line}: field 'split': {split!r} is not one of {', '.join(SPLITS)}")
+            if splits.setdefault(image, split) != split:
+                raise LabelsError(f"{path}:{line}: field 'split': {image} is already {splits[image]!r}")
             hands = images.setdefault(image, [])
             gesture = (row.get("gesture") or "").strip()
             if not gesture:
@@ -88,7 +124,7 @@ def read_labels(data_dir: Path) -> dict[str, list[LabelledHand]]:
             if gesture not in ALL_LABELS:
                 raise LabelsError(f"{path}:{line}: field 'gesture': {gesture!r} is not one of {', '.join(ALL_LABELS)}")
             hands.append(LabelledHand(gesture, _parse_box((row.get("box") or "").strip(), f"{path}:{line}"), line))
-    return images
+    return {image: LabelledImage(splits[image], tuple(hands)) for image, hands in images.items()}
 
 
 def _parse_box(text: str, where: str) -> tuple[float, float, float, float] | None:
@@ -152,16 +188,14 @@ def evaluate(data_dir: Path = DEFAULT_DATA_DIR, detector: GestureDetector | None
     owned = detector is None
     detector = detector or GestureDetector()
     try:
-        for image, hands in sorted(labels.items()):
-            report.images += 1
-            report.hands += len(hands)
+        for image, labelled in sorted(labels.items()):
+            hands = list(labelled.hands)
             try:
                 found = detector.detect_file(data_dir / image)
             except GestureImageError as exc:
-                report.unreadable.append(str(exc))
-                report.confusion.update((h.gesture, MISSED) for h in hands)
+                report.add(labelled.split, len(hands), ((h.gesture, MISSED) for h in hands), unreadable=str(exc))
                 continue
-            report.confusion.update(match(hands, found.hands))
+            report.add(labelled.split, len(hands), match(hands, found.hands))
     finally:
         if owned:
             detector.close()

@@ -268,7 +268,8 @@ def _thumb_points_up(xy: np.ndarray) -> float:
 
 
 def open_photo(path: str | Path, *, max_pixels: int = 50_000_000) -> Image.Image:
-    """The photo upright (EXIF orientation applied) as RGB; a clear error for anything that is not a still photo."""
+    """The photo upright (EXIF orientation applied) as RGB, transparency over white; a clear error for anything
+    that is not a still photo."""
     path = Path(path)
     try:
         with Image.open(path) as im:
@@ -278,7 +279,7 @@ def open_photo(path: str | Path, *, max_pixels: int = 50_000_000) -> Image.Image
                 raise GestureImageError(f"{path}: an animation ({im.format}, {im.n_frames} frames), not a photo")
             im.load()
             upright = ImageOps.exif_transpose(im)
-            return upright.convert("RGB")
+            return _flatten(upright)
     except GestureImageError:
         raise
     except Image.DecompressionBombError as exc:
@@ -287,6 +288,23 @@ def open_photo(path: str | Path, *, max_pixels: int = 50_000_000) -> Image.Image
         raise GestureImageError(f"{path}: file not found") from None
     except (OSError, SyntaxError, ValueError) as exc:  # Pillow raises these for unreadable or truncated data
         raise GestureImageError(f"{path}: not a readable image ({exc})") from None
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """RGB with any transparency laid over white.
+
+    A plain ``convert("RGB")`` keeps whatever colour the transparent pixels hold
+    (black, in most cut-outs and stickers), which hides a dark hand and is not
+    what a viewer sees on a light page.
+    """
+    if image.mode == "P" and "transparency" in image.info:
+        image = image.convert("RGBA")
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        background.alpha_composite(rgba)
+        return background.convert("RGB")
+    return image.convert("RGB")
 
 
 class GestureDetector:

@@ -1,8 +1,8 @@
 """The hand-gesture detector on real photos (real MediaPipe), and its handling of bad input.
 
-Expected figures are those measured on models/gesture_data (see its DATA_CARD.md); the
-finger rules were tuned on the same photos, so these guard against regressions, they are
-not a held-out accuracy.
+Expected figures are those measured on models/gesture_data (see its DATA_CARD.md). The
+finger rules were tuned on the photos of its "tuning" split, so those figures guard
+against regressions; the "held-out" split was not looked at while tuning.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def report(detector: GestureDetector) -> EvalReport:
     return evaluate(DATA, detector)
 
 
-# (gesture, minimum precision, minimum recall) as measured with mediapipe 0.10.14 on the bundled set.
+# (gesture, minimum precision, minimum recall) as measured with mediapipe 0.10.14 on the tuning split.
 MEASURED = [
     ("thumb_up", 0.85, 1.0),
     ("one", 1.0, 1.0),
@@ -52,18 +52,46 @@ MEASURED = [
 @pytest.mark.parametrize(("gesture", "precision", "recall"), MEASURED)
 def test_per_gesture_figures_on_the_labelled_photos(report: EvalReport, gesture: str, precision: float,
                                                     recall: float) -> None:
-    got_p, got_r, _tp, _pred, labelled = report.precision_recall(gesture)
+    got_p, got_r, _tp, _pred, labelled = report.splits["tuning"].precision_recall(gesture)
     assert labelled > 0
     assert got_p is not None and got_p >= precision, (gesture, got_p)
     assert got_r is not None and got_r >= recall, (gesture, got_r)
 
 
+def test_held_out_photos_are_reported_apart(report: EvalReport) -> None:
+    held_out = report.splits["held-out"]
+    tuning = report.splits["tuning"]
+    assert (held_out.images, held_out.hands) == (8, 8)
+    assert (tuning.images, tuning.hands) == (57, 62)
+    assert held_out.images + tuning.images == report.images
+    # Measured on the GCompris photos: the fists all read as fists, two of the four open hands as five
+    # (the two seen from the back read as none; no number is claimed for them, which is the safe side).
+    assert held_out.precision_recall("fist")[:2] == (1.0, 1.0)
+    precision, recall, *_ = held_out.precision_recall("five")
+    assert precision == 1.0 and recall is not None and recall >= 0.5
+
+
 def test_hands_missed_and_phantoms_counted(report: EvalReport) -> None:
-    assert report.images == 57 and report.hands == 62
+    assert report.images == 65 and report.hands == 70
     assert sum(n for (_t, p), n in report.confusion.items() if p == MISSED) <= 4
     # The two photos without any hand stay without one.
     assert sum(n for (t, _p), n in report.confusion.items() if t == UNLABELLED) == 0
     assert report.unreadable == []
+
+
+def test_transparent_cut_out_is_laid_over_white(tmp_path: Path) -> None:
+    # A transparent PNG whose hidden pixels hold black: what most cut-outs and stickers store.
+    image = Image.new("RGBA", (40, 20), (0, 0, 0, 0))
+    image.paste((200, 150, 120, 255), (20, 0, 40, 20))
+    path = tmp_path / "cut-out.png"
+    image.save(path)
+    flat = open_photo(path)
+    assert flat.mode == "RGB"
+    assert flat.getpixel((5, 5)) == (255, 255, 255) and flat.getpixel((30, 5)) == (200, 150, 120)
+    palette = image.convert("P")
+    palette.info["transparency"] = palette.getpixel((5, 5))
+    palette.save(tmp_path / "palette.png", transparency=palette.getpixel((5, 5)))
+    assert open_photo(tmp_path / "palette.png").getpixel((5, 5)) == (255, 255, 255)
 
 
 def test_photo_with_no_hand(detector: GestureDetector) -> None:
@@ -154,6 +182,17 @@ def test_labels_file_errors_name_the_line(tmp_path: Path) -> None:
     (tmp_path / "labels.csv").write_text("image,gesture,box,note\na.jpg,four,0.5 0.1 0.2,\n", encoding="utf-8")
     with pytest.raises(LabelsError, match=r"labels.csv:2: field 'box'"):
         read_labels(tmp_path)
+    (tmp_path / "labels.csv").write_text("image,gesture,box,split\na.jpg,four,,test\n", encoding="utf-8")
+    with pytest.raises(LabelsError, match=r"labels.csv:2: field 'split': 'test' is not one of tuning, held-out"):
+        read_labels(tmp_path)
+    (tmp_path / "labels.csv").write_text("image,gesture,box,split\na.jpg,four,,tuning\na.jpg,none,,held-out\n",
+                                         encoding="utf-8")
+    with pytest.raises(LabelsError, match=r"labels.csv:3: field 'split': a.jpg is already 'tuning'"):
+        read_labels(tmp_path)
+    (tmp_path / "labels.csv").write_text("image,gesture,box,split\na.jpg,four,,held-out\na.jpg,none,,held-out\n",
+                                         encoding="utf-8")
+    labels = read_labels(tmp_path)
+    assert labels["a.jpg"].split == "held-out" and [h.gesture for h in labels["a.jpg"].hands] == ["four", "none"]
 
 
 def test_evaluate_gestures_command(tmp_path: Path) -> None:
@@ -175,6 +214,15 @@ def test_evaluate_gestures_command(tmp_path: Path) -> None:
     assert report["per_gesture"]["two"] == {"precision": 1.0, "recall": 1.0, "correct": 1, "predicted": 1,
                                             "labelled": 1}
     assert report["images"] == 2 and report["unlabelled_detections"] == 0
+    assert report["splits"] == {}  # no split column: one table
+    (tmp_path / "labels.csv").write_text(
+        "image,gesture,box,split,note\nv.png,two,,tuning,\nflower.jpg,,,held-out,no hand\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate-gestures", "--data", str(tmp_path), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "held-out photos" in result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["splits"]["tuning"]["per_gesture"]["two"]["correct"] == 1
+    assert report["splits"]["held-out"]["images"] == 1 and report["splits"]["held-out"]["hands"] == 0
     (tmp_path / "labels.csv").write_text("image,gesture\nv.png,two\n", encoding="utf-8")
     bad = CliRunner().invoke(app, ["evaluate-gestures", "--data", str(tmp_path)])
     assert bad.exit_code == 1 and "header lacks box" in bad.output
