@@ -20,10 +20,14 @@ faces:
 Each state is a soft membership in [0, 1]; a gesture's confidence is the
 product of the memberships its pattern requires, times MediaPipe's own
 handedness score. The best gesture below ``MIN_CONFIDENCE`` reads as ``none``.
+Every gesture is checked on idealised hands (``tests/hand_model.py``) seen
+from the front, the back, as the other hand and tilted; on photos as far as
+labelled photos exist (``models/gesture_data``).
 
-Gestures named (domain.md §3, BKN's list): thumb_up, one, two (V), three,
-four, five, finger_heart, finger_gun, call ("telephone"), metal ("rock"),
-ok_three; plus the allowed poses fist and none (an open relaxed hand, a thumb
+Gestures named (domain.md §3, BKN's list): thumb_up, one, two (V), three
+(index–middle–ring or thumb–index–middle), four, five, finger_heart,
+finger_gun, call ("telephone"), metal ("rock"), ok_three; plus the allowed
+poses fist and none (an open relaxed hand, a thumb
 down, a hand on the chest seen from the back — which needs the body to tell,
 so it cannot be told from landmarks alone and is read as whatever the fingers show).
 """
@@ -195,19 +199,21 @@ def finger_states(world: np.ndarray) -> FingerStates:
 
 
 # Required extension per finger (thumb, index, middle, ring, little): 1 extended, 0 folded, None either.
-PATTERNS: dict[str, tuple[int | None, ...]] = {
-    "thumb_up": (1, 0, 0, 0, 0),
-    "one": (0, 1, 0, 0, 0),
-    "two": (0, 1, 1, 0, 0),
-    "three": (0, 1, 1, 1, 0),
-    "four": (0, 1, 1, 1, 1),
-    "five": (1, 1, 1, 1, 1),
-    "finger_gun": (1, 1, 0, 0, 0),
-    "call": (1, 0, 0, 0, 1),
-    "metal": (None, 1, 0, 0, 1),
-    "ok_three": (None, 0, 1, 1, 1),
-    "finger_heart": (None, None, 0, 0, 0),
-    "fist": (0, 0, 0, 0, 0),
+# A gesture shown in more than one way lists each; the best-fitting way counts.
+PATTERNS: dict[str, tuple[tuple[int | None, ...], ...]] = {
+    "thumb_up": ((1, 0, 0, 0, 0),),
+    "one": ((0, 1, 0, 0, 0),),
+    "two": ((0, 1, 1, 0, 0),),
+    # Three is counted both ways: index–middle–ring (the thumb holds the little finger) and thumb–index–middle.
+    "three": ((0, 1, 1, 1, 0), (1, 1, 1, 0, 0)),
+    "four": ((0, 1, 1, 1, 1),),
+    "five": ((1, 1, 1, 1, 1),),
+    "finger_gun": ((1, 1, 0, 0, 0),),
+    "call": ((1, 0, 0, 0, 1),),
+    "metal": ((None, 1, 0, 0, 1),),
+    "ok_three": ((None, 0, 1, 1, 1),),
+    "finger_heart": ((None, None, 0, 0, 0),),
+    "fist": ((0, 0, 0, 0, 0),),
 }
 
 
@@ -224,22 +230,19 @@ def classify_landmarks(world: np.ndarray, image_xy: np.ndarray | None = None) ->
     p = np.asarray(world, dtype=float)
     palm = float(np.linalg.norm(p[9] - p[WRIST])) or 1e-6
     tips_touch = _soft(float(np.linalg.norm(p[THUMB_TIP] - p[8])) / palm, 0.25, 0.55)
-    scores: dict[str, float] = {}
-    for label, pattern in PATTERNS.items():
-        score = 1.0
-        for want, have in zip(pattern, ext, strict=True):
-            if want is not None:
-                score *= have if want else 1.0 - have
-        scores[label] = score
+    scores = {label: max(_fit(pattern, ext) for pattern in variants) for label, variants in PATTERNS.items()}
     # The OK sign: thumb and index tips touch, the other three raised (the index is curled into the ring).
     scores["ok_three"] *= tips_touch
-    # Finger heart: thumb and index tips crossed/touching above the fist, index bent, the rest folded. In a
-    # plain fist the thumb may also lie on the index, but the index tip is then tucked against the palm, so the
-    # index tip must stand away from the palm's centre; ties go to the fist (factor 0.8). Unmeasured: no photo.
+    # Finger heart: thumb and index tips crossed/touching in front of the fist, index bent, the rest folded.
+    # In a plain fist the thumb may also lie on the index, but the index tip is then tucked against the palm;
+    # in the heart it stands away from the palm's centre. That tip is what tells the two apart, so a fist
+    # whose index tip stands out and meets the thumb's is not a fist. Ties go to the fist (factor 0.8).
+    # Checked on idealised hands (tests/hand_model.py); no photo of a finger heart is at hand.
     palm_centre = p[[WRIST, 5, 9, 13, 17]].mean(axis=0)
     index_out = _soft(-float(np.linalg.norm(p[8] - palm_centre)) / palm, -0.8, -0.6)
     index_half = 1.0 - abs(ext[1] - 0.5) * 2.0 if ext[1] < 1.0 else 0.0
     scores["finger_heart"] *= tips_touch * index_out * max(index_half, 1.0 - ext[1]) * 0.8
+    scores["fist"] *= 1.0 - tips_touch * index_out
     if image_xy is not None:
         xy = np.asarray(image_xy, dtype=float)
         # A thumb that is out but not up (thumb down, sideways) is not the thumbs-up pose.
@@ -255,6 +258,15 @@ def classify_landmarks(world: np.ndarray, image_xy: np.ndarray | None = None) ->
     if confidence < MIN_CONFIDENCE:
         return "none", 1.0 - confidence, scores
     return label, confidence, scores
+
+
+def _fit(pattern: tuple[int | None, ...], ext: tuple[float, ...]) -> float:
+    """How well extension memberships fit a pattern: the product of the memberships it requires."""
+    score = 1.0
+    for want, have in zip(pattern, ext, strict=True):
+        if want is not None:
+            score *= have if want else 1.0 - have
+    return score
 
 
 def _thumb_points_up(xy: np.ndarray) -> float:
