@@ -67,9 +67,18 @@ ALLOWED_POSES = ("fist", "none")
 ALL_LABELS = LISTED_GESTURES + ALLOWED_POSES
 
 MIN_CONFIDENCE = 0.30
-MAX_HANDS = 6
+MAX_HANDS = 6  # per detection pass; a tiled photo may yield more
 # Big photos are scaled down before detection: the palm detector works on 192 px anyway.
 DETECT_MAX_SIDE = 1280
+# The palm detector sees the whole photo at 192 px, so in a group or rally photo a hand under ~10% of the
+# photo's width is missed. Photos this big are also searched in overlapping tiles (halves, and thirds from
+# twice this size), each tile a pass of its own; a hand is kept from the pass that saw it with most pixels.
+TILE_MIN_SIDE = 960
+TILE_OVERLAP = 0.25
+# Bumped whenever the rules or the search change what a photo reads as: stored readings of older versions
+# are redone (monitor/photo_acts.py).
+RULES_VERSION = 2
+MEDIAPIPE_VERSION = "0.10.14"
 
 FINGERS = {"index": (5, 6, 7, 8), "middle": (9, 10, 11, 12), "ring": (13, 14, 15, 16), "little": (17, 18, 19, 20)}
 WRIST, THUMB_CMC, THUMB_MCP, THUMB_IP, THUMB_TIP = 0, 1, 2, 3, 4
@@ -323,8 +332,10 @@ class GestureDetector:
     """MediaPipe Hands in still-image mode; one instance per thread (MediaPipe graphs are not thread-safe)."""
 
     def __init__(self, *, max_hands: int = MAX_HANDS, min_detection_confidence: float = 0.5,
-                 model_complexity: int = 1) -> None:
+                 model_complexity: int = 1, tiles: bool = True) -> None:
         import mediapipe as mp  # imported here: it is heavy, and only photo work needs it
+
+        self.tiles = tiles
 
         self._hands = mp.solutions.hands.Hands(
             static_image_mode=True,
@@ -333,6 +344,11 @@ class GestureDetector:
             min_detection_confidence=min_detection_confidence,
         )
         self._lock = threading.Lock()
+
+    @property
+    def version(self) -> str:
+        """What produced a reading, stored beside it so that a changed detector redoes old readings."""
+        return f"mediapipe-{MEDIAPIPE_VERSION}+finger-rules-{RULES_VERSION}" + ("+tiles" if self.tiles else "")
 
     def close(self) -> None:
         self._hands.close()
@@ -349,33 +365,21 @@ class GestureDetector:
     def detect(self, image: Image.Image) -> PhotoHands:
         """Hands in an upright RGB image (use ``open_photo`` to get one from a file)."""
         width, height = image.size
-        work = image
-        if max(width, height) > DETECT_MAX_SIDE:
-            work = image.copy()
-            work.thumbnail((DETECT_MAX_SIDE, DETECT_MAX_SIDE))
-        pixels = np.ascontiguousarray(np.asarray(work.convert("RGB")))
-        with self._lock, warnings.catch_warnings():
-            # protobuf's deprecation notice from inside mediapipe 0.10.14; nothing Netra can act on.
-            warnings.filterwarnings("ignore", message="SymbolDatabase.GetPrototype", category=UserWarning)
-            result = self._hands.process(pixels)
+        views = tile_views(width, height) if self.tiles else [(0, 0, width, height)]
+        found: list[_Found] = []
+        for view in views:
+            found.extend(self._detect_view(image, view))
         hands: list[Hand] = []
-        found = result.multi_hand_landmarks or []
-        worlds = result.multi_hand_world_landmarks or []
-        sides = result.multi_handedness or []
-        for i, lms in enumerate(found):
-            xy = np.array([[lm.x, lm.y] for lm in lms.landmark])
-            world = np.array([[lm.x, lm.y, lm.z] for lm in worlds[i].landmark]) if i < len(worlds) else None
-            side = sides[i].classification[0] if i < len(sides) else None
-            if world is None:
-                continue
+        for candidate in _unique(found):
+            xy, world = candidate.xy, candidate.world
             label, confidence, scores = classify_landmarks(world, xy * [width, height])
-            hand_score = float(side.score) if side is not None else 1.0
             box = _box(xy)
+            hand_score = candidate.hand_score
             hands.append(
                 Hand(
                     gesture=label,
                     confidence=confidence * hand_score,
-                    handedness=side.label if side is not None else "unknown",
+                    handedness=candidate.handedness,
                     box=box,
                     box_px=(round(box[0] * width), round(box[1] * height),
                             round(box[2] * width), round(box[3] * height)),
@@ -385,6 +389,105 @@ class GestureDetector:
                 )
             )
         return PhotoHands(width=width, height=height, hands=tuple(hands))
+
+    def _detect_view(self, image: Image.Image, view: tuple[int, int, int, int]) -> list[_Found]:
+        """Hands MediaPipe finds in one view (the whole photo or a tile), in whole-photo coordinates."""
+        width, height = image.size
+        x0, y0, x1, y1 = view
+        work = image if view == (0, 0, width, height) else image.crop(view)
+        if max(work.size) > DETECT_MAX_SIDE:
+            work = work.copy()
+            work.thumbnail((DETECT_MAX_SIDE, DETECT_MAX_SIDE))
+        pixels = np.ascontiguousarray(np.asarray(work.convert("RGB")))
+        with self._lock, warnings.catch_warnings():
+            # protobuf's deprecation notice from inside mediapipe 0.10.14; nothing Netra can act on.
+            warnings.filterwarnings("ignore", message="SymbolDatabase.GetPrototype", category=UserWarning)
+            result = self._hands.process(pixels)
+        found = result.multi_hand_landmarks or []
+        worlds = result.multi_hand_world_landmarks or []
+        sides = result.multi_handedness or []
+        inner = (x0 > 0, y0 > 0, x1 < width, y1 < height)  # tile edges that cut through the photo
+        out: list[_Found] = []
+        for i, lms in enumerate(found):
+            if i >= len(worlds):
+                continue
+            local = np.array([[lm.x, lm.y] for lm in lms.landmark])
+            if _touches_cut(local, inner):
+                continue  # a hand cut by the tile's edge: the overlapping tile or the whole photo has it whole
+            xy = (local * [x1 - x0, y1 - y0] + [x0, y0]) / [width, height]
+            world = np.array([[lm.x, lm.y, lm.z] for lm in worlds[i].landmark])
+            side = sides[i].classification[0] if i < len(sides) else None
+            span = local.max(axis=0) - local.min(axis=0)
+            out.append(_Found(
+                xy=xy, world=world,
+                handedness=side.label if side is not None else "unknown",
+                hand_score=float(side.score) if side is not None else 1.0,
+                pixels=float(span[0] * work.width * span[1] * work.height),
+            ))
+        return out
+
+
+@dataclass(frozen=True)
+class _Found:
+    """One hand as a detection pass saw it, before duplicates across passes are dropped."""
+
+    xy: np.ndarray  # 21×2 landmarks normalised to the whole photo
+    world: np.ndarray  # 21×3 world landmarks (metres)
+    handedness: str
+    hand_score: float
+    pixels: float  # landmark-box area in the pixels the pass looked at: more is a sharper view
+
+
+def tile_views(width: int, height: int) -> list[tuple[int, int, int, int]]:
+    """The whole photo, then overlapping tiles (halves; thirds too for very big photos) as (x0, y0, x1, y1)."""
+    views = [(0, 0, width, height)]
+    side = max(width, height)
+    if side < TILE_MIN_SIDE:
+        return views
+    for parts in (2, 3) if side >= 2 * TILE_MIN_SIDE else (2,):
+        tile = min(round(side / parts * (1 + TILE_OVERLAP)), side)
+        for y in _starts(height, tile):
+            for x in _starts(width, tile):
+                views.append((x, y, min(x + tile, width), min(y + tile, height)))
+    return list(dict.fromkeys(views))
+
+
+def _starts(length: int, tile: int) -> list[int]:
+    """Evenly spaced tile starts covering ``length`` with tiles of ``tile``, overlapping by at least a quarter."""
+    if tile >= length:
+        return [0]
+    count = math.ceil((length - tile) / (tile * (1 - TILE_OVERLAP))) + 1
+    return [round(i * (length - tile) / (count - 1)) for i in range(count)]
+
+
+def _touches_cut(local: np.ndarray, inner: tuple[bool, bool, bool, bool], margin: float = 0.01) -> bool:
+    """Whether landmarks (normalised to a tile) reach a tile edge that lies inside the photo."""
+    (lx, ly), (hx, hy) = local.min(axis=0), local.max(axis=0)
+    left, top, right, bottom = inner
+    return (left and lx <= margin) or (top and ly <= margin) or (right and hx >= 1 - margin) or (
+        bottom and hy >= 1 - margin)
+
+
+def _unique(found: list[_Found]) -> list[_Found]:
+    """One detection per hand: where passes overlap, the view with most pixels on the hand wins."""
+    kept: list[_Found] = []
+    boxes: list[tuple[float, float, float, float]] = []
+    for candidate in sorted(found, key=lambda f: -f.pixels):
+        box = _box(candidate.xy, margin=0.0)
+        if any(_overlap(box, other) >= 0.5 for other in boxes):
+            continue
+        kept.append(candidate)
+        boxes.append(box)
+    # Reading order (top to bottom, left to right) keeps the output stable whatever pass found a hand.
+    return sorted(kept, key=lambda f: (round(float(f.xy[:, 1].min()), 2), float(f.xy[:, 0].min())))
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Intersection over the smaller box: 1 when one hand's box lies inside the other's."""
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return ix * iy / smaller if smaller > 0 else 0.0
 
 
 def _box(xy: np.ndarray, margin: float = 0.15) -> tuple[float, float, float, float]:
@@ -402,12 +505,13 @@ _shared: GestureDetector | None = None
 _shared_lock = threading.Lock()
 
 
-def shared_detector() -> GestureDetector:
+def shared_detector(*, tiles: bool = True) -> GestureDetector:
     """One detector per process, created on first use (loading the graph takes a moment)."""
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = GestureDetector()
+            _shared = GestureDetector(tiles=tiles)
+        _shared.tiles = tiles
         return _shared
 
 

@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     profile_path: Path | None = None
     classify_threads: int = 2
     classify_batch_size: int = 32
+    gesture_tiles: bool = Field(
+        default=True,
+        description="also search photos of 960 px and more in overlapping tiles, for the small hands of group and "
+        "rally photos (about 4x the detection time per photo; docs/photos.md)",
+    )
 
     # retention (days), UU PDP Pasal 16(2), 43-45
     retention_unflagged_days: int = 90

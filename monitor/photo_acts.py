@@ -5,7 +5,8 @@ classifier's results for a batch of stored activities and returns them with
 every act that has images re-scored by ``models.photo_fusion``; acts without
 images come back unchanged. Each image is analysed once: the hands found are
 kept on its ``media`` row (``hands``, ``hands_model``) for the review page's
-boxes, and reused afterwards. An image that cannot be read (file lost,
+boxes, and reused afterwards — until the detector's version changes (new rules,
+tiling switched on or off), when it is read again. An image that cannot be read (file lost,
 corrupt) is skipped with a warning, never failing the batch.
 """
 
@@ -22,15 +23,12 @@ from sqlalchemy.orm import Session
 from models.gestures import GestureDetector, GestureImageError, Hand, PhotoHands, shared_detector
 from models.photo_fusion import DEFAULT_THRESHOLD, PhotoContext, fuse_photo
 from models.profile import ElectionProfile
+from monitor.config import get_settings
 from monitor.db.schema import Activity, Media, MediaLink, Post, WatchedAccount
 
 log = logging.getLogger(__name__)
 
-HANDS_MODEL = "mediapipe-0.10.14+finger-rules-1"
-
-
 def _media_root(root: Path | None) -> Path:
-    from monitor.config import get_settings
     from spiders.media import MediaSettings
 
     return Path(root or MediaSettings().dir or get_settings().home / "media")
@@ -48,7 +46,7 @@ def hands_from_json(data: dict[str, Any]) -> PhotoHands:
 
 def photo_hands(session: Session, media: Media, detector: GestureDetector, root: Path) -> PhotoHands | None:
     """The hands in one stored image: cached on the row, else detected now and saved (the caller commits)."""
-    if media.hands is not None and media.hands_model == HANDS_MODEL:
+    if media.hands is not None and media.hands_model == detector.version:
         return hands_from_json(media.hands)
     path = root / media.sha256[:2] / media.sha256[2:4] / media.sha256
     try:
@@ -57,7 +55,7 @@ def photo_hands(session: Session, media: Media, detector: GestureDetector, root:
         log.warning("media %s skipped: %s", media.sha256, exc)
         return None
     media.hands = found.to_json()
-    media.hands_model = HANDS_MODEL
+    media.hands_model = detector.version
     session.flush()
     return found
 
@@ -105,7 +103,7 @@ def fuse_photo_results(
         if not media:
             out.append(result)
             continue
-        detector = detector or shared_detector()
+        detector = detector or shared_detector(tiles=get_settings().gesture_tiles)
         photos = [found for m in media if (found := photo_hands(session, m, detector, root)) is not None]
         own, target = activity.post, activity.target_post
         caption = "\n".join(t for t in (activity.text, activity.context_text) if t)

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from models.gesture_eval import MISSED, UNLABELLED, EvalReport, LabelsError, evaluate, read_labels
-from models.gestures import GestureDetector, GestureImageError, classify_landmarks, open_photo
+from models.gestures import GestureDetector, GestureImageError, classify_landmarks, open_photo, tile_views
 from models.hand_boxes import draw_hand_boxes
 from tests.test_media_store import animated_gif, png_header_claiming
 
@@ -92,6 +92,65 @@ def test_transparent_cut_out_is_laid_over_white(tmp_path: Path) -> None:
     palette.info["transparency"] = palette.getpixel((5, 5))
     palette.save(tmp_path / "palette.png", transparency=palette.getpixel((5, 5)))
     assert open_photo(tmp_path / "palette.png").getpixel((5, 5)) == (255, 255, 255)
+
+
+def _v_sign_in_a_big_photo(fraction: float, at: tuple[int, int]) -> tuple[Image.Image, tuple[int, int, int, int]]:
+    """The V-sign frame scaled to ``fraction`` of a 1920×1280 temple photo's width and pasted at ``at``.
+
+    A composite of two real photos, standing in for a group or rally photo in which one
+    person's hand is small; returns the image and where the frame went.
+    """
+    background = open_photo(DATA / "no-hands" / "china.jpg").resize((1920, 1280))
+    frame = open_photo(V_SIGN)
+    width = round(1920 * fraction)
+    height = round(width * frame.height / frame.width)
+    background.paste(frame.resize((width, height)), at)
+    return background, (at[0], at[1], at[0] + width, at[1] + height)
+
+
+def test_tiles_cover_a_big_photo_with_overlap() -> None:
+    assert tile_views(800, 600) == [(0, 0, 800, 600)]  # small photo: one pass
+    views = tile_views(1920, 1280)
+    assert views[0] == (0, 0, 1920, 1280) and len(views) == len(set(views)) == 11
+    for x0, y0, x1, y1 in views[1:]:
+        assert 0 <= x0 < x1 <= 1920 and 0 <= y0 < y1 <= 1280
+    # Every point of the photo lies in some half-size tile at least 150 px from any edge that cuts the photo,
+    # so a hand up to that size is seen whole by one tile.
+    halves = [v for v in views[1:] if v[2] - v[0] == 1200]
+    for x in range(0, 1920, 40):
+        for y in range(0, 1280, 40):
+            assert any((x0 == 0 or x - x0 >= 150) and (x1 == 1920 or x1 - x >= 150)
+                       and (y0 == 0 or y - y0 >= 150) and (y1 == 1280 or y1 - y >= 150)
+                       for x0, y0, x1, y1 in halves), (x, y)
+
+
+@pytest.mark.parametrize(("fraction", "at"), [(0.25, (900, 500)), (0.18, (100, 100)), (0.18, (1500, 900)),
+                                               (0.12, (1500, 900))])
+def test_small_hand_in_a_big_photo_is_found_by_the_tiles(detector: GestureDetector, fraction: float,
+                                                         at: tuple[int, int]) -> None:
+    image, (fx0, fy0, fx1, fy1) = _v_sign_in_a_big_photo(fraction, at)
+    with GestureDetector(tiles=False) as whole_only:
+        assert whole_only.detect(image).hands == ()  # the palm detector alone misses a hand this small
+    found = detector.detect(image)
+    hands = [h for h in found.hands if h.gesture == "two"]
+    assert hands, found.hands
+    x0, y0, x1, y1 = max(hands, key=lambda h: h.confidence).box_px
+    assert fx0 <= x0 < x1 <= fx1 and fy0 <= y0 < y1 <= fy1  # boxed where it was pasted, in whole-photo pixels
+
+
+def test_a_hand_seen_by_several_passes_is_reported_once(detector: GestureDetector) -> None:
+    # Big enough for the whole-photo pass, and inside several tiles of both sizes.
+    image, (fx0, fy0, fx1, fy1) = _v_sign_in_a_big_photo(0.35, (700, 400))
+    centre = ((fx0 + fx1) / 2, (fy0 + fy1) / 2)
+    assert sum(1 for v in tile_views(1920, 1280) if v[0] <= centre[0] <= v[2] and v[1] <= centre[1] <= v[3]) >= 3
+    hands = [h for h in detector.detect(image).hands if fx0 <= h.box_px[0] and h.box_px[2] <= fx1]
+    real = [h for h in hands if h.box_px[1] > fy0 + 0.2 * (fy1 - fy0)]  # the emoji overlay sits at the top
+    assert len(real) == 1 and real[0].gesture == "two"
+
+
+def test_big_photos_without_hands_stay_without(detector: GestureDetector) -> None:
+    for name in ("china.jpg", "flower.jpg"):
+        assert detector.detect(open_photo(DATA / "no-hands" / name).resize((2560, 1707))).hands == ()
 
 
 def test_photo_with_no_hand(detector: GestureDetector) -> None:

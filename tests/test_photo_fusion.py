@@ -123,9 +123,10 @@ def test_result_converts_to_the_classifier_record(profile, photos) -> None:
 def test_stored_photo_act_is_rescored_and_its_hands_kept(sqlite_db: str, profile) -> None:
     from sqlalchemy import select
 
+    from models.gestures import shared_detector
     from monitor.db.schema import Activity, Media, Post, WatchedAccount
     from monitor.db.session import session_scope
-    from monitor.photo_acts import HANDS_MODEL, fuse_photo_results
+    from monitor.photo_acts import fuse_photo_results
     from spiders.media import MediaStore
     from tests.declared import add_declared
 
@@ -159,9 +160,11 @@ def test_stored_photo_act_is_rescored_and_its_hands_kept(sqlite_db: str, profile
         # A liked post of a watched candidate account showing that candidate's number: context carries the gesture.
         assert fused[2].flagged and fused[2].candidate == "01" and "context:watched_account" in fused[2].cues
         media = s.scalar(select(Media).where(Media.sha256 == v_sign.sha256))
-        assert media.hands_model == HANDS_MODEL and media.hands["hands"][0]["gesture"] == "two"
+        assert media.hands_model == shared_detector().version and media.hands["hands"][0]["gesture"] == "two"
 
     class NoDetector:
+        version = shared_detector().version
+
         def detect_file(self, path: object) -> None:
             raise AssertionError("hands are read from the media row the second time")
 
