@@ -63,6 +63,22 @@ GESTURE_NUMBERS: dict[str, int | None] = {
     "ok_three": 3,
 }
 LISTED_GESTURES = tuple(GESTURE_NUMBERS)
+# What reviewers read (the review page and the boxes drawn on photos speak Bahasa Indonesia).
+GESTURE_LABELS_ID: dict[str, str] = {
+    "thumb_up": "jempol",
+    "one": "satu jari",
+    "two": "dua jari (V)",
+    "three": "tiga jari",
+    "four": "empat jari",
+    "five": "lima jari",
+    "finger_heart": "finger heart",
+    "finger_gun": "pistol jari",
+    "call": "telepon",
+    "metal": "metal",
+    "ok_three": "OK tiga jari",
+    "fist": "kepalan tangan",
+    "none": "tanpa gestur",
+}
 ALLOWED_POSES = ("fist", "none")
 ALL_LABELS = LISTED_GESTURES + ALLOWED_POSES
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from PIL import ImageDraw
 
-from models.gestures import LISTED_GESTURES, Hand, open_photo
+from models.gestures import GESTURE_LABELS_ID, LISTED_GESTURES, Hand, open_photo
 
 MAX_SIDE = 1600
 LISTED_COLOUR = (220, 30, 30)
@@ -42,7 +42,7 @@ def draw_hand_boxes(image_path: str | Path, hands: Sequence[Hand | Mapping[str, 
         colour = LISTED_COLOUR if gesture in LISTED_GESTURES else ALLOWED_COLOUR
         box = (x0 * width, y0 * height, x1 * width, y1 * height)
         draw.rectangle(box, outline=colour, width=line)
-        label = f"{gesture} {confidence:.2f}"
+        label = f"{GESTURE_LABELS_ID.get(gesture, gesture)} {confidence:.2f}"
         left, top, right, bottom = draw.textbbox((0, 0), label)
         tx, ty = box[0], max(0.0, box[1] - (bottom - top) - 4)
         draw.rectangle((tx, ty, tx + (right - left) + 4, ty + (bottom - top) + 4), fill=colour)

@@ -12,7 +12,6 @@ from PIL import Image
 from models.gestures import GestureDetector
 from monitor.db.session import session_scope
 from monitor.web.app import create_app
-from monitor.web.routes import media as media_routes
 from spiders.media import MediaStore
 from tests.seed import item
 from tests.web_support import WebEnv, login, make_env
@@ -37,9 +36,7 @@ def sha(env: WebEnv) -> str:
 
 
 def client(env: WebEnv, username: str | None) -> TestClient:
-    app = create_app(env.settings)
-    app.include_router(media_routes.router)  # what app.py's router loop will do once the route is wired
-    c = TestClient(app, follow_redirects=False)
+    c = TestClient(create_app(env.settings), follow_redirects=False)
     if username:
         login(c, username)
     return c
@@ -63,3 +60,42 @@ def test_others_get_nothing(env: WebEnv, sha: str) -> None:
     admin = client(env, "admin")
     assert admin.get(f"/media/{'0' * 64}/boxes.png").status_code == 404
     assert admin.get("/media/not-a-hash/boxes.png").status_code == 404
+
+
+def test_item_page_names_the_gestures_in_indonesian(env: WebEnv, sha: str) -> None:
+    page = client(env, "reviewer_b").get(f"/items/{env.data.items['joko_photo']}").text
+    assert f'src="/media/{sha}/boxes.png"' in page
+    assert 'title="two">dua jari (V) · nomor 2 · ' in page
+
+
+@pytest.mark.parametrize(
+    ("cue", "label"),
+    [
+        ("gesture:two@0.89", "gestur dua jari (V) 0.89"),
+        ("gesture:ok_three@0.71", "gestur OK tiga jari 0.71"),
+        ("gesture_number:2->k2", "nomor gestur 2 = k2"),
+        ("gesture_number:7", "nomor gestur 7, bukan nomor calon mana pun"),
+        ("gesture_mismatch:k1", "nomor gestur menunjuk calon lain (k1)"),
+        ("context:watched_account", "konteks: akun calon/tim pemenangan yang dipantau"),
+        ("context:hashtag:#SukamajuBerubah", "konteks: tagar kampanye #SukamajuBerubah"),
+        ("period:campaign", "periode: masa kampanye"),
+        ("period:other", "periode: di luar tahapan pemilihan"),
+        ("Hendra Kusuma", "Hendra Kusuma"),  # a word the text classifier found stays as it is
+        ("nomor 2", "nomor 2"),
+    ],
+)
+def test_cues_read_in_indonesian(cue: str, label: str) -> None:
+    from monitor.web.rendering import cue_label
+
+    assert cue_label(cue) == label
+
+
+def test_item_page_shows_coded_cues_translated(env: WebEnv, sha: str) -> None:
+    from monitor.db.schema import Classification
+
+    with session_scope(env.url) as s:
+        classification = s.get(Classification, item(s, env.data.items["joko_photo"]).classification_id)
+        classification.cues = [*classification.cues, "gesture:two@0.95", "period:campaign"]
+    page = client(env, "reviewer_b").get(f"/items/{env.data.items['joko_photo']}").text
+    assert '<span class="chip" title="gesture:two@0.95">gestur dua jari (V) 0.95</span>' in page
+    assert '<span class="chip" title="period:campaign">periode: masa kampanye</span>' in page

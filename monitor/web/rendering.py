@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
+from models.gestures import GESTURE_LABELS_ID
 from monitor.config import get_settings
 from monitor.scoping import can
 from monitor.violations import (
@@ -75,6 +76,39 @@ def highlight(text: str | None, cues: list[Any] | None) -> Markup:
     return Markup("".join(out))
 
 
+PERIOD_CUE_LABELS = {
+    "campaign": "periode: masa kampanye",
+    "election_season": "periode: tahapan pemilihan, di luar masa kampanye",
+    "other": "periode: di luar tahapan pemilihan",
+    "unknown": "periode: tanggal tidak diketahui",
+}
+
+
+def cue_label(cue: Any) -> str:
+    """A classifier cue as reviewers read it: the photo fusion's coded cues in Bahasa Indonesia, words as they are.
+
+    The codes (``gesture:two@0.89``, ``period:campaign``, …) stay the machine form in
+    exports; the page shows them translated, with the code in the chip's title.
+    """
+    cue = str(cue)
+    kind, _, rest = cue.partition(":")
+    if kind == "gesture" and "@" in rest:
+        gesture, _, confidence = rest.partition("@")
+        return f"gestur {GESTURE_LABELS_ID.get(gesture, gesture)} {confidence}"
+    if kind == "gesture_number":
+        number, _, target = rest.partition("->")
+        return f"nomor gestur {number} = {target}" if target else f"nomor gestur {number}, bukan nomor calon mana pun"
+    if kind == "gesture_mismatch":
+        return f"nomor gestur menunjuk calon lain ({rest})"
+    if cue == "context:watched_account":
+        return "konteks: akun calon/tim pemenangan yang dipantau"
+    if kind == "context" and rest.startswith("hashtag:"):
+        return f"konteks: tagar kampanye {rest.removeprefix('hashtag:')}"
+    if kind == "period" and rest in PERIOD_CUE_LABELS:
+        return PERIOD_CUE_LABELS[rest]
+    return cue
+
+
 def local_time(moment: datetime | None, fmt: str = "%d-%m-%Y %H:%M") -> str:
     if moment is None:
         return "—"
@@ -105,11 +139,13 @@ templates.env.globals.update(
     VIOLATION_TYPES=VIOLATION_TYPES,
     VIOLATIONS=VIOLATIONS,
     DEFAULT_CLAUSES={v.code: list(default_clauses(v.code)) for v in VIOLATION_TYPES},
+    GESTURE_LABELS=GESTURE_LABELS_ID,
     parse_clauses=parse_clauses,
     query=query,
 )
 templates.env.filters["highlight"] = highlight
 templates.env.filters["local_time"] = local_time
+templates.env.filters["cue_label"] = cue_label
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
