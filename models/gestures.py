@@ -94,7 +94,6 @@ TILE_OVERLAP = 0.25
 # Bumped whenever the rules or the search change what a photo reads as: stored readings of older versions
 # are redone (monitor/photo_acts.py).
 RULES_VERSION = 2
-MEDIAPIPE_VERSION = "0.10.14"
 
 FINGERS = {"index": (5, 6, 7, 8), "middle": (9, 10, 11, 12), "ring": (13, 14, 15, 16), "little": (17, 18, 19, 20)}
 WRIST, THUMB_CMC, THUMB_MCP, THUMB_IP, THUMB_TIP = 0, 1, 2, 3, 4
@@ -364,7 +363,10 @@ class GestureDetector:
     @property
     def version(self) -> str:
         """What produced a reading, stored beside it so that a changed detector redoes old readings."""
-        return f"mediapipe-{MEDIAPIPE_VERSION}+finger-rules-{RULES_VERSION}" + ("+tiles" if self.tiles else "")
+        from importlib.metadata import version
+
+        # The installed mediapipe, not the pin: a reading says what really produced it.
+        return f"mediapipe-{version('mediapipe')}+finger-rules-{RULES_VERSION}" + ("+tiles" if self.tiles else "")
 
     def close(self) -> None:
         self._hands.close()
