@@ -34,6 +34,7 @@ so it cannot be told from landmarks alone and is read as whatever the fingers sh
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import threading
@@ -363,10 +364,7 @@ class GestureDetector:
     @property
     def version(self) -> str:
         """What produced a reading, stored beside it so that a changed detector redoes old readings."""
-        from importlib.metadata import version
-
-        # The installed mediapipe, not the pin: a reading says what really produced it.
-        return f"mediapipe-{version('mediapipe')}+finger-rules-{RULES_VERSION}" + ("+tiles" if self.tiles else "")
+        return f"mediapipe-{_mediapipe_version()}+finger-rules-{RULES_VERSION}" + ("+tiles" if self.tiles else "")
 
     def close(self) -> None:
         self._hands.close()
@@ -454,6 +452,14 @@ class _Found:
     handedness: str
     hand_score: float
     pixels: float  # landmark-box area in the pixels the pass looked at: more is a sharper view
+
+
+@functools.cache
+def _mediapipe_version() -> str:
+    """The installed mediapipe, not the pin: a stored reading says what really produced it (asked once)."""
+    from importlib.metadata import version
+
+    return version("mediapipe")
 
 
 def tile_views(width: int, height: int) -> list[tuple[int, int, int, int]]:
