@@ -54,7 +54,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PREFIX = "netra:crawl"
 TOKEN = "netra_inflight"  # request.meta key of a popped request's acknowledgement token
-SWEEP = "netra_sweep"  # request.meta key on start requests: the enqueue that made them
+SWEEP = "netra_sweep"  # request.meta key on queued requests: the enqueue (sweep) they belong to
 LEASE_SECONDS = 15.0  # a worker silent this long is dead: its in-flight requests go back to the queue
 HEARTBEAT_SECONDS = 2.0
 # Per-host budgets shared by all workers ([requests, seconds]; "*" = each host not named), from
@@ -139,6 +139,11 @@ class ReliableFifoQueue(FifoQueue):
 
     def push(self, request: Request) -> None:
         token = request.meta.pop(TOKEN, None)  # a retry or redirect of a request this worker holds
+        if self.sweep and SWEEP not in request.meta:
+            # Follow-ups carry their sweep too: the worker that pops one may never have seen a
+            # start request of it (another worker took them all) and must still adopt its server
+            # and declared accounts, or it builds the next pages against the default host.
+            request.meta[SWEEP] = self.sweep
         pipe = self.server.pipeline(transaction=True)
         pipe.lpush(self.key, self._encode_request(request))
         data = self._inflight.pop(token, None) if token else None
@@ -158,7 +163,7 @@ class ReliableFifoQueue(FifoQueue):
         return request
 
     def _adopt_sweep(self, sweep: str | None) -> None:
-        """A start request of a sweep this worker has not seen: take its declared accounts and server.
+        """A request of a sweep this worker has not seen: take its declared accounts and server.
 
         A worker may start before the enqueue it serves; the follow-up requests
         its spider builds must match and address what that enqueue planned.
@@ -305,16 +310,30 @@ class WorkerLifecycle:
         if queue is not None and (len(queue) or queue.holding()):
             self.idle_since = None
             raise DontCloseSpider
+        if self.others_in_flight():
+            # Another worker still holds requests: its follow-ups may come, or, if it died, its
+            # whole list once the lease runs out. The crawl is not drained, so this is not idle.
+            self.idle_since = None
+            raise DontCloseSpider
         now = time.monotonic()
         self.idle_since = self.idle_since or now
         if self.idle_exit and now - self.idle_since >= self.idle_exit:
             return  # let Scrapy close the spider
         raise DontCloseSpider
 
+    def others_in_flight(self) -> bool:
+        own = self.keys.inflight(self.worker)
+        for raw in self.client.scan_iter(match=self.keys.inflight("*"), count=100):
+            if (raw.decode() if isinstance(raw, bytes) else raw) != own:
+                return True
+        return False
+
     def closed(self, spider: Spider) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
         requeue_orphans(self.client, self.keys, only=self.worker)
+        # Also when it held nothing: a stopped worker must not be counted as a live one.
+        self.client.zrem(self.keys.workers, self.worker)
 
 
 def worker_settings(kind: str, *, redis_url: str, worker_id: str, prefix: str = DEFAULT_PREFIX,

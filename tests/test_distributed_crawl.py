@@ -16,12 +16,16 @@ from typing import Any
 
 import pytest
 import redis
+from scrapy import Request, Spider
+from scrapy.exceptions import DontCloseSpider
+from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
 from sqlalchemy import func, insert, select
 
 from monitor.db.migrate import upgrade
 from monitor.db.schema import Account, Activity, Agency, Employee, Post
 from monitor.db.session import session_scope
-from spiders.distributed import CrawlKeys, enqueue_plan, run_worker
+from spiders.distributed import SWEEP, CrawlKeys, ReliableFifoQueue, WorkerLifecycle, enqueue_plan, run_worker
 from spiders.ratelimit import SharedRateLimiter
 from spiders.replay import JSON_TYPE, ReplayServer, Reply
 from spiders.runner import plan_crawl
@@ -107,8 +111,11 @@ def seed(url: str) -> None:
 
 
 def _worker(worker_id: str, redis_url: str, prefix: str, db_url: str) -> None:
+    # The test stops the survivor itself (SIGTERM) once the crawl is drained; the idle exit is only a
+    # backstop so a failed test leaves no worker behind, and long enough that a worker that starts
+    # seconds before its peer on a loaded machine does not leave before the enqueue.
     run_worker("bluesky", redis_url=redis_url, database_url=db_url, prefix=prefix, worker_id=worker_id,
-               idle_exit=6.0, scrapy_settings={**FAST, "NETRA_PAGE_SIZE": PER_PAGE, "CONCURRENT_REQUESTS": 4,
+               idle_exit=90.0, scrapy_settings={**FAST, "NETRA_PAGE_SIZE": PER_PAGE, "CONCURRENT_REQUESTS": 4,
                                                "CONCURRENT_REQUESTS_PER_DOMAIN": 4, "NETRA_WORKER_LEASE": 2.0,
                                                "NETRA_COMMIT_WAIT": 0.05})
 
@@ -119,6 +126,10 @@ def stored_activities(db_url: str) -> tuple[int, set[str]]:
                 set(s.scalars(select(Activity.external_id))))
 
 
+def drained(client: redis.Redis, keys: CrawlKeys) -> bool:
+    return client.llen(keys.requests) == 0 and not any(client.scan_iter(match=keys.inflight("*")))
+
+
 def test_two_workers_one_killed_store_every_item_exactly_once(pg_url: str, server: ReplayServer,
                                                               redis_prefix: tuple[redis.Redis, str]) -> None:
     client, prefix = redis_prefix
@@ -126,41 +137,115 @@ def test_two_workers_one_killed_store_every_item_exactly_once(pg_url: str, serve
     assert redis_url is not None
     seed(pg_url)
     keys = CrawlKeys(prefix, "bluesky")
+    expected = {f"at://{did(a)}/app.bsky.feed.post/3l{n:08d}" for a in range(ACCOUNTS) for n in range(PAGES * PER_PAGE)}
     # Workers start first and wait: what they need (server, declared accounts) comes with the enqueued work.
     ctx = multiprocessing.get_context("spawn")
     victim = ctx.Process(target=_worker, args=("victim", redis_url, prefix, pg_url))
     survivor = ctx.Process(target=_worker, args=("survivor", redis_url, prefix, pg_url))
     victim.start()
     survivor.start()
-    deadline = time.monotonic() + 60
-    while client.zcard(keys.workers) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    plan = plan_crawl("bluesky", base_url=server.base_url, database_url=pg_url)
-    assert enqueue_plan(client, plan, prefix=prefix) == ACCOUNTS
-    # Kill the victim while it holds requests and the crawl is well under way, not finished.
-    while time.monotonic() < deadline:
-        count, _ = stored_activities(pg_url)
-        if count >= 20 and client.llen(keys.inflight("victim")) > 0:
-            break
-        time.sleep(0.02)
-    held = client.llen(keys.inflight("victim"))
-    victim.kill()  # SIGKILL: no clean shutdown, its in-flight list stays in Redis
-    victim.join()
-    assert victim.exitcode == -9
-    assert held > 0
-    assert stored_activities(pg_url)[0] < ACCOUNTS * PAGES * PER_PAGE
+    try:
+        deadline = time.monotonic() + 60
+        while client.zcard(keys.workers) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert victim.is_alive() and survivor.is_alive()
+        plan = plan_crawl("bluesky", base_url=server.base_url, database_url=pg_url)
+        assert enqueue_plan(client, plan, prefix=prefix) == ACCOUNTS
+        # Kill the victim while it holds requests and the crawl is well under way, not finished.
+        while time.monotonic() < deadline:
+            count, _ = stored_activities(pg_url)
+            if count >= 20 and client.llen(keys.inflight("victim")) > 0:
+                break
+            time.sleep(0.02)
+        held = client.llen(keys.inflight("victim"))
+        assert survivor.is_alive(), "the survivor stopped before the victim was killed"
+        victim.kill()  # SIGKILL: no clean shutdown, its in-flight list stays in Redis
+        victim.join()
+        assert victim.exitcode == -9
+        assert held > 0
+        assert stored_activities(pg_url)[0] < len(expected)
 
-    survivor.join(timeout=120)
-    assert survivor.exitcode == 0
+        # The survivor takes the victim's requests back after the lease (2 s) and finishes the crawl.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and survivor.is_alive():
+            if stored_activities(pg_url)[0] >= len(expected) and drained(client, keys):
+                break
+            time.sleep(0.1)
+        assert survivor.is_alive(), "the survivor stopped before the crawl was drained"
+        survivor.terminate()  # SIGTERM, as a service manager stops a worker: Scrapy shuts down cleanly
+        survivor.join(timeout=60)
+        assert survivor.exitcode == 0
+    finally:
+        for worker in (victim, survivor):
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
 
-    expected = {f"at://{did(a)}/app.bsky.feed.post/3l{n:08d}" for a in range(ACCOUNTS) for n in range(PAGES * PER_PAGE)}
     count, ids = stored_activities(pg_url)
     assert ids == expected
     assert count == len(expected)  # stored exactly once
     with session_scope(pg_url) as s:
         assert s.scalar(select(func.count()).select_from(Post)) == len(expected)
-    assert client.llen(keys.requests) == 0
-    assert not list(client.scan_iter(match=keys.inflight("*")))  # the victim's requests were taken back and done
+    assert drained(client, keys)  # the victim's requests were taken back and done
+    assert client.zcard(keys.workers) == 0  # the dead worker's heartbeat went with its requests; the survivor's on stop
+
+
+class _SweepSpider(Spider):
+    name = "bluesky"
+
+    def __init__(self, worker: str) -> None:
+        super().__init__()
+        self.settings = Settings({"NETRA_WORKER_ID": worker})
+        self.declared: dict[str, int] = {}
+        self.base_url: str | None = None
+
+
+def test_worker_that_saw_no_start_request_adopts_the_sweep_from_follow_ups(
+        redis_prefix: tuple[redis.Redis, str]) -> None:
+    client, prefix = redis_prefix
+    keys = CrawlKeys(prefix, "bluesky")
+    # Both workers started before the enqueue: no server, no declared accounts yet.
+    first, second = _SweepSpider("first"), _SweepSpider("second")
+    first_queue = ReliableFifoQueue(client, first, keys.requests)
+    second_queue = ReliableFifoQueue(client, second, keys.requests)
+    client.hset(keys.declared, mapping={"asn001.bsky.social": "7"})
+    client.hset(keys.config, mapping={"base_url": "http://127.0.0.1:8765"})
+    start = Request("http://127.0.0.1:8765/xrpc/app.bsky.actor.getProfile?actor=asn001.bsky.social",
+                    meta={SWEEP: "sweep-1"})
+    client.lpush(keys.requests, first_queue._encode_request(start))
+    # The first worker takes every start request (CI, stop 11: one fast worker took all 24) ...
+    assert first_queue.pop() is not None
+    assert first.base_url == "http://127.0.0.1:8765" and first.declared == {"asn001.bsky.social": 7}
+    first_queue.push(Request("http://127.0.0.1:8765/xrpc/app.bsky.feed.getAuthorFeed?actor=did%3Aplc%3Ax"))
+    # ... the second pops only follow-ups, and must still address the sweep's server and match its accounts.
+    assert second_queue.pop() is not None
+    assert second.base_url == "http://127.0.0.1:8765"
+    assert second.declared == {"asn001.bsky.social": 7}
+
+
+def test_idle_exit_waits_until_no_worker_holds_requests(redis_prefix: tuple[redis.Redis, str]) -> None:
+    client, prefix = redis_prefix
+    keys = CrawlKeys(prefix, "bluesky")
+    crawler = get_crawler(Spider, {"REDIS_URL": redis_test_url(), "NETRA_CRAWL_PREFIX": prefix,
+                                   "NETRA_CRAWL_KIND": "bluesky", "NETRA_WORKER_ID": "quiet",
+                                   "NETRA_IDLE_EXIT": 0.05})
+    life = WorkerLifecycle(crawler)
+    spider = Spider(name="bluesky")
+    life.beat()
+    assert client.zscore(keys.workers, "quiet") is not None
+    # Another worker holds a request (alive, or dead and its lease not yet run out): the crawl is not drained.
+    client.rpush(keys.inflight("busy"), b"a request")
+    for _ in range(3):
+        with pytest.raises(DontCloseSpider):
+            life.idle(spider)
+        time.sleep(0.1)
+    client.delete(keys.inflight("busy"))
+    with pytest.raises(DontCloseSpider):
+        life.idle(spider)  # the idle clock starts only now
+    time.sleep(0.1)
+    assert life.idle(spider) is None  # drained for longer than the idle exit: Scrapy may close the spider
+    life.closed(spider)
+    assert client.zscore(keys.workers, "quiet") is None  # a stopped worker is no longer counted, even holding nothing
 
 
 def test_rate_limit_is_shared_between_workers(redis_prefix: tuple[redis.Redis, str]) -> None:

@@ -74,8 +74,8 @@ def crawler(
     redis_url: str | None = typer.Option(None, "--redis-url", help="Default: settings redis_url."),
     prefix: str = typer.Option("netra:crawl", "--prefix", help="Redis key prefix (as given to `crawl enqueue`)."),
     worker_id: str | None = typer.Option(None, "--worker-id", help="Default: host-pid-random."),
-    idle_exit: float = typer.Option(0.0, "--idle-exit", help="Stop after this many idle seconds (0: run until "
-                                    "stopped)."),
+    idle_exit: float = typer.Option(0.0, "--idle-exit", help="Stop after this many seconds with nothing queued "
+                                    "and nothing in flight at any worker (0: run until stopped)."),
     rate_limit: list[str] = typer.Option(None, "--rate-limit", help="HOST=REQUESTS/SECONDS shared by all workers "
                                          "(repeatable; '*' for any other host). Defaults: Bluesky 3000/300, "
                                          "Mastodon 300/300, feeds 60/60 per host."),
