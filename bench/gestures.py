@@ -1,7 +1,7 @@
 """Photo hand detection: what searching big photos in tiles costs, and what it finds.
 
 Stand-in for a group or rally photo: a real V-sign photo (the fingerpose webcam
-frame of models/gesture_data) scaled to a fraction of a real 1920×1280 photo
+frame of models/photos/data) scaled to a fraction of a real 1920×1280 photo
 without hands (scikit-learn's temple) and pasted at a grid of places. For each
 fraction, how many placements yield a V sign, whole-photo pass only (the
 baseline) vs with tiles; then the time per photo at common sizes, as a ratio to
@@ -22,9 +22,9 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from models.gestures import GestureDetector, open_photo, tile_views  # noqa: E402
+from models.photos.gestures import GestureDetector, open_photo, tile_views  # noqa: E402
 
-DATA = Path(__file__).resolve().parent.parent / "models" / "gesture_data"
+DATA = Path(__file__).resolve().parent.parent / "models" / "photos" / "data"
 FRACTIONS = (0.35, 0.25, 0.18, 0.12, 0.08)
 # Sizes photos arrive in: an Instagram square, Mastodon's default, Bluesky's fullsize, a phone's camera.
 SIZES = ((1080, 1080), (1280, 960), (2000, 1500), (4032, 3024))

@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, select, text  # noqa: E402
 
+from monitor.access.users import create_user  # noqa: E402
 from monitor.config import Settings  # noqa: E402
 from monitor.db.migrate import upgrade  # noqa: E402
 from monitor.db.schema import (  # noqa: E402
@@ -40,8 +41,7 @@ from monitor.db.schema import (  # noqa: E402
 )
 from monitor.db.scratch import scratch_database  # noqa: E402
 from monitor.db.session import engine_for, session_factory  # noqa: E402
-from monitor.queue import Cursor, QueueFilters, compute_priority, filtered_query, status_counts  # noqa: E402
-from monitor.users import create_user  # noqa: E402
+from monitor.review.queue import Cursor, QueueFilters, compute_priority, filtered_query, status_counts  # noqa: E402
 
 AGENCIES = 20
 EMPLOYEES = 5000
@@ -156,7 +156,7 @@ def run_backend(name: str, url: str, n_items: int, repeat: int) -> dict[str, flo
     admin_client = client_for(url, "admin")
     sup_client = client_for(url, "supervisor")
     with session_factory(url)() as s:
-        from monitor.users import get_user
+        from monitor.access.users import get_user
 
         admin = get_user(s, "admin")
         assert admin is not None

@@ -49,7 +49,7 @@ from monitor.db.session import session_scope  # noqa: E402
 from spiders.distributed import CrawlKeys, enqueue_plan  # noqa: E402
 from spiders.replay import JSON_TYPE, ReplayServer, Reply  # noqa: E402
 
-PROFILE = BENCH.parent / "profiles" / "pilkada-2029-sukamaju.yaml"
+PROFILE = BENCH.parent / "monitor" / "demo" / "data" / "pilkada-2029-sukamaju.yaml"
 WORKER_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 16, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
     "LOG_LEVEL": "ERROR", "NETRA_MAX_PAGES": 1000, "ITEM_PIPELINES": {"spiders.pipelines.IngestPipeline": 300},
@@ -152,7 +152,7 @@ def table_sizes(url: str) -> dict[str, tuple[int, int]]:
 
 def _classify_worker(db_url: str, go: Any, out: Any) -> None:
     from models.infer import load_classifier
-    from monitor.classifier_worker import run_classifier_worker
+    from monitor.classify.worker import run_classifier_worker
 
     classifier = load_classifier(threads=1)  # settings would otherwise give each worker 2 threads
     out.put("ready")
@@ -163,7 +163,7 @@ def _classify_worker(db_url: str, go: Any, out: Any) -> None:
 
 
 def seed_activities(url: str, n: int) -> None:
-    from monitor.profiles import store_profile
+    from monitor.registry.profiles import store_profile
 
     seed(url, 1)
     texts = [
@@ -214,13 +214,13 @@ def unclassified(url: str) -> int:
 
 def _lag_classifier(db_url: str) -> None:
     from models.infer import load_classifier
-    from monitor.classifier_worker import run_classifier_worker
+    from monitor.classify.worker import run_classifier_worker
 
     run_classifier_worker(db_url, load_classifier(threads=1), batch_size=32, poll=0.2)
 
 
 def lag_run(args: argparse.Namespace) -> list[float]:
-    from monitor.profiles import store_profile
+    from monitor.registry.profiles import store_profile
     from spiders.runner import plan_crawl
 
     posts: list[dict[str, Any]] = []

@@ -6,12 +6,14 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from models.profile import ElectionProfile, ProfileError, load_profile
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(str(files("models") / "data"))
+CORPORA = DATA_DIR / "corpora"  # public Indonesian text sets, each with its licence (corpora/README.md)
 KINDS = ("post", "comment", "share", "like", "photo")
 STANCES = ("support", "oppose", "none")
 REQUIRED = ("id", "profile", "kind", "text", "context", "stance", "hate", "candidate", "party")

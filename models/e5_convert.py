@@ -194,13 +194,16 @@ def build_tokenizer(e5: E5File) -> Any:
 
 
 def default_base_dir() -> Path:
-    """Where the converted base lives: ``$NETRA_BASE_MODEL_DIR`` or ``$NETRA_HOME/cache/e5-small-bert``."""
+    """Where the converted base lives: ``$NETRA_BASE_MODEL_DIR``, else once per user in the XDG cache.
+
+    The base is the same for every data directory (≈ 470 MB), so it is kept in
+    ``$XDG_CACHE_HOME/netra/e5-small-bert`` (``~/.cache/netra/…``), not in each ``$NETRA_HOME``.
+    """
     explicit = os.environ.get("NETRA_BASE_MODEL_DIR")
     if explicit:
         return Path(explicit).expanduser()
-    from monitor.config import get_settings
-
-    return get_settings().home / "cache" / "e5-small-bert"
+    cache = os.environ.get("XDG_CACHE_HOME") or "~/.cache"
+    return Path(cache).expanduser() / "netra" / "e5-small-bert"
 
 
 def _source_fingerprint(path: Path) -> str:

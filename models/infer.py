@@ -10,7 +10,6 @@ quantisation of the linear layers trades a little accuracy for speed.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -224,19 +223,16 @@ def quantize_dynamic(net: StanceHateNet) -> StanceHateNet:
         return _quantize(net, {torch.nn.Linear}, dtype=torch.qint8)
 
 
-def load_classifier(model_dir: Path | None = None, quantize: bool = False, threads: int | None = None) -> Classifier:
-    """The classifier in ``model_dir`` (default: settings' model dir, else the bundled ``models/default``).
+def load_classifier(model_dir: Path | None = None, quantize: bool = False, threads: int | None = None,
+                    batch_size: int = 32) -> Classifier:
+    """The classifier in ``model_dir`` (default: the bundled ``models/default``).
 
-    ``threads`` (default: settings' ``classify_threads``) sets torch's thread count for the process: several
-    workers on one machine must share its cores, or their thread pools spin against each other.
+    ``threads`` sets torch's thread count for the process (``None``: torch's default): several workers on
+    one machine must share its cores, or their thread pools spin against each other. The service passes
+    its settings (``monitor.classify.load_configured_classifier``); this module reads none.
     """
-    from monitor.config import get_settings
-
-    settings = get_settings()
-    model_dir = Path(model_dir or settings.model_dir or DEFAULT_MODEL_DIR)
-    if threads is None:
-        threads = int(os.environ.get("NETRA_CLASSIFY_THREADS", settings.classify_threads))
-    if threads > 0:
+    model_dir = Path(model_dir or DEFAULT_MODEL_DIR)
+    if threads is not None and threads > 0:
         torch.set_num_threads(threads)
     try:
         net, tokenizer, meta = load_network(model_dir)
@@ -247,4 +243,4 @@ def load_classifier(model_dir: Path | None = None, quantize: bool = False, threa
     if quantize:
         net = quantize_dynamic(net)
         meta.version += "+int8"
-    return Classifier(net, tokenizer, meta, batch_size=settings.classify_batch_size)
+    return Classifier(net, tokenizer, meta, batch_size=batch_size)

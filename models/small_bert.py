@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
-from models.dataset import DATA_DIR, load_profiles, load_split
+from models.dataset import CORPORA, DATA_DIR, load_profiles, load_split
 from models.matcher import matcher_for
 from models.train import length_batches
 
@@ -38,10 +38,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-NUSAX_DIR = SHARED_DATA / "nusax-sentiment"
-HATE_CSV = SHARED_DATA / "id-hate-speech-2019" / "re_dataset.csv"
-BLOGS_DIR = SHARED_DATA / "id-political-stance-blogs"
+NUSAX_DIR = CORPORA / "nusax-sentiment"
+HATE_CSV = CORPORA / "id-hate-speech-2019" / "re_dataset.csv"
+BLOGS_DIR = CORPORA / "id-political-stance-blogs"
 
 # The typed markers of models.matcher must stay single tokens: the classifier's decisions hang on them.
 MARKERS = ("[CALON]", "[NOMOR]", "[TAGAR]", "[SLOGAN]", "[PARTAI]",

@@ -30,7 +30,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from models.dataset import LabelledItem, load_profiles, load_split
+from models.dataset import CORPORA, LabelledItem, load_profiles, load_split
 from models.features import KIND_WORDS, STANCES, view_act
 from models.matcher import Target, matcher_for
 from models.network import (
@@ -46,7 +46,7 @@ from models.network import (
 
 log = logging.getLogger(__name__)
 
-HATE_SET = Path(__file__).resolve().parents[2] / "shared" / "data" / "id-hate-speech-2019" / "re_dataset.csv"
+HATE_SET = CORPORA / "id-hate-speech-2019" / "re_dataset.csv"
 IGNORE = -100
 
 

@@ -11,7 +11,7 @@ One ``WeeklyData`` per agency, or for several/all agencies together. Rules:
   decided items whose verdict is ``pelanggaran``; the *backlog* = items created before the week's end with no decision
   yet, or whose latest decision is ``perlu_klarifikasi``/``eskalasi`` (domain.md §7);
 - self-audit activities never count here (they are private to their agency, see
-  ``reports.audit``) unless the agency submitted them into the queue;
+  ``monitor.selfaudit.workflow``) unless the agency submitted them into the queue;
 - captured text of third parties is masked (domain.md §9): only the declared account's own
   text is shown, with @mentions other than the post acted on masked.
 """
@@ -44,7 +44,7 @@ from monitor.db.schema import (
     WatchedAccount,
 )
 from monitor.db.types import utcnow
-from monitor.violations import CLAUSES, KIND_LABELS, REGISTER_LABELS, VERDICT_LABELS, VIOLATIONS, parse_clauses
+from monitor.db.vocabulary import CLAUSES, KIND_LABELS, REGISTER_LABELS, VERDICT_LABELS, VIOLATIONS, parse_clauses
 from reports.period import IsoWeek
 
 TREND_WEEKS = 8

@@ -24,16 +24,13 @@ from monitor.config import get_settings
 from monitor.db.schema import Account, Activity, ElectionProfile, Post, WatchedAccount
 from monitor.db.session import session_scope
 from spiders.base import Target
+from spiders.platforms import crawls, spider_class
 from spiders.store import IngestStore
 
 log = logging.getLogger(__name__)
 
-# crawl kind -> (spider class path, platforms of the accounts it reads)
-SPIDERS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "bluesky": ("spiders.bluesky.BlueskySpider", ("bluesky",)),
-    "mastodon": ("spiders.mastodon.MastodonSpider", ("mastodon",)),
-    "feed": ("spiders.feeds.FeedSpider", ("rss", "youtube")),
-}
+# crawl kind -> (spider "module:Class", platforms of the accounts it reads), from the platform table
+SPIDERS: dict[str, tuple[str, tuple[str, ...]]] = crawls()
 RECHECK_LIMIT = 100  # recent own posts re-fetched per account to notice deletions
 
 
@@ -106,9 +103,7 @@ def plan_crawl(kind: str, *, handles: list[str] | None = None, account_ids: list
 
 
 def _spider_class(kind: str) -> type:
-    module_name, _, class_name = SPIDERS[kind][0].rpartition(".")
-    module = __import__(module_name, fromlist=[class_name])
-    return getattr(module, class_name)
+    return spider_class(kind)
 
 
 def crawl_in_this_process(plans: list[CrawlPlan], *, database_url: str | None = None,
@@ -159,7 +154,7 @@ def crawl(platform: str, handles: list[str] | None = None, account_ids: list[int
             plans.append(plan)
     store = IngestStore(database_url)
     for plan in plans:
-        plan.run_id = store.start_run(SPIDERS[plan.kind][0].rsplit(".", 1)[-1], plan.kind, plan.summary)
+        plan.run_id = store.start_run(SPIDERS[plan.kind][0].rpartition(":")[2], plan.kind, plan.summary)
     if not plans:
         return []
     ctx = multiprocessing.get_context("spawn")

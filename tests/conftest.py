@@ -20,11 +20,16 @@ from sqlalchemy.orm import Session
 from monitor.config import reset_settings_cache
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS_DEFAULT = "redis://127.0.0.1:6379/15"
+
+
+def export_fixture(platform: str) -> Path:
+    """A sample data export of ``platform`` (kept with the platform's package, as its importer reads it)."""
+    from spiders.platforms import PLATFORMS
+
+    return PLATFORMS[platform].fixtures / "export"
 
 
 def pg_server_url() -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -10,8 +9,6 @@ from sqlalchemy import select
 from monitor.db.schema import Activity, CrawlRun
 from monitor.db.session import session_scope
 from spiders.runner import crawl
-
-PLATFORM_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "platforms"
 
 # Tiny waits so fault tests finish in seconds; the logic is the production logic.
 FAST = {

@@ -9,7 +9,7 @@ import threading
 import time
 from collections import Counter
 
-from monitor.jobs import resolve
+from monitor.ops.jobs import resolve
 
 _lock = threading.Lock()
 calls: Counter[str] = Counter()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from monitor.access.users import create_user
 from monitor.db.schema import (
     Account,
     Activity,
@@ -26,11 +27,10 @@ from monitor.db.schema import (
     ReviewItem,
     User,
 )
-from monitor.queue import enqueue
-from monitor.users import create_user
+from monitor.review.queue import enqueue
 
 PASSWORD = "kata-sandi-uji-123"
-PROFILE_PATH = Path(__file__).resolve().parent.parent / "profiles" / "pilkada-2029-sukamaju.yaml"
+PROFILE_PATH = Path(__file__).resolve().parent.parent / "monitor" / "demo" / "data" / "pilkada-2029-sukamaju.yaml"
 MODEL_VERSION = "netra-test-1"
 HOSTILE_TEXT = '<script>alert("xss")</script><img src=x onerror=alert(1)> Pilih HERAH nomor 2!'
 
@@ -189,7 +189,7 @@ def item(session: Session, item_id: int) -> ReviewItem:
 
 
 def user(session: Session, username: str) -> User:
-    from monitor.users import get_user
+    from monitor.access.users import get_user
 
     found = get_user(session, username)
     assert found is not None

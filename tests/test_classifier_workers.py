@@ -1,7 +1,7 @@
 """Parallel classification: worker processes racing on one PostgreSQL table, one killed holding a batch.
 
-The workers run the production loop (``monitor.classifier_worker.run_classifier_worker`` →
-``monitor.pipeline.classify_pending``); only the model is a small deterministic
+The workers run the production loop (``monitor.classify.worker.run_classifier_worker`` →
+``monitor.classify.pipeline.classify_pending``); only the model is a small deterministic
 stand-in that records which activities it was asked to classify, so "never
 twice" is checked on the work done, not only on the rows stored.
 """
@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from models.infer import ClassifyResult
-from monitor.classifier_worker import WorkerRefused, run_classifier_worker, single_worker_lock
+from monitor.classify.worker import WorkerRefused, run_classifier_worker, single_worker_lock
 from monitor.db.migrate import upgrade
 from monitor.db.schema import Activity, Classification
 from monitor.db.session import session_scope
-from monitor.profiles import store_profile
+from monitor.registry.profiles import store_profile
 from tests.conftest import REPO
 from tests.declared import add_declared
 
@@ -62,7 +62,7 @@ def seed(url: str) -> None:
     upgrade(url)
     account_id = add_declared(url, "bluesky", "rina.bsky.social")
     with session_scope(url) as s:
-        store_profile(s, REPO / "profiles" / "pilkada-2029-sukamaju.yaml")
+        store_profile(s, REPO / "monitor" / "demo" / "data" / "pilkada-2029-sukamaju.yaml")
         s.execute(insert(Activity), [{"account_id": account_id, "kind": "post", "external_id": f"act-{i}",
                                       "text": f"Unggahan nomor {i} tentang pelayanan", "source": "test"}
                                      for i in range(ACTIVITIES)])

@@ -50,10 +50,10 @@ def test_commands_refuse_unmigrated_database(netra_home: Path) -> None:
 def test_registry_flow_via_cli(netra_home: Path, tmp_path: Path) -> None:
     assert run("db", "upgrade")[0] == 0
     assert (netra_home / "netra.db").exists()
-    code, out = run("registry", "import", str(REPO / "data" / "sample" / "registry.csv"))
+    code, out = run("registry", "import", str(REPO / "monitor" / "demo" / "data" / "registry.csv"))
     assert code == 0, out
     assert "employees +50" in out
-    code, out = run("registry", "import", str(REPO / "data" / "sample" / "registry.csv"))
+    code, out = run("registry", "import", str(REPO / "monitor" / "demo" / "data" / "registry.csv"))
     assert code == 0 and "employees +0 ~0" in out and "unchanged rows 82" in out
     code, out = run("registry", "list", "--search", "Rina Pratiwi")
     assert code == 0 and "rinapratiwi.bsky.social" in out
@@ -67,11 +67,11 @@ def test_registry_flow_via_cli(netra_home: Path, tmp_path: Path) -> None:
 
 def test_profile_load_via_cli(netra_home: Path) -> None:
     run("db", "upgrade")
-    code, out = run("profile", "load", str(REPO / "profiles" / "pilkada-2029-sukamaju.yaml"))
+    code, out = run("profile", "load", str(REPO / "monitor" / "demo" / "data" / "pilkada-2029-sukamaju.yaml"))
     assert code == 0 and "watched accounts 3 (+3)" in out
     code, out = run("profile", "list")
     assert code == 0 and "pilkada-2029-sukamaju" in out
-    code, out = run("profile", "load", str(REPO / "profiles" / "missing.yaml"))
+    code, out = run("profile", "load", str(REPO / "monitor" / "demo" / "data" / "missing.yaml"))
     assert code == 1 and "file not found" in out
 
 

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from monitor.activity_export import FIELDS, ActivityFilter, ExportRefused, activity_records
+from monitor.access.users import create_user
 from monitor.cli import app
 from monitor.db.schema import Activity, AuditLog, Classification, ReviewItem
 from monitor.db.session import session_scope
-from monitor.users import create_user
+from monitor.exports.activities import FIELDS, ActivityFilter, ExportRefused, activity_records
 from spiders.items import ActivityItem, PostItem, parse_time, raw_json
 from spiders.store import IngestStore
 from tests.declared import add_declared

@@ -1,4 +1,4 @@
-"""The finger rules of models/gestures.py on idealised hands (tests/hand_model.py).
+"""The finger rules of models/photos/gestures.py on idealised hands (tests/hand_model.py).
 
 Every gesture on BKN's list, shown by a clean hand from the front, from the back,
 as the other hand and tilted, must read as itself — including those no bundled
@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from models.gestures import GESTURE_NUMBERS, LISTED_GESTURES, classify_landmarks
+from models.photos.gestures import GESTURE_NUMBERS, LISTED_GESTURES, classify_landmarks
 from tests.hand_model import (
     CURLED_TO_THUMB,
     FOLDED,

@@ -1,6 +1,6 @@
 """The hand-gesture detector on real photos (real MediaPipe), and its handling of bad input.
 
-Expected figures are those measured on models/gesture_data (see its DATA_CARD.md). The
+Expected figures are those measured on models/photos/data (see its DATA_CARD.md). The
 finger rules were tuned on the photos of its "tuning" split, so those figures guard
 against regressions; the "held-out" split was not looked at while tuning.
 """
@@ -15,12 +15,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from models.gesture_eval import MISSED, UNLABELLED, EvalReport, LabelsError, evaluate, read_labels
-from models.gestures import GestureDetector, GestureImageError, classify_landmarks, open_photo, tile_views
-from models.hand_boxes import draw_hand_boxes
+from models.photos.evaluate import MISSED, UNLABELLED, EvalReport, LabelsError, evaluate, read_labels
+from models.photos.gestures import GestureDetector, GestureImageError, classify_landmarks, open_photo, tile_views
+from models.photos.hand_boxes import draw_hand_boxes
 from tests.test_media_store import animated_gif, png_header_claiming
 
-DATA = Path(__file__).resolve().parent.parent / "models" / "gesture_data"
+DATA = Path(__file__).resolve().parent.parent / "models" / "photos" / "data"
 FOUR = DATA / "mediapipe-hagrid" / "four" / "06aa70cc-a12a-4b1e-85cf-e54d44c19a3a.jpg"
 V_SIGN = DATA / "fingerpose" / "fingers-lq-frame27.png"
 THUMB_UP = DATA / "fingerpose" / "fingers-lq-frame18.png"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.handles import InvalidHandle, normalise_handle, normalise_platform
+from spiders.platforms import InvalidHandle, normalise_handle, normalise_platform
 
 
 @pytest.mark.parametrize(

@@ -17,10 +17,8 @@ from spiders.importers import IMPORTERS, import_export
 from spiders.importers.base import ExportError, open_export, stream_records, unmojibake
 from spiders.importers.run import OwnerMismatch
 from spiders.store import IngestStore
-from tests.conftest import FIXTURES
+from tests.conftest import export_fixture
 from tests.declared import add_declared
-
-EXPORTS = FIXTURES / "exports"
 
 
 def zip_dir(src: Path, dest: Path) -> Path:
@@ -38,7 +36,7 @@ def acts(url: str) -> list[tuple[str, str, str | None]]:
 
 def test_x_archive_zip_imports_every_act_once(db_url: str, tmp_path: Path) -> None:
     add_declared(db_url, "x", "sriwahyuning")
-    archive = zip_dir(EXPORTS / "x_archive", tmp_path / "twitter-2024.zip")
+    archive = zip_dir(export_fixture("x"), tmp_path / "twitter-2024.zip")
     store = IngestStore(db_url)
     run_id, stats = import_export(IMPORTERS["x-archive"], archive, "@SriWahyuning", store=store, received_by="BKPSDM")
     assert stats.by_kind == {"post": 2, "comment": 1, "share": 1, "like": 3}
@@ -67,7 +65,7 @@ def test_tweets_js_without_ytd_wrapper(sqlite_db: str, tmp_path: Path) -> None:
     add_declared(sqlite_db, "x", "sriwahyuning")
     folder = tmp_path / "arch" / "data"
     folder.mkdir(parents=True)
-    text = (EXPORTS / "x_archive" / "data" / "tweets.js").read_text(encoding="utf-8")
+    text = (export_fixture("x") / "data" / "tweets.js").read_text(encoding="utf-8")
     (folder / "tweets.js").write_text(text[text.index("[") :], encoding="utf-8")
     _, stats = import_export(IMPORTERS["x-archive"], tmp_path / "arch", "sriwahyuning", store=IngestStore(sqlite_db))
     assert stats.stored == 4
@@ -92,7 +90,7 @@ def test_edited_tweet_is_one_post_with_two_evidence_versions(sqlite_db: str, tmp
 
 def test_instagram_mojibake_and_both_like_shapes(sqlite_db: str, tmp_path: Path) -> None:
     add_declared(sqlite_db, "instagram", "sri.w")
-    _, stats = import_export(IMPORTERS["instagram"], EXPORTS / "instagram", "sri.w", store=IngestStore(sqlite_db))
+    _, stats = import_export(IMPORTERS["instagram"], export_fixture("instagram"), "sri.w", store=IngestStore(sqlite_db))
     assert stats.by_kind == {"comment": 3, "like": 3}
     texts = [t for k, t, _ in acts(sqlite_db) if k == "comment"]
     assert any("🔥🔥" in t for t in texts)
@@ -102,7 +100,7 @@ def test_instagram_mojibake_and_both_like_shapes(sqlite_db: str, tmp_path: Path)
     # The newer top-level list with label_values, in its own export.
     variant = tmp_path / "ig2" / "your_instagram_activity" / "likes"
     variant.mkdir(parents=True)
-    shutil.copy(EXPORTS / "instagram/your_instagram_activity/likes/liked_posts.label_values_variant.json",
+    shutil.copy(export_fixture("instagram") / "your_instagram_activity/likes/liked_posts.label_values_variant.json",
                 variant / "liked_posts.json")
     add_declared(sqlite_db, "instagram", "budi.s", nip="199001152015032002")
     _, stats2 = import_export(IMPORTERS["instagram"], tmp_path / "ig2", "budi.s", store=IngestStore(sqlite_db))
@@ -123,7 +121,7 @@ def test_tiktok_layouts(sqlite_db: str, tmp_path: Path, name: str, expected: dic
     add_declared(sqlite_db, "tiktok", "yohana.simanjuntak")
     folder = tmp_path / "tt"
     folder.mkdir()
-    shutil.copy(EXPORTS / "tiktok" / name, folder / ("user_data_tiktok.json" if "variant" in name else name))
+    shutil.copy(export_fixture("tiktok") / name, folder / ("user_data_tiktok.json" if "variant" in name else name))
     _, stats = import_export(IMPORTERS["tiktok"], folder, "yohana.simanjuntak", store=IngestStore(sqlite_db),
                              ignore_owner=True)
     assert stats.by_kind == expected  # favourites (bookmarks) are not likes
@@ -164,7 +162,7 @@ def test_facebook_export(sqlite_db: str, tmp_path: Path) -> None:
 def test_wrong_platform_and_corrupt_archives(sqlite_db: str, tmp_path: Path) -> None:
     add_declared(sqlite_db, "x", "sriwahyuning")
     store = IngestStore(sqlite_db)
-    ig_zip = zip_dir(EXPORTS / "instagram", tmp_path / "instagram.zip")
+    ig_zip = zip_dir(export_fixture("instagram"), tmp_path / "instagram.zip")
     with pytest.raises(ExportError, match="is this an X archive"):
         import_export(IMPORTERS["x-archive"], ig_zip, "sriwahyuning", store=store)
     corrupt = tmp_path / "broken.zip"
@@ -179,7 +177,7 @@ def test_wrong_platform_and_corrupt_archives(sqlite_db: str, tmp_path: Path) -> 
 def test_owner_mismatch_is_refused(sqlite_db: str) -> None:
     add_declared(sqlite_db, "x", "someoneelse")
     with pytest.raises(OwnerMismatch, match="belongs to 'SriWahyuning'"):
-        import_export(IMPORTERS["x-archive"], EXPORTS / "x_archive", "someoneelse", store=IngestStore(sqlite_db))
+        import_export(IMPORTERS["x-archive"], export_fixture("x"), "someoneelse", store=IngestStore(sqlite_db))
     assert acts(sqlite_db) == []
 
 
@@ -187,7 +185,7 @@ def test_truncated_file_keeps_what_was_read_and_counts_the_error(sqlite_db: str,
     add_declared(sqlite_db, "x", "sriwahyuning")
     data = tmp_path / "t" / "data"
     data.mkdir(parents=True)
-    full = (EXPORTS / "x_archive" / "data" / "like.js").read_text(encoding="utf-8")
+    full = (export_fixture("x") / "data" / "like.js").read_text(encoding="utf-8")
     (data / "like.js").write_text(full[: full.index('"tweetId" : "1751938237856705546"')], encoding="utf-8")
     run_id, stats = import_export(IMPORTERS["x-archive"], tmp_path / "t", "sriwahyuning", store=IngestStore(sqlite_db))
     assert stats.stored == 2

@@ -9,12 +9,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from monitor import jobs
 from monitor.config import reset_settings_cache
 from monitor.db.schema import Activity, AuditLog, Classification, Evidence, Post, Report, ReviewItem
-from monitor.retention import purge_unflagged
+from monitor.ops import jobs
+from monitor.ops.retention import purge_unflagged
 from reports.period import IsoWeek
 from reports.weekly import build_all_weekly
+from spiders.platforms import crawl_for
 from tests.report_seed import seed_reports, utc
 
 
@@ -104,8 +105,7 @@ def test_weekly_reports_for_every_agency_and_combined(sqlite_db: str, netra_home
 
 def test_crawl_wrappers_route_by_platform(session: Session) -> None:
     seed = seed_reports(session)
-    assert jobs.crawl_kind_for("bluesky") == "bluesky" and jobs.crawl_kind_for("x") is None
-    assert {"bluesky", "mastodon"} <= jobs.crawlable_platforms()
+    assert crawl_for("bluesky") == "bluesky" and crawl_for("x") is None and crawl_for("youtube") == "feed"
     assert jobs.crawl_account(10_000) == []  # gone from the registry: nothing to do, no error
     from monitor.db.schema import Account, Employee
 

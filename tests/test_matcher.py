@@ -14,12 +14,12 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def pilpres() -> ProfileMatcher:
-    return ProfileMatcher(load_profile(REPO / "profiles" / "pemilu-2024-presiden.yaml"))
+    return ProfileMatcher(load_profile(REPO / "models" / "data" / "profiles" / "pemilu-2024-presiden.yaml"))
 
 
 @pytest.fixture(scope="module")
 def sukamaju() -> ProfileMatcher:
-    return ProfileMatcher(load_profile(REPO / "profiles" / "pilkada-2029-sukamaju.yaml"))
+    return ProfileMatcher(load_profile(REPO / "monitor" / "demo" / "data" / "pilkada-2029-sukamaju.yaml"))
 
 
 def owners(matcher: ProfileMatcher, text: str, context: str | None = None) -> list[tuple[str, str | None]]:

@@ -9,14 +9,14 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from models.gestures import GestureDetector
+from models.photos.gestures import GestureDetector
 from monitor.db.session import session_scope
 from monitor.web.app import create_app
 from spiders.media import MediaStore
 from tests.seed import item
 from tests.web_support import WebEnv, login, make_env
 
-PHOTO = Path(__file__).resolve().parent.parent / "models" / "gesture_data" / "fingerpose" / "fingers-lq-frame27.png"
+PHOTO = Path(__file__).resolve().parent.parent / "models" / "photos" / "data" / "fingerpose" / "fingers-lq-frame27.png"
 
 
 @pytest.fixture

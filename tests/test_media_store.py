@@ -21,7 +21,7 @@ from spiders.store import IngestStore
 from tests.conftest import REPO
 from tests.declared import add_declared
 
-HANDS = Path(__file__).resolve().parent.parent / "models" / "gesture_data"
+HANDS = Path(__file__).resolve().parent.parent / "models" / "photos" / "data"
 PHOTO = HANDS / "mediapipe-hagrid" / "four" / "06aa70cc-a12a-4b1e-85cf-e54d44c19a3a.jpg"
 
 
@@ -237,7 +237,7 @@ def test_truncated_image_refused_even_after_weasyprint_import(tmp_path: Path) ->
     from spiders.media import MediaRejected, inspect_image
 
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True
-    photo = next((REPO / "models" / "gesture_data" / "fingerpose").glob("*.jpg")).read_bytes()
+    photo = next((REPO / "models" / "photos" / "data" / "fingerpose").glob("*.jpg")).read_bytes()
     with pytest.raises(MediaRejected, match="not a readable image"):
         inspect_image(photo[: len(photo) // 2], max_pixels=40_000_000, source="half.jpg")
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # restored for WeasyPrint

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from models.gestures import GestureDetector, PhotoHands
 from models.infer import ClassifyResult
-from models.photo_fusion import WEIGHTS, PhotoContext, campaign_hashtags, fuse_photo, period_factor
+from models.photos.fusion import WEIGHTS, PhotoContext, campaign_hashtags, fuse_photo, period_factor
+from models.photos.gestures import GestureDetector, PhotoHands
 from models.profile import ElectionProfile, load_profile
 
 REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "models" / "gesture_data"
-PEMILU = REPO / "profiles" / "pemilu-2024-presiden.yaml"
+DATA = REPO / "models" / "photos" / "data"
+PEMILU = REPO / "models" / "data" / "profiles" / "pemilu-2024-presiden.yaml"
 IN_CAMPAIGN = date(2024, 1, 20)
 LONG_AFTER = date(2025, 7, 14)
 IN_CAMPAIGN_DT = datetime(2024, 1, 20, 9, 0, tzinfo=UTC)
@@ -123,10 +123,10 @@ def test_result_converts_to_the_classifier_record(profile, photos) -> None:
 def test_stored_photo_act_is_rescored_and_its_hands_kept(sqlite_db: str, profile) -> None:
     from sqlalchemy import select
 
-    from models.gestures import shared_detector
+    from models.photos.gestures import shared_detector
+    from monitor.classify.photos import fuse_photo_results
     from monitor.db.schema import Activity, Media, Post, WatchedAccount
     from monitor.db.session import session_scope
-    from monitor.photo_acts import fuse_photo_results
     from spiders.media import MediaStore
     from tests.declared import add_declared
 

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from models.infer import load_classifier
+from monitor.classify.pipeline import classify_pending
 from monitor.db.schema import Activity, Classification, ReviewItem
 from monitor.db.session import session_factory, session_scope
-from monitor.pipeline import classify_pending
-from monitor.profiles import active_profile, store_profile
+from monitor.registry.profiles import active_profile, store_profile
 from tests.conftest import REPO
 from tests.declared import add_declared
 
@@ -32,7 +32,7 @@ def classifier():  # noqa: ANN201
 def test_classify_pending_queues_only_flags_and_is_idempotent(db_url: str, classifier) -> None:  # noqa: ANN001
     account_id = add_declared(db_url, "bluesky", "rina.bsky.social")
     with session_scope(db_url) as s:
-        store_profile(s, REPO / "profiles" / "pilkada-2029-sukamaju.yaml")
+        store_profile(s, REPO / "monitor" / "demo" / "data" / "pilkada-2029-sukamaju.yaml")
         for i, (kind, text, context, self_audit, _) in enumerate(ACTS):
             s.add(Activity(account_id=account_id, kind=kind, external_id=f"act-{i}", text=text,
                            context_text=context, source="test", self_audit=self_audit))

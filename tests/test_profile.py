@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from models.profile import ProfileError, load_profile, load_profile_text
 from monitor.db.schema import WatchedAccount
-from monitor.profiles import active_profile, store_profile
+from monitor.registry.profiles import active_profile, store_profile
 from tests.conftest import REPO
 
 MINIMAL = """
@@ -23,11 +23,11 @@ candidates:
 
 
 def test_shipped_profiles_load() -> None:
-    pres = load_profile(REPO / "profiles" / "pemilu-2024-presiden.yaml")
+    pres = load_profile(REPO / "models" / "data" / "profiles" / "pemilu-2024-presiden.yaml")
     assert [c.number for c in pres.candidates] == [1, 2, 3]
     assert pres.candidate("02").names[0] == "Prabowo Subianto"
     assert pres.register_for(pres.determination_date.replace(day=1)) == "ethics"
-    local = load_profile(REPO / "profiles" / "pilkada-2029-sukamaju.yaml")
+    local = load_profile(REPO / "monitor" / "demo" / "data" / "pilkada-2029-sukamaju.yaml")
     assert local.level == "bupati" and local.candidate("k1").incumbent
 
 
@@ -60,7 +60,7 @@ def test_unknown_keys_warn() -> None:
 
 
 def test_store_profile_registers_watched_accounts_idempotently(session: Session, tmp_path: Path) -> None:
-    path = REPO / "profiles" / "pilkada-2029-sukamaju.yaml"
+    path = REPO / "monitor" / "demo" / "data" / "pilkada-2029-sukamaju.yaml"
     first = store_profile(session, path)
     session.commit()
     assert first.created and first.watched_created == 3

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from monitor.db.schema import Account, Agency, Employee
-from monitor.registry import RegistryFileError, import_registry, list_registry
+from monitor.registry.importer import RegistryFileError, import_registry, list_registry
 from tests.conftest import REPO
 
 HEADER = "nip,nama,instansi,kode_instansi,unit_kerja,jabatan,status,platform,akun\n"
@@ -199,7 +199,7 @@ def test_corrupt_xlsx(session: Session, tmp_path: Path) -> None:
 
 
 def test_sample_registry_imports_and_lists(session: Session) -> None:
-    result = import_registry(session, REPO / "data" / "sample" / "registry.csv")
+    result = import_registry(session, REPO / "monitor" / "demo" / "data" / "registry.csv")
     session.commit()
     assert result.errors == []
     assert result.employees_created == 50 and result.accounts_created >= 70

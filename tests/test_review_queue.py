@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from monitor.access.scoping import visible_agency_ids, visible_item
 from monitor.db.guards import AppendOnlyViolation
 from monitor.db.schema import Activity, Classification, Decision, ReviewItem
-from monitor.decisions import DecisionError, DecisionForbidden, DecisionInput, decide, default_register, history
-from monitor.queue import (
+from monitor.review.decisions import DecisionError, DecisionForbidden, DecisionInput, decide, default_register, history
+from monitor.review.queue import (
     Cursor,
     QueueError,
     QueueFilters,
@@ -20,7 +21,6 @@ from monitor.queue import (
     queue_page,
     take_next,
 )
-from monitor.scoping import visible_agency_ids, visible_item
 from tests.seed import item, seed, user
 
 

@@ -10,11 +10,11 @@ from typer.testing import CliRunner
 
 from models.dataset import read_jsonl
 from models.profile import load_profile
+from monitor.access.users import get_user
 from monitor.cli import app
 from monitor.db.session import session_factory
-from monitor.decisions import DecisionInput, decide
-from monitor.reviewed_export import export_reviewed
-from monitor.users import get_user
+from monitor.exports.reviewed import export_reviewed
+from monitor.review.decisions import DecisionInput, decide
 from tests.seed import PROFILE_PATH, item, seed, user
 
 

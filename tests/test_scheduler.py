@@ -17,10 +17,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import func, select, table
 from sqlalchemy.orm import Session
 
-from monitor import scheduler as sched
 from monitor.db.schema import Account, Agency, ElectionProfile, Employee, WatchedAccount
 from monitor.db.session import get_engine, session_factory
-from monitor.jobs import JobTargetMissing, resolve
+from monitor.ops import scheduler as sched
+from monitor.ops.jobs import JobTargetMissing, resolve
 from tests import scheduler_jobs
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -74,7 +74,7 @@ def test_weekly_cron_fires_monday_0700_wib(sqlite_db: str, schedulers: list[Back
     s = _new(sqlite_db, schedulers)
     sched.ensure_fixed_jobs(s)
     job = s.get_job("weekly_report")
-    assert job is not None and job.func_ref == "monitor.jobs:build_weekly_reports"
+    assert job is not None and job.func_ref == "monitor.ops.jobs:build_weekly_reports"
     nxt = job.next_run_time
     assert nxt.utcoffset() == timedelta(hours=7)
     assert (nxt.isoweekday(), nxt.hour, nxt.minute) == (1, 7, 0)
@@ -158,7 +158,7 @@ def test_missing_target_raises_clear_error() -> None:
     with pytest.raises(JobTargetMissing, match="tests.no_such_module"):
         resolve("tests.no_such_module:run")
     with pytest.raises(JobTargetMissing, match="has no nothing_here"):
-        resolve("monitor.jobs:nothing_here")
+        resolve("monitor.ops.jobs:nothing_here")
 
 
 def test_restart_neither_loses_nor_doubles_jobs(db_url: str, schedulers: list[BackgroundScheduler]) -> None:

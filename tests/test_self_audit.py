@@ -19,12 +19,12 @@ from typer.testing import CliRunner
 from models.infer import ClassifyInput, ClassifyResult
 from models.profile import load_profile_text
 from monitor.db.schema import Account, Activity, AuditLog, Classification, Employee, Post, ReviewItem
-from reports.audit import ExportInput, SelfAuditError, check_account_of_agency, run_self_audit
+from monitor.selfaudit.workflow import ExportInput, SelfAuditError, check_account_of_agency, run_self_audit
 from reports.store import list_reports
+from tests.conftest import export_fixture
 from tests.report_seed import NOW, PROFILE_YAML, seed_reports, utc
 
 PROFILE = load_profile_text(PROFILE_YAML, "test")
-EXPORTS = Path(__file__).resolve().parent / "fixtures" / "exports"
 
 
 class KeywordFake:
@@ -181,14 +181,14 @@ def test_cli_imports_an_export_and_reports(sqlite_db: str, monkeypatch: pytest.M
     # The fake replaces the model loader for this test only (no bundled model here).
     monkeypatch.setattr("models.infer.load_classifier", lambda *_a, **_k: KeywordFake())
     result = CliRunner().invoke(app, ["audit", "--agency", "KAB-A", "--input",
-                                      f"x-archive:sriwahyuning={EXPORTS / 'x_archive'}"])
+                                      f"x-archive:sriwahyuning={export_fixture('x')}"])
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())  # rich wraps long lines
     assert "imported" in out and "7 new" in out
     assert "self-audit KAB-A: 8 acts (8 self-audit, 0 crawled)" in out and "0 submitted to the review queue" in out
     assert session.scalar(select(func.count(Activity.id)).where(Activity.source == "import:x-archive")) == 7
     refused = CliRunner().invoke(app, ["audit", "--agency", "KOTA-B", "--input",
-                                       f"x-archive:sriwahyuning={EXPORTS / 'x_archive'}"])
+                                       f"x-archive:sriwahyuning={export_fixture('x')}"])
     assert refused.exit_code == 1 and "belongs to another agency" in " ".join(refused.output.split())
     assert seed.agency["KOTA-B"]
     session.close()

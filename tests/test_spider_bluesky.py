@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from monitor.db.schema import Account, Activity, Evidence, Post
 from monitor.db.session import session_scope
-from spiders.bluesky import facet_extras, post_item
+from spiders.platforms import PLATFORMS
+from spiders.platforms.bluesky.spider import facet_extras, post_item
 from spiders.replay import ReplayServer
-from tests.crawl_helpers import PLATFORM_FIXTURES, activities, run
+from tests.crawl_helpers import activities, run
 from tests.declared import add_declared, add_watched
 
 RINA = "rinapratiwi.bsky.social"
@@ -22,6 +23,8 @@ CAND = "at://did:plc:hmb7kxxn7mjbfcud6uvjlcdf/app.bsky.feed.post/3lbcb2hu2nsyu"
 FEED = "/xrpc/app.bsky.feed.getAuthorFeed"
 PAGE1_QUERY = {"actor": DID, "limit": "3", "filter": "posts_with_replies"}
 PAGE2_QUERY = {**PAGE1_QUERY, "cursor": "2024-11-18T02:14:09.065Z"}
+
+FIXTURES = PLATFORMS["bluesky"].fixtures
 
 
 def at(did_rkey: str) -> str:
@@ -43,12 +46,12 @@ OWN_ONLY = sorted(e for e in EXPECTED if e[1] not in ("like",) and e[2] != at("4
 
 @pytest.fixture
 def server() -> Iterator[ReplayServer]:
-    with ReplayServer(PLATFORM_FIXTURES, manifest="bluesky/routes.json") as replay:
+    with ReplayServer(FIXTURES) as replay:
         yield replay
 
 
 def _page(name: str) -> dict:
-    return json.loads((PLATFORM_FIXTURES / "bluesky" / name).read_text(encoding="utf-8"))
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
 def _count(url: str, model) -> int:
@@ -135,7 +138,7 @@ def test_edited_post_gets_a_new_evidence_version(server: ReplayServer, sqlite_db
 def test_deleted_post_is_tombstoned_not_removed(server: ReplayServer, sqlite_db: str) -> None:
     add_declared(sqlite_db, "bluesky", RINA)
     run("bluesky", server.base_url, sqlite_db, watched=False)
-    server.add("/xrpc/app.bsky.feed.getPosts", {"file": "bluesky/getPosts_after_delete.json"})
+    server.add("/xrpc/app.bsky.feed.getPosts", {"file": "getPosts_after_delete.json"})
     second = run("bluesky", server.base_url, sqlite_db, watched=False)
     assert second.items_stored == 1 and second.errors == 0
     with session_scope(sqlite_db) as s:
@@ -184,8 +187,8 @@ def _fault_then_recover(server: ReplayServer, db_url: str, responses: list[dict]
         with session_scope(db_url) as s:
             # The resume point did not move past what could not be read.
             assert s.scalar(select(Account.crawl_state).where(Account.handle == RINA)) is None
-    server.add(FEED, {"file": "bluesky/getAuthorFeed_page2.json"}, query=PAGE2_QUERY)
-    server.add(FEED, {"file": "bluesky/getAuthorFeed_page1.json"}, query=PAGE1_QUERY)
+    server.add(FEED, {"file": "getAuthorFeed_page2.json"}, query=PAGE2_QUERY)
+    server.add(FEED, {"file": "getAuthorFeed_page1.json"}, query=PAGE1_QUERY)
     clean = run("bluesky", server.base_url, db_url, watched=False)
     assert clean.status == "succeeded" and clean.errors == 0
     assert activities(db_url) == OWN_ONLY
@@ -197,7 +200,7 @@ def test_malformed_json(server: ReplayServer, sqlite_db: str) -> None:
 
 
 def test_truncated_page(server: ReplayServer, sqlite_db: str) -> None:
-    _fault_then_recover(server, sqlite_db, [{"file": "bluesky/getAuthorFeed_page2.json", "truncate": 200}],
+    _fault_then_recover(server, sqlite_db, [{"file": "getAuthorFeed_page2.json", "truncate": 200}],
                         expect_error="DataLoss", RETRY_TIMES=1)
 
 
@@ -210,7 +213,7 @@ def test_html_503_burst_is_retried_then_parsed(server: ReplayServer, sqlite_db: 
     html503 = {"status": 503, "body": "<html>Service Unavailable</html>", "headers": {"Content-Type": "text/html"}}
     _fault_then_recover(server, sqlite_db, [html503, {"status": 502, "json": {"error": "UpstreamFailure"}},
                                             {"status": 500, "json": {"error": "InternalServerError"}},
-                                            {"file": "bluesky/getAuthorFeed_page2.json"}], expect_error=None)
+                                            {"file": "getAuthorFeed_page2.json"}], expect_error=None)
     assert [h.status for h in server.hits_for(FEED) if "cursor" in h.query] == [503, 502, 500, 200]
 
 
@@ -220,12 +223,12 @@ def test_5xx_that_never_ends_is_logged(server: ReplayServer, sqlite_db: str) -> 
 
 
 def test_timeout_is_retried(server: ReplayServer, sqlite_db: str) -> None:
-    slow = {"file": "bluesky/getAuthorFeed_page2.json", "delay": 1.6}
-    _fault_then_recover(server, sqlite_db, [slow, {"file": "bluesky/getAuthorFeed_page2.json"}], expect_error=None)
+    slow = {"file": "getAuthorFeed_page2.json", "delay": 1.6}
+    _fault_then_recover(server, sqlite_db, [slow, {"file": "getAuthorFeed_page2.json"}], expect_error=None)
 
 
 def test_timeout_that_never_ends_is_logged(server: ReplayServer, sqlite_db: str) -> None:
-    slow = {"file": "bluesky/getAuthorFeed_page2.json", "delay": 1.6}
+    slow = {"file": "getAuthorFeed_page2.json", "delay": 1.6}
     _fault_then_recover(server, sqlite_db, [slow], expect_error="TimeoutError", RETRY_TIMES=1)
 
 
@@ -259,8 +262,8 @@ def test_rate_limit_waits_and_succeeds(server: ReplayServer, sqlite_db: str, ret
                "Content-Type": "application/json"}
     if retry_after:
         headers["Retry-After"] = "60"
-    limited = {"status": 429, "file": "bluesky/error_429_rate_limit.json", "headers": headers}
-    _fault_then_recover(server, sqlite_db, [limited, {"file": "bluesky/getAuthorFeed_page2.json"}],
+    limited = {"status": 429, "file": "error_429_rate_limit.json", "headers": headers}
+    _fault_then_recover(server, sqlite_db, [limited, {"file": "getAuthorFeed_page2.json"}],
                         expect_error=None)
     from monitor.db.schema import CrawlRun
 
@@ -277,8 +280,8 @@ def test_cli_crawl_prints_a_summary(server: ReplayServer, sqlite_db: str) -> Non
 
     add_declared(sqlite_db, "bluesky", RINA)
     # The CLI asks for production-size pages.
-    server.add(FEED, {"file": "bluesky/getAuthorFeed_page1.json"}, query={**PAGE1_QUERY, "limit": "50"})
-    server.add(FEED, {"file": "bluesky/getAuthorFeed_page2.json"}, query={**PAGE2_QUERY, "limit": "50"})
+    server.add(FEED, {"file": "getAuthorFeed_page1.json"}, query={**PAGE1_QUERY, "limit": "50"})
+    server.add(FEED, {"file": "getAuthorFeed_page2.json"}, query={**PAGE2_QUERY, "limit": "50"})
     runner = CliRunner()
     result = runner.invoke(app, ["crawl", "bluesky", "--base-url", server.base_url, "--handle", RINA, "--no-watched"])
     assert result.exit_code == 0, result.output

@@ -10,17 +10,20 @@ from sqlalchemy import func, select
 
 from monitor.db.schema import Account, Activity, Evidence, Post
 from monitor.db.session import session_scope
+from spiders.platforms import PLATFORMS
 from spiders.replay import ReplayServer
-from tests.crawl_helpers import PLATFORM_FIXTURES, run
+from tests.crawl_helpers import run
 from tests.declared import add_declared, add_watched
 
 CHANNEL = "UCXtHcBMExToIxVrKaLOcAzQ"
 RSS = "https://mastodon.example/@bambang_h.rss"
 
+FIXTURES = PLATFORMS["rss"].fixtures
+
 
 @pytest.fixture
 def server() -> Iterator[ReplayServer]:
-    with ReplayServer(PLATFORM_FIXTURES, manifest="feeds/routes.json") as replay:
+    with ReplayServer(FIXTURES) as replay:
         yield replay
 
 

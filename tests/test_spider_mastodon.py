@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from monitor.db.schema import Account, Activity, Evidence, Post
 from monitor.db.session import session_scope
-from spiders.mastodon import html_to_text, parse_link_header
+from spiders.platforms import PLATFORMS
+from spiders.platforms.mastodon.spider import html_to_text, parse_link_header
 from spiders.replay import ReplayServer
-from tests.crawl_helpers import PLATFORM_FIXTURES, activities, run
+from tests.crawl_helpers import activities, run
 from tests.declared import add_declared, add_watched
 
 BAMBANG = "bambang_h@mastodon.example"
@@ -31,15 +32,17 @@ OWN_ONLY = sorted([
 ])
 WITH_WATCHED = sorted([*OWN_ONLY, (BAMBANG, "like", CAND_URI), (BAMBANG, "comment", OWN + "113541634538431727")])
 
+FIXTURES = PLATFORMS["mastodon"].fixtures
+
 
 @pytest.fixture
 def server() -> Iterator[ReplayServer]:
-    with ReplayServer(PLATFORM_FIXTURES, manifest="mastodon/routes.json") as replay:
+    with ReplayServer(FIXTURES) as replay:
         yield replay
 
 
 def _status(status_id: str) -> dict:
-    return json.loads((PLATFORM_FIXTURES / "mastodon" / f"status_{status_id}.json").read_text(encoding="utf-8"))
+    return json.loads((FIXTURES / f"status_{status_id}.json").read_text(encoding="utf-8"))
 
 
 def test_html_to_text_keeps_links_mentions_and_hashtags() -> None:
@@ -106,7 +109,7 @@ def test_edited_and_deleted_statuses(server: ReplayServer, sqlite_db: str) -> No
     edited["edited_at"] = "2024-11-25T04:00:00.000Z"
     server.add("/api/v1/statuses/113541398208099342", {"json": edited})
     server.add("/api/v1/statuses/113503544606859411",
-               {"status": 404, "file": "mastodon/error_404_record_not_found.json"})
+               {"status": 404, "file": "error_404_record_not_found.json"})
     second = run("mastodon", server.base_url, sqlite_db, watched=False, **PAGE)
     assert second.status == "succeeded" and second.items_stored == 2, second.error_log
     with session_scope(sqlite_db) as s:
@@ -134,9 +137,9 @@ def test_missing_and_suspended_accounts(server: ReplayServer, sqlite_db: str) ->
 
 def test_rate_limit_with_iso_reset_and_html_error(server: ReplayServer, sqlite_db: str) -> None:
     add_declared(sqlite_db, "mastodon", BAMBANG)
-    limited = {"status": 429, "file": "mastodon/error_429_too_many_requests.json", "headers": {
+    limited = {"status": 429, "file": "error_429_too_many_requests.json", "headers": {
         "X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2099-11-25T08:05:00.000000Z"}}
-    server.add(STATUSES, [limited, {"file": "mastodon/account_statuses_page1.json"}], query={"limit": "4"})
+    server.add(STATUSES, [limited, {"file": "account_statuses_page1.json"}], query={"limit": "4"})
     server.add("/api/v1/statuses/113526650339433491",
                {"body": "<html>maintenance</html>", "headers": {"Content-Type": "text/html"}})
     crawl_run = run("mastodon", server.base_url, sqlite_db, watched=False, **PAGE)

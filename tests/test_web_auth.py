@@ -10,11 +10,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from monitor.access.users import get_user, set_disabled, set_password
 from monitor.config import Settings
 from monitor.db.schema import AuditLog
 from monitor.db.session import session_factory
 from monitor.db.types import utcnow
-from monitor.users import get_user, set_disabled, set_password
 from monitor.web.app import create_app
 from tests.seed import PASSWORD
 from tests.web_support import WebEnv, csrf, login, make_env, post

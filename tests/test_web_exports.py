@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from monitor import audit
+from monitor.access import audit_log
 from monitor.db.schema import AuditLog
 from monitor.db.session import session_factory
 from tests.web_support import WebEnv, make_env, post
@@ -95,7 +95,7 @@ def test_audit_page_is_for_admins_only_and_pages(web: WebEnv) -> None:
     assert web.client().get("/audit").status_code == 303
     with session_factory(web.url)() as s:
         for n in range(60):
-            audit.record(s, "view_item", username="bulk", object_type="review_item", object_id=n, ip="10.0.0.9")
+            audit_log.record(s, "view_item", username="bulk", object_type="review_item", object_id=n, ip="10.0.0.9")
         s.commit()
     admin = web.client("admin")
     first = admin.get("/audit")

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from monitor.access.users import create_user
 from monitor.config import Settings
 from monitor.db.schema import AuditLog, Report
 from monitor.db.session import session_factory
-from monitor.users import create_user
 from monitor.web.app import create_app
 from reports.store import record_files, report_dir
 from tests.seed import PASSWORD

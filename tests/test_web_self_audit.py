@@ -21,10 +21,10 @@ from sqlalchemy import func, select
 from models.infer import ClassifyInput, ClassifyResult
 from monitor.db.schema import Account, Activity, AuditLog, CrawlRun, Employee, Report, ReviewItem
 from monitor.db.session import session_factory
+from tests.conftest import export_fixture
 from tests.web_support import WebEnv, csrf, make_env
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPORTS = ROOT / "tests" / "fixtures" / "exports"
 REAL_MODEL = (ROOT / "models" / "default").is_dir()
 
 
@@ -93,7 +93,7 @@ def _env(url: str) -> Env:
         s.add_all([x, other, b])
         s.commit()
         ids = (x.id, other.id, b.id)
-    return Env(web, *ids, x_zip=_zip(EXPORTS / "x_archive"), instagram_zip=_zip(EXPORTS / "instagram"))
+    return Env(web, *ids, x_zip=_zip(export_fixture("x")), instagram_zip=_zip(export_fixture("instagram")))
 
 
 @pytest.fixture

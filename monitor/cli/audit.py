@@ -20,10 +20,9 @@ def audit(
     """Classify the agency's self-audit data and render its private report (not queued unless --submit)."""
     from pathlib import Path
 
-    from monitor.config import get_settings
     from monitor.db.session import session_scope
-    from monitor.profiles import active_profile
-    from reports.audit import ExportInput, SelfAuditError, agency_by_code, import_exports, run_self_audit
+    from monitor.registry.profiles import active_profile
+    from monitor.selfaudit.workflow import ExportInput, SelfAuditError, agency_by_code, import_exports, run_self_audit
 
     require_current_schema()
     try:
@@ -38,10 +37,10 @@ def audit(
                               f"{len(stats.errors)} errors")
     except SelfAuditError as exc:
         fail(str(exc))
-    from models.infer import load_classifier
+    from monitor.classify import load_configured_classifier
 
     try:
-        classifier = load_classifier(Path(model_dir) if model_dir else get_settings().model_dir)
+        classifier = load_configured_classifier(Path(model_dir) if model_dir else None)
     except Exception as exc:  # a missing or broken model: say which and stop
         fail(f"cannot load the classifier: {exc}")
     with session_scope() as session:

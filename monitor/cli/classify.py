@@ -64,9 +64,9 @@ def classify(
     chunk: int = typer.Option(512, "--chunk", help="Acts classified per round (memory bound)."),
 ) -> None:
     """Classify acts of declared accounts against an election profile (docs/interfaces.md)."""
-    from models.infer import load_classifier
     from models.network import ModelDirError
     from models.profile import ProfileError, load_profile
+    from monitor.classify import load_configured_classifier
 
     try:
         election = load_profile(profile)
@@ -75,7 +75,7 @@ def classify(
     if not input_path.is_file():
         fail(f"{input_path}: input file not found")
     try:
-        classifier = load_classifier(model, quantize=quantize)
+        classifier = load_configured_classifier(model, quantize=quantize)
     except ModelDirError as exc:
         fail(str(exc))
 
@@ -190,9 +190,9 @@ def evaluate(
     from models.dataset import DatasetError
     from models.evaluate import evaluate as run_evaluation
     from models.evaluate import format_report, load_labelled, save_report
-    from models.infer import load_classifier
     from models.network import ModelDirError
     from models.profile import ProfileError
+    from monitor.classify import load_configured_classifier
 
     try:
         labelled = load_labelled(data, profile, split)
@@ -201,7 +201,7 @@ def evaluate(
     if not labelled.items:
         fail(f"{data}: no labelled items")
     try:
-        classifier = load_classifier(model, quantize=quantize)
+        classifier = load_configured_classifier(model, quantize=quantize)
     except ModelDirError as exc:
         fail(str(exc))
     report = run_evaluation(classifier, labelled)

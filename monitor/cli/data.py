@@ -10,7 +10,7 @@ from sqlalchemy import select
 from monitor.cli.common import console, err_console, fail, require_current_schema
 from monitor.db.schema import Agency
 from monitor.db.session import session_scope
-from monitor.reviewed_export import export_reviewed
+from monitor.exports.reviewed import export_reviewed
 
 app = typer.Typer(help="Data sets from reviewed items.", no_args_is_help=True)
 

@@ -27,7 +27,7 @@ def demo(
     fills the review queue, builds the weekly report and serves the app with demo logins.
     No network is needed.
     """
-    from monitor.demo import DemoError, run_demo
+    from monitor.demo.run import DemoError, run_demo
 
     if directory is None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -23,8 +23,8 @@ def activities(
     as_user: str | None = typer.Option(None, "--as-user", help="Export only what this web-app user may see."),
 ) -> None:
     """One record per activity of a declared account."""
-    from monitor.activity_export import FORMATS, ActivityFilter, ExportRefused, export_activities
     from monitor.db.session import session_scope
+    from monitor.exports.activities import FORMATS, ActivityFilter, ExportRefused, export_activities
 
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")

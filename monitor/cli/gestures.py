@@ -12,7 +12,7 @@ from rich.table import Table
 from monitor.cli.common import console, fail
 
 if TYPE_CHECKING:
-    from models.gesture_eval import EvalReport
+    from models.photos.evaluate import EvalReport
 
 SPLIT_TITLES = {
     "tuning": "photos the finger rules were tuned on (a regression guard, optimistic)",
@@ -26,8 +26,8 @@ def _pct(value: float | None) -> str:
 
 def _figures(report: EvalReport) -> dict[str, Any]:
     """The JSON figures of one report (all photos, or one split)."""
-    from models.gesture_eval import MISSED, UNLABELLED
-    from models.gestures import LISTED_GESTURES
+    from models.photos.evaluate import MISSED, UNLABELLED
+    from models.photos.gestures import LISTED_GESTURES
 
     per_gesture = {}
     for label in report.classes():
@@ -67,7 +67,7 @@ def _print(report: EvalReport, figures: dict[str, Any], title: str) -> None:
 
 def evaluate_gestures(
     data: Path | None = typer.Option(
-        None, "--data", help="Directory with labels.csv and the photos (default: the bundled models/gesture_data)."
+        None, "--data", help="Directory with labels.csv and the photos (default: the bundled models/photos/data)."
     ),
     output: Path | None = typer.Option(None, "--output", help="Also write the figures as JSON here."),
 ) -> None:
@@ -76,7 +76,7 @@ def evaluate_gestures(
     Where labels.csv has a split column, the held-out photos (not looked at while
     tuning the rules) get a table of their own: those are the figures to quote.
     """
-    from models.gesture_eval import DEFAULT_DATA_DIR, SPLITS, LabelsError, evaluate
+    from models.photos.evaluate import DEFAULT_DATA_DIR, SPLITS, LabelsError, evaluate
 
     data_dir = data or DEFAULT_DATA_DIR
     if not data_dir.is_dir():

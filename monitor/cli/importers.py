@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from monitor.cli.common import console, err_console, fail, require_current_schema
-from monitor.handles import InvalidHandle
+from spiders.platforms import InvalidHandle
 
 app = typer.Typer(help="Import a platform data export handed in by the account owner (self-audit).",
                   no_args_is_help=True)

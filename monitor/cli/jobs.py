@@ -21,7 +21,7 @@ app = typer.Typer(help="List, run, pause and resume scheduled jobs.", no_args_is
 
 @contextmanager
 def _paused_scheduler() -> Iterator[BackgroundScheduler]:
-    from monitor import scheduler as sched
+    from monitor.ops import scheduler as sched
 
     require_current_schema()
     s = sched.build_scheduler()
@@ -48,8 +48,8 @@ def list_jobs() -> None:
 @app.command()
 def sync() -> None:
     """Create/update the fixed jobs and one crawl job per declared and watched account."""
-    from monitor import scheduler as sched
     from monitor.db.session import session_scope
+    from monitor.ops import scheduler as sched
 
     with _paused_scheduler() as s, session_scope() as session:
         result = sched.prepare(s, session)
@@ -63,7 +63,7 @@ def sync() -> None:
 @app.command()
 def run(job_id: str = typer.Argument(..., help="Job id, as shown by `netra jobs list`.")) -> None:
     """Run one job now, in this process, and print its result."""
-    from monitor import scheduler as sched
+    from monitor.ops import scheduler as sched
 
     with _paused_scheduler() as s:
         job = s.get_job(job_id)

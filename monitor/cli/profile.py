@@ -12,7 +12,7 @@ from models.profile import ProfileError
 from monitor.cli.common import console, err_console, fail, require_current_schema
 from monitor.db.schema import ElectionProfile, WatchedAccount
 from monitor.db.session import session_scope
-from monitor.profiles import store_profile
+from monitor.registry.profiles import store_profile
 
 app = typer.Typer(help="Load and list election profiles (the election being watched).", no_args_is_help=True)
 

@@ -9,8 +9,8 @@ from rich.table import Table
 
 from monitor.cli.common import console, err_console, fail, require_current_schema
 from monitor.db.session import session_scope
-from monitor.handles import InvalidHandle
-from monitor.registry import RegistryFileError, import_registry, list_registry
+from monitor.registry.importer import RegistryFileError, import_registry, list_registry
+from spiders.platforms import InvalidHandle
 
 app = typer.Typer(help="Import and list ASN and their declared accounts.", no_args_is_help=True)
 

@@ -41,8 +41,8 @@ def serve(
     """Run the scheduler (crawl, classify, queue, reports, purge) and serve the web app."""
     import uvicorn
 
-    from monitor import scheduler as sched
     from monitor.db.session import session_scope
+    from monitor.ops import scheduler as sched
 
     require_current_schema()
     factory = load_app_factory()

@@ -8,11 +8,11 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
+from monitor.access.users import UserError, create_user, list_users, set_disabled, set_password
 from monitor.cli.common import console, fail, require_current_schema
 from monitor.db.schema import ROLES, Agency
 from monitor.db.session import session_scope
 from monitor.db.types import utcnow
-from monitor.users import UserError, create_user, list_users, set_disabled, set_password
 
 app = typer.Typer(help="Manage web app users (admin, supervisor, reviewer, agency_auditor).", no_args_is_help=True)
 

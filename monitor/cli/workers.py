@@ -1,4 +1,4 @@
-"""``netra classifier-worker``: classify new activities continuously (``monitor.classifier_worker``)."""
+"""``netra classifier-worker``: classify new activities continuously (``monitor.classify.worker``)."""
 
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ def classifier_worker(
     worker: a second one on the same database is refused.
     """
     require_current_schema()
-    from models.infer import load_classifier
     from models.network import ModelDirError
-    from monitor.classifier_worker import WorkerRefused, lock_path, run_classifier_worker
+    from monitor.classify import load_configured_classifier
+    from monitor.classify.worker import WorkerRefused, lock_path, run_classifier_worker
     from monitor.config import get_settings
 
     settings = get_settings()
@@ -39,7 +39,7 @@ def classifier_worker(
     except WorkerRefused as exc:
         fail(str(exc))
     try:
-        classifier = load_classifier(settings.model_dir, threads=threads)
+        classifier = load_configured_classifier(threads=threads, settings=settings)
     except ModelDirError as exc:
         fail(str(exc))
     try:

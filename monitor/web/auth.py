@@ -20,9 +20,9 @@ from threading import Lock
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 
+from monitor.access.scoping import can
 from monitor.config import Settings
 from monitor.db.schema import User
-from monitor.scoping import can
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The classifier the web app's self-audit uses: loaded once, on first use, and kept on ``app.state``.
 
-Production always loads it with ``models.infer.load_classifier(settings.model_dir)``. The one
+Production always loads it with ``monitor.classify.load_configured_classifier(settings=…)``. The one
 hook is ``app.state.classifier``: whatever is already there is used as is. Only tests set it
 (a small deterministic stand-in when no bundled model is available); nothing in Netra does.
 """
@@ -11,7 +11,7 @@ from threading import Lock
 
 from fastapi import FastAPI
 
-from reports.audit import ClassifierLike
+from monitor.selfaudit.workflow import ClassifierLike
 
 _lock = Lock()
 
@@ -21,8 +21,8 @@ def shared_classifier(app: FastAPI) -> ClassifierLike:
     with _lock:
         classifier = getattr(app.state, "classifier", None)
         if classifier is None:
-            from models.infer import load_classifier
+            from monitor.classify import load_configured_classifier
 
-            classifier = load_classifier(app.state.settings.model_dir)
+            classifier = load_configured_classifier(settings=app.state.settings)
             app.state.classifier = classifier
         return classifier

@@ -19,10 +19,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from models.gestures import GESTURE_LABELS_ID
+from models.photos.gestures import GESTURE_LABELS_ID
+from monitor.access.scoping import can
 from monitor.config import get_settings
-from monitor.scoping import can
-from monitor.violations import (
+from monitor.db.vocabulary import (
     CLAUSES,
     KIND_LABELS,
     NOT_BREACH_REASONS,

@@ -10,9 +10,9 @@ from typing import Protocol
 from sqlalchemy import select
 
 from monitor.db.schema import Account
-from monitor.handles import normalise_handle
 from spiders.importers.base import Export, ExportError, ImportStats, open_export
 from spiders.items import ActivityItem
+from spiders.platforms import normalise_handle
 from spiders.store import IngestStore
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from monitor.audit import audit_page
+from monitor.access.audit_log import audit_page
 from monitor.db.schema import User
 from monitor.web.auth import db_session, require
 from monitor.web.rendering import render

@@ -8,10 +8,18 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from monitor import audit
+from monitor.access import audit_log
 from monitor.db.schema import User
-from monitor.exports import DECISION_COLUMNS, QUEUE_COLUMNS, columns_for, decision_rows, queue_rows, to_csv, to_xlsx
-from monitor.queue import QueueError, QueueFilters
+from monitor.exports.review_queue import (
+    DECISION_COLUMNS,
+    QUEUE_COLUMNS,
+    columns_for,
+    decision_rows,
+    queue_rows,
+    to_csv,
+    to_xlsx,
+)
+from monitor.review.queue import QueueError, QueueFilters
 from monitor.web.auth import client_ip, db_session, require
 
 router = APIRouter()
@@ -34,7 +42,7 @@ def export(
     else:
         columns, rows = columns_for(user, DECISION_COLUMNS), decision_rows(db, user, filters)
     body, count = to_csv(rows, columns) if fmt == "csv" else to_xlsx(rows, columns, what)
-    audit.record(db, "export", user=user, object_type=what, ip=client_ip(request),
+    audit_log.record(db, "export", user=user, object_type=what, ip=client_ip(request),
                  detail={"format": fmt, "rows": count, "filters": filters.as_params()})
     db.commit()
     name = f"netra-{what}-{datetime.now().strftime('%Y%m%d-%H%M')}.{fmt}"

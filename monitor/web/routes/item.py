@@ -6,12 +6,12 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from monitor import audit
-from monitor.case_file import load_case
+from monitor.access import audit_log
+from monitor.access.scoping import visible_item
 from monitor.db.schema import User
-from monitor.decisions import DecisionError, DecisionForbidden, DecisionInput, decide
-from monitor.scoping import visible_item
-from monitor.violations import VERDICT_LABELS
+from monitor.db.vocabulary import VERDICT_LABELS
+from monitor.review.case_file import load_case
+from monitor.review.decisions import DecisionError, DecisionForbidden, DecisionInput, decide
 from monitor.web.auth import client_ip, db_session, require
 from monitor.web.csrf import verify_csrf
 from monitor.web.rendering import flash, render
@@ -32,7 +32,7 @@ def item_view(
     request: Request, item_id: int, user: User = Depends(require("view")), db: Session = Depends(db_session)
 ) -> Response:
     response = _render_case(request, db, user, item_id)
-    audit.record(db, "view_item", user=user, object_type="review_item", object_id=item_id, ip=client_ip(request))
+    audit_log.record(db, "view_item", user=user, object_type="review_item", object_id=item_id, ip=client_ip(request))
     db.commit()
     return response
 
@@ -86,7 +86,7 @@ def decide_item(
                             status_code=400)
     except ValueError:
         raise HTTPException(status_code=400, detail="Formulir tidak sah.") from None
-    audit.record(db, "decide", user=user, object_type="review_item", object_id=item_id, ip=client_ip(request),
+    audit_log.record(db, "decide", user=user, object_type="review_item", object_id=item_id, ip=client_ip(request),
                  detail={"decision_id": decision.id, "verdict": decision.verdict,
                          "violation_code": decision.violation_code, "supersedes_id": decision.supersedes_id})
     db.commit()

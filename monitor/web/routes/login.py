@@ -6,9 +6,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from monitor import audit
+from monitor.access import audit_log
+from monitor.access.users import LoginRefused, authenticate
 from monitor.config import Settings
-from monitor.users import LoginRefused, authenticate
 from monitor.web.auth import LoginThrottle, NotSignedIn, client_ip, current_user, db_session, sign_in
 from monitor.web.csrf import verify_csrf
 from monitor.web.rendering import render, safe_next
@@ -40,7 +40,7 @@ def login(
     throttle: LoginThrottle = request.app.state.login_throttle
     ip = client_ip(request)
     if throttle.blocked(ip):
-        audit.record(db, "login_throttled", username=username, ip=ip)
+        audit_log.record(db, "login_throttled", username=username, ip=ip)
         db.commit()
         return render(request, "login.html", {"next": safe_next(next), "error": "Terlalu banyak percobaan gagal "
                       "dari alamat ini. Coba lagi nanti.", "username": username}, status_code=429)
@@ -48,13 +48,13 @@ def login(
         user = authenticate(db, username.strip(), password, settings.login_max_failures, settings.login_lockout_s)
     except LoginRefused as refused:
         throttle.failed(ip)
-        audit.record(db, "login_failed", user=refused.user, username=username, ip=ip,
+        audit_log.record(db, "login_failed", user=refused.user, username=username, ip=ip,
                      detail={"reason": refused.reason})
         db.commit()
         return render(request, "login.html", {"next": safe_next(next), "error": FAILED, "username": username},
                       status_code=401)
     throttle.succeeded(ip)
-    audit.record(db, "login", user=user, ip=ip)
+    audit_log.record(db, "login", user=user, ip=ip)
     db.commit()
     sign_in(request, user)
     return RedirectResponse(safe_next(next), status_code=303)
@@ -66,7 +66,7 @@ def logout(request: Request, db: Session = Depends(db_session)) -> Response:
     if uid is not None:
         try:
             user = current_user(request, db)
-            audit.record(db, "logout", user=user, ip=client_ip(request))
+            audit_log.record(db, "logout", user=user, ip=client_ip(request))
             db.commit()
         except NotSignedIn:  # an expired session is signed out all the same
             pass

@@ -12,9 +12,9 @@ from fastapi.responses import Response
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from monitor import audit
+from monitor.access import audit_log
+from monitor.access.scoping import scope_filter, visible_agency_ids
 from monitor.db.schema import Activity, Media, MediaLink, ReviewItem, User
-from monitor.scoping import scope_filter, visible_agency_ids
 from monitor.web.auth import client_ip, db_session, require
 
 router = APIRouter()
@@ -40,8 +40,8 @@ def visible_media(db: Session, user: User, sha256: str) -> Media | None:
 def hand_boxes(
     request: Request, sha256: str, user: User = Depends(require("view")), db: Session = Depends(db_session)
 ) -> Response:
-    from models.gestures import GestureImageError
-    from models.hand_boxes import draw_hand_boxes
+    from models.photos.gestures import GestureImageError
+    from models.photos.hand_boxes import draw_hand_boxes
     from spiders.media import SHA256_RE, MediaSettings, MediaStore
 
     if not SHA256_RE.match(sha256):
@@ -56,6 +56,6 @@ def hand_boxes(
         png = draw_hand_boxes(path, hands)
     except GestureImageError:
         raise HTTPException(status_code=404) from None
-    audit.record(db, "view_media", user=user, object_type="media", object_id=sha256, ip=client_ip(request))
+    audit_log.record(db, "view_media", user=user, object_type="media", object_id=sha256, ip=client_ip(request))
     db.commit()
     return Response(png, media_type="image/png")

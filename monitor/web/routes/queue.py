@@ -7,9 +7,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from monitor import audit
+from monitor.access import audit_log
+from monitor.access.scoping import can, scope_filter, visible_agency_ids
 from monitor.db.schema import Agency, User
-from monitor.queue import (
+from monitor.review.queue import (
     DEFAULT_PER_PAGE,
     Cursor,
     QueueError,
@@ -19,7 +20,6 @@ from monitor.queue import (
     queue_page,
     take_next,
 )
-from monitor.scoping import can, scope_filter, visible_agency_ids
 from monitor.web.auth import client_ip, db_session, require
 from monitor.web.csrf import verify_csrf
 from monitor.web.rendering import flash, render, safe_next
@@ -66,7 +66,7 @@ def take(request: Request, user: User = Depends(require("take_next")), db: Sessi
     if item is None:
         flash(request, "Tidak ada item yang menunggu dalam cakupan Anda.", "info")
         return RedirectResponse("/queue", status_code=303)
-    audit.record(db, "take_next", user=user, object_type="review_item", object_id=item.id, ip=client_ip(request))
+    audit_log.record(db, "take_next", user=user, object_type="review_item", object_id=item.id, ip=client_ip(request))
     db.commit()
     return RedirectResponse(f"/items/{item.id}", status_code=303)
 
@@ -92,9 +92,9 @@ def assign_items(
     except ValueError as exc:  # QueueError included
         flash(request, f"Penugasan gagal — {exc}", "error")
         return RedirectResponse(back, status_code=303)
-    audit.record(db, "assign", user=user, object_type="review_item", object_id=",".join(str(i.id) for i in items)[:128],
-                 ip=client_ip(request), detail={"items": [i.id for i in items],
-                                                 "assignee": target.username if target else None})
+    audit_log.record(db, "assign", user=user, object_type="review_item",
+                     object_id=",".join(str(i.id) for i in items)[:128], ip=client_ip(request),
+                     detail={"items": [i.id for i in items], "assignee": target.username if target else None})
     db.commit()
     who = target.full_name or target.username if target else "tidak ada (dilepas)"
     flash(request, f"{len(items)} item ditugaskan kepada {who}.")

@@ -7,10 +7,10 @@ from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from monitor import audit
+from monitor.access import audit_log
+from monitor.access.scoping import REPORT_KINDS, sees_every_agency, visible_report, visible_reports
 from monitor.db.schema import Agency, User
-from monitor.report_downloads import ReportUnavailable, group_reports, open_verified
-from monitor.scoping import REPORT_KINDS, sees_every_agency, visible_report, visible_reports
+from monitor.exports.report_files import ReportUnavailable, group_reports, open_verified
 from monitor.web.auth import client_ip, db_session, require
 from monitor.web.rendering import render
 
@@ -44,14 +44,14 @@ def report_download(request: Request, report_id: int, user: User = Depends(requi
     try:
         verified = open_verified(report)
     except ReportUnavailable as exc:
-        audit.record(db, "report_download_refused", user=user, object_type="report", object_id=report.id,
+        audit_log.record(db, "report_download_refused", user=user, object_type="report", object_id=report.id,
                      ip=client_ip(request), detail={**meta, "reason": exc.reason, **exc.detail})
         db.commit()
         status = 409 if exc.reason == "sha256_mismatch" else 410
         return render(request, "error.html", {"status": status, "message": UNAVAILABLE[exc.reason]},
                       status_code=status)
     try:
-        audit.record(db, "report_download", user=user, object_type="report", object_id=report.id,
+        audit_log.record(db, "report_download", user=user, object_type="report", object_id=report.id,
                      ip=client_ip(request), detail={**meta, "bytes": verified.size})
         db.commit()
     except BaseException:

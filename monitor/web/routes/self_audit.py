@@ -9,13 +9,13 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from monitor import audit
+from monitor.access import audit_log
+from monitor.access.scoping import self_audit_account, self_audit_accounts
 from monitor.config import Settings
 from monitor.db.schema import User
-from monitor.profiles import active_profile
-from monitor.report_downloads import group_reports
-from monitor.scoping import self_audit_account, self_audit_accounts
-from monitor.self_audit_upload import (
+from monitor.exports.report_files import group_reports
+from monitor.registry.profiles import active_profile
+from monitor.selfaudit.upload import (
     IMPORTER_LABELS,
     PLATFORM_LABELS,
     UploadProblem,
@@ -58,7 +58,7 @@ def self_audit_form(request: Request, user: User = Depends(require("self_audit")
 def _refuse(request: Request, user: User, db: Session, values: dict[str, str], reason: str, message: str,
             status_code: int, detail: dict[str, Any]) -> Response:
     account = values.get("account", "")
-    audit.record(db, "self_audit_upload_refused", user=user, object_type="account",
+    audit_log.record(db, "self_audit_upload_refused", user=user, object_type="account",
                  object_id=account if account.isdigit() and len(account) <= 19 else None, ip=client_ip(request),
                  detail={"reason": reason, **detail})
     db.commit()

@@ -1,0 +1,170 @@
+"""The end-to-end demo on bundled sample data: registry → crawl → classify → queue → report → web app.
+
+Everything runs for real: the Scrapy spiders crawl a local replay server that
+answers in Bluesky's and Mastodon's wire formats (``monitor/demo/replay.py``),
+the bundled model classifies, flags enter the review queue, and the weekly
+report is rendered. Nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from sqlalchemy import func, select
+
+from monitor.config import get_settings, reset_settings_cache
+from monitor.demo import DEMO_DATA
+
+SAMPLE_REGISTRY = DEMO_DATA / "registry.csv"
+DEMO_PROFILE = DEMO_DATA / "pilkada-2029-sukamaju.yaml"
+DEMO_WEEK = "2029-W44"  # the week monitor/demo/data/activity.yaml is written in
+DEMO_PROFILE_ID = "pilkada-sukamaju-demo"
+PROFILE_DATES = ("registration_start", "determination_date", "campaign_start", "campaign_end", "voting_day")
+# Crawling a local replay server needs no politeness delays.
+FAST_CRAWL = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "RETRY_TIMES": 1}
+DEMO_USERS = (
+    ("admin", "admin", None, ()),
+    ("supervisor", "supervisor", None, ("dinkes-sukamaju", "disdik-sukamaju", "setda-sukamaju",
+                                        "bkpsdm-sukamaju", "kec-sukamaju-utara")),
+    ("reviewer", "reviewer", None, ("dinkes-sukamaju", "disdik-sukamaju", "kec-sukamaju-utara")),
+    ("auditor.dinkes", "agency_auditor", "dinkes-sukamaju", ()),
+)
+
+
+class DemoError(RuntimeError):
+    """A demo step failed; the message says which."""
+
+
+def replay_shift(today: date) -> timedelta:
+    """Whole weeks that move the written demo week onto the last complete week before ``today``.
+
+    The demo's acts then happened last week and were captured now, as a real
+    deployment would see them; whole weeks keep every act on its weekday.
+    """
+    written = date.fromisocalendar(2029, 44, 1)
+    last_monday = today - timedelta(days=today.weekday() + 7)
+    return timedelta(weeks=(last_monday - written).days // 7)
+
+
+def shifted_profile(shift: timedelta, destination: Path) -> Path:
+    """The fictional Pilkada profile with its dates moved like the demo's acts, as a new YAML file."""
+    data: dict[str, Any] = yaml.safe_load(DEMO_PROFILE.read_text(encoding="utf-8"))
+    for key in PROFILE_DATES:
+        if isinstance(data.get(key), date):
+            data[key] = data[key] + shift
+    data["id"] = DEMO_PROFILE_ID
+    data["name"] = "Pemilihan Bupati dan Wakil Bupati Sukamaju (demo)"
+    destination.write_text(
+        "# The demo's copy of profiles/pilkada-2029-sukamaju.yaml, dates moved to the demo week.\n"
+        + yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
+    return destination
+
+
+@dataclass
+class DemoResult:
+    home: Path
+    database_url: str
+    crawl_runs: list[int] = field(default_factory=list)
+    crawl_errors: int = 0
+    activities: int = 0
+    classified: int = 0
+    flagged: int = 0
+    queued: int = 0
+    reports: list[str] = field(default_factory=list)
+    week: str = ""
+    users: list[tuple[str, str, str]] = field(default_factory=list)  # username, password, role
+
+
+def use_home(home: Path) -> None:
+    """Point every library function at the demo's own data directory and SQLite database."""
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["NETRA_HOME"] = str(home)
+    os.environ.pop("NETRA_DATABASE_URL", None)
+    reset_settings_cache()
+
+
+def run_demo(home: Path, *, say: Callable[[str], None] = print) -> DemoResult:
+    """Run every step of the demo in ``home`` (which should be new or empty)."""
+    from monitor.access.users import create_user
+    from monitor.classify import load_configured_classifier
+    from monitor.classify.pipeline import classify_pending
+    from monitor.db.migrate import upgrade
+    from monitor.db.schema import Account, Activity, Agency
+    from monitor.db.session import session_factory, session_scope
+    from monitor.demo.replay import demo_server
+    from monitor.registry.importer import import_registry
+    from monitor.registry.profiles import active_profile, store_profile
+    from reports.period import IsoWeek
+    from reports.weekly import build_weekly_report
+    from spiders.runner import crawl
+    from spiders.store import IngestStore
+
+    use_home(home)
+    settings = get_settings()
+    result = DemoResult(home=home, database_url=settings.resolved_database_url)
+    now = datetime.now(ZoneInfo(settings.timezone))
+    shift = replay_shift(now.date())
+    # Reports count what was collected and flagged in their week: the demo collects now.
+    week = IsoWeek.containing(now)
+    result.week = week.label
+
+    say("1/6 database, registry and election profile")
+    upgrade()
+    with session_scope() as session:
+        imported = import_registry(session, SAMPLE_REGISTRY)
+        if imported.errors:
+            raise DemoError(f"sample registry has errors: {imported.errors[0]}")
+        store_profile(session, shifted_profile(shift, home / "profile-demo.yaml"))
+        declared = {(p, h) for p, h in session.execute(select(Account.platform, Account.handle))}
+
+    say("2/6 crawling the local replay server with the Bluesky and Mastodon spiders")
+    server = demo_server(declared_handles=declared, shift=shift)
+    base_url = server.start()
+    try:
+        for platform in ("bluesky", "mastodon"):
+            result.crawl_runs += crawl(platform, base_url=base_url, scrapy_settings=FAST_CRAWL)
+    finally:
+        server.stop()
+    store = IngestStore()
+    failed = [store.run(r) for r in result.crawl_runs if store.run(r).status == "failed"]
+    if failed:
+        raise DemoError(f"crawl run {failed[0].id} failed: {(failed[0].error_log or [{}])[0].get('error')}")
+    result.crawl_errors = sum(store.run(r).errors for r in result.crawl_runs)
+
+    say("3/6 classifying with the bundled model")
+    classifier = load_configured_classifier()
+    with session_scope() as session:
+        profile = active_profile(session)
+    if profile is None:
+        raise DemoError("no active election profile")
+    summary = classify_pending(session_factory(), classifier, profile)
+    result.classified, result.flagged, result.queued = summary.classified, summary.flagged, summary.queued
+
+    say("4/6 demo users")
+    with session_scope() as session:
+        result.activities = session.scalar(select(func.count(Activity.id))) or 0
+        for username, role, agency, scope in DEMO_USERS:
+            password = secrets.token_urlsafe(9)
+            create_user(session, username, password, role, agency_code=agency, scope_codes=scope,
+                        full_name=f"Demo {role}")
+            result.users.append((username, password, role))
+
+    say(f"5/6 weekly reports for {week.label}")
+    with session_scope() as session:
+        agency_ids = list(session.scalars(select(Agency.id).order_by(Agency.code)))
+    for agency_id in [None, *agency_ids]:
+        with session_scope() as session:
+            rows = build_weekly_report(session, week, agency_id, created_by="demo")
+            result.reports += [r.path for r in rows]
+    say("6/6 done")
+    return result

@@ -1,0 +1,157 @@
+"""The filtered queue and its decisions as CSV and XLSX, under the same scoping as the web app.
+
+Nothing outside the user's scope is ever read; identities appear only for roles
+allowed to see them. Cells that a spreadsheet would run as a formula are
+prefixed with an apostrophe (CSV/formula injection from captured text).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from monitor.access.scoping import can
+from monitor.config import get_settings
+from monitor.db.schema import Account, Activity, Decision, Employee, ReviewItem, User
+from monitor.db.vocabulary import VERDICT_LABELS, VIOLATIONS
+from monitor.review.queue import QueueFilters, filtered_item_ids
+
+IDENTITY_COLUMNS = ("nip", "name", "unit", "position")
+QUEUE_COLUMNS = (
+    "item_id", "status", "priority", "agency", "nip", "name", "unit", "position", "platform", "handle", "kind",
+    "occurred_at", "url", "text", "context", "score", "stance", "hate", "candidate", "party", "model_version",
+    "assignee", "verdict", "violation_code",
+)
+DECISION_COLUMNS = (
+    "decision_id", "item_id", "agency", "nip", "name", "platform", "handle", "kind", "occurred_at", "url",
+    "verdict", "violation_code", "violation_label", "clause", "register", "candidate", "party", "reason", "note",
+    "reviewer", "decided_at", "supersedes_id",
+)
+_CHUNK = 500
+
+
+def _local(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(ZoneInfo(get_settings().timezone)).isoformat(timespec="seconds")
+
+
+def columns_for(user: User, columns: tuple[str, ...]) -> tuple[str, ...]:
+    if can(user, "view_identity"):
+        return columns
+    return tuple(c for c in columns if c not in IDENTITY_COLUMNS)
+
+
+def _items(session: Session, ids: list[int]) -> Iterator[ReviewItem]:
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        loaded = {
+            it.id: it
+            for it in session.scalars(
+                select(ReviewItem).where(ReviewItem.id.in_(chunk)).options(
+                    joinedload(ReviewItem.activity).joinedload(Activity.account).joinedload(Account.employee)
+                    .joinedload(Employee.agency),
+                    joinedload(ReviewItem.classification),
+                )
+            ).unique()
+        }
+        yield from (loaded[i] for i in chunk)
+
+
+def _usernames(session: Session) -> dict[int, str]:
+    return {uid: name for uid, name in session.execute(select(User.id, User.username))}
+
+
+def _latest_decisions(session: Session, ids: list[int]) -> dict[int, Decision]:
+    latest: dict[int, Decision] = {}
+    for start in range(0, len(ids), _CHUNK):
+        for d in session.scalars(
+            select(Decision).where(Decision.review_item_id.in_(ids[start:start + _CHUNK])).order_by(Decision.id)
+        ):
+            latest[d.review_item_id] = d
+    return latest
+
+
+def _act_fields(item: ReviewItem) -> dict[str, Any]:
+    act = item.activity
+    emp = act.account.employee
+    return {
+        "item_id": item.id, "agency": emp.agency.code, "nip": emp.nip, "name": emp.name, "unit": emp.unit or "",
+        "position": emp.position or "", "platform": act.account.platform, "handle": act.account.handle,
+        "kind": act.kind, "occurred_at": _local(act.occurred_at), "url": act.url or "",
+    }
+
+
+def queue_rows(session: Session, user: User, filters: QueueFilters) -> Iterator[dict[str, Any]]:
+    ids = filtered_item_ids(session, user, filters)
+    latest = _latest_decisions(session, ids)
+    names = _usernames(session)
+    for item in _items(session, ids):
+        cls = item.classification
+        decision = latest.get(item.id)
+        yield _act_fields(item) | {
+            "status": item.status, "priority": item.priority, "text": item.activity.text or "",
+            "context": item.activity.context_text or "", "score": round(cls.score, 4), "stance": cls.stance,
+            "hate": cls.hate, "candidate": cls.candidate or "", "party": cls.party or "",
+            "model_version": cls.model_version, "assignee": names.get(item.assignee_id or 0, ""),
+            "verdict": VERDICT_LABELS[decision.verdict] if decision else "",
+            "violation_code": decision.violation_code or "" if decision else "",
+        }
+
+
+def decision_rows(session: Session, user: User, filters: QueueFilters) -> Iterator[dict[str, Any]]:
+    ids = filtered_item_ids(session, user, filters)
+    names = _usernames(session)
+    items = {it.id: it for it in _items(session, ids)}
+    for start in range(0, len(ids), _CHUNK):
+        for d in session.scalars(
+            select(Decision).where(Decision.review_item_id.in_(ids[start:start + _CHUNK])).order_by(Decision.id)
+        ):
+            code = d.violation_code
+            yield _act_fields(items[d.review_item_id]) | {
+                "decision_id": d.id, "verdict": VERDICT_LABELS[d.verdict], "violation_code": code or "",
+                "violation_label": VIOLATIONS[code].label if code in VIOLATIONS else "",
+                "clause": d.clause or "", "register": d.register or "", "candidate": d.candidate or "",
+                "party": d.party or "", "reason": d.reason or "", "note": d.note or "",
+                "reviewer": names.get(d.reviewer_id, ""), "decided_at": _local(d.decided_at),
+                "supersedes_id": d.supersedes_id or "",
+            }
+
+
+def _safe(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(rows: Iterator[dict[str, Any]], columns: tuple[str, ...]) -> tuple[bytes, int]:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(columns)
+    count = 0
+    for row in rows:
+        writer.writerow([_safe(row.get(c, "")) for c in columns])
+        count += 1
+    # A BOM so spreadsheet programs read the UTF-8 (names, emoji) correctly.
+    return ("\ufeff" + buf.getvalue()).encode("utf-8"), count
+
+
+def to_xlsx(rows: Iterator[dict[str, Any]], columns: tuple[str, ...], title: str) -> tuple[bytes, int]:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    ws.append(list(columns))
+    count = 0
+    for row in rows:
+        ws.append([_safe(row.get(c, "")) for c in columns])
+        count += 1
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue(), count

@@ -1,0 +1,168 @@
+"""The scheduler's job functions: thin wrappers that import what they call when they run.
+
+The job store holds ``"monitor.ops.jobs:<function>"`` references only (:func:`resolve` turns one
+into the function, naming the reference when it cannot). Each wrapper imports its target
+(``spiders.runner``, ``monitor.classify.pipeline``, ``monitor.review.queue``, ``reports.weekly`` …)
+when it runs, so a target that is broken fails that one run with a clear error — the scheduler
+logs it and retries with backoff (``monitor.ops.scheduler.RetryOnError``) — and never stops the
+store from loading the other jobs. Crawls are found in the platform table (``spiders.platforms``).
+Every wrapper opens its own session on the configured database.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from monitor.config import get_settings
+
+log = logging.getLogger(__name__)
+
+
+class JobTargetMissing(ImportError):
+    """A job's target function cannot be imported (its module is absent or broken)."""
+
+
+def resolve(ref: str) -> Callable[..., Any]:
+    """``"package.module:function"`` → the function, or ``JobTargetMissing`` naming the ref."""
+    module_name, _, attr = ref.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise JobTargetMissing(f"job target {ref}: cannot import {module_name}: {exc}") from exc
+    try:
+        return getattr(module, attr)  # type: ignore[no-any-return]
+    except AttributeError:
+        raise JobTargetMissing(f"job target {ref}: {module_name} has no {attr}") from None
+
+
+def crawl_account(account_id: int) -> list[int]:
+    """Crawl one declared account (``spiders.runner.crawl``); returns the crawl run ids."""
+    from monitor.db.schema import Account
+    from monitor.db.session import session_scope
+    from spiders.platforms import crawl_for
+    from spiders.runner import crawl
+
+    with session_scope() as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            log.warning("crawl: account %d is no longer in the registry", account_id)
+            return []
+        platform = account.platform
+    kind = crawl_for(platform)
+    if kind is None:
+        log.info("crawl: %s accounts are collected by self-audit import only", platform)
+        return []
+    return crawl(kind, account_ids=[account_id], watched=False)
+
+
+def crawl_watched_account(watched_account_id: int) -> list[int]:
+    """Crawl one candidate/campaign account (``spiders.runner.crawl``); returns the crawl run ids."""
+    from monitor.db.schema import WatchedAccount
+    from monitor.db.session import session_scope
+    from spiders.platforms import crawl_for
+    from spiders.runner import crawl
+
+    with session_scope() as session:
+        watched = session.get(WatchedAccount, watched_account_id)
+        if watched is None:
+            log.warning("crawl: watched account %d no longer exists", watched_account_id)
+            return []
+        platform, handle = watched.platform, watched.handle
+    kind = crawl_for(platform)
+    if kind is None:
+        return []
+    return crawl(kind, handles=[handle], watched=True)
+
+
+def classify_new() -> Any:
+    """Classify what is new under the active election profile (``monitor.classify.pipeline.classify_pending``).
+
+    The classifier comes from ``monitor.classify.load_configured_classifier`` (``settings.model_dir``,
+    ``None`` for the bundled model). Without an active profile there is nothing to classify against.
+    """
+    from monitor.classify import load_configured_classifier
+    from monitor.classify.pipeline import classify_pending
+    from monitor.db.session import session_factory, session_scope
+    from monitor.registry.profiles import active_profile
+
+    settings = get_settings()
+    with session_scope() as session:
+        profile = active_profile(session)
+    if profile is None:
+        log.warning("classify: no active election profile; load one with `netra profile load`")
+        return None
+    classifier = load_configured_classifier(settings=settings)
+    return classify_pending(session_factory(), classifier, profile, batch_size=settings.classify_batch_size)
+
+
+def queue_flags() -> int:
+    """Put flagged, not yet queued, supervisory activities in the review queue (``monitor.review.queue.enqueue``).
+
+    Self-audit activities stay out: they enter the queue only when their agency submits them.
+    """
+    from sqlalchemy import select
+
+    from monitor.db.schema import Activity, Classification, ReviewItem
+    from monitor.db.session import session_scope
+    from monitor.review.queue import enqueue
+
+    queued = 0
+    with session_scope() as session:
+        rows = session.execute(
+            select(Activity, Classification)
+            .join(Classification, Classification.activity_id == Activity.id)
+            .outerjoin(ReviewItem, ReviewItem.activity_id == Activity.id)
+            .where(Classification.flagged.is_(True), ReviewItem.id.is_(None), Activity.self_audit.is_(False))
+            .order_by(Activity.id, Classification.id.desc())
+        ).all()
+        seen: set[int] = set()
+        for activity, classification in rows:
+            if activity.id in seen:  # newest classification per activity
+                continue
+            seen.add(activity.id)
+            enqueue(session, activity, classification)
+            queued += 1
+    log.info("queued %d flagged activities", queued)
+    return queued
+
+
+def build_weekly_reports() -> list[str]:
+    """Render last ISO week's report for every agency and the combined one."""
+    from reports.period import previous_week
+    from reports.weekly import build_all_weekly
+
+    tz = ZoneInfo(get_settings().timezone)
+    week = previous_week(datetime.now(tz))
+    paths = build_all_weekly(week, created_by="scheduler")
+    log.info("weekly reports for %s: %d files", week.label, len(paths))
+    return [str(p) for p in paths]
+
+
+def purge_expired() -> dict[str, Any]:
+    """Retention purge of never-flagged activities and their evidence (recorded in the audit log)."""
+    from monitor.db.session import session_scope
+    from monitor.ops.retention import purge_unflagged
+
+    with session_scope() as session:
+        result = purge_unflagged(session, days=get_settings().retention_unflagged_days)
+    return result.as_dict()
+
+
+def sync_crawl_jobs() -> dict[str, Any]:
+    """Re-read the registry and campaign period; add/update/remove per-account crawl jobs."""
+    from monitor.db.session import session_scope
+    from monitor.ops.scheduler import running_scheduler
+    from monitor.ops.scheduler import sync_crawl_jobs as sync
+
+    scheduler = running_scheduler()
+    if scheduler is None:
+        raise RuntimeError("sync_crawl_jobs runs inside a started Netra scheduler only")
+    with session_scope() as session:
+        result = sync(scheduler, session)
+    return {"added": len(result.added), "updated": len(result.updated), "removed": len(result.removed),
+            "interval_hours": result.interval_hours, "campaign": result.campaign}

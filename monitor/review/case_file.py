@@ -1,0 +1,148 @@
+"""What a reviewer sees about one review item: the captured act, its context, evidence,
+classification, the ASN (to those allowed), and the account's earlier items — all scoped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.profile import ElectionProfile as LoadedProfile
+from monitor.access.scoping import can, may_decide, scope_filter, visible_agency_ids, visible_item
+from monitor.db.schema import (
+    Account,
+    Activity,
+    Classification,
+    Decision,
+    ElectionProfile,
+    Employee,
+    Evidence,
+    Media,
+    MediaLink,
+    Post,
+    ReviewItem,
+    User,
+)
+from monitor.review.decisions import default_register, history, item_profile, latest_decision
+
+EARLIER_ITEMS_SHOWN = 20
+
+
+@dataclass
+class EarlierItem:
+    item: ReviewItem
+    activity: Activity
+    latest: Decision | None
+
+
+@dataclass
+class CaseFile:
+    item: ReviewItem
+    activity: Activity
+    account: Account
+    employee: Employee | None  # None when the viewer may not see identities
+    agency_name: str
+    post: Post | None
+    target_post: Post | None
+    evidence: Evidence | None
+    classification: Classification
+    profile_row: ElectionProfile | None
+    profile: LoadedProfile | None
+    decisions: list[Decision]
+    latest: Decision | None
+    default_register: str
+    earlier: list[EarlierItem]
+    may_decide: bool
+    reviewers: dict[int, str]
+    # Images of the act's own post and of the post acted on, with the hands detected in them.
+    photos: list[Media] = field(default_factory=list)
+
+    @property
+    def own_text(self) -> str:
+        return self.activity.text if self.activity.text is not None else (self.post.text if self.post else "") or ""
+
+    @property
+    def context_text(self) -> str | None:
+        if self.activity.context_text:
+            return self.activity.context_text
+        return self.target_post.text if self.target_post else None
+
+    @property
+    def alt_texts(self) -> list[str]:
+        return alt_texts(self.post.extras if self.post else None)
+
+
+def photos_of(session: Session, activity: Activity) -> list[Media]:
+    """Stored images of the act's posts, in capture order (the boxes route re-checks scope)."""
+    post_ids = [pid for pid in (activity.post_id, activity.target_post_id) if pid is not None]
+    if not post_ids:
+        return []
+    rows = session.scalars(
+        select(Media).join(MediaLink, MediaLink.media_id == Media.id)
+        .where(MediaLink.post_id.in_(post_ids)).order_by(MediaLink.id)
+    )
+    return list(dict.fromkeys(rows))
+
+
+def alt_texts(extras: dict[str, Any] | None) -> list[str]:
+    """Image descriptions from a post's extras: ``images[].alt`` (or ``description``) or a plain ``alt_texts`` list."""
+    if not extras:
+        return []
+    found: list[str] = []
+    for image in extras.get("images") or extras.get("media") or []:
+        if isinstance(image, dict):
+            alt = image.get("alt") or image.get("description")
+            if isinstance(alt, str) and alt.strip():
+                found.append(alt)
+    found += [a for a in extras.get("alt_texts") or [] if isinstance(a, str) and a.strip()]
+    # Spiders list an image's alt text both with the image and in alt_texts: show each once.
+    return list(dict.fromkeys(found))
+
+
+def load_case(session: Session, user: User, item_id: int) -> CaseFile | None:
+    """The case file, or ``None`` when the item does not exist or lies outside the user's scope."""
+    item = visible_item(session, user, item_id)
+    if item is None:
+        return None
+    activity = item.activity
+    account = activity.account
+    employee = account.employee
+    row, profile = item_profile(session, item)
+    decisions = history(session, item)
+    agency_ids = visible_agency_ids(session, user)
+    earlier_rows = session.execute(
+        select(ReviewItem, Activity)
+        .join(Activity, Activity.id == ReviewItem.activity_id)
+        .where(Activity.account_id == account.id, ReviewItem.id != item.id, scope_filter(agency_ids))
+        .order_by(Activity.occurred_at.desc(), ReviewItem.id.desc())
+        .limit(EARLIER_ITEMS_SHOWN)
+    ).all()
+    earlier = [EarlierItem(it, act, latest_decision(session, it)) for it, act in earlier_rows]
+    reviewer_ids = {d.reviewer_id for d in decisions} | {e.latest.reviewer_id for e in earlier if e.latest}
+    if item.assignee_id:
+        reviewer_ids.add(item.assignee_id)
+    reviewers = {u.id: u.full_name or u.username
+                 for u in session.scalars(select(User).where(User.id.in_(reviewer_ids)))} if reviewer_ids else {}
+    return CaseFile(
+        item=item,
+        activity=activity,
+        account=account,
+        employee=employee if can(user, "view_identity") else None,
+        agency_name=employee.agency.name,
+        post=activity.post,
+        target_post=activity.target_post,
+        evidence=activity.evidence,
+        classification=item.classification,
+        profile_row=row,
+        profile=profile,
+        decisions=decisions,
+        latest=decisions[-1] if decisions else None,
+        default_register=default_register(session, item),
+        earlier=earlier,
+        may_decide=may_decide(session, user, item),
+        reviewers=reviewers,
+        photos=photos_of(session, activity),
+    )

@@ -1,0 +1,438 @@
+"""The review queue: putting flagged activities in it, ordering, filtering, paging and assigning.
+
+The classification pipeline calls :func:`enqueue`; the web app and exports call
+:func:`queue_page`, :func:`filtered_item_ids`, :func:`take_next` and :func:`assign`.
+Paging is keyset paging on (priority, id), which the ``ix_review_item_*queue``
+indexes serve in order, so a deep page costs as much as the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, func, select, tuple_
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+
+from monitor.access.scoping import can, scope_filter, visible_agency_ids
+from monitor.config import get_settings
+from monitor.db.schema import (
+    ACTIVITY_KINDS,
+    PLATFORMS,
+    REVIEW_STATUSES,
+    Account,
+    Activity,
+    Classification,
+    ElectionProfile,
+    Employee,
+    ReviewItem,
+    User,
+)
+
+# How much an act weighs by kind: an own post or photo shows intent more than a like.
+KIND_SEVERITY: dict[str, float] = {"post": 1.0, "photo": 1.0, "share": 0.8, "comment": 0.7, "like": 0.5}
+MAX_PER_PAGE = 200
+DEFAULT_PER_PAGE = 50
+
+
+class QueueError(ValueError):
+    """A queue request is invalid; the message names the field."""
+
+
+class ProfileDates(Protocol):
+    """What priority and register need from an election profile (the ORM row or the loaded YAML)."""
+
+    determination_date: date | None
+    campaign_start: date | None
+    campaign_end: date | None
+
+
+def act_day(activity: Activity) -> date:
+    """The act's date in the configured time zone (WIB by default): the date the rules look at."""
+    moment = activity.occurred_at or activity.captured_at or datetime.now(UTC)
+    return moment.astimezone(ZoneInfo(get_settings().timezone)).date()
+
+
+def in_campaign(profile: ProfileDates | None, day: date) -> bool:
+    if profile is None or profile.campaign_start is None or profile.campaign_end is None:
+        return False
+    return profile.campaign_start <= day <= profile.campaign_end
+
+
+def compute_priority(score: float, kind: str, hate: bool, campaign: bool, prior_items: int) -> float:
+    """Higher first. The score dominates; act kind, hate speech, campaign period and repeat offending add to it."""
+    priority = 60.0 * max(0.0, min(1.0, score))
+    priority += 15.0 * KIND_SEVERITY.get(kind, 0.5)
+    priority += 10.0 if hate else 0.0
+    priority += 10.0 if campaign else 0.0
+    priority += 5.0 * min(prior_items, 3)
+    return round(priority, 4)
+
+
+def _employee_prior_items(session: Session, employee_id: int, activity_id: int) -> int:
+    return session.scalar(
+        select(func.count())
+        .select_from(ReviewItem)
+        .join(Activity, Activity.id == ReviewItem.activity_id)
+        .join(Account, Account.id == Activity.account_id)
+        .where(Account.employee_id == employee_id, ReviewItem.activity_id != activity_id)
+    ) or 0
+
+
+def enqueue(
+    session: Session, activity: Activity, classification: Classification, profile: ProfileDates | None = None
+) -> ReviewItem | None:
+    """Put a flagged activity in the queue; idempotent (one item per activity).
+
+    Returns ``None`` when the classification is not flagged. A pending item that
+    gets a newer classification follows it; an item already reviewed is left alone.
+    """
+    if not classification.flagged:
+        return None
+    if profile is None:
+        profile = session.get(ElectionProfile, classification.profile_id)
+    employee = activity.account.employee
+    priority = compute_priority(
+        classification.score,
+        activity.kind,
+        classification.hate,
+        in_campaign(profile, act_day(activity)),
+        _employee_prior_items(session, employee.id, activity.id),
+    )
+    existing = session.scalar(select(ReviewItem).where(ReviewItem.activity_id == activity.id))
+    if existing is not None:
+        if existing.status == "pending" and existing.classification_id != classification.id:
+            existing.classification_id = classification.id
+            existing.priority = priority
+            session.flush()
+        return existing
+    item = ReviewItem(activity_id=activity.id, classification_id=classification.id,
+                      agency_id=employee.agency_id, priority=priority, status="pending")
+    try:
+        with session.begin_nested():
+            session.add(item)
+    except IntegrityError:
+        # Another worker queued the same activity between our check and insert.
+        return session.scalar(select(ReviewItem).where(ReviewItem.activity_id == activity.id))
+    return item
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str | None = "pending"  # None: every status
+    agency_id: int | None = None
+    platform: str | None = None
+    kind: str | None = None
+    candidate: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    assignee: int | str | None = None  # a user id, or "none" for unassigned
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> QueueFilters:
+        """Parse query-string filters; an empty value means "any". Raises QueueError naming the field."""
+
+        def value(name: str) -> str | None:
+            raw = (params.get(name) or "").strip()
+            return raw or None
+
+        status = value("status") or "pending"
+        if status == "all":
+            status = None
+        elif status not in REVIEW_STATUSES:
+            raise QueueError(f"status: {status!r} is not one of {', '.join(REVIEW_STATUSES)}, all")
+        platform = value("platform")
+        if platform is not None and platform not in PLATFORMS:
+            raise QueueError(f"platform: {platform!r} is not a known platform")
+        kind = value("kind")
+        if kind is not None and kind not in ACTIVITY_KINDS:
+            raise QueueError(f"kind: {kind!r} is not one of {', '.join(ACTIVITY_KINDS)}")
+        candidate = value("candidate")
+        if candidate is not None and len(candidate) > 64:
+            raise QueueError("candidate: too long")
+        assignee_raw = value("assignee")
+        assignee: int | str | None = None
+        if assignee_raw == "none":
+            assignee = "none"
+        elif assignee_raw is not None:
+            assignee = _int(assignee_raw, "assignee")
+        agency_raw = value("agency")
+        return cls(
+            status=status,
+            agency_id=_int(agency_raw, "agency") if agency_raw else None,
+            platform=platform,
+            kind=kind,
+            candidate=candidate,
+            date_from=_date(value("date_from"), "date_from"),
+            date_to=_date(value("date_to"), "date_to"),
+            assignee=assignee,
+        )
+
+    def as_params(self) -> dict[str, str]:
+        """The filters as query parameters (for links and export URLs)."""
+        out = {
+            "status": self.status or "all",
+            "agency": self.agency_id,
+            "platform": self.platform,
+            "kind": self.kind,
+            "candidate": self.candidate,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "assignee": self.assignee,
+        }
+        return {k: str(v) for k, v in out.items() if v is not None}
+
+    def with_page_size(self, per_page: int) -> dict[str, str]:
+        params = self.as_params()
+        return params | ({"n": str(per_page)} if per_page != DEFAULT_PER_PAGE else {})
+
+
+def _int(raw: str, name: str) -> int:
+    try:
+        number = int(raw)
+    except ValueError:
+        raise QueueError(f"{name}: {raw!r} is not a number") from None
+    if not 0 < number < 2**63:
+        raise QueueError(f"{name}: {raw!r} is out of range")
+    return number
+
+
+def _date(raw: str | None, name: str) -> date | None:
+    if raw is None:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise QueueError(f"{name}: {raw!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(get_settings().timezone))
+
+
+def _conditions(
+    agency_ids: frozenset[int] | None, filters: QueueFilters, with_status: bool
+) -> tuple[list[Any], bool, bool]:
+    """WHERE conditions, and whether they need the activity/account and classification joins."""
+    conds: list[Any] = [scope_filter(agency_ids)]
+    needs_activity = needs_classification = False
+    if with_status and filters.status is not None:
+        conds.append(ReviewItem.status == filters.status)
+    if filters.agency_id is not None:
+        conds.append(ReviewItem.agency_id == filters.agency_id)
+    if filters.assignee == "none":
+        conds.append(ReviewItem.assignee_id.is_(None))
+    elif filters.assignee is not None:
+        conds.append(ReviewItem.assignee_id == filters.assignee)
+    if filters.kind is not None:
+        conds.append(Activity.kind == filters.kind)
+        needs_activity = True
+    if filters.platform is not None:
+        conds.append(Account.platform == filters.platform)
+        needs_activity = True
+    if filters.date_from is not None:
+        conds.append(Activity.occurred_at >= _local_midnight(filters.date_from))
+        needs_activity = True
+    if filters.date_to is not None:
+        conds.append(Activity.occurred_at < _local_midnight(filters.date_to + timedelta(days=1)))
+        needs_activity = True
+    if filters.candidate is not None:
+        conds.append(Classification.candidate == filters.candidate)
+        needs_classification = True
+    return conds, needs_activity, needs_classification
+
+
+def _apply(query: Select[Any], conds: list[Any], needs_activity: bool, needs_classification: bool) -> Select[Any]:
+    if needs_activity:
+        query = query.join(Activity, Activity.id == ReviewItem.activity_id).join(
+            Account, Account.id == Activity.account_id
+        )
+    if needs_classification:
+        query = query.join(Classification, Classification.id == ReviewItem.classification_id)
+    return query.where(and_(*conds))
+
+
+def filtered_query(session: Session, user: User, filters: QueueFilters) -> Select[Any]:
+    """``SELECT review_item.id, priority`` for everything ``user`` may see that matches ``filters``, unordered."""
+    agency_ids = visible_agency_ids(session, user) if can(user, "view") else frozenset()
+    conds, act, cls = _conditions(agency_ids, filters, with_status=True)
+    return _apply(select(ReviewItem.id, ReviewItem.priority), conds, act, cls)
+
+
+def status_counts(session: Session, user: User, filters: QueueFilters) -> dict[str, int]:
+    """Items per status under every filter but the status one (the tabs above the queue)."""
+    agency_ids = visible_agency_ids(session, user) if can(user, "view") else frozenset()
+    conds, act, cls = _conditions(agency_ids, filters, with_status=False)
+    query = _apply(select(ReviewItem.status, func.count()), conds, act, cls).group_by(ReviewItem.status)
+    counts = dict.fromkeys(REVIEW_STATUSES, 0)
+    counts.update({status: n for status, n in session.execute(query)})
+    return counts
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in the queue order (priority descending, then id descending)."""
+
+    priority: float
+    item_id: int
+
+    def encode(self) -> str:
+        return f"{self.priority!r}_{self.item_id}"
+
+    @classmethod
+    def decode(cls, raw: str, name: str = "after") -> Cursor:
+        try:
+            priority, item_id = raw.split("_", 1)
+            cursor = cls(float(priority), int(item_id))
+        except ValueError:
+            raise QueueError(f"{name}: {raw!r} is not a queue position") from None
+        if cursor.priority != cursor.priority or abs(cursor.priority) == float("inf"):
+            raise QueueError(f"{name}: {raw!r} is not a queue position")
+        return cursor
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: list[ReviewItem]
+    counts: dict[str, int]
+    filters: QueueFilters
+    next_cursor: Cursor | None
+    prev_cursor: Cursor | None
+    per_page: int
+    total: int = field(default=0)
+
+
+def queue_page(
+    session: Session,
+    user: User,
+    filters: QueueFilters,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    per_page: int = DEFAULT_PER_PAGE,
+) -> QueuePage:
+    """One page of the queue, highest priority first, with the counts per status."""
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise QueueError(f"per_page: must be 1 to {MAX_PER_PAGE}")
+    base = filtered_query(session, user, filters)
+    key = tuple_(ReviewItem.priority, ReviewItem.id)
+    if before is not None:
+        rows = session.execute(
+            base.where(key > tuple_(before.priority, before.item_id))
+            .order_by(ReviewItem.priority.asc(), ReviewItem.id.asc())
+            .limit(per_page + 1)
+        ).all()
+        has_prev = len(rows) > per_page
+        rows = list(reversed(rows[:per_page]))
+        has_next = True
+    else:
+        query = base
+        if after is not None:
+            query = query.where(key < tuple_(after.priority, after.item_id))
+        rows = session.execute(
+            query.order_by(ReviewItem.priority.desc(), ReviewItem.id.desc()).limit(per_page + 1)
+        ).all()
+        has_next = len(rows) > per_page
+        rows = rows[:per_page]
+        has_prev = after is not None
+    ids = [row.id for row in rows]
+    loaded = {
+        item.id: item
+        for item in session.scalars(
+            select(ReviewItem)
+            .where(ReviewItem.id.in_(ids))
+            .options(
+                joinedload(ReviewItem.activity).joinedload(Activity.account).joinedload(Account.employee)
+                .joinedload(Employee.agency),
+                joinedload(ReviewItem.classification),
+            )
+        ).unique()
+    } if ids else {}
+    items = [loaded[i] for i in ids]
+    counts = status_counts(session, user, filters)
+    total = counts[filters.status] if filters.status is not None else sum(counts.values())
+    return QueuePage(
+        items=items,
+        counts=counts,
+        filters=filters,
+        next_cursor=Cursor(items[-1].priority, items[-1].id) if items and has_next else None,
+        prev_cursor=Cursor(items[0].priority, items[0].id) if items and has_prev else None,
+        per_page=per_page,
+        total=total,
+    )
+
+
+def filtered_item_ids(session: Session, user: User, filters: QueueFilters, limit: int | None = None) -> list[int]:
+    """Every matching item id in queue order (exports); never an item outside the user's scope."""
+    query = filtered_query(session, user, filters).order_by(ReviewItem.priority.desc(), ReviewItem.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return [row.id for row in session.execute(query)]
+
+
+def take_next(session: Session, user: User) -> ReviewItem | None:
+    """Give ``user`` the next item to review: their own pending items first, then the best open one in scope."""
+    if not can(user, "take_next"):
+        raise QueueError("role: this role does not review items")
+    agency_ids = visible_agency_ids(session, user)
+    base = select(ReviewItem).where(scope_filter(agency_ids), ReviewItem.status == "pending")
+    order = (ReviewItem.priority.desc(), ReviewItem.id.desc())
+    # SKIP LOCKED (PostgreSQL) lets two reviewers take different items at once; SQLite serialises writers anyway.
+    mine = session.scalar(
+        base.where(ReviewItem.assignee_id == user.id).order_by(*order).limit(1).with_for_update(skip_locked=True)
+    )
+    if mine is not None:
+        return mine
+    item = session.scalar(
+        base.where(ReviewItem.assignee_id.is_(None)).order_by(*order).limit(1).with_for_update(skip_locked=True)
+    )
+    if item is not None:
+        item.assignee_id = user.id
+        session.flush()
+    return item
+
+
+def assignable_users(session: Session, agency_id: int | None = None) -> list[User]:
+    """Reviewers and supervisors who could take work (in ``agency_id``'s scope when given)."""
+    users = list(session.scalars(
+        select(User).where(User.role.in_(("reviewer", "supervisor")), User.disabled.is_(False)).order_by(User.username)
+    ))
+    if agency_id is None:
+        return users
+    return [u for u in users if agency_id in (visible_agency_ids(session, u) or frozenset())]
+
+
+def assign(session: Session, actor: User, item_ids: list[int], assignee: User | None) -> list[ReviewItem]:
+    """Assign (or with ``assignee=None`` release) items. All or nothing; raises QueueError naming what is wrong."""
+    if not can(actor, "assign"):
+        raise QueueError("role: this role cannot assign work")
+    if not item_ids:
+        raise QueueError("items: choose at least one item")
+    if assignee is not None and (assignee.disabled or not can(assignee, "decide")):
+        raise QueueError(f"assignee: {assignee.username} cannot review items")
+    actor_scope = visible_agency_ids(session, actor)
+    items = list(session.scalars(
+        select(ReviewItem).where(ReviewItem.id.in_(set(item_ids)), scope_filter(actor_scope))
+    ))
+    missing = sorted(set(item_ids) - {i.id for i in items})
+    if missing:
+        # Items outside the actor's scope read as missing: their existence is not revealed.
+        raise QueueError(f"items: not found: {', '.join(map(str, missing[:10]))}")
+    if assignee is not None:
+        assignee_scope = visible_agency_ids(session, assignee)
+        outside = [i.id for i in items if assignee_scope is not None and i.agency_id not in assignee_scope]
+        if outside:
+            raise QueueError(
+                f"assignee: {assignee.username} may not see items {', '.join(map(str, outside[:10]))}"
+            )
+    for item in items:
+        item.assignee_id = assignee.id if assignee is not None else None
+    session.flush()
+    return items
+
+
+def with_status(filters: QueueFilters, status: str | None) -> QueueFilters:
+    return replace(filters, status=status)
