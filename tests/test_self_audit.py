@@ -31,6 +31,7 @@ class KeywordFake:
     """Flags acts whose text or context names ballot number 1 or says "coblos"."""
 
     model_version = "fake-keyword-1"
+    threshold = 0.5
 
     def __init__(self) -> None:
         self.seen: list[str] = []
@@ -192,3 +193,31 @@ def test_cli_imports_an_export_and_reports(sqlite_db: str, monkeypatch: pytest.M
     assert refused.exit_code == 1 and "belongs to another agency" in " ".join(refused.output.split())
     assert seed.agency["KOTA-B"]
     session.close()
+
+
+def test_a_photo_first_classified_by_a_self_audit_is_scored_by_its_gestures(session: Session) -> None:
+    """Self-audit classifies through the one pipeline: the photo's hands are read like a crawled photo's."""
+    from models.photos import GESTURE_DATA
+    from monitor.db.schema import Classification, Media
+    from spiders.media import MediaStore
+
+    seed = seed_reports(session)
+    post = Post(platform="x", external_id="sa-photo-post", text="Foto bersama di acara")
+    session.add(post)
+    session.flush()
+    photo = Activity(account_id=seed.account["a1"], kind="photo", external_id="sa-photo", post_id=post.id,
+                     text=post.text, source="import:x-archive", self_audit=True, captured_at=utc(2026, 11, 20, 2),
+                     occurred_at=utc(2026, 11, 14, 2))
+    session.add(photo)
+    session.commit()
+    url = session.get_bind().url.render_as_string(hide_password=False)
+    stored = MediaStore(url).store_bytes((GESTURE_DATA / "fingerpose" / "fingers-lq-frame27.png").read_bytes(),
+                                         source="v.png", post_id=post.id, account_id=seed.account["a1"])
+
+    run_self_audit(session, "KAB-A", KeywordFake(), PROFILE, now=NOW)
+    session.commit()
+    result = session.scalar(select(Classification).where(Classification.activity_id == photo.id))
+    assert result is not None and any(str(c).startswith("gesture:two@") for c in result.cues), result.cues
+    media = session.scalar(select(Media).where(Media.sha256 == stored.sha256))
+    assert media.hands is not None and media.hands["hands"][0]["gesture"] == "two"
+    assert session.scalar(select(ReviewItem).where(ReviewItem.activity_id == photo.id)) is None  # still private

@@ -32,6 +32,7 @@ class HendraFake:
     """Flags acts whose text or context names Hendra (candidate k2 of the Sukamaju profile)."""
 
     model_version = "fake-hendra-1"
+    threshold = 0.5
 
     def classify(self, inputs: Sequence[ClassifyInput], profile: object) -> list[ClassifyResult]:
         out = []

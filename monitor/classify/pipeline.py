@@ -1,7 +1,10 @@
 """Classify what was collected and queue the flags: stored activities → classifier → review queue.
 
-Self-audit activities are classified only by the self-audit report (they stay
-private to their agency unless it submits them), so this pipeline skips them.
+:func:`classify_activities` is the one classify step everyone uses (the scheduler's job, the
+demo, the workers, the self-audit): the text classifier, then the photo gestures of acts with
+images, stored as a ``Classification`` each, flagged ones queued. Self-audit activities are
+never queued here — they stay private to their agency unless it submits them — and
+:func:`classify_pending` leaves them to the self-audit that owns them.
 """
 
 from __future__ import annotations
@@ -106,7 +109,7 @@ def with_photos(session: Session, batch: list[Activity], results: list, profile:
 
 def store_results(session: Session, activities: list[Activity], results: list, classifier: Classifier,
                   profile: ElectionProfile, enqueue: bool = True) -> tuple[int, int]:
-    """Write one Classification per result and queue the flagged ones. Returns (flagged, queued)."""
+    """Write one Classification per result and queue the flagged supervisory ones. Returns (flagged, queued)."""
     from monitor.review.queue import enqueue as enqueue_item
 
     flagged = queued = 0
@@ -127,9 +130,17 @@ def store_results(session: Session, activities: list[Activity], results: list, c
         session.flush()
         if row.flagged:
             flagged += 1
-            if enqueue and enqueue_item(session, activity, row, profile) is not None:
+            if enqueue and not activity.self_audit and enqueue_item(session, activity, row, profile) is not None:
                 queued += 1
     return flagged, queued
+
+
+def classify_activities(session: Session, activities: list[Activity], classifier: Classifier,
+                        profile: ElectionProfile) -> tuple[int, int]:
+    """Classify these stored acts (text, then photos), store the results and queue the flags: (flagged, queued)."""
+    results = classifier.classify([activity_input(a) for a in activities], profile)
+    results = with_photos(session, activities, results, profile, classifier.threshold)
+    return store_results(session, activities, results, classifier, profile)
 
 
 def classify_pending(
@@ -153,9 +164,7 @@ def classify_pending(
             batch = claim_batch(session, classifier.model_version, profile.id, size)
             if not batch:
                 break
-            results = classifier.classify([activity_input(a) for a in batch], profile)
-            results = with_photos(session, batch, results, profile, classifier.threshold)
-            flagged, queued = store_results(session, batch, results, classifier, profile)
+            flagged, queued = classify_activities(session, batch, classifier, profile)
             session.commit()
         summary.classified += len(batch)
         summary.flagged += flagged

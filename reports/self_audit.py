@@ -1,0 +1,223 @@
+"""The self-audit report: an agency's own acts, what the classifier flagged, and who did what.
+
+Figures only — the self-audit workflow (importing exports, classifying, submitting to the
+queue) is ``monitor.selfaudit``. The report is private to its agency (kind ``self_audit``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from monitor.db.schema import Account, Activity, Agency, Classification, Employee, Evidence, Post, Report, ReviewItem
+from monitor.db.types import utcnow
+from monitor.db.vocabulary import KIND_LABELS, STANCE_LABELS
+from reports.period import WIB, format_date
+from reports.render import render_bundle
+from reports.store import record_files, report_dir
+from reports.weekly import Tally, _iso, _tallies, candidate_labels, mask_third_parties
+
+
+@dataclass(frozen=True)
+class FlaggedAct:
+    activity_id: int
+    employee_name: str
+    nip: str
+    platform: str
+    handle: str
+    kind: str
+    source: str
+    occurred_at: datetime | None
+    text: str
+    context_author: str | None
+    score: float
+    stance: str
+    hate: bool
+    candidate: str
+    cues: tuple[str, ...]
+    evidence_sha256: str | None
+    evidence_captured_at: datetime | None
+    url: str | None
+    queued: bool
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def stance_label(self) -> str:
+        return STANCE_LABELS.get(self.stance, self.stance)
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    employee_name: str
+    nip: str
+    accounts: str
+    acts: int
+    flagged: int
+
+
+@dataclass
+class SelfAuditData:
+    agency_id: int
+    agency_code: str
+    agency_name: str
+    include_crawled: bool
+    model_version: str
+    profile_id: str
+    profile_name: str
+    generated_at: datetime
+    period_start: datetime
+    period_end: datetime
+    acts: int = 0
+    self_audit_acts: int = 0
+    crawled_acts: int = 0
+    newly_classified: int = 0
+    acts_by_kind: list[Tally] = field(default_factory=list)
+    acts_by_platform: list[Tally] = field(default_factory=list)
+    flagged: list[FlaggedAct] = field(default_factory=list)
+    flagged_by_candidate: list[Tally] = field(default_factory=list)
+    hate: int = 0
+    people: list[PersonSummary] = field(default_factory=list)
+    submitted: int = 0
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period_start.astimezone(WIB):%Y%m%d}-{self.period_end.astimezone(WIB):%Y%m%d}"
+
+    def tables(self) -> dict[str, tuple[list[str], list[list[Any]]]]:
+        return {
+            "ringkasan": (["ukuran", "nilai"], [
+                ["instansi", f"{self.agency_name} ({self.agency_code})"],
+                ["profil pemilihan", f"{self.profile_name} ({self.profile_id})"],
+                ["versi model", self.model_version],
+                ["termasuk hasil perayapan", "ya" if self.include_crawled else "tidak"],
+                ["aktivitas diperiksa", self.acts],
+                ["dari ekspor mandiri", self.self_audit_acts],
+                ["dari perayapan", self.crawled_acts],
+                ["ditandai", len(self.flagged)],
+                ["ujaran kebencian", self.hate],
+                ["diajukan ke antrean", self.submitted],
+            ]),
+            "ditandai": (
+                ["aktivitas", "nama", "nip", "platform", "akun", "jenis", "sumber", "waktu", "teks", "akun_konteks",
+                 "skor", "sikap", "kebencian", "calon", "isyarat", "bukti_sha256", "bukti_waktu", "url",
+                 "di_antrean"],
+                [[f.activity_id, f.employee_name, f.nip, f.platform, f.handle, f.kind, f.source, _iso(f.occurred_at),
+                  f.text, f.context_author or "", round(f.score, 4), f.stance, "ya" if f.hate else "tidak",
+                  f.candidate, "; ".join(f.cues), f.evidence_sha256 or "", _iso(f.evidence_captured_at), f.url or "",
+                  "ya" if f.queued else "tidak"] for f in self.flagged],
+            ),
+            "per_orang": (["nama", "nip", "akun", "aktivitas", "ditandai"],
+                          [[p.employee_name, p.nip, p.accounts, p.acts, p.flagged] for p in self.people]),
+            "rincian": (["kelompok", "kunci", "label", "jumlah"], [
+                [group, t.key, t.label, t.count]
+                for group, tallies in (("aktivitas_per_jenis", self.acts_by_kind),
+                                       ("aktivitas_per_platform", self.acts_by_platform),
+                                       ("ditandai_per_calon", self.flagged_by_candidate))
+                for t in tallies
+            ]),
+        }
+
+
+def audit_scope(agency_id: int, include_crawled: bool) -> Any:
+    """The acts a self-audit covers: the agency's people, their own exports only unless crawled acts are asked for."""
+    cond = and_(Employee.agency_id == agency_id)
+    if not include_crawled:
+        cond = and_(cond, Activity.self_audit.is_(True))
+    return cond
+
+
+def self_audit_data(session: Session, agency: Agency, model_version: str, profile_id: str, profile_name: str, *,
+                    include_crawled: bool = False, newly_classified: int = 0,
+                    now: datetime | None = None) -> SelfAuditData:
+    """The report's figures: the agency's in-scope acts under the latest results of (model, profile)."""
+    target = Post.__table__.alias("target")
+    rows = session.execute(
+        select(Activity, Account, Employee, Classification, Evidence, target.c.author_handle, ReviewItem.id)
+        .join(Account, Account.id == Activity.account_id)
+        .join(Employee, Employee.id == Account.employee_id)
+        .outerjoin(Classification, and_(Classification.activity_id == Activity.id,
+                                        Classification.model_version == model_version,
+                                        Classification.profile_id == profile_id))
+        .outerjoin(Evidence, Evidence.id == Activity.evidence_id)
+        .outerjoin(target, target.c.id == Activity.target_post_id)
+        .outerjoin(ReviewItem, ReviewItem.activity_id == Activity.id)
+        .where(audit_scope(agency.id, include_crawled))
+        .order_by(Employee.name, Activity.occurred_at, Activity.id)
+    ).all()
+    now = now or utcnow()
+    moments = [a.occurred_at or a.captured_at for a, *_ in rows]
+    data = SelfAuditData(
+        agency_id=agency.id, agency_code=agency.code, agency_name=agency.name, include_crawled=include_crawled,
+        model_version=model_version, profile_id=profile_id, profile_name=profile_name,
+        generated_at=now, period_start=min(moments, default=now), period_end=max(moments, default=now),
+        newly_classified=newly_classified,
+    )
+    labels = candidate_labels(session)
+    kinds: Counter[str] = Counter()
+    platforms: Counter[str] = Counter()
+    per_person: dict[str, dict[str, Any]] = {}
+    for activity, account, employee, classification, evidence, context_author, item_id in rows:
+        data.acts += 1
+        if activity.self_audit:
+            data.self_audit_acts += 1
+        else:
+            data.crawled_acts += 1
+        kinds[activity.kind] += 1
+        platforms[account.platform] += 1
+        person = per_person.setdefault(employee.nip, {"name": employee.name, "accounts": set(), "acts": 0,
+                                                     "flagged": 0})
+        person["accounts"].add(f"{account.platform}:{account.handle}")
+        person["acts"] += 1
+        if classification is None or not classification.flagged:
+            continue
+        person["flagged"] += 1
+        data.hate += int(classification.hate)
+        cand = classification.candidate
+        data.flagged.append(FlaggedAct(
+            activity_id=activity.id, employee_name=employee.name, nip=employee.nip, platform=account.platform,
+            handle=account.handle, kind=activity.kind, source=activity.source, occurred_at=activity.occurred_at,
+            text=mask_third_parties(activity.text, (account.handle, context_author)), context_author=context_author,
+            score=classification.score, stance=classification.stance, hate=classification.hate,
+            candidate=labels.get(cand or "", cand or classification.party or "—"),
+            cues=tuple(str(c) for c in classification.cues or ()),
+            evidence_sha256=evidence.sha256 if evidence else None,
+            evidence_captured_at=evidence.captured_at if evidence else None,
+            url=activity.url, queued=item_id is not None,
+        ))
+    data.acts_by_kind = _tallies(kinds, KIND_LABELS)
+    data.acts_by_platform = _tallies(platforms)
+    data.flagged_by_candidate = _tallies(Counter(f.candidate for f in data.flagged))
+    data.people = [PersonSummary(p["name"], nip, ", ".join(sorted(p["accounts"])), p["acts"], p["flagged"])
+                   for nip, p in sorted(per_person.items(), key=lambda kv: kv[1]["name"])]
+    return data
+
+
+def render_self_audit(session: Session, data: SelfAuditData, created_by: str | None = None) -> list[Report]:
+    """Render the agency's private report (HTML, PDF, CSV, XLSX) and record each file with its SHA-256."""
+    context = {
+        "title": "Laporan Audit Mandiri Netralitas ASN",
+        "subtitle": f"{data.agency_name} ({data.agency_code}) · {_span(data)}",
+        "footer": f"audit mandiri {data.agency_code} · RAHASIA — hanya untuk instansi",
+        "generated_at": data.generated_at,
+        "d": data,
+    }
+    stem = f"audit-{data.agency_code}-{data.generated_at.astimezone(WIB):%Y%m%dT%H%M%S}"
+    paths = render_bundle("self_audit.html", context, data.tables(), report_dir(data.period_label, "self_audit"),
+                          stem)
+    return record_files(session, paths, kind="self_audit", agency_id=data.agency_id, period_label=data.period_label,
+                           period_start=data.period_start, period_end=data.period_end, created_by=created_by)
+
+
+def _span(data: SelfAuditData) -> str:
+    start, end = data.period_start.astimezone(WIB).date(), data.period_end.astimezone(WIB).date()
+    return f"aktivitas {format_date(start)} – {format_date(end)}" if data.acts else "tidak ada aktivitas"
+
+
