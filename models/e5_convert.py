@@ -18,6 +18,7 @@ import importlib.resources
 import json
 import os
 import struct
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -243,8 +244,9 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
     unexpected = [k for k in result.missing_keys if "position_ids" not in k]
     if unexpected or result.unexpected_keys:
         raise ConversionError(f"weights do not fit BertModel: missing {unexpected}, extra {result.unexpected_keys}")
-    tmp = out_dir.with_name(out_dir.name + ".partial")
-    tmp.mkdir(parents=True, exist_ok=True)
+    # A folder of this process's own: two processes converting at once never write into each other's files.
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=out_dir.name + ".partial-", dir=out_dir.parent))
     with torch.no_grad():
         model.save_pretrained(tmp)
     build_tokenizer(e5).save_pretrained(tmp)
@@ -264,10 +266,20 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
 
 
 def ensure_base(out_dir: Path | None = None) -> Path:
-    """The converted base directory, converting it first when missing (about a minute)."""
+    """The converted base directory, converting it first when missing (about a minute).
+
+    The cache is shared by every process of the user: a file lock beside it lets one process convert
+    while the others wait and then find it ready.
+    """
+    from filelock import FileLock
+
     out_dir = out_dir or default_base_dir()
-    if not is_converted(out_dir):
-        convert(out_dir)
+    if is_converted(out_dir):
+        return out_dir
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(out_dir.with_name(out_dir.name + ".lock"))):
+        if not is_converted(out_dir):
+            convert(out_dir)
     return out_dir
 
 

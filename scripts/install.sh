@@ -22,8 +22,14 @@ fi
 
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 "$VENV/bin/pip" install -q --upgrade pip
-# torch first, from the local CPU wheel: any other spec pulls gigabytes of CUDA packages.
-"$VENV/bin/pip" install -q torch==2.13.0
+# torch first, and its CPU-only build: PyPI's default torch wheel pulls gigabytes of CUDA packages.
+# PyTorch's CPU index serves that build on any machine; set NETRA_TORCH_INDEX_URL to a mirror of it,
+# or to an empty string to let pip's own configuration decide (a local wheelhouse, say). Where the
+# index is unreachable, pip's configured find-links/extra indexes still answer (one quick retry).
+TORCH_INDEX_URL=${NETRA_TORCH_INDEX_URL-https://download.pytorch.org/whl/cpu}
+if ! "$VENV/bin/python" -c 'import sys, torch; sys.exit(torch.__version__.split("+")[0] != "2.13.0")' 2>/dev/null; then
+  "$VENV/bin/pip" install -q --retries 1 --timeout 15 ${TORCH_INDEX_URL:+--index-url "$TORCH_INDEX_URL"} torch==2.13.0
+fi
 extra=""
 [ "$WITH_TEST" = 1 ] && extra="[test]"
 "$VENV/bin/pip" install -q -c constraints.txt -e ".${extra}"

@@ -110,3 +110,33 @@ def test_default_model_on_unseen_profile(with_base: Path) -> None:
     assert by_id["s2"].flagged and by_id["s2"].candidate == "u2"
     assert not by_id["n2"].flagged
     assert by_id["n1"].cues == []
+
+
+@pytest.mark.slow
+def test_two_processes_building_the_base_cache_at_once_both_get_it(tmp_path: Path) -> None:
+    """The per-user cache is shared: concurrent first uses (web app, worker, CLI) must not collide."""
+    import subprocess
+    import sys
+
+    target = tmp_path / "cache" / "e5-small-bert"
+    code = ("import sys; from pathlib import Path; from models.e5_convert import ensure_base; "
+            "ensure_base(Path(sys.argv[1]))")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(target)], stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    errors = [p.communicate(timeout=600)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    from models.e5_convert import is_converted
+
+    assert is_converted(target)
+    assert sorted(p.name for p in target.parent.iterdir()) == ["e5-small-bert", "e5-small-bert.lock"]
+
+
+def test_the_base_cache_is_per_user_not_per_data_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from models.e5_convert import default_base_dir
+
+    monkeypatch.delenv("NETRA_BASE_MODEL_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("NETRA_HOME", str(tmp_path / "home-a"))
+    assert default_base_dir() == tmp_path / "xdg" / "netra" / "e5-small-bert"
+    monkeypatch.setenv("NETRA_HOME", str(tmp_path / "home-b"))
+    assert default_base_dir() == tmp_path / "xdg" / "netra" / "e5-small-bert"
