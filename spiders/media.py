@@ -8,8 +8,10 @@ per-account limits; anything else is refused with ``MediaRejected`` naming
 the source and the reason, and nothing is written.
 
 Layout: ``<media dir>/ab/cd/<sha256>`` (first two byte pairs of the hash as
-folders), default ``$NETRA_HOME/media``. Files are written to a temporary
-name and renamed, so a crash never leaves a half-written file under a hash.
+folders), default ``$NETRA_HOME/media``; the folder and the limits are the
+``media_*`` settings (``NETRA_MEDIA_*``, docs/configuration.md). Files are
+written to a temporary name and renamed, so a crash never leaves a
+half-written file under a hash.
 The ``media`` row records size, type and dimensions; ``media_link`` rows
 record each post, evidence record and URL (or export member) it was seen at.
 """
@@ -31,12 +33,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageFile
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.config import get_settings
+from monitor.config import Settings, get_settings
 from monitor.db.schema import Media, MediaLink
 from monitor.db.session import session_factory as default_session_factory
 
@@ -45,19 +46,6 @@ log = logging.getLogger(__name__)
 # Pillow format → MIME type of the still-image formats kept. GIF is kept only as a single frame.
 ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-
-
-class MediaSettings(BaseSettings):
-    """Limits of the media store; each can be set as ``NETRA_MEDIA_<FIELD>``."""
-
-    model_config = SettingsConfigDict(env_prefix="NETRA_MEDIA_", extra="ignore")
-
-    dir: Path | None = None  # default: $NETRA_HOME/media
-    max_bytes: int = 15 * 1024 * 1024
-    # 40 megapixels is more than any platform serves; a bigger claim is a decompression bomb.
-    max_pixels: int = 40_000_000
-    account_quota_bytes: int = 500 * 1024 * 1024
-    max_images_per_post: int = 10
 
 
 class MediaRejected(ValueError):
@@ -144,11 +132,12 @@ class MediaStore:
         *,
         sessions: sessionmaker[Session] | None = None,
         root: Path | None = None,
-        limits: MediaSettings | None = None,
+        settings: Settings | None = None,
     ) -> None:
+        """``settings`` gives the limits and the folder (``media_*``); tests pass their own."""
         self.sessions = sessions or default_session_factory(database_url)
-        self.limits = limits or MediaSettings()
-        self.root = Path(root or self.limits.dir or get_settings().home / "media")
+        self.settings = settings or get_settings()
+        self.root = Path(root or self.settings.resolved_media_dir)
 
     def path_for(self, sha256: str) -> Path:
         if not SHA256_RE.match(sha256):
@@ -167,11 +156,11 @@ class MediaStore:
         evidence_id: int | None = None,
     ) -> StoredMedia:
         """Check and keep ``data`` (``source``: the URL or export member, for links and messages)."""
-        if len(data) > self.limits.max_bytes:
-            raise MediaRejected(f"{source}: {len(data)} bytes is more than the {self.limits.max_bytes} allowed")
+        if len(data) > self.settings.media_max_bytes:
+            raise MediaRejected(f"{source}: {len(data)} bytes is more than the {self.settings.media_max_bytes} allowed")
         if not data:
             raise MediaRejected(f"{source}: empty file")
-        info = inspect_image(data, max_pixels=self.limits.max_pixels, source=source)
+        info = inspect_image(data, max_pixels=self.settings.media_max_pixels, source=source)
         digest = hashlib.sha256(data).hexdigest()
         for attempt in (1, 2):
             try:
@@ -192,10 +181,10 @@ class MediaStore:
         if media is None:
             if account_id is not None:
                 used = s.scalar(select(func.coalesce(func.sum(Media.size), 0)).where(Media.account_id == account_id))
-                if int(used or 0) + len(data) > self.limits.account_quota_bytes:
+                if int(used or 0) + len(data) > self.settings.media_account_quota_bytes:
                     raise QuotaExceeded(
                         f"{source}: account {account_id} has {used} bytes of media; "
-                        f"{len(data)} more would pass its quota of {self.limits.account_quota_bytes}"
+                        f"{len(data)} more would pass its quota of {self.settings.media_account_quota_bytes}"
                     )
             media = Media(sha256=digest, size=len(data), mime=info.mime, width=info.width, height=info.height,
                           account_id=account_id)
@@ -235,8 +224,8 @@ class MediaStore:
             size = path.stat().st_size
         except OSError as exc:
             raise MediaRejected(f"{path}: cannot read ({exc.strerror})") from None
-        if size > self.limits.max_bytes:
-            raise MediaRejected(f"{path}: {size} bytes is more than the {self.limits.max_bytes} allowed")
+        if size > self.settings.media_max_bytes:
+            raise MediaRejected(f"{path}: {size} bytes is more than the {self.settings.media_max_bytes} allowed")
         return self.store_bytes(path.read_bytes(), source=kwargs.pop("source", None) or str(path), **kwargs)  # type: ignore[arg-type]
 
     def store_export_member(self, archive: zipfile.ZipFile, name: str, **kwargs: object) -> StoredMedia:
@@ -246,13 +235,14 @@ class MediaStore:
             info = archive.getinfo(name)
         except KeyError:
             raise MediaRejected(f"{label}: no such member") from None
-        if info.file_size > self.limits.max_bytes:
-            raise MediaRejected(f"{label}: {info.file_size} bytes is more than the {self.limits.max_bytes} allowed")
+        limit = self.settings.media_max_bytes
+        if info.file_size > limit:
+            raise MediaRejected(f"{label}: {info.file_size} bytes is more than the {limit} allowed")
         with archive.open(info) as fh:
             # Read one byte past the limit: a member whose header lies about its size is still caught.
-            data = fh.read(self.limits.max_bytes + 1)
-        if len(data) > self.limits.max_bytes:
-            raise MediaRejected(f"{label}: more than the {self.limits.max_bytes} bytes allowed")
+            data = fh.read(limit + 1)
+        if len(data) > limit:
+            raise MediaRejected(f"{label}: more than the {limit} bytes allowed")
         return self.store_bytes(data, source=kwargs.pop("source", None) or label, **kwargs)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------ reading

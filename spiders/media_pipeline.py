@@ -22,9 +22,10 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from sqlalchemy import select
 
+from monitor.config import get_settings
 from monitor.db.schema import Evidence, MediaLink, Post
 from spiders.items import ActivityItem, PostItem
-from spiders.media import MediaRejected, MediaSettings, MediaStore
+from spiders.media import MediaRejected, MediaStore
 from spiders.store import IngestStore, UnknownAccount
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,8 @@ class MediaPipeline:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         url = crawler.settings.get("NETRA_DATABASE_URL")
-        self.limits = MediaSettings()
-        self.media = MediaStore(url, limits=self.limits)
+        self.settings = get_settings()
+        self.media = MediaStore(url, settings=self.settings)
         self.ingest = IngestStore(sessions=self.media.sessions)
         self.stored = self.refused = 0
 
@@ -67,7 +68,7 @@ class MediaPipeline:
                 continue
             # Quota counts an own post's images against the account; the acted-on post belongs to someone else.
             owner = account_id if post is item.post else None
-            for url in image_urls(post, self.limits.max_images_per_post):
+            for url in image_urls(post, self.settings.media_max_images_per_post):
                 await self._keep(url, post, owner)
         return item
 
@@ -86,7 +87,7 @@ class MediaPipeline:
             return  # a re-crawl of the same post: the image was fetched before
         # One retry only: an image is supporting evidence, and an unreachable image host
         # must not hold the crawl up with the API's full backoff schedule.
-        request = Request(url, meta={"download_maxsize": self.limits.max_bytes, "netra_media": True,
+        request = Request(url, meta={"download_maxsize": self.settings.media_max_bytes, "netra_media": True,
                                      "max_retry_times": 1, "download_timeout": 30},
                           dont_filter=True)
         try:

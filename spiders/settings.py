@@ -1,8 +1,9 @@
 """Scrapy settings for every Netra crawl, in one place (platform-formats.md §5 "suggested crawler defaults").
 
 ``crawl_settings()`` builds them from Netra's own settings (``monitor.config``)
-so operators configure one thing; tests and the benchmark pass overrides
-(tiny retry delays, short timeouts, no pipeline).
+so operators configure one thing: the ``NETRA_*`` keys below are the Settings
+fields of the same environment variable names (docs/configuration.md). Tests
+and the benchmark pass overrides (tiny retry delays, short timeouts, no pipeline).
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ def crawl_settings(netra: Settings | None = None, **overrides: Any) -> dict[str,
         "RETRY_ENABLED": True,
         "RETRY_TIMES": 4,
         "RETRY_HTTP_CODES": [429, 500, 502, 503, 504, 522, 524, 408],
-        "NETRA_RETRY_BASE_DELAY": 1.0,
-        "NETRA_RETRY_MAX_DELAY": 300.0,
+        "NETRA_RETRY_BASE_DELAY": netra.retry_base_delay,
+        "NETRA_RETRY_MAX_DELAY": netra.retry_max_delay,
         "DOWNLOAD_TIMEOUT": 30,
         "DOWNLOADER_MIDDLEWARES": dict(DOWNLOADER_MIDDLEWARES),
         "ITEM_PIPELINES": dict(ITEM_PIPELINES),
@@ -53,12 +54,12 @@ def crawl_settings(netra: Settings | None = None, **overrides: Any) -> dict[str,
         "COOKIES_ENABLED": False,
         "LOG_LEVEL": "WARNING",
         # How far back a first crawl goes, and how many recent posts of a candidate are re-checked each run.
-        "NETRA_MAX_PAGES": 20,
-        "NETRA_PAGE_SIZE": 50,
-        "NETRA_WATCHED_PAGES": 1,
+        "NETRA_MAX_PAGES": netra.max_pages,
+        "NETRA_PAGE_SIZE": netra.page_size,
+        "NETRA_WATCHED_PAGES": netra.watched_pages,
         # Items per commit, and the longest an item waits for one (spiders.pipelines).
-        "NETRA_COMMIT_EVERY": 50,
-        "NETRA_COMMIT_WAIT": 0.2,
+        "NETRA_COMMIT_EVERY": netra.commit_every,
+        "NETRA_COMMIT_WAIT": netra.commit_wait,
     }
     settings.update(overrides)
     return settings

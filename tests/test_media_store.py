@@ -12,10 +12,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from monitor.config import Settings, reset_settings_cache
 from monitor.db.schema import Media, MediaLink, Post
 from monitor.db.session import session_scope
 from spiders.items import PostItem
-from spiders.media import MediaRejected, MediaSettings, MediaStore, QuotaExceeded, inspect_image
+from spiders.media import MediaRejected, MediaStore, QuotaExceeded, inspect_image
 from spiders.media_pipeline import image_urls
 from spiders.store import IngestStore
 from tests.conftest import REPO
@@ -111,16 +112,28 @@ def test_bad_files_are_refused_with_a_reason_and_nothing_written(
 def test_size_and_pixel_limits(sqlite_db: str) -> None:
     data = PHOTO.read_bytes()
     with pytest.raises(MediaRejected, match="more than the 1000 allowed"):
-        MediaStore(sqlite_db, limits=MediaSettings(max_bytes=1000)).store_bytes(data, source="big")
+        MediaStore(sqlite_db, settings=Settings(media_max_bytes=1000)).store_bytes(data, source="big")
     with pytest.raises(MediaRejected, match="decompression bomb guard"):
         inspect_image(data, max_pixels=1000, source="x")
+
+
+def test_limits_and_folder_from_the_environment(sqlite_db: str, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # The NETRA_MEDIA_* names of the former media-only settings keep working in the one Settings.
+    monkeypatch.setenv("NETRA_MEDIA_MAX_BYTES", "1000")
+    monkeypatch.setenv("NETRA_MEDIA_DIR", str(tmp_path / "images"))
+    reset_settings_cache()
+    store = MediaStore(sqlite_db)
+    assert store.root == tmp_path / "images"
+    with pytest.raises(MediaRejected, match="more than the 1000 allowed"):
+        store.store_bytes(PHOTO.read_bytes(), source="big")
 
 
 def test_account_quota(sqlite_db: str) -> None:
     account_id = add_declared(sqlite_db, "bluesky", "budi.bsky.social")
     photos = sorted((HANDS / "mediapipe-hagrid" / "rock").glob("*.jpg"))[:3]
     sizes = [p.stat().st_size for p in photos]
-    store = MediaStore(sqlite_db, limits=MediaSettings(account_quota_bytes=sizes[0] + sizes[1]))
+    store = MediaStore(sqlite_db, settings=Settings(media_account_quota_bytes=sizes[0] + sizes[1]))
     store.store_bytes(photos[0].read_bytes(), source="a", account_id=account_id)
     store.store_bytes(photos[1].read_bytes(), source="b", account_id=account_id)
     with pytest.raises(QuotaExceeded, match=f"account {account_id}"):

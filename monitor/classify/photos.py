@@ -29,9 +29,7 @@ from monitor.db.schema import Activity, Media, MediaLink, Post, WatchedAccount
 log = logging.getLogger(__name__)
 
 def _media_root(root: Path | None) -> Path:
-    from spiders.media import MediaSettings
-
-    return Path(root or MediaSettings().dir or get_settings().home / "media")
+    return Path(root or get_settings().resolved_media_dir)
 
 
 def hands_from_json(data: dict[str, Any]) -> PhotoHands:

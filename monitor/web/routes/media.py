@@ -42,15 +42,14 @@ def hand_boxes(
 ) -> Response:
     from models.photos.gestures import GestureImageError
     from models.photos.hand_boxes import draw_hand_boxes
-    from spiders.media import SHA256_RE, MediaSettings, MediaStore
+    from spiders.media import SHA256_RE, MediaStore
 
     if not SHA256_RE.match(sha256):
         raise HTTPException(status_code=404)
     media = visible_media(db, user, sha256)
     if media is None:
         raise HTTPException(status_code=404)
-    root = MediaSettings().dir or request.app.state.settings.home / "media"
-    path = MediaStore(sessions=request.app.state.session_factory, root=root).path_for(sha256)
+    path = MediaStore(sessions=request.app.state.session_factory, settings=request.app.state.settings).path_for(sha256)
     hands = (media.hands or {}).get("hands") or []
     try:
         png = draw_hand_boxes(path, hands)
