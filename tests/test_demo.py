@@ -17,13 +17,16 @@ from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
 
+NOISE = ("Created TensorFlow Lite XNNPACK delegate", "absl::InitializeLog", "inference_feedback_manager", "WARNING",
+         "fontTools", "weasyprint", "Traceback")
+
 
 def test_demo_runs_start_to_finish(tmp_path: Path) -> None:
     home = tmp_path / "demo"
     env = {**os.environ, "COLUMNS": "200"}
     env.pop("NETRA_DATABASE_URL", None)
     proc = subprocess.run(
-        [sys.executable, "-m", "monitor.cli.main", "demo", "--no-serve", "--dir", str(home)],
+        [sys.executable, "-m", "monitor", "demo", "--no-serve", "--dir", str(home)],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=900,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -31,6 +34,12 @@ def test_demo_runs_start_to_finish(tmp_path: Path) -> None:
     assert f"data directory: {home}" in out
     for line in ("activities collected:", "flagged:", "queued:", "weekly report ("):
         assert line in out
+    # The console is quiet: what TFLite, absl, WeasyPrint and the crawl print goes to the log it names.
+    for noise in NOISE:
+        assert noise not in proc.stdout + proc.stderr, noise
+    assert f"library messages (crawl, TensorFlow Lite, WeasyPrint): {home / 'demo.log'}" in out
+    assert "XNNPACK delegate" in (home / "demo.log").read_text(encoding="utf-8")
+    assert [line for line in proc.stderr.splitlines() if not line.startswith("demo ")] == []
 
     engine = create_engine(f"sqlite:///{home / 'netra.db'}")
     with Session(engine) as s:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 import typer
 
+from monitor.cli.common import state
 from monitor.config import reset_settings_cache
 
 app = typer.Typer(
@@ -30,7 +32,10 @@ def _global_options(
     ),
     home: Path | None = typer.Option(None, "--home", help="Data directory (default: $NETRA_HOME or ~/.netra)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug messages."),
+    debug: bool = typer.Option(False, "--debug", help="On an error, print its traceback too (for bug reports)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars on standard error."),
 ) -> None:
+    state.debug, state.quiet = debug, quiet
     # Options are passed on as the environment so every library function sees one settings object.
     if database_url:
         os.environ["NETRA_DATABASE_URL"] = database_url
@@ -99,4 +104,7 @@ _register()
 
 
 def main() -> None:
-    app()
+    """The ``netra`` script and ``python -m monitor``: errors end as one line, not a traceback."""
+    from monitor.cli.errors import run
+
+    sys.exit(run(app))

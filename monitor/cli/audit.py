@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from monitor.cli.common import console, fail, require_current_schema
+from monitor.cli.output import progress
 
 
 def audit(
@@ -32,7 +33,9 @@ def audit(
             profile = active_profile(session)
             if profile is None:
                 fail("no active election profile: load one with `netra profile load`")
-            for item, stats in import_exports(session, agency_row, specs, received_by=received_by):
+            with progress("importing exports", unit="records") as bar:
+                imported = import_exports(session, agency_row, specs, received_by=received_by, progress=bar.advance)
+            for item, stats in imported:
                 console.print(f"imported {item.path}: {stats.stored} new, {stats.unchanged} unchanged, "
                               f"{len(stats.errors)} errors")
     except SelfAuditError as exc:
@@ -43,9 +46,9 @@ def audit(
         classifier = load_configured_classifier(Path(model_dir) if model_dir else None)
     except Exception as exc:  # a missing or broken model: say which and stop
         fail(f"cannot load the classifier: {exc}")
-    with session_scope() as session:
+    with session_scope() as session, progress("classifying", unit="acts") as bar:
         outcome = run_self_audit(session, agency, classifier, profile, include_crawled=include_crawled,
-                                 submit=submit, created_by=received_by or "cli")
+                                 submit=submit, created_by=received_by or "cli", progress=bar.advance)
     d = outcome.data
     console.print(f"self-audit {d.agency_code}: {d.acts} acts ({d.self_audit_acts} self-audit, {d.crawled_acts} "
                   f"crawled), {len(d.flagged)} flagged, {outcome.submitted} submitted to the review queue")

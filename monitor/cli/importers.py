@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from monitor.cli.common import console, err_console, fail, require_current_schema
+from monitor.cli.output import progress
 from spiders.platforms import InvalidHandle
 
 app = typer.Typer(help="Import a platform data export handed in by the account owner (self-audit).",
@@ -21,11 +21,9 @@ def _run(name: str, path: Path, account: str, received_by: str | None, ignore_ow
     require_current_schema()
     importer = IMPORTERS[name]
     try:
-        with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
-                      TextColumn("{task.completed} records"), TimeElapsedColumn(), console=err_console) as bar:
-            task = bar.add_task(f"importing {path.name}", total=None)
+        with progress(f"importing {path.name}", unit="records") as bar:
             run_id, stats = import_export(importer, path, account, received_by=received_by,
-                                          ignore_owner=ignore_owner, progress=lambda n: bar.advance(task, n))
+                                          ignore_owner=ignore_owner, progress=bar.advance)
     except (ExportError, InvalidHandle) as exc:
         fail(str(exc))
     for error in stats.errors + stats.skipped:

@@ -12,9 +12,9 @@ from contextlib import contextmanager
 import typer
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
-from rich.table import Table
 
 from monitor.cli.common import console, fail, require_current_schema
+from monitor.cli.output import FORMAT_OPTION, Column, Format, show_records, table_text
 
 app = typer.Typer(help="List, run, pause and resume scheduled jobs.", no_args_is_help=True)
 
@@ -32,17 +32,22 @@ def _paused_scheduler() -> Iterator[BackgroundScheduler]:
         sched.shutdown(s)
 
 
+JOB_COLUMNS = (
+    Column("id", ident=True),
+    Column("name"),
+    Column("trigger"),
+    Column("next_run", "next run", text=lambda r: table_text(r["next_run"]) or "paused"),
+    Column("function"),
+)
+
+
 @app.command("list")
-def list_jobs() -> None:
-    """Show every stored job with its trigger and next run (WIB)."""
+def list_jobs(fmt: Format = FORMAT_OPTION) -> None:
+    """Show every stored job with its trigger and next run (WIB; empty or "paused" when paused)."""
     with _paused_scheduler() as s:
-        jobs = sorted(s.get_jobs(), key=lambda j: j.id)
-        table = Table("id", "name", "trigger", "next run", "function")
-        for job in jobs:
-            nxt = job.next_run_time.strftime("%Y-%m-%d %H:%M:%S %Z") if job.next_run_time else "paused"
-            table.add_row(job.id, job.name, str(job.trigger), nxt, job.func_ref)
-        console.print(table)
-        console.print(f"{len(jobs)} jobs")
+        records = [{"id": job.id, "name": job.name, "trigger": str(job.trigger), "next_run": job.next_run_time,
+                    "function": job.func_ref} for job in sorted(s.get_jobs(), key=lambda j: j.id)]
+    show_records(records, JOB_COLUMNS, fmt, summary=f"{len(records)} jobs")
 
 
 @app.command()

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import typer
-from rich.table import Table
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models.profile import ProfileError
 from monitor.cli.common import console, err_console, fail, require_current_schema
+from monitor.cli.output import FORMAT_OPTION, Column, Format, show_records
 from monitor.db.schema import ElectionProfile, WatchedAccount
 from monitor.db.session import session_scope
 from monitor.registry.profiles import store_profile
@@ -39,16 +41,36 @@ def load_cmd(
     )
 
 
+def _campaign(record: Mapping[str, Any]) -> str:
+    start, end = record["campaign_start"], record["campaign_end"]
+    return f"{start} – {end}" if start else ""
+
+
+PROFILE_COLUMNS = (
+    Column("id", "ID", ident=True),
+    Column("name", "Name"),
+    Column("level", "Level"),
+    Column("region", in_table=False),
+    Column("campaign_start", "Campaign", text=_campaign),
+    Column("campaign_end", in_table=False),
+    Column("voting_day", "Voting day"),
+    Column("watched_accounts", "Watched", justify="right"),
+    Column("active", "Active"),
+    Column("loaded_at", in_table=False),
+)
+
+
 @app.command("list")
-def list_cmd() -> None:
+def list_cmd(fmt: Format = FORMAT_OPTION) -> None:
     """Show the stored profiles and how many watched accounts each has."""
     require_current_schema()
     with session_scope() as session:
-        table = Table("ID", "Name", "Level", "Campaign", "Voting day", "Watched", "Active")
-        for rec in session.scalars(select(ElectionProfile).order_by(ElectionProfile.loaded_at)):
-            watched = len(session.scalars(
-                select(WatchedAccount.id).where(WatchedAccount.profile_id == rec.id)).all())
-            campaign = f"{rec.campaign_start} – {rec.campaign_end}" if rec.campaign_start else ""
-            table.add_row(rec.id, rec.name, rec.level or "", campaign, str(rec.voting_day or ""),
-                          str(watched), "yes" if rec.active else "")
-    console.print(table)
+        watched = dict(session.execute(
+            select(WatchedAccount.profile_id, func.count(WatchedAccount.id)).group_by(WatchedAccount.profile_id)).all())
+        records = [
+            {"id": rec.id, "name": rec.name, "level": rec.level, "region": rec.region,
+             "campaign_start": rec.campaign_start, "campaign_end": rec.campaign_end, "voting_day": rec.voting_day,
+             "watched_accounts": watched.get(rec.id, 0), "active": rec.active, "loaded_at": rec.loaded_at}
+            for rec in session.scalars(select(ElectionProfile).order_by(ElectionProfile.loaded_at))
+        ]
+    show_records(records, PROFILE_COLUMNS, fmt)

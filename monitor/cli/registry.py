@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from monitor.cli.common import console, err_console, fail, require_current_schema
+from monitor.cli.output import FORMAT_OPTION, Column, Format, show_records
 from monitor.db.session import session_scope
 from monitor.registry.importer import RegistryFileError, import_registry, list_registry
 from spiders.platforms import InvalidHandle
@@ -47,22 +47,41 @@ def import_cmd(
     )
 
 
+REGISTRY_COLUMNS = (
+    Column("nip", "NIP", ident=True),
+    Column("name", "Name"),
+    Column("agency", "Agency", ident=True),
+    Column("unit", "Unit"),
+    Column("position", in_table=False),
+    Column("status", "Status"),
+    Column("account_id", "ID", ident=True, justify="right"),
+    Column("platform", "Platform", ident=True),
+    Column("handle", "Account", ident=True),
+    Column("external_id", in_table=False),
+    Column("state", "State"),
+)
+
+
 @app.command("list")
 def list_cmd(
     agency: str | None = typer.Option(None, "--agency", help="Agency code."),
     platform: str | None = typer.Option(None, "--platform", help="Only accounts on this platform."),
     search: str | None = typer.Option(None, "--search", help="Part of a name, NIP or handle."),
+    fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """Show the stored ASN and their declared accounts."""
+    """Show the stored ASN and their declared accounts (one row per account; ID is for `crawl --account-id`)."""
     require_current_schema()
     try:
         with session_scope() as session:
             rows = list_registry(session, agency=agency, platform=platform, search=search)
-            table = Table("NIP", "Name", "Agency", "Unit", "Status", "Platform", "Account", "State")
-            for emp, acc in rows:
-                table.add_row(emp.nip, emp.name, emp.agency.code, emp.unit or "", emp.status,
-                              acc.platform if acc else "", acc.handle if acc else "", acc.state if acc else "")
+            records = [
+                {"nip": emp.nip, "name": emp.name, "agency": emp.agency.code, "unit": emp.unit,
+                 "position": emp.position, "status": emp.status, "account_id": acc.id if acc else None,
+                 "platform": acc.platform if acc else None, "handle": acc.handle if acc else None,
+                 "external_id": acc.external_id if acc else None, "state": acc.state if acc else None}
+                for emp, acc in rows
+            ]
     except InvalidHandle as exc:
         fail(str(exc))
-    console.print(table)
-    console.print(f"{len({e.nip for e, _ in rows})} people, {sum(1 for _, a in rows if a)} accounts")
+    show_records(records, REGISTRY_COLUMNS, fmt,
+                 summary=f"{len({e.nip for e, _ in rows})} people, {sum(1 for _, a in rows if a)} accounts")

@@ -29,7 +29,7 @@ def load_app_factory() -> object:
 
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
-    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
     no_scheduler: bool = typer.Option(False, "--no-scheduler", help="Serve the web app only."),
     secure_cookies: bool = typer.Option(
         False, "--secure-cookies", help="Send the session cookie over HTTPS only (use behind a TLS proxy)."

@@ -9,7 +9,7 @@ from monitor.cli.common import console, require_current_schema
 
 def web(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
-    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
     secure_cookies: bool = typer.Option(
         False, "--secure-cookies", help="Send the session cookie over HTTPS only (use behind a TLS proxy)."
     ),

@@ -8,9 +8,12 @@ report is rendered. Nothing leaves the machine.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -30,6 +33,10 @@ DEMO_PROFILE_ID = "pilkada-sukamaju-demo"
 PROFILE_DATES = ("registration_start", "determination_date", "campaign_start", "campaign_end", "voting_day")
 # Crawling a local replay server needs no politeness delays.
 FAST_CRAWL = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "RETRY_TIMES": 1}
+LOG_FILE = "demo.log"  # in the demo's data directory
+# Libraries whose console messages (font subsetting, TFLite delegates, crawl warnings) are for the log, not the
+# person watching the demo.
+NOISY_LOGGERS = ("weasyprint", "fontTools", "absl", "scrapy", "spiders", "py.warnings")
 DEMO_USERS = (
     ("admin", "admin", None, ()),
     ("supervisor", "supervisor", None, ("dinkes-sukamaju", "disdik-sukamaju", "setda-sukamaju",
@@ -83,6 +90,7 @@ class DemoResult:
     reports: list[str] = field(default_factory=list)
     week: str = ""
     users: list[tuple[str, str, str]] = field(default_factory=list)  # username, password, role
+    log: Path | None = None  # what the libraries said while the demo ran
 
 
 def use_home(home: Path) -> None:
@@ -91,6 +99,38 @@ def use_home(home: Path) -> None:
     os.environ["NETRA_HOME"] = str(home)
     os.environ.pop("NETRA_DATABASE_URL", None)
     reset_settings_cache()
+
+
+@contextmanager
+def library_output_to(log: Path) -> Iterator[None]:
+    """While a step runs, send what libraries print to ``log`` instead of the console.
+
+    Python loggers get a file handler. MediaPipe's TFLite and absl logging (and the crawl's child process)
+    write to file descriptor 2 from native code, and GLOG_minloglevel / TF_CPP_MIN_LOG_LEVEL were measured
+    not to quiet mediapipe 0.10.14 — so descriptor 2 itself points at the log for the step.
+    """
+    handler = logging.FileHandler(log, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    loggers = [logging.getLogger(name) for name in NOISY_LOGGERS]
+    propagate = [logger.propagate for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.propagate = False
+    sys.stderr.flush()
+    console_fd = os.dup(2)
+    log_fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    os.dup2(log_fd, 2)
+    os.close(log_fd)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(console_fd, 2)
+        os.close(console_fd)
+        for logger, before in zip(loggers, propagate, strict=True):
+            logger.removeHandler(handler)
+            logger.propagate = before
+        handler.close()
 
 
 def run_demo(home: Path, *, say: Callable[[str], None] = print) -> DemoResult:
@@ -111,7 +151,8 @@ def run_demo(home: Path, *, say: Callable[[str], None] = print) -> DemoResult:
 
     use_home(home)
     settings = get_settings()
-    result = DemoResult(home=home, database_url=settings.resolved_database_url)
+    log = home / LOG_FILE
+    result = DemoResult(home=home, database_url=settings.resolved_database_url, log=log)
     now = datetime.now(ZoneInfo(settings.timezone))
     shift = replay_shift(now.date())
     # Reports count what was collected and flagged in their week: the demo collects now.
@@ -131,8 +172,9 @@ def run_demo(home: Path, *, say: Callable[[str], None] = print) -> DemoResult:
     server = demo_server(declared_handles=declared, shift=shift)
     base_url = server.start()
     try:
-        for platform in ("bluesky", "mastodon"):
-            result.crawl_runs += crawl(platform, base_url=base_url, scrapy_settings=FAST_CRAWL)
+        with library_output_to(log):  # `say` stays on the console, between the steps
+            for platform in ("bluesky", "mastodon"):
+                result.crawl_runs += crawl(platform, base_url=base_url, scrapy_settings=FAST_CRAWL)
     finally:
         server.stop()
     store = IngestStore()
@@ -142,12 +184,13 @@ def run_demo(home: Path, *, say: Callable[[str], None] = print) -> DemoResult:
     result.crawl_errors = sum(store.run(r).errors for r in result.crawl_runs)
 
     say("3/6 classifying with the bundled model")
-    classifier = load_configured_classifier()
-    with session_scope() as session:
-        profile = active_profile(session)
-    if profile is None:
-        raise DemoError("no active election profile")
-    summary = classify_pending(session_factory(), classifier, profile)
+    with library_output_to(log):
+        classifier = load_configured_classifier()
+        with session_scope() as session:
+            profile = active_profile(session)
+        if profile is None:
+            raise DemoError("no active election profile")
+        summary = classify_pending(session_factory(), classifier, profile)
     result.classified, result.flagged, result.queued = summary.classified, summary.flagged, summary.queued
 
     say("4/6 demo users")
@@ -162,9 +205,10 @@ def run_demo(home: Path, *, say: Callable[[str], None] = print) -> DemoResult:
     say(f"5/6 weekly reports for {week.label}")
     with session_scope() as session:
         agency_ids = list(session.scalars(select(Agency.id).order_by(Agency.code)))
-    for agency_id in [None, *agency_ids]:
-        with session_scope() as session:
-            rows = build_weekly_report(session, week, agency_id, created_by="demo")
-            result.reports += [r.path for r in rows]
+    with library_output_to(log):
+        for agency_id in [None, *agency_ids]:
+            with session_scope() as session:
+                rows = build_weekly_report(session, week, agency_id, created_by="demo")
+                result.reports += [r.path for r in rows]
     say("6/6 done")
     return result

@@ -16,7 +16,7 @@ with ``model_version``, ``threshold`` and ``classify(inputs, profile) -> results
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -70,11 +70,11 @@ def check_account_of_agency(session: Session, agency: Agency, platform: str, han
 
 
 def classify_missing(session: Session, agency_id: int, classifier: ClassifierLike, profile: Any, *,
-                     include_crawled: bool) -> int:
+                     include_crawled: bool, progress: Callable[[int], None] | None = None) -> int:
     """Classify the agency's in-scope activities that have no classification under (model, profile).
 
     The one classify pipeline does it (photos scored by their gestures too); it queues crawled acts
-    like the scheduler would and never the agency's own exports.
+    like the scheduler would and never the agency's own exports. ``progress`` hears each batch's size.
     """
     from monitor.classify.pipeline import classify_activities
 
@@ -96,6 +96,8 @@ def classify_missing(session: Session, agency_id: int, classifier: ClassifierLik
         classify_activities(session, batch, classifier, profile)
         session.flush()
         total += len(batch)
+        if progress is not None:
+            progress(len(batch))
 
 
 def submit_flagged(session: Session, agency: Agency, data: SelfAuditData, profile: Any,
@@ -133,10 +135,14 @@ class SelfAuditOutcome:
 
 def run_self_audit(session: Session, agency_code: str, classifier: ClassifierLike, profile: Any, *,
                    include_crawled: bool = False, submit: bool = False, created_by: str | None = None,
-                   now: datetime | None = None) -> SelfAuditOutcome:
-    """Classify, optionally submit, and render the agency's private self-audit report."""
+                   now: datetime | None = None, progress: Callable[[int], None] | None = None) -> SelfAuditOutcome:
+    """Classify, optionally submit, and render the agency's private self-audit report.
+
+    ``progress`` hears how many activities each classification batch held.
+    """
     agency = agency_by_code(session, agency_code)
-    newly = classify_missing(session, agency.id, classifier, profile, include_crawled=include_crawled)
+    newly = classify_missing(session, agency.id, classifier, profile, include_crawled=include_crawled,
+                             progress=progress)
     data = self_audit_data(session, agency, classifier.model_version, profile.id, profile.name,
                            include_crawled=include_crawled, newly_classified=newly, now=now)
     submitted = 0
@@ -177,8 +183,12 @@ class ExportInput:
 
 
 def import_exports(session: Session, agency: Agency, inputs: Sequence[ExportInput], *,
-                   database_url: str | None = None, received_by: str | None = None) -> list[tuple[ExportInput, Any]]:
-    """Import each export for its declared account (which must belong to ``agency``); returns the stats."""
+                   database_url: str | None = None, received_by: str | None = None,
+                   progress: Callable[[int], None] | None = None) -> list[tuple[ExportInput, Any]]:
+    """Import each export for its declared account (which must belong to ``agency``); returns the stats.
+
+    ``progress`` hears how many records were read, as the importers read them.
+    """
     from spiders.importers import IMPORTERS, import_export
     from spiders.store import IngestStore
 
@@ -188,6 +198,6 @@ def import_exports(session: Session, agency: Agency, inputs: Sequence[ExportInpu
     out = []
     for item in inputs:
         _run_id, stats = import_export(IMPORTERS[item.importer], item.path, item.account, store=store,
-                                       received_by=received_by)
+                                       received_by=received_by, progress=progress)
         out.append((item, stats))
     return out

@@ -1,6 +1,0 @@
-"""``python -m monitor.cli.main``: the netra command without the installed script."""
-
-from monitor.cli import main
-
-if __name__ == "__main__":
-    main()
