@@ -14,7 +14,7 @@ from monitor.db.schema import Account, Agency, Employee, Report, ReviewItem, Use
 # What each role may do. Viewing an item (and the ASN identity on it) is further limited by agency scope.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"view", "view_identity", "decide", "assign", "take_next", "export", "view_audit",
-                        "manage_users", "view_reports", "self_audit"}),
+                        "manage_users", "view_reports", "self_audit", "import_registry"}),
     "supervisor": frozenset({"view", "view_identity", "decide", "assign", "take_next", "export", "view_reports"}),
     "reviewer": frozenset({"view", "view_identity", "decide", "take_next", "export"}),
     "agency_auditor": frozenset({"view", "view_identity", "export", "view_reports", "self_audit"}),

@@ -467,3 +467,25 @@ class MediaLink(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     media: Mapped[Media] = relationship()
+
+
+class ApiToken(Base):
+    """A bearer token for the service API (``/api/v1``), acting as its user with the user's role and scope.
+
+    Only the SHA-256 of the token is kept; ``selector`` (a non-secret part of the token) finds the row so
+    the secret part can be compared in constant time. A revoked token, or one whose user is disabled, is refused.
+    """
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    selector: Mapped[str] = mapped_column(String(32), unique=True)
+    token_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(128))
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

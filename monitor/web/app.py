@@ -15,9 +15,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from monitor.config import Settings, get_settings
 from monitor.db.session import session_factory
+from monitor.web import api
 from monitor.web.auth import LoginThrottle, NotSignedIn, load_secret_key
 from monitor.web.rendering import render
-from monitor.web.routes import audit, exports, item, login, media, queue, reports, self_audit
+from monitor.web.routes import audit, exports, health, item, login, media, queue, reports, self_audit
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 256 * 1024
@@ -93,10 +94,13 @@ def create_app(settings: Settings | None = None, *, secure_cookies: bool | None 
         https_only=secure_cookies,
     )
     app.add_middleware(SecurityHeaders, large_bodies={
-        self_audit.PATH: settings.self_audit_upload_max_bytes + UPLOAD_OVERHEAD_BYTES})
+        self_audit.PATH: settings.self_audit_upload_max_bytes + UPLOAD_OVERHEAD_BYTES,
+        api.REGISTRY_UPLOAD_PATH: api.REGISTRY_UPLOAD_MAX_BYTES + UPLOAD_OVERHEAD_BYTES})
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    for module in (login, queue, item, audit, exports, reports, self_audit, media):
+    for module in (login, queue, item, audit, exports, reports, self_audit, media, health):
         app.include_router(module.router)
+    # The JSON API has its own error handlers and OpenAPI document (the HTML app publishes none).
+    app.mount(api.PREFIX, api.create_api(settings, app.state.session_factory))
 
     @app.exception_handler(NotSignedIn)
     async def _to_login(request: Request, _exc: NotSignedIn) -> Response:

@@ -1,0 +1,80 @@
+"""Stored report files (weekly, self-audit): the list the caller may see and integrity-checked, audited downloads.
+
+The same rules as the reports page (``/laporan``): :func:`visible_reports` / :func:`visible_report`
+decide, :func:`open_verified` re-hashes the file from the descriptor it then serves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response, StreamingResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from monitor.access.scoping import visible_report, visible_reports
+from monitor.db.schema import Agency
+from monitor.exports.report_files import MEDIA_TYPES, ReportUnavailable, open_verified
+from monitor.web.api.auth import Caller, require
+from monitor.web.api.errors import ApiError, responses
+from monitor.web.api.schemas import ReportOut
+from monitor.web.auth import db_session
+
+router = APIRouter(tags=["reports"])
+UNAVAILABLE = {
+    "missing": (410, "Berkas laporan tidak ditemukan di server. Hubungi admin."),
+    "sha256_mismatch": (409, "Berkas laporan tidak cocok dengan sidik SHA-256 yang tercatat — mungkin telah "
+                             "diubah. Berkas tidak diberikan; kejadian ini dicatat di log audit. Hubungi admin."),
+}
+
+
+@router.get("/reports", response_model=list[ReportOut], responses=responses(401, 403, 422),
+            summary="Report files the caller may download, newest period first")
+def list_reports(
+    kind: str | None = Query(None, description="Only this kind of report.",
+                             json_schema_extra={"enum": ["weekly", "self_audit"]}),
+    period: str | None = Query(None, description="Only this period, e.g. `2029-W40`.", max_length=32),
+    caller: Caller = Depends(require("view_reports")),
+    db: Session = Depends(db_session),
+) -> list[ReportOut]:
+    if kind is not None and kind not in ("weekly", "self_audit"):
+        raise ApiError(422, f"Filter tidak sah — kind: {kind!r} bukan weekly atau self_audit", field="kind")
+    rows = [r for r in visible_reports(db, caller.user)
+            if (kind is None or r.kind == kind) and (period is None or r.period_label == period)]
+    agencies = {a.id: a for a in db.scalars(select(Agency))}
+    return [ReportOut.of(r, agencies, Path(r.path).name) for r in rows]
+
+
+@router.get("/reports/{report_id}/file", response_class=Response, responses={
+    200: {"description": "The file, exactly the bytes whose SHA-256 was recorded (header X-Content-SHA256).",
+          "content": {media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+                      for media in MEDIA_TYPES.values()}},
+    **responses(401, 403, 404, 409, 410, 422)}, summary="Download one report file")
+def download_report(report_id: int, caller: Caller = Depends(require("view_reports")),
+                    db: Session = Depends(db_session)) -> Response:
+    report = visible_report(db, caller.user, report_id)
+    if report is None:  # another agency's report answers exactly like a missing one
+        raise ApiError(404, "Laporan tidak ditemukan.")
+    meta = {"kind": report.kind, "agency_id": report.agency_id, "period": report.period_label,
+            "format": report.format, "sha256": report.sha256}
+    try:
+        verified = open_verified(report)
+    except ReportUnavailable as exc:
+        caller.audit(db, "report_download_refused", object_type="report", object_id=report.id,
+                     detail={**meta, "reason": exc.reason, **exc.detail})
+        db.commit()
+        status, message = UNAVAILABLE[exc.reason]
+        raise ApiError(status, message) from None
+    try:
+        caller.audit(db, "report_download", object_type="report", object_id=report.id,
+                     detail={**meta, "bytes": verified.size})
+        db.commit()
+    except BaseException:
+        verified.handle.close()
+        raise
+    return StreamingResponse(verified.chunks(), media_type=verified.media_type, headers={
+        "content-disposition": verified.content_disposition,
+        "content-length": str(verified.size),
+        "x-content-sha256": report.sha256,
+    })
