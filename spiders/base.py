@@ -4,18 +4,29 @@ Spiders only parse and yield items. Whatever goes wrong — a request that
 failed after its retries, a body that is not JSON, a record missing its id —
 is sent as the ``crawl_error`` signal with the account and URL; the ingest
 pipeline counts it on the crawl run. Nothing here stops the other accounts.
+
+A record the parser cannot read (a field of an unexpected shape, a value of
+the wrong type) is *quarantined*: kept raw with its account, URL and error
+(:meth:`NetraSpider.each_record`), and the next record is read. An exception
+that still escapes a callback is recorded against its account by
+:class:`CallbackErrors` and stops only that account's reading, so the run can
+never end ``succeeded`` with a page it did not read.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
+
+from spiders.items import QuarantineItem, raw_json
 
 # Signal: (account: str | None, url: str | None, error: str); see spiders.pipelines.IngestPipeline.
 crawl_error = object()
@@ -64,6 +75,8 @@ class NetraSpider(scrapy.Spider):
         self.crawl_run_id = crawl_run_id
         # Accounts with a failed page this run: their resume point stays where it was.
         self.failed_handles: set[str] = set()
+        # Accounts not read to the end this run (a fault, a page cap): the run cannot be ``succeeded``.
+        self.incomplete_handles: set[str] = set()
 
     @property
     def source(self) -> str:
@@ -89,6 +102,45 @@ class NetraSpider(scrapy.Spider):
             target = response.meta.get("target")
             self.on_target_failed(target)
             return None
+
+    @staticmethod
+    def capture_time() -> datetime:
+        """Now, the ceiling of every resume point: a position may never pass the moment it was read."""
+        return datetime.now(UTC)
+
+    def each_record(self, target: Target | None, url: str, records: Iterable[Any],
+                    read: Callable[[Any], Iterable[Any]], raw_of: Callable[[Any], bytes] | None = None,
+                    ) -> Iterator[Any]:
+        """``read(record)``'s items for each record; a record that cannot be read is quarantined instead.
+
+        A record's items are collected before any is passed on, so a record that fails halfway
+        leaves no half of itself behind; the records after it are read as usual.
+        """
+        for index, record in enumerate(records):
+            try:
+                produced = list(read(record))
+            except Exception as exc:  # noqa: BLE001 — any parser fault of one record is that record's
+                kept = raw_of(record) if raw_of else record
+                yield self.quarantine(target.handle if target else None, f"{url}#{index}", kept, exc)
+                continue
+            yield from produced
+
+    def quarantine(self, account: str | None, where: str, record: Any, exc: BaseException) -> QuarantineItem:
+        error = f"unreadable record: {type(exc).__name__}: {exc}"
+        self.report_error(account, where, error)
+        self.crawler.stats.inc_value("netra/quarantined")
+        try:
+            raw = record if isinstance(record, bytes) else raw_json(record)
+        except (TypeError, ValueError):
+            raw = repr(record).encode("utf-8", "backslashreplace")
+        return QuarantineItem(platform=self.platform, account=account, url=where, error=error[:2000], raw=raw)
+
+    def on_callback_error(self, response: Response, exc: BaseException) -> None:
+        """An exception escaped a callback: that account's reading stopped here and must not count as done."""
+        target: Target | None = response.meta.get("target")
+        self.report_error(target.handle if target else None, response.url,
+                          f"page could not be read: {type(exc).__name__}: {exc}")
+        self.on_target_failed(target)
 
     def request(self, url: str, callback: Any, target: Target | None, *, errors_ok: tuple[int, ...] = (),
                 **meta: Any) -> scrapy.Request:
@@ -117,3 +169,18 @@ class NetraSpider(scrapy.Spider):
         """Hook: a request of ``target`` failed, so its checkpoint must not advance."""
         if target is not None:
             self.failed_handles.add(target.handle)
+            self.incomplete_handles.add(target.handle)
+
+
+class CallbackErrors:
+    """Spider middleware: an exception from a spider callback becomes an error of the run, never silence.
+
+    Scrapy would only log it; the run would end ``succeeded`` and the account's later pages would
+    never be asked for, every crawl again.
+    """
+
+    def process_spider_exception(self, response: Response, exception: Exception, spider: scrapy.Spider) -> list[Any]:
+        if isinstance(exception, HttpError) or not isinstance(spider, NetraSpider):
+            return None  # type: ignore[return-value]  # HTTP errors go to the request's errback
+        spider.on_callback_error(response, exception)
+        return []

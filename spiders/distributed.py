@@ -431,6 +431,7 @@ def run_worker(kind: str, *, redis_url: str, database_url: str, prefix: str = DE
                                              **{k: v for k, v in distributed["DOWNLOADER_MIDDLEWARES"].items()
                                                 if k.startswith("spiders.distributed")
                                                 or k.startswith("spiders.ratelimit")}}
+    distributed["SPIDER_MIDDLEWARES"] = {**settings.get("SPIDER_MIDDLEWARES", {}), **distributed["SPIDER_MIDDLEWARES"]}
     settings.update(distributed)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(_spider_class(kind))

@@ -10,13 +10,38 @@ came from, so the store can keep them as evidence (platform-formats.md §0).
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 ACTIVITY_KINDS = ("post", "share", "comment", "like", "photo")
+
+# A UTF-16 surrogate that is not part of a pair: valid in JSON ("\ud83d"), not encodable as UTF-8, refused
+# by PostgreSQL and by the tokenizer. NUL is refused by PostgreSQL in text and JSON.
+_UNPAIRED_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """Text as it can be stored and read: unpaired surrogates become U+FFFD, NUL characters go."""
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    return _UNPAIRED_SURROGATE.sub("\ufffd", value)
+
+
+def clean(value: Any) -> Any:
+    """:func:`clean_text` through nested lists and dicts (keys too)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return [clean(v) for v in value]
+    if isinstance(value, dict):
+        return {clean(k) if isinstance(k, str) else k: clean(v) for k, v in value.items()}
+    return value
 
 
 def raw_json(obj: Any) -> bytes:
@@ -24,8 +49,12 @@ def raw_json(obj: Any) -> bytes:
 
     A page holds many records; each record's evidence is the record itself,
     re-serialised compactly with its key order kept, the way servers send it.
+    A record holding an unpaired surrogate keeps it escaped, exactly as it arrived.
     """
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(obj, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def parse_time(raw: str | None) -> datetime | None:
@@ -72,6 +101,16 @@ class PostItem:
     source_url: str | None = None
     media_type: str = "application/json"
     source: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.external_id, str) or not self.external_id:
+            raise ValueError(f"post external_id must be a non-empty string, got {self.external_id!r}")
+        for name in ("url", "author_handle", "author_external_id", "text", "lang", "parent_external_id",
+                     "posted_at_raw", "version"):
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, clean_text(value if isinstance(value, str) else str(value)))
+        self.extras = clean(self.extras) if self.extras else {}
 
     @property
     def subject_key(self) -> str:
@@ -137,8 +176,12 @@ class ActivityItem:
     def __post_init__(self) -> None:
         if self.kind not in ACTIVITY_KINDS:
             raise ValueError(f"activity kind {self.kind!r} is not one of {', '.join(ACTIVITY_KINDS)}")
-        if not self.external_id:
-            raise ValueError("activity external_id is empty")
+        if not isinstance(self.external_id, str) or not self.external_id:
+            raise ValueError(f"activity external_id must be a non-empty string, got {self.external_id!r}")
+        for name in ("text", "context", "url", "account_handle", "account_external_id", "occurred_at_raw"):
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, clean_text(value if isinstance(value, str) else str(value)))
 
     @property
     def account_ref(self) -> str:
@@ -166,11 +209,22 @@ class AccountStateItem:
 
 @dataclass(kw_only=True)
 class CrawlCheckpointItem:
-    """The resume point of an account, emitted once its pages were all read without error."""
+    """A change to an account's resume point, emitted when one reading of its pages ended.
+
+    The store merges it into what is saved, so readings that end in different processes (a
+    distributed crawl) or not at all (a fault) never undo each other: ``crawl_state`` keys are
+    set, ``advance`` keys only ever move forward, and ``gaps`` — stretches of the account's
+    history a capped reading left unread, each with where to continue and where to stop — are
+    added, updated or removed by id. The store holds the change back while acts of the account
+    wait in the retry table.
+    """
 
     platform: str
     handle: str
-    crawl_state: dict[str, Any]
+    crawl_state: dict[str, Any] = field(default_factory=dict)
+    advance: dict[str, str] = field(default_factory=dict)
+    gaps_set: dict[str, dict[str, Any]] = field(default_factory=dict)
+    gaps_remove: list[str] = field(default_factory=list)
     account_id: int | None = None
     watched_account_id: int | None = None
 
@@ -183,3 +237,56 @@ class TombstoneItem:
     external_id: str
     source_url: str | None = None
     reason: str | None = None
+
+
+@dataclass(kw_only=True)
+class QuarantineItem:
+    """A record that could not be read: kept raw with its account, URL and error, counted on the run."""
+
+    platform: str
+    account: str | None
+    url: str | None
+    error: str
+    raw: bytes
+
+
+# Items that can wait in the retry table (``ingest_retry``) when the database refuses them.
+RETRYABLE = {cls.__name__: cls for cls in (PostItem, ActivityItem, TombstoneItem)}
+
+
+def item_to_json(item: Any) -> dict[str, Any]:
+    """An item as JSON (bytes as base64, times as ISO text), to be rebuilt by :func:`item_from_json`."""
+
+    def encode(value: Any) -> Any:
+        if isinstance(value, bytes):
+            return {"$b64": base64.b64encode(value).decode("ascii")}
+        if isinstance(value, datetime):
+            return {"$dt": value.isoformat()}
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return {"$item": type(value).__name__,
+                    **{f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+        if isinstance(value, dict):
+            return {k: encode(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [encode(v) for v in value]
+        return value
+
+    return encode(item)  # type: ignore[no-any-return]
+
+
+def item_from_json(data: dict[str, Any]) -> Any:
+    def decode(value: Any) -> Any:
+        if isinstance(value, dict):
+            if "$b64" in value:
+                return base64.b64decode(value["$b64"])
+            if "$dt" in value:
+                return datetime.fromisoformat(value["$dt"])
+            if "$item" in value:
+                cls = RETRYABLE[value["$item"]]
+                return cls(**{k: decode(v) for k, v in value.items() if k != "$item"})
+            return {k: decode(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [decode(v) for v in value]
+        return value
+
+    return decode(data)

@@ -8,6 +8,13 @@ resume point never commits before the items it vouches for. The store's keys
 make a re-crawl of the same pages write nothing twice. The pipeline also owns the crawl run: it
 counts items, records the errors that spiders and middlewares signal, and
 closes the run with Scrapy's stats when the spider finishes.
+
+It keeps the run honest: at the start it stores again the acts an earlier run
+could not store (the retry table) and beats a heartbeat while it works, so a
+run whose process dies is found and closed; every act that cannot be stored is
+an error naming its account and URL, waits in the retry table and holds that
+account's resume point back; quarantined records and accounts left half read
+are counted, so such a run ends ``partial``, never ``succeeded``.
 """
 
 from __future__ import annotations
@@ -22,11 +29,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from spiders.base import crawl_error
-from spiders.store import IngestStore, UnknownAccount
+from spiders.items import ActivityItem, QuarantineItem
+from spiders.store import IngestStore, PositionHeld
 
 log = logging.getLogger(__name__)
 
 COUNT_FLUSH_EVERY = 50  # items between counter updates on the crawl run
+HEARTBEAT_S = 30.0  # well inside spiders.store.STALE_AFTER
 KEPT_STATS = (
     "downloader/request_count", "downloader/response_count", "item_scraped_count", "item_dropped_count",
     "retry/count", "retry/max_reached", "netra/errors", "netra/retry_wait_seconds", "elapsed_time_seconds",
@@ -46,8 +55,9 @@ class IngestPipeline:
         self._timer: asyncio.TimerHandle | None = None
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="netra-ingest")
         self._writing: set[asyncio.Future[list[bool | None | Exception]]] = set()
-        self.seen = self.stored = 0
+        self.seen = self.stored = self.quarantined = self.store_failures = 0
         self._unflushed = 0
+        self._heartbeat: asyncio.TimerHandle | None = None
         crawler.signals.connect(self.on_crawl_error, signal=crawl_error)
 
     @classmethod
@@ -61,11 +71,36 @@ class IngestPipeline:
 
     def open_spider(self) -> None:
         spider = self.spider
+        platform = getattr(spider, "platform", None) or None
         self.run_id = getattr(spider, "crawl_run_id", None)
         if self.run_id is None:
-            platform = getattr(spider, "platform", None) or None
             self.run_id = self.store.start_run(spider.name, platform)
             spider.crawl_run_id = self.run_id  # type: ignore[attr-defined]
+        else:
+            self.store.heartbeat(self.run_id)  # the run is now this process's
+        self._beat_later()
+        if platform:
+            retried, waiting = self.store.retry_pending(platform, crawl_run_id=self.run_id)
+            if retried or waiting:
+                log.info("retry table: %d acts stored now, %d still waiting", retried, waiting)
+            if waiting:
+                self.on_crawl_error(account=None, url=None,
+                                    error=f"{waiting} act(s) of earlier runs still cannot be stored (retry table)")
+
+    def _beat_later(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not under the asyncio reactor: the counters' updates still beat
+            return
+        self._heartbeat = loop.call_later(HEARTBEAT_S, self._beat)
+
+    def _beat(self) -> None:
+        if self.run_id is not None:
+            try:
+                self.store.heartbeat(self.run_id)
+            except Exception:  # noqa: BLE001 — a missed beat is retried in 30 s; it must not stop the crawl
+                log.warning("heartbeat of crawl run %s failed", self.run_id, exc_info=True)
+        self._beat_later()
 
     async def process_item(self, item: Any) -> Any:
         """Queue the item for the next commit and pass it on only once that commit succeeded."""
@@ -77,11 +112,21 @@ class IngestPipeline:
         elif self._timer is None:
             self._timer = loop.call_later(self.commit_wait, self._commit)
         result = await done
-        if isinstance(result, Exception):
-            account = str(result) if isinstance(result, UnknownAccount) else None
-            self.on_crawl_error(account=account, url=getattr(item, "source_url", None),
-                                error=f"could not store {type(item).__name__}: {result}")
+        if isinstance(result, PositionHeld):
+            self.on_crawl_error(account=getattr(item, "handle", None), url=None, error=str(result))
+            self._mark_incomplete(getattr(item, "handle", None))
             raise DropItem(str(result))
+        if isinstance(result, Exception):
+            self.store_failures += 1
+            self._unflushed += 1
+            self.on_crawl_error(account=self._account_of(item), url=self._url_of(item),
+                                error=f"could not store {type(item).__name__} (kept for retry): "
+                                      f"{type(result).__name__}: {result}")
+            raise DropItem(str(result))
+        if isinstance(item, QuarantineItem):
+            self.quarantined += 1
+            self._unflushed += 1
+            return item
         if result is not None:
             self.seen += 1
             self.stored += int(result)
@@ -121,10 +166,28 @@ class IngestPipeline:
             log.exception("commit of %d items failed", len(items))
             return [exc] * len(items)
 
+    @staticmethod
+    def _account_of(item: Any) -> str | None:
+        if isinstance(item, ActivityItem):
+            return item.account_handle or item.account_external_id or (
+                f"account {item.account_id}" if item.account_id is not None else None)
+        return getattr(item, "handle", None) or getattr(item, "author_handle", None)
+
+    @staticmethod
+    def _url_of(item: Any) -> str | None:
+        own = getattr(item, "post", None)
+        return (getattr(item, "source_url", None) or getattr(own, "source_url", None)
+                or getattr(item, "url", None))
+
+    def _mark_incomplete(self, handle: str | None) -> None:
+        if handle:
+            self.spider.incomplete_handles.add(handle)  # type: ignore[attr-defined]
+
     def _flush_counts(self) -> None:
-        if self.run_id is not None and (self.seen or self.stored):
-            self.store.add_counts(self.run_id, seen=self.seen, stored=self.stored)
-        self.seen = self.stored = self._unflushed = 0
+        if self.run_id is not None and (self.seen or self.stored or self.quarantined or self.store_failures):
+            self.store.add_counts(self.run_id, seen=self.seen, stored=self.stored, quarantined=self.quarantined,
+                                  store_failures=self.store_failures)
+        self.seen = self.stored = self.quarantined = self.store_failures = self._unflushed = 0
 
     def on_crawl_error(self, account: str | None, url: str | None, error: str) -> None:
         if self.run_id is None:
@@ -133,6 +196,8 @@ class IngestPipeline:
         self.store.record_error(self.run_id, account=account, url=url, error=error)
 
     async def close_spider(self) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
         self._commit()
         if self._writing:
             await asyncio.gather(*self._writing)
@@ -140,6 +205,9 @@ class IngestPipeline:
         self._flush_counts()
         if self.run_id is None:
             return
+        incomplete = len(getattr(self.spider, "incomplete_handles", ()))
+        if incomplete:
+            self.store.add_counts(self.run_id, incomplete_accounts=incomplete)
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         kept = {k: (v if isinstance(v, int | float | str) else str(v)) for k, v in stats.items() if k in KEPT_STATS}
         kept.update({k: v for k, v in stats.items() if k.startswith("downloader/response_status_count/")})

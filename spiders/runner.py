@@ -159,6 +159,8 @@ def crawl(platform: str, handles: list[str] | None = None, account_ids: list[int
         if plan.targets or platform != "all":
             plans.append(plan)
     store = IngestStore(database_url)
+    # Runs an earlier, killed crawl left "running" would otherwise stay so for ever.
+    store.close_stale_runs()
     for plan in plans:
         open_run(plan, store)
     if not plans:

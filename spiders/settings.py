@@ -22,6 +22,9 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.ExpectJsonMiddleware": 540,
 }
 
+# Close to the spider, so an exception from a callback is caught before Scrapy merely logs it.
+SPIDER_MIDDLEWARES = {"spiders.base.CallbackErrors": 950}
+
 ITEM_PIPELINES = {"spiders.pipelines.IngestPipeline": 300, "spiders.media_pipeline.MediaPipeline": 400}
 
 
@@ -48,6 +51,7 @@ def crawl_settings(netra: Settings | None = None, **overrides: Any) -> dict[str,
         "NETRA_RETRY_MAX_DELAY": netra.retry_max_delay,
         "DOWNLOAD_TIMEOUT": 30,
         "DOWNLOADER_MIDDLEWARES": dict(DOWNLOADER_MIDDLEWARES),
+        "SPIDER_MIDDLEWARES": dict(SPIDER_MIDDLEWARES),
         "ITEM_PIPELINES": dict(ITEM_PIPELINES),
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
         "TELNETCONSOLE_ENABLED": False,

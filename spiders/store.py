@@ -12,35 +12,114 @@ platform's own ids, so repeating it changes nothing:
 
 Concurrent writers (two crawls, a crawl and an import) may race to insert the
 same key; the loser's transaction fails on the unique constraint and is
-retried once, finding the winner's row.
+retried once, finding the winner's row. SQLite allows one writer at a time: a
+write that finds the file locked past its busy timeout is retried with backoff
+instead of failing.
+
+Nothing read is dropped silently: a record that could not be parsed is kept in
+``quarantine``; an act the database refused is kept in ``ingest_retry`` and
+holds its account's resume point back until a later run stores it; a run is
+``succeeded`` only when neither happened and every account was read to the end.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import random
+import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.db.schema import Account, Activity, CrawlRun, Evidence, Post, WatchedAccount
+from monitor.db.schema import (
+    Account,
+    Activity,
+    CrawlRun,
+    Evidence,
+    IngestRetry,
+    Post,
+    QuarantinedRecord,
+    WatchedAccount,
+)
 from monitor.db.session import session_factory as default_session_factory
 from monitor.db.types import utcnow
-from spiders.items import AccountStateItem, ActivityItem, CrawlCheckpointItem, PostItem, TombstoneItem
+from spiders.items import (
+    RETRYABLE,
+    AccountStateItem,
+    ActivityItem,
+    CrawlCheckpointItem,
+    PostItem,
+    QuarantineItem,
+    TombstoneItem,
+    item_from_json,
+    item_to_json,
+)
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 ERROR_LOG_CAP = 500  # entries kept in crawl_run.error_log; the error counter keeps counting
+# A run whose process has not been heard of for this long is closed as failed by the next start.
+STALE_AFTER = timedelta(minutes=10)
+# SQLite: one writer at a time. Each attempt already waits the connection's busy timeout.
+LOCKED_ATTEMPTS = 6
+HOST = socket.gethostname()
 
 
 class UnknownAccount(LookupError):
     """An activity names a declared account the registry does not hold."""
+
+
+class PositionHeld(RuntimeError):
+    """A resume point was not moved: acts of the account still wait in the retry table."""
+
+
+def is_locked(exc: BaseException) -> bool:
+    """SQLite's "database is locked" / "database table is locked" (another process is writing)."""
+    return isinstance(exc, OperationalError) and "locked" in str(exc.orig if exc.orig else exc).lower()
+
+
+def retry_key(platform: str, account_id: int | None, handle: str | None) -> str:
+    """How the retry table names the account an act belongs to (its registry id when known)."""
+    return f"account:{account_id}" if account_id is not None else f"{platform}:{(handle or '').lower()}"
+
+
+def later(old: Any, new: Any) -> Any:
+    """The further on of two positions: numeric ids (Mastodon) by value, ISO times (Bluesky) as text."""
+    if old is None:
+        return new
+    if new is None:
+        return old
+    a, b = str(old), str(new)
+    if a.isdigit() and b.isdigit():
+        return new if int(b) > int(a) else old
+    return new if b > a else old
+
+
+def process_alive(pid: int) -> bool:
+    """Whether ``pid`` runs on this host. A zombie (dead, never reaped: an orphan in a container whose
+    init does not reap) counts as dead."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, owned by someone else
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc: trust the signal check
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
 
 
 @dataclass(frozen=True)
@@ -66,15 +145,61 @@ class IngestStore:
     # ------------------------------------------------------------------ runs
 
     def start_run(self, spider: str, platform: str | None = None, target: str | None = None) -> int:
-        with self.sessions.begin() as s:
-            run = CrawlRun(spider=spider, platform=platform, target=target, status="running", error_log=[])
+        def work(s: Session) -> int:
+            run = CrawlRun(spider=spider, platform=platform, target=target, status="running", error_log=[],
+                           host=HOST, pid=os.getpid(), heartbeat_at=utcnow())
             s.add(run)
             s.flush()
             return run.id
 
+        return self._retrying(work)
+
+    def heartbeat(self, run_id: int) -> None:
+        """This process is alive and working on the run (it may be a child of the one that started it)."""
+        self._retrying(lambda s: s.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(
+            heartbeat_at=utcnow(), host=HOST, pid=os.getpid())))
+
+    def close_stale_runs(self, *, now: datetime | None = None, stale_after: timedelta = STALE_AFTER) -> list[int]:
+        """Close as ``failed`` the runs left ``running`` by a process that died (kill -9, power cut, OOM).
+
+        A run is stale when its process, on this host, no longer exists, or when nothing was heard
+        of it for ``stale_after`` (every live crawl and import beats more often than that).
+        """
+        now = now or utcnow()
+        closed: list[int] = []
+        with self.sessions() as s:
+            running = list(s.scalars(select(CrawlRun).where(CrawlRun.status == "running")))
+        for run in running:
+            heard = run.heartbeat_at or run.started_at
+            dead = run.host == HOST and run.pid is not None and run.pid != os.getpid() and not process_alive(run.pid)
+            silent = heard is not None and now - heard > stale_after
+            if not (dead or silent):
+                continue
+            why = (f"process {run.pid} on {run.host} ended without closing the run" if dead
+                   else f"nothing heard from process {run.pid} on {run.host} since {heard:%Y-%m-%d %H:%M:%S} UTC")
+            if self._close_if_running(run.id, why):
+                closed.append(run.id)
+        return closed
+
+    def _close_if_running(self, run_id: int, why: str) -> bool:
+        def work(s: Session) -> bool:
+            run = s.get(CrawlRun, run_id, with_for_update=True)
+            if run is None or run.status != "running":
+                return False
+            run.errors = (run.errors or 0) + 1
+            run.error_log = [*(run.error_log or []),
+                             {"account": None, "url": None, "error": f"closed as failed: {why}",
+                              "at": utcnow().isoformat()}][:ERROR_LOG_CAP]
+            run.status = "failed"
+            run.finished_at = utcnow()
+            return True
+
+        return self._retrying(work)
+
     def record_error(self, run_id: int, *, account: str | None, url: str | None, error: str) -> None:
         """Count an error on the run and keep its account, URL and message (the first few hundred)."""
-        with self.sessions.begin() as s:
+
+        def work(s: Session) -> None:
             run = s.get(CrawlRun, run_id, with_for_update=True)
             if run is None:
                 raise LookupError(f"crawl run {run_id} does not exist")
@@ -84,33 +209,49 @@ class IngestStore:
                 entries.append({"account": account, "url": url, "error": error[:2000], "at": utcnow().isoformat()})
                 run.error_log = entries
 
-    def add_counts(self, run_id: int, *, seen: int = 0, stored: int = 0) -> None:
-        if not seen and not stored:
+        self._retrying(work)
+
+    def add_counts(self, run_id: int, *, seen: int = 0, stored: int = 0, quarantined: int = 0,
+                   store_failures: int = 0, incomplete_accounts: int = 0) -> None:
+        if not (seen or stored or quarantined or store_failures or incomplete_accounts):
             return
-        with self.sessions.begin() as s:
-            s.execute(
-                update(CrawlRun)
-                .where(CrawlRun.id == run_id)
-                .values(items_seen=CrawlRun.items_seen + seen, items_stored=CrawlRun.items_stored + stored)
-            )
+        self._retrying(lambda s: s.execute(
+            update(CrawlRun)
+            .where(CrawlRun.id == run_id)
+            .values(items_seen=CrawlRun.items_seen + seen, items_stored=CrawlRun.items_stored + stored,
+                    quarantined=CrawlRun.quarantined + quarantined,
+                    store_failures=CrawlRun.store_failures + store_failures,
+                    incomplete_accounts=CrawlRun.incomplete_accounts + incomplete_accounts,
+                    heartbeat_at=utcnow())
+        ))
 
     def finish_run(self, run_id: int, *, stats: dict[str, Any] | None = None, failed: bool = False) -> str:
-        """Close the run: succeeded without errors, partial with some, failed when nothing worked."""
-        with self.sessions.begin() as s:
-            run = s.get(CrawlRun, run_id)
+        """Close the run honestly.
+
+        ``succeeded`` only when nothing was skipped: no error, no quarantined record, no act left
+        unstored, no account left half read. Otherwise ``partial`` when something was read, and
+        ``failed`` when nothing was (or the caller says it failed).
+        """
+
+        def work(s: Session) -> str:
+            run = s.get(CrawlRun, run_id, with_for_update=True)
             if run is None:
                 raise LookupError(f"crawl run {run_id} does not exist")
+            skipped = run.errors or run.quarantined or run.store_failures or run.incomplete_accounts
             if failed:
                 status = "failed"
-            elif run.errors:
-                status = "partial" if run.items_seen else "failed"
+            elif skipped:
+                status = "partial" if (run.items_seen or run.quarantined) else "failed"
             else:
                 status = "succeeded"
             run.status = status
             run.finished_at = utcnow()
+            run.heartbeat_at = run.finished_at
             if stats is not None:
                 run.stats = stats
             return status
+
+        return self._retrying(work)
 
     def run(self, run_id: int) -> CrawlRun:
         with self.sessions() as s:
@@ -118,6 +259,55 @@ class IngestStore:
             if run is None:
                 raise LookupError(f"crawl run {run_id} does not exist")
             return run
+
+    # ------------------------------------------------- quarantine and retries
+
+    def quarantine(self, item: QuarantineItem, *, crawl_run_id: int | None = None,
+                   session: Session | None = None) -> int:
+        """Keep an unreadable record raw, with its account, URL and the parser's error."""
+        if session is None:
+            return self._retrying(lambda s: self.quarantine(item, crawl_run_id=crawl_run_id, session=s))
+        row = QuarantinedRecord(crawl_run_id=crawl_run_id, platform=item.platform, account=item.account,
+                                url=item.url, error=item.error, raw=item.raw, sha256=sha256_hex(item.raw))
+        session.add(row)
+        session.flush()
+        return row.id
+
+    def keep_for_retry(self, item: Any, error: BaseException, *, crawl_run_id: int | None = None) -> None:
+        """An act the database refused waits in ``ingest_retry`` and holds its account's resume point back."""
+        if type(item).__name__ not in RETRYABLE:
+            return
+        account = retry_key(item.platform, getattr(item, "account_id", None),
+                            getattr(item, "account_handle", None) or getattr(item, "account_external_id", None))
+        url = getattr(item, "source_url", None) or getattr(item, "url", None)
+        message = f"{type(error).__name__}: {error}"[:2000]
+
+        def work(s: Session) -> None:
+            s.add(IngestRetry(crawl_run_id=crawl_run_id, platform=item.platform, account=account, url=url,
+                              item=item_to_json(item), error=message, attempts=1))
+
+        self._retrying(work)
+
+    def retry_pending(self, platform: str, *, crawl_run_id: int | None = None) -> tuple[int, int]:
+        """Store again the acts of ``platform`` that wait in the retry table: (stored now, still waiting)."""
+        with self.sessions() as s:
+            rows = [(r.id, r.item) for r in s.scalars(
+                select(IngestRetry).where(IngestRetry.platform == platform).order_by(IngestRetry.id))]
+        stored = waiting = 0
+        for row_id, data in rows:
+            try:
+                item = item_from_json(data)
+                self._retrying(lambda s, item=item: self._store_item(s, item, crawl_run_id))
+            except Exception as exc:  # noqa: BLE001 — it keeps waiting, with the newest reason
+                waiting += 1
+                message = f"{type(exc).__name__}: {exc}"[:2000]
+                self._retrying(lambda s, row_id=row_id, message=message: s.execute(
+                    update(IngestRetry).where(IngestRetry.id == row_id).values(
+                        attempts=IngestRetry.attempts + 1, error=message, last_failed_at=utcnow())))
+                continue
+            stored += 1
+            self._retrying(lambda s, row_id=row_id: s.execute(delete(IngestRetry).where(IngestRetry.id == row_id)))
+        return stored, waiting
 
     # -------------------------------------------------------------- evidence
 
@@ -373,10 +563,30 @@ class IngestStore:
         self._retrying(lambda s: self._save_checkpoint(s, item))
 
     def _save_checkpoint(self, s: Session, item: CrawlCheckpointItem) -> None:
-        row = self._account_row(s, item.platform, item.account_id, item.watched_account_id, item.handle)
+        row = self._account_row(s, item.platform, item.account_id, item.watched_account_id, item.handle,
+                                for_update=True)
         if row is None:
             raise UnknownAccount(f"no {item.platform} account {item.handle!r} to checkpoint")
-        row.crawl_state = {**(row.crawl_state or {}), **item.crawl_state}
+        if isinstance(row, Account):
+            keys = {retry_key(item.platform, row.id, None), retry_key(item.platform, None, item.handle)}
+            if row.external_id:
+                keys.add(retry_key(item.platform, None, row.external_id))
+            waiting = s.scalar(select(func.count(IngestRetry.id)).where(IngestRetry.account.in_(keys)))
+            if waiting:
+                raise PositionHeld(f"resume point of {item.handle} kept where it was: {waiting} act(s) of the "
+                                   "account wait in the retry table")
+        state = {**(row.crawl_state or {}), **item.crawl_state}
+        for key, value in item.advance.items():
+            state[key] = later(state.get(key), value)
+        gaps = dict(state.get("gaps") or {})
+        for gap_id in item.gaps_remove:
+            gaps.pop(gap_id, None)
+        gaps.update(item.gaps_set)
+        if gaps:
+            state["gaps"] = gaps
+        else:
+            state.pop("gaps", None)
+        row.crawl_state = {k: v for k, v in state.items() if v is not None}
         row.last_crawled_at = utcnow()
 
     # ----------------------------------------------------------------- batches
@@ -386,12 +596,13 @@ class IngestStore:
 
         One commit for many items is what makes crawling fast; if any item
         fails, the batch is rolled back and every item is stored on its own,
-        so one bad record costs only itself. Order is kept, so a checkpoint
-        never commits before the items that precede it.
+        so one bad record costs only itself. An act that still fails waits in
+        the retry table before the next item is stored, so a checkpoint later
+        in the same batch sees it and holds the account's position. Order is
+        kept, so a checkpoint never commits before the items that precede it.
         """
         try:
-            with self.sessions.begin() as s, s.no_autoflush:
-                return [self._store_item(s, item, crawl_run_id) for item in items]
+            return self._retrying(lambda s: [self._store_item(s, item, crawl_run_id) for item in items])
         except Exception:  # noqa: BLE001 — retried one by one below, where each error is kept
             log.debug("batch of %d failed; storing one by one", len(items), exc_info=True)
         results: list[bool | None | Exception] = []
@@ -400,6 +611,11 @@ class IngestStore:
                 results.append(self._retrying(lambda s, item=item: self._store_item(s, item, crawl_run_id)))
             except Exception as exc:  # noqa: BLE001 — reported to the caller with its item
                 results.append(exc)
+                if not isinstance(exc, UnknownAccount | PositionHeld):
+                    try:
+                        self.keep_for_retry(item, exc, crawl_run_id=crawl_run_id)
+                    except Exception:  # noqa: BLE001 — the database is gone: the caller reports the item
+                        log.exception("could not keep %s for retry", type(item).__name__)
         return results
 
     def _store_item(self, s: Session, item: Any, crawl_run_id: int | None) -> bool | None:
@@ -415,34 +631,50 @@ class IngestStore:
         if isinstance(item, CrawlCheckpointItem):
             self._save_checkpoint(s, item)
             return None
+        if isinstance(item, QuarantineItem):
+            self.quarantine(item, crawl_run_id=crawl_run_id, session=s)
+            return None
         raise TypeError(f"cannot store a {type(item).__name__}")
 
     @staticmethod
     def _account_row(
-        s: Session, platform: str, account_id: int | None, watched_account_id: int | None, handle: str
+        s: Session, platform: str, account_id: int | None, watched_account_id: int | None, handle: str,
+        *, for_update: bool = False,
     ) -> Account | WatchedAccount | None:
+        # A resume point is read, merged and written back: two readings ending at once must not interleave.
         if account_id is not None:
-            return s.get(Account, account_id)
+            return s.get(Account, account_id, with_for_update=for_update)
         if watched_account_id is not None:
-            return s.get(WatchedAccount, watched_account_id)
-        return s.scalar(
-            select(Account).where(
-                Account.platform == platform,
-                or_(func.lower(Account.handle) == handle.lower(), Account.external_id == handle),
-            )
+            return s.get(WatchedAccount, watched_account_id, with_for_update=for_update)
+        query = select(Account).where(
+            Account.platform == platform,
+            or_(func.lower(Account.handle) == handle.lower(), Account.external_id == handle),
         )
+        return s.scalar(query.with_for_update() if for_update else query)
 
     # -------------------------------------------------------------- plumbing
 
     def _retrying(self, work: Callable[[Session], T]) -> T:
-        """Run ``work`` in its own transaction; retry once if a concurrent writer won a unique key."""
-        for attempt in (1, 2):
+        """Run ``work`` in its own transaction; retry once if a concurrent writer won a unique key.
+
+        SQLite's "database is locked" (another process held the write lock past the busy timeout,
+        e.g. a long import) is retried with growing, jittered waits instead of losing the write.
+        """
+        races = locks = 0
+        while True:
             try:
                 # Flushes are explicit where an id is needed; autoflush before every query costs more than the writes.
                 with self.sessions.begin() as s, s.no_autoflush:
                     return work(s)
             except IntegrityError:
-                if attempt == 2:
+                races += 1
+                if races == 2:
                     raise
                 log.debug("unique-key race, retrying once", exc_info=True)
-        raise AssertionError("unreachable")
+            except OperationalError as exc:
+                locks += 1
+                if not is_locked(exc) or locks >= LOCKED_ATTEMPTS:
+                    raise
+                wait = min(30.0, 0.5 * 2 ** locks) * (0.5 + random.random())
+                log.warning("database locked by another writer; retrying in %.1f s", wait)
+                time.sleep(wait)

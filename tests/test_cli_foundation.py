@@ -30,7 +30,7 @@ COMMANDS = [
     ["db"], ["registry"], ["registry", "import"], ["profile"], ["crawl"], ["import"], ["import", "x-archive"],
     ["export"], ["classify"], ["evaluate"], ["train"], ["model"], ["evaluate-gestures"], ["data"], ["web"],
     ["user"], ["serve"], ["jobs"], ["report"], ["audit"], ["demo"], ["crawler"], ["classifier-worker"],
-    ["crawl", "enqueue"],
+    ["crawl", "enqueue"], ["runs"], ["runs", "list"], ["runs", "show"],
 ]
 
 

@@ -64,6 +64,7 @@ def _register() -> None:
         profile,
         registry,
         report,
+        runs,
         serve,
         user,
         web,
@@ -77,6 +78,7 @@ def _register() -> None:
     app.add_typer(crawl.app, name="crawl")
     app.add_typer(importers.app, name="import")
     app.add_typer(export.app, name="export")
+    app.add_typer(runs.app, name="runs")
     from monitor.cli import crawler, workers
 
     crawl.app.command("enqueue")(crawler.enqueue)

@@ -39,7 +39,10 @@ def _crawl(kind: str, base_url: str | None, handles: list[str] | None, account_i
                       highlight=False)
     if len(problems) > 20:
         console.print(f"… and {len(problems) - 20} more (see crawl_run.error_log)")
-    if any(store.run(r).status == "failed" for r in run_ids):
+    unfinished = [r for r in run_ids if store.run(r).status != "succeeded"]
+    if unfinished:
+        # Something was skipped (an error, a quarantined record, an account not read to the end): say so.
+        console.print(f"not everything was read: `netra runs show {unfinished[0]}` lists what and why")
         raise typer.Exit(1)
 
 

@@ -411,6 +411,49 @@ class CrawlRun(Base):
     # [{"account": ..., "url": ..., "error": ...}], capped in size by the pipeline.
     error_log: Mapped[list[Any] | None] = mapped_column(JSON)
     stats: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Records that could not be read (kept in ``quarantine``) and acts that could not be stored
+    # (kept in ``ingest_retry``): a run with either is ``partial``, never ``succeeded``.
+    quarantined: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    store_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Accounts whose reading stopped early (page cap, fault): their resume point stayed behind.
+    incomplete_accounts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Who runs it, so a run left ``running`` by a dead process is found and closed (monitor: runs).
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
+    heartbeat_at: Mapped[datetime | None]
+
+
+class QuarantinedRecord(Base):
+    """A platform record Netra could not read: kept raw, with where it came from and why, never dropped."""
+
+    __tablename__ = "quarantine"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    account: Mapped[str | None] = mapped_column(String(255))  # handle as the run knew it
+    url: Mapped[str | None] = mapped_column(Text)  # page or file (and record) it was in
+    error: Mapped[str] = mapped_column(Text)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IngestRetry(Base):
+    """An act read but not stored (database refused or unavailable): retried before the account's position moves."""
+
+    __tablename__ = "ingest_retry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    account: Mapped[str] = mapped_column(String(255), index=True)  # the crawl target's handle, lower case
+    url: Mapped[str | None] = mapped_column(Text)
+    item: Mapped[dict[str, Any]] = mapped_column(JSON)  # spiders.items.item_to_json
+    error: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    first_failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_failed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Report(Base):

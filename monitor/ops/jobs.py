@@ -143,6 +143,16 @@ def build_weekly_reports() -> list[str]:
     return [str(p) for p in paths]
 
 
+def close_stale_runs() -> list[int]:
+    """Close as failed the crawl and import runs left ``running`` by a process that died (kill -9, OOM)."""
+    from spiders.store import IngestStore
+
+    closed = IngestStore().close_stale_runs()
+    if closed:
+        log.warning("closed %d crawl/import runs whose process had died: %s", len(closed), closed)
+    return closed
+
+
 def purge_expired() -> dict[str, Any]:
     """Retention purge of never-flagged activities and their evidence (recorded in the audit log)."""
     from monitor.db.session import session_scope

@@ -83,6 +83,7 @@ class Schedule:
     weekly_report_day: str = "mon"
     weekly_report_hour: int = 7
     weekly_report_minute: int = 0
+    stale_runs_every_minutes: int = 15
     purge_hour: int = 2
     purge_minute: int = 30
     misfire_grace_s: int = 6 * 3600
@@ -264,6 +265,9 @@ def fixed_job_specs(tz: ZoneInfo, schedule: Schedule | None = None) -> list[JobS
                 CronTrigger(day_of_week=s.weekly_report_day, hour=s.weekly_report_hour,
                             minute=s.weekly_report_minute, timezone=tz),
                 "weekly reports (previous ISO week)"),
+        JobSpec("close_stale_runs", "monitor.ops.jobs:close_stale_runs",
+                _every(timedelta(minutes=s.stale_runs_every_minutes), tz),
+                "close crawl/import runs whose process died"),
         JobSpec("retention_purge", "monitor.ops.jobs:purge_expired",
                 CronTrigger(hour=s.purge_hour, minute=s.purge_minute, timezone=tz),
                 "purge unflagged data past retention"),

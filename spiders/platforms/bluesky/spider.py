@@ -8,6 +8,7 @@ middlewares and settings.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from spiders.items import (
     CrawlCheckpointItem,
     PostItem,
     TombstoneItem,
+    clean_text,
     parse_time,
     raw_json,
 )
@@ -49,18 +51,21 @@ def facet_extras(text: str, facets: list[Any] | None) -> dict[str, list[Any]]:
     """Mentions, links and tags from facets, whose offsets count UTF-8 bytes, end exclusive (§1.4)."""
     encoded = text.encode("utf-8")
     out: dict[str, list[Any]] = {"mentions": [], "links": [], "hashtags": [], "facets": []}
-    for facet in facets or []:
+    for facet in facets if isinstance(facets, list) else []:
         if not isinstance(facet, dict):
             continue
-        index = facet.get("index") or {}
+        index = facet.get("index") if isinstance(facet.get("index"), dict) else {}
         start, end = index.get("byteStart"), index.get("byteEnd")
         span = None
         if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(encoded):
             span = encoded[start:end].decode("utf-8", "replace")
-        for feature in facet.get("features") or []:
+        features = facet.get("features") if isinstance(facet.get("features"), list) else []
+        for feature in features:
+            if not isinstance(feature, dict):
+                continue  # a null or scalar feature names nothing
             kind = str(feature.get("$type", "")).rsplit("#", 1)[-1]
             value = {"mention": feature.get("did"), "link": feature.get("uri"), "tag": feature.get("tag")}.get(kind)
-            if value is None:
+            if not isinstance(value, str):
                 out["facets"].append({"type": kind or "unknown", "text": span, "raw": feature})
                 continue
             out["facets"].append({"type": kind, "text": span, "value": value})
@@ -75,7 +80,9 @@ def embed_extras(embed: dict[str, Any] | None) -> dict[str, Any]:
         return out
     kind = str(embed.get("$type", ""))
     if kind.startswith("app.bsky.embed.images"):
-        for image in embed.get("images") or []:
+        for image in embed.get("images") if isinstance(embed.get("images"), list) else []:
+            if not isinstance(image, dict):
+                continue
             out["media"].append({"type": "image", "url": image.get("fullsize"), "alt": image.get("alt") or ""})
             if image.get("alt"):
                 out["alt_texts"].append(image["alt"])
@@ -84,7 +91,7 @@ def embed_extras(embed: dict[str, Any] | None) -> dict[str, Any]:
         if embed.get("alt"):
             out["alt_texts"].append(embed["alt"])
     elif kind.startswith("app.bsky.embed.external"):
-        card = embed.get("external") or {}
+        card = embed.get("external") if isinstance(embed.get("external"), dict) else {}
         out["card"] = {k: card.get(k) for k in ("uri", "title", "description")}
         if card.get("uri"):
             out["links"].append(card["uri"])
@@ -97,7 +104,7 @@ def embed_extras(embed: dict[str, Any] | None) -> dict[str, Any]:
             if key in media or key in quoted:
                 out[key] = media.get(key) or quoted.get(key)
     elif kind.startswith("app.bsky.embed.record"):
-        record = embed.get("record") or {}
+        record = embed.get("record") if isinstance(embed.get("record"), dict) else {}
         out["quote"] = {"uri": record.get("uri"), "type": record.get("$type"), "view": record}
     else:
         out["embeds_raw"].append(embed)
@@ -112,7 +119,9 @@ def post_item(view: dict[str, Any], source_url: str, *, partial: bool = False) -
     record = view.get("record") if isinstance(view.get("record"), dict) else view.get("value")
     record = record if isinstance(record, dict) else {}
     author = view.get("author") if isinstance(view.get("author"), dict) else {}
-    text = record.get("text") if isinstance(record.get("text"), str) else ""
+    handle, did = author.get("handle"), author.get("did")
+    # Facet offsets count UTF-8 bytes: text with an unpaired surrogate has none until it is made encodable.
+    text = clean_text(record["text"]) if isinstance(record.get("text"), str) else ""
     extras: dict[str, Any] = facet_extras(text, record.get("facets"))
     embed = view.get("embed") if "embed" in view else (view.get("embeds") or [None])[0]
     for key, value in embed_extras(embed).items():
@@ -131,20 +140,22 @@ def post_item(view: dict[str, Any], source_url: str, *, partial: bool = False) -
         extras["labels"] = view["labels"]
     extras = {k: v for k, v in extras.items() if v not in ([], None)}
     reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
-    langs = record.get("langs") if isinstance(record.get("langs"), list) else []
+    parent = reply.get("parent") if isinstance(reply.get("parent"), dict) else {}
+    langs = [lang for lang in record.get("langs") or [] if isinstance(lang, str)] \
+        if isinstance(record.get("langs"), list) else []
     return PostItem(
         platform="bluesky",
         external_id=uri,
         url=web_url(uri),
-        author_handle=author.get("handle"),
-        author_external_id=author.get("did"),
+        author_handle=handle if isinstance(handle, str) else None,
+        author_external_id=did if isinstance(did, str) else None,
         text=text,
         extras=extras,
         lang=langs[0] if langs else None,
-        parent_external_id=(reply.get("parent") or {}).get("uri"),
+        parent_external_id=parent.get("uri") if isinstance(parent.get("uri"), str) else None,
         posted_at=created,
         posted_at_raw=created_raw,
-        version=view.get("cid"),
+        version=view.get("cid") if isinstance(view.get("cid"), str) else None,
         partial=partial,
         raw=raw_json(view),
         source_url=source_url,
@@ -233,7 +244,7 @@ class BlueskySpider(NetraSpider):
         known = target.account_id or self.declared.get(target.handle.lower())
         if target.role == "declared" and known is not None:
             self.declared[did.lower()] = known
-        yield self.feed_request(target, cursor=None, page=1, empty_pages=0, seen_cursors=frozenset(), newest=None)
+        yield from self.start_readings(target)
         if target.role == "declared" and target.recheck_ids:
             for start in range(0, len(target.recheck_ids), GET_POSTS_BATCH):
                 batch = target.recheck_ids[start:start + GET_POSTS_BATCH]
@@ -247,50 +258,121 @@ class BlueskySpider(NetraSpider):
                                source_url=response.url, **target.ids)
 
     # ------------------------------------------------------------ author feed
+    # A feed is read newest first. A *reading* goes from a cursor (none: the newest entry) down to
+    # ``until``, where an earlier reading began, or to the feed's end. Every run starts one reading
+    # at the top and continues each gap that an earlier, page-capped reading left; when a reading
+    # ends it sends the change of the resume point (spiders.items.CrawlCheckpointItem), so the
+    # point only ever covers what was read, and a reading that fails changes nothing.
 
-    def feed_request(self, target: Target, *, cursor: str | None, page: int, empty_pages: int,
-                     seen_cursors: frozenset[str], newest: str | None) -> scrapy.Request:
+    def start_readings(self, target: Target) -> Iterator[scrapy.Request]:
+        state = target.crawl_state if target.role == "declared" else {}
+        until = state.get("newest_sort_at") if isinstance(state.get("newest_sort_at"), str) else None
+        yield self.feed_request(target, {"id": "top", "until": until, "top": None}, cursor=None)
+        gaps = state.get("gaps") if isinstance(state.get("gaps"), dict) else {}
+        for gap_id, gap in gaps.items():
+            if isinstance(gap, dict) and isinstance(gap.get("cursor"), str):
+                yield self.feed_request(target, {"id": gap_id, "until": gap.get("until"), "top": None},
+                                        cursor=gap["cursor"])
+
+    def feed_request(self, target: Target, reading: dict[str, Any], *, cursor: str | None, page: int = 1,
+                     empty_pages: int = 0, seen_cursors: frozenset[str] = frozenset(),
+                     oldest: str | None = None) -> scrapy.Request:
         url = self.xrpc("app.bsky.feed.getAuthorFeed", actor=target.external_id,
                         limit=self.settings.getint("NETRA_PAGE_SIZE"), filter="posts_with_replies", cursor=cursor)
-        return self.request(url, self.parse_feed, target, errors_ok=(400,), cursor=cursor, page=page,
-                            empty_pages=empty_pages, seen_cursors=seen_cursors, newest=newest)
+        return self.request(url, self.parse_feed, target, errors_ok=(400,), reading=reading, cursor=cursor,
+                            page=page, empty_pages=empty_pages, seen_cursors=seen_cursors, oldest=oldest)
+
+    def cursor_refused(self, response: Response, data: dict[str, Any]) -> bool:
+        """A 400 about the cursor (it expired or was never valid) is not an account that is gone."""
+        message = f"{data.get('error')} {data.get('message')}".lower()
+        return bool(response.meta["cursor"]) and "cursor" in message
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
+        target: Target = response.meta["target"]
+        reading: dict[str, Any] = response.meta["reading"]
+        if response.status == 400:
+            data = self.load_json(response, target.handle)
+            if isinstance(data, dict) and self.cursor_refused(response, data):
+                yield from self.restart_reading(target, reading, response, data)
+                return
         target, data, gone = self.account_answer(response)
         yield from gone
         if data is None:
             return
         feed = data.get("feed") if isinstance(data.get("feed"), list) else []
-        stop_at = target.crawl_state.get("newest_sort_at") if target.role == "declared" else None
-        newest = response.meta["newest"]
-        reached_known = False
+        until = reading["until"]
+        ceiling = self.capture_time().isoformat(timespec="microseconds")
+        top, page_oldest, reached_known = reading["top"], None, False
+        unread = []
         for entry in feed:
             sort_at = self.sort_time(entry)
-            if sort_at and (newest is None or sort_at > newest):
-                newest = sort_at
-            if stop_at and sort_at and sort_at <= stop_at:
-                reached_known = True  # newest first: everything from here on was stored by an earlier run
+            if sort_at:
+                sort_at = min(sort_at, ceiling)  # a future timestamp must not carry the resume point past now
+                top = max(top or sort_at, sort_at)
+                page_oldest = min(page_oldest or sort_at, sort_at)
+            if until and sort_at and sort_at <= until:
+                reached_known = True  # newest first: everything from here on was read by an earlier reading
                 continue
-            if target.role == "declared":
-                yield from self.declared_entry(target, entry, response.url)
-            else:
-                yield from self.watched_entry(target, entry, response.url)
+            unread.append(entry)
+        read = self.declared_entry if target.role == "declared" else self.watched_entry
+        yield from self.each_record(target, response.url, unread, lambda entry: read(target, entry, response.url))
 
-        cursor = data.get("cursor") if isinstance(data.get("cursor"), str) else None
+        previous_oldest = response.meta["oldest"]
+        if unread and previous_oldest and page_oldest and page_oldest >= previous_oldest:
+            self.report_error(target.handle, response.url, "page repeats entries of the previous page under a new "
+                              "cursor: stopped reading this account")
+            self.on_target_failed(target)
+            return
+        cursor = data.get("cursor") if isinstance(data.get("cursor"), str) and data.get("cursor") else None
         page, seen = response.meta["page"], response.meta["seen_cursors"]
         empty_pages = response.meta["empty_pages"] + 1 if not feed else 0
-        max_pages = self.settings.getint("NETRA_MAX_PAGES" if target.role == "declared" else "NETRA_WATCHED_PAGES")
+        declared = target.role == "declared"
+        max_pages = self.settings.getint("NETRA_MAX_PAGES" if declared else "NETRA_WATCHED_PAGES")
         if cursor and cursor in seen | {response.meta["cursor"]}:
             self.report_error(target.handle, response.url, f"cursor {cursor!r} repeated: stopped paging")
             self.on_target_failed(target)
-        elif cursor and not reached_known and empty_pages < 2 and page < max_pages:
-            yield self.feed_request(target, cursor=cursor, page=page + 1, empty_pages=empty_pages,
-                                    seen_cursors=seen | {cursor}, newest=newest)
             return
-        if target.role == "declared" and target.handle not in self.failed_handles and newest:
-            if not stop_at or newest > stop_at:
-                yield CrawlCheckpointItem(platform="bluesky", handle=target.handle,
-                                          crawl_state={"newest_sort_at": newest}, **target.ids)
+        more = bool(cursor) and not reached_known and empty_pages < 2
+        if more and page < max_pages:
+            yield self.feed_request(target, {**reading, "top": top}, cursor=cursor, page=page + 1,
+                                    empty_pages=empty_pages, seen_cursors=seen | {cursor},
+                                    oldest=page_oldest or previous_oldest)
+            return
+        if declared:
+            yield from self.end_reading(target, reading, top, response.url, next_cursor=cursor if more else None,
+                                        max_pages=max_pages)
+
+    def end_reading(self, target: Target, reading: dict[str, Any], top: str | None, url: str, *,
+                    next_cursor: str | None, max_pages: int) -> Iterator[Any]:
+        """The resume point's change when a reading ended: at ``until`` or the feed's end, or at the page cap."""
+        checkpoint = CrawlCheckpointItem(platform="bluesky", handle=target.handle, **target.ids)
+        if reading["id"] == "top" and top:
+            checkpoint.advance["newest_sort_at"] = top
+        if next_cursor is None:
+            if reading["id"] != "top":
+                checkpoint.gaps_remove.append(reading["id"])
+        else:
+            self.report_error(target.handle, url, f"page cap of {max_pages} pages reached: the next crawl reads on "
+                              "from here")
+            self.incomplete_handles.add(target.handle)
+            gap_id = reading["id"] if reading["id"] != "top" else "g" + hashlib.sha256(
+                f"{next_cursor}|{reading['until']}".encode()).hexdigest()[:12]
+            checkpoint.gaps_set[gap_id] = {"cursor": next_cursor, "until": reading["until"]}
+        yield checkpoint
+
+    def restart_reading(self, target: Target, reading: dict[str, Any], response: Response,
+                        data: dict[str, Any]) -> Iterator[Any]:
+        """A gap's saved cursor is refused: read that gap again from the newest entry, once."""
+        refusal = f"{data.get('error')}: {data.get('message')}"
+        if reading["id"] == "top" or reading.get("restarted"):
+            self.report_error(target.handle, response.url, f"cursor refused ({refusal}): stopped reading")
+            self.on_target_failed(target)
+            return
+        self.report_error(target.handle, response.url, f"saved cursor refused ({refusal}): reading this gap again "
+                          "from the newest entry")
+        self.incomplete_handles.add(target.handle)
+        # The same address as this run's top reading: it must not be dropped as a duplicate request.
+        yield self.feed_request(target, {**reading, "restarted": True}, cursor=None).replace(dont_filter=True)
 
     @staticmethod
     def sort_time(entry: Any) -> str | None:
@@ -311,8 +393,7 @@ class BlueskySpider(NetraSpider):
         post_view = entry.get("post") if isinstance(entry, dict) else None
         post = post_item(post_view, url) if isinstance(post_view, dict) else None
         if post is None:
-            self.report_error(target.handle, url, "feed item without a post uri: skipped")
-            return
+            raise ValueError("feed item without a post uri")
         reason = entry.get("reason") if isinstance(entry.get("reason"), dict) else None
         if reason and reason.get("$type") == REASON_REPOST:
             yield ActivityItem(
@@ -322,6 +403,8 @@ class BlueskySpider(NetraSpider):
                 raw=raw_json(entry), source_url=url, source=self.source,
             )
             return
+        if post.author_external_id is None:
+            raise ValueError("post without its author's did: cannot tell whose act it is")
         if post.author_external_id != target.external_id:
             return  # another account's post without a repost reason: not an act of this account
         reply = entry.get("reply") if isinstance(entry.get("reply"), dict) else {}
@@ -370,8 +453,7 @@ class BlueskySpider(NetraSpider):
         post_view = entry.get("post") if isinstance(entry, dict) else None
         post = post_item(post_view, url) if isinstance(post_view, dict) else None
         if post is None:
-            self.report_error(target.handle, url, "feed item without a post uri: skipped")
-            return
+            raise ValueError("feed item without a post uri")
         if entry.get("reason") or post.author_external_id != target.external_id:
             return  # the candidate's reposts of others are not what declared accounts react to
         yield post

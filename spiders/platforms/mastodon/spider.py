@@ -151,10 +151,7 @@ class MastodonSpider(NetraSpider):
             known = target.account_id or self.declared.get(target.handle.lower().lstrip("@"))
             if known is not None:
                 self.declared[uri.lower()] = known
-        newest = target.crawl_state.get("newest_id") if target.role == "declared" else None
-        url = self.api(host, f"/api/v1/accounts/{local_id}/statuses", limit=self.settings.getint("NETRA_PAGE_SIZE"),
-                       min_id=newest)
-        yield self.statuses_request(url, target, host, page=1, newest=newest, forward=newest is not None)
+        yield from self.start_readings(target, host, local_id)
         if target.role == "declared":
             for uri_ in target.recheck_ids[:RECHECK_LIMIT]:
                 status_id = uri_.rstrip("/").rsplit("/", 1)[-1]
@@ -163,14 +160,33 @@ class MastodonSpider(NetraSpider):
                                        errors_ok=(404, 410), host=host, uri=uri_)
 
     # -------------------------------------------------------------- statuses
+    # The main reading goes forward from the saved newest id (``min_id``, following rel="prev",
+    # §2.2): each page is the one just above the last, so wherever it stops, all below it was
+    # read and the resume point may move there. A first crawl has no saved id: it reads backward
+    # from the newest (rel="next"), and if the page cap stops it, ``backfill_max_id`` remembers
+    # where the rest of the history continues, read by later runs until it ends.
 
-    def statuses_request(self, url: str, target: Target, host: str, *, page: int, newest: str | None,
-                         forward: bool) -> scrapy.Request:
-        return self.request(url, self.parse_statuses, target, host=host, page=page, newest=newest, forward=forward)
+    def start_readings(self, target: Target, host: str, local_id: str) -> Iterator[scrapy.Request]:
+        state = target.crawl_state if target.role == "declared" else {}
+        newest = state.get("newest_id") if isinstance(state.get("newest_id"), str) else None
+        path = f"/api/v1/accounts/{local_id}/statuses"
+        limit = self.settings.getint("NETRA_PAGE_SIZE")
+        yield self.statuses_request(self.api(host, path, limit=limit, min_id=newest), target, host,
+                                    reading="forward" if newest else "backward", page=1, top=newest, edge=None)
+        backfill = state.get("backfill_max_id")
+        if isinstance(backfill, str) and backfill:
+            yield self.statuses_request(self.api(host, path, limit=limit, max_id=backfill), target, host,
+                                        reading="backfill", page=1, top=None, edge=None)
+
+    def statuses_request(self, url: str, target: Target, host: str, *, reading: str, page: int, top: str | None,
+                         edge: str | None) -> scrapy.Request:
+        return self.request(url, self.parse_statuses, target, host=host, reading=reading, page=page, top=top,
+                            edge=edge)
 
     def parse_statuses(self, response: Response) -> Iterator[Any]:
         target: Target = response.meta["target"]
         host: str = response.meta["host"]
+        reading: str = response.meta["reading"]
         data = self.load_json(response, target.handle)
         if data is None:
             return
@@ -178,30 +194,53 @@ class MastodonSpider(NetraSpider):
             self.report_error(target.handle, response.url, "statuses page is not a list")
             self.on_target_failed(target)
             return
-        newest = response.meta["newest"]
-        for status in data:
+        ids = [s["id"] for s in data if isinstance(s, dict) and isinstance(s.get("id"), str) and s["id"].isdigit()]
+        page_max = max(ids, key=int) if ids else None
+        page_min = min(ids, key=int) if ids else None
+        top = response.meta["top"]
+        if page_max and is_newer(page_max, top):
+            top = page_max
+
+        def read(status: Any) -> Iterator[Any]:
             if not isinstance(status, dict) or not isinstance(status.get("uri"), str):
-                self.report_error(target.handle, response.url, "status without a uri: skipped")
-                continue
-            if isinstance(status.get("id"), str) and is_newer(status["id"], newest):
-                newest = status["id"]
+                raise ValueError("status without a uri")
             if target.role == "declared":
                 yield from self.declared_status(target, status, host, response.url)
             else:
                 yield from self.watched_status(target, status, host, response.url)
-        links = parse_link_header(response.headers.get(b"Link", b"").decode("latin-1"))
-        # Forward (incremental, min_id) runs follow rel="prev" until an empty page; history follows rel="next" (§2.2).
-        following = links.get("prev") if response.meta["forward"] else links.get("next")
-        page = response.meta["page"]
-        limit = self.settings.getint("NETRA_MAX_PAGES" if target.role == "declared" else "NETRA_WATCHED_PAGES")
-        if data and following and page < limit:
-            yield self.statuses_request(self.follow_link(following), target, host, page=page + 1, newest=newest,
-                                        forward=response.meta["forward"])
+
+        yield from self.each_record(target, response.url, data, read)
+        edge = response.meta["edge"]
+        forward = reading == "forward"
+        if ids and edge and (int(page_min) <= int(edge) if forward else int(page_max) >= int(edge)):  # type: ignore[arg-type]
+            self.report_error(target.handle, response.url, "page repeats statuses of the previous page: stopped "
+                              "reading this account")
+            self.on_target_failed(target)
             return
-        old = target.crawl_state.get("newest_id")
-        if target.role == "declared" and target.handle not in self.failed_handles and newest and newest != old:
-            yield CrawlCheckpointItem(platform="mastodon", handle=target.handle, crawl_state={"newest_id": newest},
-                                      **target.ids)
+        links = parse_link_header(response.headers.get(b"Link", b"").decode("latin-1"))
+        following = links.get("prev") if forward else links.get("next")
+        page = response.meta["page"]
+        declared = target.role == "declared"
+        limit = self.settings.getint("NETRA_MAX_PAGES" if declared else "NETRA_WATCHED_PAGES")
+        more = bool(data) and bool(following)
+        if more and page < limit:
+            yield self.statuses_request(self.follow_link(following), target, host, reading=reading, page=page + 1,
+                                        top=top, edge=page_max if forward else page_min)
+            return
+        if not declared:
+            return
+        checkpoint = CrawlCheckpointItem(platform="mastodon", handle=target.handle, **target.ids)
+        if reading != "backfill" and top:
+            checkpoint.advance["newest_id"] = top
+        if more:
+            self.report_error(target.handle, response.url, f"page cap of {limit} pages reached: the next crawl reads "
+                              "on from here")
+            self.incomplete_handles.add(target.handle)
+            if reading != "forward":  # going back in history: continue below the oldest status read
+                checkpoint.crawl_state["backfill_max_id"] = page_min or response.meta["edge"]
+        elif reading == "backfill":
+            checkpoint.crawl_state["backfill_max_id"] = None  # the whole history was read
+        yield checkpoint
 
     def status_post(self, status: dict[str, Any], url: str, *, partial: bool = False) -> PostItem:
         text, links = html_to_text(status.get("content"))

@@ -188,17 +188,19 @@ class FeedSpider(NetraSpider):
             self.on_target_failed(target)
             return
         platform = self.platform_of(target)
-        for entry in entries:
+
+        def read(entry: Any) -> Iterator[Any]:
             post = entry_post(entry, atom=atom, platform=platform, source_url=response.url)
             if target.role == "watched" or target.account_id is None:
                 yield post
-                continue
-            kind = "post"
+                return
             yield ActivityItem(
-                platform=platform, kind=kind, external_id=post.external_id, account_id=target.account_id,
+                platform=platform, kind="post", external_id=post.external_id, account_id=target.account_id,
                 post=post, text=post.text, url=post.url, occurred_at=post.posted_at,
                 occurred_at_raw=post.posted_at_raw, source=post.source,
             )
+
+        yield from self.each_record(target, response.url, entries, read, raw_of=etree.tostring)
         state = {
             "etag": response.headers.get(b"ETag", b"").decode("latin-1") or None,
             "last_modified": response.headers.get(b"Last-Modified", b"").decode("latin-1") or None,
