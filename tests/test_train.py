@@ -108,10 +108,17 @@ def test_load_classifier_sets_the_thread_count_it_is_given(
     train(data, tmp_path / "m", TrainConfig(base=str(base), full=True, epochs=1, threads=1, version="tiny-threads"))
     before = torch.get_num_threads()
     try:
-        monkeypatch.setenv("NETRA_CLASSIFY_THREADS", "2")
         load_classifier(tmp_path / "m", threads=1)
         assert torch.get_num_threads() == 1
-        load_classifier(tmp_path / "m")
+        # The service passes its setting; models/ reads none itself.
+        from monitor.classify import load_configured_classifier
+        from monitor.config import reset_settings_cache
+
+        monkeypatch.setenv("NETRA_CLASSIFY_THREADS", "2")
+        reset_settings_cache()
+        load_configured_classifier(tmp_path / "m")
         assert torch.get_num_threads() == 2
+        load_configured_classifier(tmp_path / "m", threads=1)
+        assert torch.get_num_threads() == 1
     finally:
         torch.set_num_threads(before)
