@@ -24,10 +24,18 @@ REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
+IGNORED = {".git", ".venv", "__pycache__", "build", "dist", "test-artifacts", ".pytest_cache", ".ruff_cache"}
+
+
 def _project_files() -> list[str]:
+    """The files a clean checkout has (``git ls-files``), or, outside a git checkout, the tree minus build output."""
     listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
-                            capture_output=True, check=True).stdout.decode().split("\0")
-    return [f for f in listed if f and (REPO / f).is_file()]
+                            capture_output=True)
+    if listed.returncode == 0:
+        return [f for f in listed.stdout.decode().split("\0") if f and (REPO / f).is_file()]
+    return [str(p.relative_to(REPO)) for p in REPO.rglob("*")
+            if p.is_file() and not IGNORED & set(p.relative_to(REPO).parts) and not p.name.endswith(".egg-info")
+            and ".egg-info" not in str(p)]
 
 
 @pytest.fixture(scope="module")
