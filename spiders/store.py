@@ -601,8 +601,10 @@ class IngestStore:
         in the same batch sees it and holds the account's position. Order is
         kept, so a checkpoint never commits before the items that precede it.
         """
+        from spiders.ingest_batch import BatchWriter
+
         try:
-            return self._retrying(lambda s: [self._store_item(s, item, crawl_run_id) for item in items])
+            return self._retrying(lambda s: BatchWriter(self, s, crawl_run_id).store_all(items))
         except Exception:  # noqa: BLE001 — retried one by one below, where each error is kept
             log.debug("batch of %d failed; storing one by one", len(items), exc_info=True)
         results: list[bool | None | Exception] = []

@@ -113,8 +113,8 @@ def store_results(session: Session, activities: list[Activity], results: list, c
     from monitor.review.queue import enqueue as enqueue_item
 
     flagged = queued = 0
-    for activity, result in zip(activities, results, strict=True):
-        row = Classification(
+    rows = [
+        Classification(
             activity_id=activity.id,
             model_version=classifier.model_version,
             profile_id=profile.id,
@@ -126,8 +126,11 @@ def store_results(session: Session, activities: list[Activity], results: list, c
             party=result.party,
             cues=list(result.cues),
         )
-        session.add(row)
-        session.flush()
+        for activity, result in zip(activities, results, strict=True)
+    ]
+    session.add_all(rows)
+    session.flush()  # one multi-row INSERT for the batch, not a round trip per result
+    for activity, row in zip(activities, rows, strict=True):
         if row.flagged:
             flagged += 1
             if enqueue and not activity.self_audit and enqueue_item(session, activity, row, profile) is not None:

@@ -1,0 +1,115 @@
+"""The set-wise batch writer stores exactly what storing the same items one by one, in order, stores.
+
+One sequence with every case the store distinguishes — new posts, the same post again, an edit,
+a partial (embedded) view before and after the full one, a tombstone then a sighting in full,
+activities seen twice in one batch with gaps filled the second time, likes of one post by two
+accounts, an act's own evidence, a checkpoint in the middle — is stored once through
+``IngestStore.store_batch`` in batches and once item by item through ``_retrying(_store_item)``;
+the tables must hold the same rows (ids and capture times aside).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from monitor.db.schema import Activity, Evidence, Post
+from monitor.db.session import session_scope
+from spiders.items import ActivityItem, CrawlCheckpointItem, PostItem, TombstoneItem, raw_json
+from spiders.store import IngestStore
+from tests.declared import add_declared
+
+T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+
+
+def post(n: int, text: str | None = None, *, partial: bool = False, cid: str = "v1", author: str = "a") -> PostItem:
+    body = {"uri": f"at://{author}/p/{n}", "cid": cid, "text": text or f"teks {n}"}
+    return PostItem(platform="bluesky", external_id=f"at://{author}/p/{n}", text=text or f"teks {n}", version=cid,
+                    author_handle=f"{author}.bsky.social", posted_at=T0 + timedelta(minutes=n),
+                    posted_at_raw=(T0 + timedelta(minutes=n)).isoformat(), partial=partial,
+                    raw=b"" if partial else raw_json(body), source_url="http://replay/feed", source="crawl:bluesky",
+                    extras={"hashtags": [f"Tag{n}"]})
+
+
+def sequence(first: int, second: int) -> list[Any]:
+    candidate = post(100, "Coblos nomor 2", author="calon")
+    embedded = post(101, "dikutip", partial=True, author="calon")
+    items: list[Any] = [
+        ActivityItem(platform="bluesky", kind="post", external_id=post(1).external_id, account_id=first,
+                     post=post(1), text="teks 1", occurred_at=T0),
+        # A quote: the quoted post only as an embedded (partial) copy.
+        ActivityItem(platform="bluesky", kind="post", external_id=post(2).external_id, account_id=first,
+                     post=post(2), target=embedded, text="teks 2", context="dikutip"),
+        # The same act again with what it lacked the first time.
+        ActivityItem(platform="bluesky", kind="post", external_id=post(1).external_id, account_id=first,
+                     post=post(1), text="teks 1", url="https://bsky.app/x/1"),
+        # Likes of one candidate post by two accounts, each with its own evidence record.
+        ActivityItem(platform="bluesky", kind="like", external_id=candidate.external_id, account_id=first,
+                     target=candidate, raw=raw_json({"like": 1}), occurred_at=T0 + timedelta(hours=1)),
+        ActivityItem(platform="bluesky", kind="like", external_id=candidate.external_id, account_id=second,
+                     target=candidate, raw=raw_json({"like": 2})),
+        CrawlCheckpointItem(platform="bluesky", handle="satu.bsky.social", account_id=first,
+                            advance={"newest_sort_at": "2026-03-01T09:00:00+00:00"}),
+        # An edit of post 1: a new evidence version, the act's text follows.
+        ActivityItem(platform="bluesky", kind="post", external_id=post(1).external_id, account_id=first,
+                     post=post(1, "teks 1 (diubah)", cid="v2"), text="teks 1 (diubah)"),
+        # The full view of the quoted post after its embedded copy.
+        PostItem(**{**post(101, "dikutip").__dict__}),
+        TombstoneItem(platform="bluesky", external_id=post(2).external_id, reason="gone"),
+        # A share whose time comes later, and the same share again with its time.
+        ActivityItem(platform="bluesky", kind="share", external_id=candidate.external_id, account_id=second,
+                     target=candidate, raw=raw_json({"repost": 2})),
+        ActivityItem(platform="bluesky", kind="share", external_id=candidate.external_id, account_id=second,
+                     target=candidate, occurred_at=T0 + timedelta(hours=2), raw=raw_json({"repost": 2, "t": 1})),
+        # Post 2 seen in full again: the premature tombstone is lifted.
+        ActivityItem(platform="bluesky", kind="post", external_id=post(2).external_id, account_id=first,
+                     post=post(2), text="teks 2"),
+    ]
+    items += [ActivityItem(platform="bluesky", kind="post", external_id=post(n).external_id, account_id=second,
+                           post=post(n, author="dua"), text=f"teks {n}") for n in range(10, 40)]
+    return items
+
+
+def snapshot(url: str) -> dict[str, Any]:
+    with session_scope(url) as s:
+        posts = sorted(
+            (p.platform, p.external_id, p.text, p.url, p.author_handle, p.lang, p.parent_external_id, p.posted_at,
+             p.content_sha256, p.deleted_at is not None, str(p.extras))
+            for p in s.scalars(select(Post)))
+        evidence = {e.id: (e.subject_key, e.version, e.sha256) for e in s.scalars(select(Evidence))}
+        acts = sorted(
+            (a.account_id, a.kind, a.external_id, a.text, a.context_text, a.url, a.occurred_at,
+             evidence.get(a.evidence_id), (a.post.external_id if a.post else None),
+             (a.target_post.external_id if a.target_post else None))
+            for a in s.scalars(select(Activity)))
+        return {"posts": posts, "evidence": sorted(evidence.values()), "activities": acts}
+
+
+@pytest.mark.parametrize("batch_size", [3, 50])
+def test_batches_store_what_one_by_one_stores(db_url: str, batch_size: int, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from monitor.db.migrate import upgrade
+
+    one_by_one_url = f"sqlite:///{tmp_path / 'one-by-one.db'}"
+    upgrade(one_by_one_url)
+    results = {}
+    for url in (db_url, one_by_one_url):
+        first = add_declared(url, "bluesky", "satu.bsky.social")
+        second = add_declared(url, "bluesky", "dua.bsky.social")
+        items = sequence(first, second)
+        store = IngestStore(url)
+        if url == db_url:
+            created = []
+            for start in range(0, len(items), batch_size):
+                created += store.store_batch(items[start:start + batch_size])
+        else:
+            created = [store._retrying(lambda s, item=item, store=store: store._store_item(s, item, None))
+                       for item in items]
+        results[url] = created
+        assert not any(isinstance(r, Exception) for r in created), created
+    assert results[db_url] == results[one_by_one_url]  # each item reports the same "new content" flag
+    assert snapshot(db_url) == snapshot(one_by_one_url)
+    again = IngestStore(db_url).store_batch(sequence(first, second)[12:])
+    assert again == [False] * len(again)  # a repeat writes nothing new
