@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.matcher import Cue, ProfileMatcher, Target
+from models.text import clean_text
 
 # The act kind is spelled out in Indonesian words the encoder already knows.
 KIND_WORDS = {"post": "unggahan", "comment": "komentar", "share": "membagikan", "like": "menyukai", "photo": "foto"}
@@ -35,7 +36,8 @@ class ActView:
 
 
 def view_act(matcher: ProfileMatcher, kind: str, text: str, context: str | None) -> ActView:
-    text = text or ""
+    text = clean_text(text or "")
+    context = clean_text(context) if context else context
     text_cues = matcher.find(text, context, field="text")
     context_cues = matcher.find(context, text, field="context") if context else []
     cues = [*text_cues, *context_cues]

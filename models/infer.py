@@ -21,11 +21,15 @@ from models.features import STANCES, ActView, cue_strings, view_act
 from models.matcher import Target, matcher_for
 from models.network import ModelDirError, ModelMeta, StanceHateNet, load_network
 from models.profile import ElectionProfile
+from models.text import clean_text, has_visible_text
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "default"
 KINDS = ("post", "comment", "share", "like", "photo")
+# Acts judged on their own words, with the context only to read them by: without visible words of
+# their own there is nothing of the author's to judge. A like or share is its context, by nature.
+OWN_TEXT_KINDS = ("comment",)
 HATE_THRESHOLD = 0.5
 # Mojibake from UTF-8 read as cp1252/latin-1 ("Ã©", "â€™"): repaired when the round trip is clean.
 MOJIBAKE_MARKS = ("Ã", "â€", "Â", "ðŸ")
@@ -100,8 +104,10 @@ class Classifier:
         """Stance probabilities [n, 3] and hate probabilities [n] for (first, second) text pairs."""
         if not pairs:
             return torch.zeros(0, len(STANCES)), torch.zeros(0)
+        # Cleaned here too: the tokenizer refuses a lone surrogate with a TypeError for the whole batch.
         encoded = [
-            self.tokenizer(first, second, truncation=True, max_length=self.meta.max_length)["input_ids"]
+            self.tokenizer(clean_text(first), clean_text(second) if second is not None else None,
+                           truncation=True, max_length=self.meta.max_length)["input_ids"]
             for first, second in pairs
         ]
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
@@ -132,10 +138,14 @@ class Classifier:
         views: list[ActView | None] = []
         pairs: list[tuple[str, str | None]] = []
         for item in inputs:
-            text = repair_mojibake(item.text or "")
-            context = repair_mojibake(item.context) if item.context else None
-            if not text.strip() and not (context or "").strip():
+            text = repair_mojibake(clean_text(item.text or ""))
+            context = repair_mojibake(clean_text(item.context)) if item.context else None
+            if not has_visible_text(text) and not has_visible_text(context):
                 views.append(None)  # nothing to read: a defined "none" result, no model call
+                continue
+            if item.kind in OWN_TEXT_KINDS and not has_visible_text(text):
+                # A comment says what its own text says; the post it answers is not its author's act.
+                views.append(None)
                 continue
             view = view_act(matcher, item.kind, text, context)
             views.append(view)
@@ -160,10 +170,10 @@ class Classifier:
             partisan = 1.0 - act.stance[:, 0]
             best = int(torch.argmax(partisan))
             p_partisan, p_hate = float(partisan[best]), float(act.hate.mean())
-            target = view.inputs[best].target
             stance = "none"
             if p_partisan >= threshold:
                 stance = "support" if act.stance[best, 1] >= act.stance[best, 2] else "oppose"
+            target = view.inputs[best].target
             owner = _owner(target, view, profile) if stance != "none" else None
             results.append(
                 self._result(

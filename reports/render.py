@@ -11,6 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from reports.cells import neutralise, sheet_row
 from reports.period import format_date, format_wib
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -51,12 +52,17 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _csv_cell(value: Any) -> Any:
+    # Names, posts and notes in a report are other people's text: never a live formula (reports.cells).
+    return neutralise(_cell(value))
+
+
 def write_csv(headers: list[str], rows: list[list[Any]], path: Path) -> Path:
     # utf-8-sig so spreadsheet programs open Indonesian text correctly.
     with path.open("w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh)
-        writer.writerow(headers)
-        writer.writerows([[_cell(v) for v in row] for row in rows])
+        writer.writerow([neutralise(h) for h in headers])
+        writer.writerows([[_csv_cell(v) for v in row] for row in rows])
     return path
 
 
@@ -69,11 +75,11 @@ def write_xlsx(tables: Tables, path: Path) -> Path:
     wb.remove(wb.active)
     for name, (headers, rows) in tables.items():
         ws = wb.create_sheet(title=name[:31])
-        ws.append(headers)
+        ws.append(sheet_row(ws, headers))
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append([_cell(v) for v in row])
+            ws.append(sheet_row(ws, [_cell(v) for v in row]))
         ws.freeze_panes = "A2"
         for i, header in enumerate(headers, start=1):
             width = max([len(str(header))] + [len(str(r[i - 1])) for r in rows[:200]] + [6])

@@ -146,3 +146,79 @@ def test_model_dir_missing_files_is_a_clear_error(tiny_model: Path, profile_file
     (broken / "netra_model.json").unlink()
     result = run_classify(profile_file, items, tmp_path / "out.jsonl", broken)
     assert result.exit_code != 0 and "netra_model.json missing" in result.output
+
+
+def test_unpaired_surrogates_and_nuls_cost_no_line_its_result(
+    tiny_model: Path, profile_file: Path, tmp_path: Path
+) -> None:
+    rows = [
+        {"id": "before", "kind": "post", "text": "Rapat dinas pagi ini", "context": None},
+        {"id": "half-emoji", "kind": "post", "text": "Ayo coblos Bung Yo nomor 1! \ud83d", "context": None},
+        {"id": "in-context", "kind": "like", "text": "", "context": "Dukung Mama Eti \udc4d #EtiPasti\u0000"},
+        {"id": "after", "kind": "post", "text": "Selamat pagi", "context": None},
+        {"id": "id-\ud83d", "kind": "post", "text": "Selamat malam", "context": None},
+    ]
+    # ensure_ascii: the file holds the JSON escape "\ud83d", as a client that cut an emoji in half writes it.
+    items = write_lines(tmp_path / "in.jsonl", [json.dumps(r) for r in rows])
+    assert "\\ud83d" in items.read_text()
+    out = tmp_path / "out.jsonl"
+    result = run_classify(profile_file, items, out, tiny_model, "--chunk", "512")
+    assert result.exit_code == 0, result.output
+    preds = {p["id"]: p for p in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert list(preds) == ["before", "half-emoji", "in-context", "after", "id-\ud83d"]  # the id as sent
+    assert "Bung Yo" in preds["half-emoji"]["cues"]
+    assert "#EtiPasti" in preds["in-context"]["cues"]
+
+
+def test_a_line_the_model_fails_on_costs_only_itself(
+    tiny_model: Path, profile_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import monitor.classify
+    from models.infer import load_classifier
+
+    real = load_classifier(tiny_model)
+
+    class Brittle:
+        """The real model, except that it fails on any round holding the act with id ``boom``."""
+
+        model_version = real.model_version
+        threshold = real.threshold
+
+        def classify(self, inputs, profile):  # type: ignore[no-untyped-def]
+            if any(item.id == "boom" for item in inputs):
+                raise RuntimeError("tokenizer exploded")
+            return real.classify(inputs, profile)
+
+    monkeypatch.setattr(monitor.classify, "load_configured_classifier", lambda *a, **k: Brittle())
+    ids = ["a", "b", "boom", "c", "d"]
+    items = write_lines(tmp_path / "in.jsonl", [
+        json.dumps({"id": i, "kind": "post", "text": f"Bung Yo nomor 1 {i}", "context": None}) for i in ids])
+    out = tmp_path / "out.jsonl"
+    result = run_classify(profile_file, items, out, tiny_model)
+    assert result.exit_code == 1
+    assert f"{items}:3: cannot classify (RuntimeError: tokenizer exploded)" in result.output
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["a", "b", "c", "d"]
+
+
+def test_a_comment_without_words_of_its_own_is_not_judged_by_its_post(
+    tiny_model: Path, profile_file: Path, tmp_path: Path
+) -> None:
+    partisan = "Ayo coblos Bung Yo nomor 1! #EtiPasti Mama Eti"
+    rows = [
+        {"id": "nul-zwsp", "kind": "comment", "text": "\u0000\u200b", "context": partisan},
+        {"id": "blank", "kind": "comment", "text": " \u200d\ufeff ", "context": partisan},
+        {"id": "like", "kind": "like", "text": "", "context": partisan},
+        {"id": "share", "kind": "share", "text": "", "context": partisan},
+        {"id": "worded", "kind": "comment", "text": "Setuju!", "context": partisan},
+    ]
+    items = write_lines(tmp_path / "in.jsonl", [json.dumps(r) for r in rows])
+    out = tmp_path / "out.jsonl"
+    result = run_classify(profile_file, items, out, tiny_model)
+    assert result.exit_code == 0, result.output
+    preds = {p["id"]: p for p in map(json.loads, out.read_text().splitlines())}
+    for key in ("nul-zwsp", "blank"):
+        assert (preds[key]["flagged"], preds[key]["score"], preds[key]["stance"], preds[key]["cues"]) == (
+            False, 0.0, "none", []), key
+    # A like or share is its context by nature: still read by the model, its cues found in the post.
+    for key in ("like", "share", "worded"):
+        assert preds[key]["score"] > 0.0 and "Bung Yo" in preds[key]["cues"], key

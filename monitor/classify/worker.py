@@ -6,7 +6,8 @@ classifications, so no two workers take the same activity, and a killed
 worker's transaction rolls back, releasing its batch for the next claim; the
 unique (activity, model_version, profile) constraint is the backstop. SQLite
 has one writer, so there the worker takes a lock file and a second one is
-refused rather than left waiting on ``database is locked``.
+refused rather than left waiting on ``database is locked``; the scheduler's
+classify job (``monitor.ops.jobs.classify_new``) takes the same lock.
 """
 
 from __future__ import annotations
@@ -71,6 +72,26 @@ def single_worker_lock(database_url: str) -> Iterator[None]:
         yield
     finally:
         handle.close()  # closing releases the lock
+
+
+def lock_path_or_none(database_url: str) -> Path | None:
+    """:func:`lock_path`, or None where there is nothing to lock: another database, in-memory SQLite."""
+    try:
+        return lock_path(database_url)
+    except WorkerRefused:
+        return None
+
+
+def worker_running(database_url: str) -> bool:
+    """Whether a process holds this SQLite database's worker lock (a ``classifier-worker``, or a scheduler's
+    classify job); False on other databases. Finds out by taking the lock and letting it go at once."""
+    if lock_path_or_none(database_url) is None:
+        return False
+    try:
+        with single_worker_lock(database_url):
+            return False
+    except WorkerRefused:
+        return True
 
 
 def active_profile_of(database_url: str) -> ElectionProfile | None:

@@ -56,6 +56,38 @@ def parse_input_line(line: str, lineno: int, source: str) -> Any:
     return ClassifyInput(str(obj["id"]), obj["kind"], obj["text"], context, platform)
 
 
+def _json_line(record: dict[str, Any]) -> str:
+    """One output line; an id holding an unpaired surrogate is written escaped, exactly as it came in."""
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(record, ensure_ascii=True)
+    return line + "\n"
+
+
+def _classify_each(classifier: Any, batch: list[tuple[int, Any]], election: Any, source: str,
+                   errors: list[str]) -> list[Any]:
+    """Results for a round, in order; a line the model cannot read is named in ``errors``, the rest still classified.
+
+    The round is tried whole first (the fast path); only when it fails is each line tried alone, so one
+    bad line costs its own output, never the other lines of its chunk.
+    """
+    if not batch:
+        return []
+    try:
+        return list(classifier.classify([item for _, item in batch], election))
+    except Exception:  # whatever the model raised, the other lines deserve their results
+        pass
+    results = []
+    for lineno, item in batch:
+        try:
+            results.extend(classifier.classify([item], election))
+        except Exception as exc:
+            errors.append(f"{source}:{lineno}: cannot classify ({type(exc).__name__}: {exc})")
+    return results
+
+
 def classify(
     profile: Path = typer.Option(..., "--profile", help="Election profile YAML."),
     input_path: Path = typer.Option(..., "--input", help="JSONL: id, kind, text, context, platform."),
@@ -90,17 +122,17 @@ def classify(
           progress("classifying", lines, unit="lines") as bar):
         read = 0  # input lines read since the last round of classification
 
-        def flush(batch: list[Any]) -> None:
+        def flush(batch: list[tuple[int, Any]]) -> None:
             nonlocal written, flagged, read
-            for result in classifier.classify(batch, election):
-                out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+            for result in _classify_each(classifier, batch, election, str(input_path), errors):
+                out.write(_json_line(result.to_json()))
                 written += 1
                 flagged += result.flagged
             batch.clear()
             bar.advance(read)  # lines count as done once their round is classified and written
             read = 0
 
-        batch: list[Any] = []
+        batch: list[tuple[int, Any]] = []
         for lineno, raw in enumerate(fh, 1):
             read += 1
             try:
@@ -111,7 +143,7 @@ def classify(
             if not line.strip():
                 continue
             try:
-                batch.append(parse_input_line(line, lineno, str(input_path)))
+                batch.append((lineno, parse_input_line(line, lineno, str(input_path))))
             except ValueError as exc:
                 errors.append(str(exc))
                 continue
@@ -122,7 +154,7 @@ def classify(
         err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     console.print(
         f"classified {written} acts ({flagged} flagged) with {classifier.model_version}, "
-        f"profile {election.id} → {output}" + (f"; {len(errors)} malformed line(s) skipped" if errors else ""),
+        f"profile {election.id} → {output}" + (f"; {len(errors)} line(s) skipped" if errors else ""),
         soft_wrap=True,
     )
     if errors:

@@ -21,6 +21,8 @@ def activities(
     since: str | None = typer.Option(None, "--since", help="Only acts on or after this date (YYYY-MM-DD)."),
     output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default: standard output)."),
     as_user: str | None = typer.Option(None, "--as-user", help="Export only what this web-app user may see."),
+    raw: bool = typer.Option(False, "--raw", help="CSV for programs: texts exactly as captured, without the "
+                             "apostrophe that keeps spreadsheets from running a text as a formula."),
 ) -> None:
     """One record per activity of a declared account."""
     from monitor.db.session import session_scope
@@ -39,11 +41,11 @@ def activities(
     try:
         with session_scope() as session:
             if output is None:
-                count = export_activities(session, flt, fmt, sys.stdout)
+                count = export_activities(session, flt, fmt, sys.stdout, raw=raw)
             else:
                 output.parent.mkdir(parents=True, exist_ok=True)
                 with output.open("w", encoding="utf-8", newline="") as out:
-                    count = export_activities(session, flt, fmt, out)
+                    count = export_activities(session, flt, fmt, out, raw=raw)
     except (ExportRefused, LookupError) as exc:
         fail(str(exc))
     if output is not None:

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 import monitor.db.guards  # noqa: F401  (registers the append-only rules)
 from monitor.config import get_settings
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# SQLite: one writer at a time. Each attempt already waits the connection's busy timeout (30 s).
+LOCKED_ATTEMPTS = 6
 
 
 def make_engine(url: str) -> Engine:
@@ -60,3 +72,28 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def is_locked(exc: BaseException) -> bool:
+    """SQLite's "database is locked" / "database table is locked" (another process is writing)."""
+    return isinstance(exc, OperationalError) and "locked" in str(exc.orig if exc.orig else exc).lower()
+
+
+def retry_on_lock(work: Callable[[], T], *, attempts: int = LOCKED_ATTEMPTS,
+                  sleep: Callable[[float], None] = time.sleep) -> T:
+    """``work()``, run again with growing, jittered waits while SQLite says another writer holds the lock.
+
+    ``work`` must be a whole transaction that leaves nothing behind when it fails (roll back inside it):
+    it is simply called again. Any other error, or a lock that outlasts ``attempts``, is raised.
+    """
+    tries = 0
+    while True:
+        try:
+            return work()
+        except OperationalError as exc:
+            tries += 1
+            if not is_locked(exc) or tries >= attempts:
+                raise
+            wait = min(30.0, 0.5 * 2 ** tries) * (0.5 + random.random())
+            log.warning("database locked by another writer; retrying in %.1f s", wait)
+            sleep(wait)

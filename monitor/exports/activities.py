@@ -5,6 +5,9 @@ and acceptance checks read it): exactly :data:`FIELDS`, classification fields
 filled once the activity was classified (the latest classification) and
 queued (its review item's status). Run for a user, it sees only what that
 user may see in the web app (``monitor.access.scoping``), and the export is audit-logged.
+CSV is opened in spreadsheets, so a text that would run as a formula gets a
+leading apostrophe (``reports.cells``) unless ``raw`` asks for the bytes as
+captured (for programs, which read no formulas).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from sqlalchemy.orm import Session, aliased
 
 from monitor.config import get_settings
 from monitor.db.schema import Account, Activity, Agency, Classification, Employee, Evidence, Post, ReviewItem, User
+from reports.cells import neutralise
 
 FIELDS = (
     "platform", "handle", "nip", "kind", "external_id", "url", "text", "context", "occurred_at", "captured_at",
@@ -125,8 +129,19 @@ def activity_records(session: Session, flt: ActivityFilter) -> Iterator[dict[str
         }
 
 
-def write_records(records: Iterator[dict[str, Any]], fmt: str, out: TextIO) -> int:
-    """Write JSONL (one object per line) or CSV (header row; empty cell for null); returns the count."""
+def _csv_value(value: Any, raw: bool) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return value if raw else neutralise(value)
+
+
+def write_records(records: Iterator[dict[str, Any]], fmt: str, out: TextIO, *, raw: bool = False) -> int:
+    """Write JSONL (one object per line) or CSV (header row; empty cell for null); returns the count.
+
+    CSV cells are formula-guarded unless ``raw``; JSONL is always as captured.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     count = 0
@@ -138,20 +153,19 @@ def write_records(records: Iterator[dict[str, Any]], fmt: str, out: TextIO) -> i
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
     for record in records:
-        writer.writerow({k: ("" if v is None else str(v).lower() if isinstance(v, bool) else v)
-                         for k, v in record.items()})
+        writer.writerow({k: _csv_value(v, raw) for k, v in record.items()})
         count += 1
     return count
 
 
-def export_activities(session: Session, flt: ActivityFilter, fmt: str, out: TextIO) -> int:
+def export_activities(session: Session, flt: ActivityFilter, fmt: str, out: TextIO, *, raw: bool = False) -> int:
     """Write the filtered activities and record the export in the audit log."""
-    count = write_records(activity_records(session, flt), fmt, out)
+    count = write_records(activity_records(session, flt), fmt, out, raw=raw)
     from monitor.access.audit_log import record
 
     user = session.scalar(select(User).where(User.username == flt.as_user)) if flt.as_user else None
     record(session, "export_activities", user=user, username=None if user else "cli",
            object_type="activity", detail={"agency": flt.agency, "platform": flt.platform,
                                            "since": flt.since.isoformat() if flt.since else None,
-                                           "format": fmt, "records": count})
+                                           "format": fmt, "raw": raw, "records": count})
     return count

@@ -2,7 +2,8 @@
 
 Nothing outside the user's scope is ever read; identities appear only for roles
 allowed to see them. Cells that a spreadsheet would run as a formula are
-prefixed with an apostrophe (CSV/formula injection from captured text).
+prefixed with an apostrophe (CSV/formula injection from captured text; the
+one guard of every writer, ``reports.cells``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from monitor.config import get_settings
 from monitor.db.schema import Account, Activity, Decision, Employee, ReviewItem, User
 from monitor.db.vocabulary import VERDICT_LABELS, VIOLATIONS
 from monitor.review.queue import QueueFilters, filtered_item_ids
+from reports.cells import neutralise, sheet_row
 
 IDENTITY_COLUMNS = ("nip", "name", "unit", "position")
 QUEUE_COLUMNS = (
@@ -126,19 +128,13 @@ def decision_rows(session: Session, user: User, filters: QueueFilters) -> Iterat
             }
 
 
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(rows: Iterator[dict[str, Any]], columns: tuple[str, ...]) -> tuple[bytes, int]:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(columns)
     count = 0
     for row in rows:
-        writer.writerow([_safe(row.get(c, "")) for c in columns])
+        writer.writerow([neutralise(row.get(c, "")) for c in columns])
         count += 1
     # A BOM so spreadsheet programs read the UTF-8 (names, emoji) correctly.
     return ("\ufeff" + buf.getvalue()).encode("utf-8"), count
@@ -150,7 +146,7 @@ def to_xlsx(rows: Iterator[dict[str, Any]], columns: tuple[str, ...], title: str
     ws.append(list(columns))
     count = 0
     for row in rows:
-        ws.append([_safe(row.get(c, "")) for c in columns])
+        ws.append(sheet_row(ws, [row.get(c, "") for c in columns]))
         count += 1
     buf = io.BytesIO()
     wb.save(buf)

@@ -85,19 +85,33 @@ def classify_new() -> Any:
     The classifier comes from ``monitor.classify.load_configured_classifier`` (``settings.model_dir``,
     ``None`` for the bundled model). Without an active profile there is nothing to classify against.
     """
+    from contextlib import AbstractContextManager, nullcontext
+
     from monitor.classify import load_configured_classifier
     from monitor.classify.pipeline import classify_pending
+    from monitor.classify.worker import WorkerRefused, lock_path_or_none, single_worker_lock
     from monitor.db.session import session_factory, session_scope
     from monitor.registry.profiles import active_profile
 
     settings = get_settings()
+    url = settings.resolved_database_url
     with session_scope() as session:
         profile = active_profile(session)
     if profile is None:
         log.warning("classify: no active election profile; load one with `netra profile load`")
         return None
-    classifier = load_configured_classifier(settings=settings)
-    return classify_pending(session_factory(), classifier, profile, batch_size=settings.classify_batch_size)
+    # SQLite takes one writer: the job holds the lock `netra classifier-worker` holds, so the two never
+    # classify side by side; while a worker runs, it does this job's work and the job skips.
+    lock: AbstractContextManager[None] = (
+        single_worker_lock(url) if lock_path_or_none(url) is not None else nullcontext()
+    )
+    try:
+        with lock:
+            classifier = load_configured_classifier(settings=settings)
+            return classify_pending(session_factory(), classifier, profile, batch_size=settings.classify_batch_size)
+    except WorkerRefused as exc:
+        log.info("classify: skipped, %s", exc)
+        return None
 
 
 def queue_flags() -> int:

@@ -14,13 +14,17 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from monitor.db.nip import InvalidNIP, validate_nip
 from monitor.db.schema import EMPLOYEE_STATUSES, Account, Agency, Employee
+from monitor.db.session import retry_on_lock
+from reports.cells import looks_like_formula
 from spiders.platforms import InvalidHandle, normalise_handle, normalise_platform
 
 # Canonical column → accepted header spellings (Indonesian first).
@@ -36,9 +40,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "handle": ("akun", "handle", "account", "username"),
 }
 REQUIRED = ("nip", "name", "agency")
+# Free-text columns that reach reports and exports as they are: a formula there is refused, not stored.
+TEXT_COLUMNS = ("name", "agency", "agency_code", "unit", "position")
 STATUS_ALIASES = {"pns": "PNS", "pppk": "PPPK", "p3k": "PPPK", "non asn": "NON_ASN", "non_asn": "NON_ASN",
                   "non-asn": "NON_ASN", "honorer": "NON_ASN", "ppnpn": "NON_ASN"}
 MAX_ROWS = 200_000
+# Rows written per transaction: short enough that a crawl's writes wait well under SQLite's busy timeout.
+BATCH_ROWS = 1000
 
 
 class RegistryFileError(ValueError):
@@ -223,6 +231,12 @@ def _validate_row(line: int, getter: Callable[[str], str]) -> RegistryRow:
     agency_name = getter("agency")
     if not agency_name:
         raise ValueError(f"NIP {nip}: missing agency (instansi)")
+    for column in TEXT_COLUMNS:
+        value = getter(column)
+        if looks_like_formula(value):
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            raise ValueError(f"{COLUMNS[column][0]}: {shown!r} looks like a spreadsheet formula, not text "
+                             f"(NIP {nip}); write the plain value")
     agency_code = getter("agency_code") or agency_code_for(agency_name)
     raw_status = getter("status") or "PNS"
     status = STATUS_ALIASES.get(raw_status.lower(), raw_status.upper())
@@ -269,24 +283,32 @@ def _cross_row_errors(rows: list[RegistryRow], source: str) -> list[RowError]:
 
 
 def import_registry(session: Session, path: Path, *, skip_invalid: bool = False,
-                    sheet: str | None = None) -> ImportResult:
-    """Validate ``path`` and upsert it. Writes nothing when any row is bad, unless ``skip_invalid``."""
+                    sheet: str | None = None, batch_rows: int = BATCH_ROWS) -> ImportResult:
+    """Validate ``path`` and upsert it. Writes nothing when any row is bad, unless ``skip_invalid``.
+
+    The whole file is validated before anything is written. The rows are then written and
+    **committed** ``batch_rows`` at a time (``session`` is committed), each batch run again while
+    SQLite is locked by another writer: one transaction for 100,000 rows held SQLite's single write
+    lock for minutes, and a crawl beside it (or the import itself) died with "database is locked".
+    A crash midway leaves the first batches stored; importing the file again completes it, as the
+    upsert changes nothing a row already says.
+    """
     rows, errors = read_rows(path, sheet)
     result = ImportResult(file=str(path), rows=len(rows) + len(errors))
 
     # A handle already declared in the database by another person is a bad row too.
     existing_accounts = {
-        (a.platform, a.handle): a for a in session.scalars(select(Account).join(Employee))
+        (platform, handle): nip for platform, handle, nip in session.execute(
+            select(Account.platform, Account.handle, Employee.nip).join(Employee, Employee.id == Account.employee_id))
     }
-    nip_of_employee = dict(session.execute(select(Employee.id, Employee.nip)).all())
     bad_lines = {e.line for e in errors}
     for row in rows:
         if row.platform and row.handle:
-            acc = existing_accounts.get((row.platform, row.handle))
-            if acc is not None and nip_of_employee.get(acc.employee_id) != row.nip:
+            owner = existing_accounts.get((row.platform, row.handle))
+            if owner is not None and owner != row.nip:
                 errors.append(RowError(str(path), row.line,
                                        f"{row.platform} account {row.handle!r} is already declared by NIP "
-                                       f"{nip_of_employee.get(acc.employee_id)} in the registry"))
+                                       f"{owner} in the registry"))
                 bad_lines.add(row.line)
     result.errors = sorted(errors, key=lambda e: e.line)
     if result.errors and not skip_invalid:
@@ -294,58 +316,113 @@ def import_registry(session: Session, path: Path, *, skip_invalid: bool = False,
     bad_nips = {r.nip for r in rows if r.line in bad_lines}
     good = [r for r in rows if r.line not in bad_lines and r.nip not in bad_nips]
 
-    with session.begin_nested():
-        _upsert(session, good, result, existing_accounts)
+    known: _Known | None = None
+
+    def write(batch: list[RegistryRow]) -> ImportResult:
+        nonlocal known
+        counts = ImportResult(file=result.file)
+        try:
+            if known is None:
+                known = _Known.load(session)
+            _upsert(session, batch, counts, known)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            known = None  # what the failed batch added is gone: read the stored state again
+            raise
+        return counts
+
+    session.commit()  # the reads above hold no snapshot into the first batch's write
+    for start in range(0, len(good), batch_rows):
+        counts = retry_on_lock(partial(write, good[start:start + batch_rows]))
+        for name in ("agencies_created", "agencies_updated", "employees_created", "employees_updated",
+                     "accounts_created", "unchanged_rows"):
+            setattr(result, name, getattr(result, name) + getattr(counts, name))
     result.written = True
     return result
 
 
-def _upsert(session: Session, rows: list[RegistryRow], result: ImportResult,
-            existing_accounts: dict[tuple[str, str], Account]) -> None:
-    agencies = {a.code: a for a in session.scalars(select(Agency))}
-    employees = {e.nip: e for e in session.scalars(select(Employee))}
+EMPLOYEE_FIELDS = ("name", "agency_id", "unit", "position", "status")
+
+
+@dataclass
+class _Known:
+    """What is stored, as plain values: the rows of an import are compared with it, not with ORM objects
+    (loading and tracking 100,000 employees as objects cost more than writing them)."""
+
+    agencies: dict[str, tuple[int, str]]  # code -> (id, name)
+    employees: dict[str, dict[str, Any]]  # nip -> id and EMPLOYEE_FIELDS
+    accounts: set[tuple[str, str]]  # (platform, handle)
+
+    @classmethod
+    def load(cls, session: Session) -> _Known:
+        columns = [getattr(Employee, name) for name in ("id", "nip", *EMPLOYEE_FIELDS)]
+        return cls(
+            agencies={code: (id_, name) for id_, code, name in session.execute(
+                select(Agency.id, Agency.code, Agency.name))},
+            employees={row.nip: row._asdict() for row in session.execute(select(*columns))},
+            accounts={(p, h) for p, h in session.execute(select(Account.platform, Account.handle))},
+        )
+
+
+def _upsert(session: Session, rows: list[RegistryRow], result: ImportResult, known: _Known) -> None:
+    """Write ``rows`` in the session's transaction: new employees and accounts in a few multi-row INSERTs."""
+    new_employees: dict[str, dict[str, Any]] = {}
+    changes: dict[int, dict[str, Any]] = {}
+    new_accounts: list[tuple[str, str, str]] = []  # (nip, platform, handle)
     for row in rows:
         changed = False
-        agency = agencies.get(row.agency_code)
+        agency = known.agencies.get(row.agency_code)
         if agency is None:
-            agency = Agency(code=row.agency_code, name=row.agency_name)
-            session.add(agency)
-            session.flush()
-            agencies[row.agency_code] = agency
+            agency_id = session.execute(insert(Agency).values(code=row.agency_code, name=row.agency_name)
+                                        .returning(Agency.id)).scalar_one()
+            known.agencies[row.agency_code] = (agency_id, row.agency_name)
             result.agencies_created += 1
             changed = True
-        elif agency.name != row.agency_name:
-            agency.name = row.agency_name
-            result.agencies_updated += 1
-            changed = True
+        else:
+            agency_id, name = agency
+            if name != row.agency_name:
+                session.execute(update(Agency).where(Agency.id == agency_id).values(name=row.agency_name))
+                known.agencies[row.agency_code] = (agency_id, row.agency_name)
+                result.agencies_updated += 1
+                changed = True
 
-        employee = employees.get(row.nip)
-        fields = {"name": row.name, "agency_id": agency.id, "unit": row.unit,
-                  "position": row.position, "status": row.status}
-        if employee is None:
-            employee = Employee(nip=row.nip, **fields)
-            session.add(employee)
-            session.flush()
-            employees[row.nip] = employee
+        fields: dict[str, Any] = {"name": row.name, "agency_id": agency_id, "unit": row.unit,
+                                  "position": row.position, "status": row.status}
+        stored = known.employees.get(row.nip)
+        if stored is None:
+            new_employees[row.nip] = {"nip": row.nip, **fields}
+            known.employees[row.nip] = {"id": None, "nip": row.nip, **fields}
             result.employees_created += 1
             changed = True
         else:
-            diff = {k: v for k, v in fields.items() if getattr(employee, k) != v}
+            diff = {k: v for k, v in fields.items() if stored[k] != v}
             if diff:
-                for k, v in diff.items():
-                    setattr(employee, k, v)
+                stored.update(diff)
+                if stored["id"] is None:  # created earlier in this batch
+                    new_employees[row.nip].update(diff)
+                else:
+                    changes.setdefault(stored["id"], {}).update(diff)
                 result.employees_updated += 1
                 changed = True
 
-        if row.platform and row.handle and (row.platform, row.handle) not in existing_accounts:
-            account = Account(employee_id=employee.id, platform=row.platform, handle=row.handle)
-            session.add(account)
-            existing_accounts[(row.platform, row.handle)] = account
+        if row.platform and row.handle and (row.platform, row.handle) not in known.accounts:
+            new_accounts.append((row.nip, row.platform, row.handle))
+            known.accounts.add((row.platform, row.handle))
             result.accounts_created += 1
             changed = True
         if not changed:
             result.unchanged_rows += 1
-    session.flush()
+
+    if new_employees:
+        for id_, nip in session.execute(insert(Employee).returning(Employee.id, Employee.nip),
+                                        list(new_employees.values())):
+            known.employees[nip]["id"] = id_
+    if changes:
+        session.execute(update(Employee), [{"id": id_, **diff} for id_, diff in changes.items()])
+    if new_accounts:
+        session.execute(insert(Account), [{"employee_id": known.employees[nip]["id"], "platform": platform,
+                                           "handle": handle} for nip, platform, handle in new_accounts])
 
 
 def list_registry(session: Session, *, agency: str | None = None, platform: str | None = None,

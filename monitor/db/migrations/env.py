@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from monitor.db.schema import Base
 from monitor.db.session import get_engine
@@ -12,7 +12,17 @@ config = context.config
 target_metadata = Base.metadata
 
 
+# The PostgreSQL advisory lock every Netra migration holds (any fixed bigint; ASCII "netradb1").
+MIGRATION_LOCK = 0x6E657472_61646231
+
+
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # Two `netra db upgrade` at once (two containers starting on a fresh database) would both create
+        # alembic_version and the first tables; one died with a traceback. The second now waits here, and
+        # then reads the version the first committed: nothing left to do. Taken before configure, so alembic
+        # runs inside this transaction, and the lock is released when it commits or rolls back.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
