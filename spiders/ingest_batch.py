@@ -22,6 +22,7 @@ for what precedes it.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from sqlalchemy.orm import Session
 from monitor.db.schema import Account, Activity, Evidence, Post
 from monitor.db.types import utcnow
 from spiders.items import ActivityItem, PostItem
+from spiders.store_errors import UnknownAccount
 
 if TYPE_CHECKING:
     from spiders.store import IngestStore
@@ -152,9 +154,7 @@ class BatchWriter:
     def _evidence(self, subject: str, raw: bytes, source_url: str | None, source: str, media_type: str,
                   post: Any, *, new_subject: bool = False) -> tuple[Any, bool]:
         """The subject's record of these bytes: an existing one, or a new version (and ``True``)."""
-        from spiders.store import sha256_hex
-
-        digest = sha256_hex(raw)
+        digest = hashlib.sha256(raw).hexdigest()
         known = self.evidence.setdefault(subject, {})
         if not new_subject and digest in known:
             return known[digest], False
@@ -261,8 +261,6 @@ class BatchWriter:
 
     def _account_ids(self, items: list[ActivityItem]) -> list[int]:
         """The registry id of each item's declared account (``UnknownAccount`` when the registry lacks it)."""
-        from spiders.store import UnknownAccount
-
         given = sorted({it.account_id for it in items if it.account_id is not None})
         found: set[int] = set()
         for chunk in _chunks(given):

@@ -63,6 +63,7 @@ from spiders.items import (
     item_from_json,
     item_to_json,
 )
+from spiders.store_errors import PositionHeld, UnknownAccount
 
 log = logging.getLogger(__name__)
 
@@ -74,14 +75,6 @@ STALE_AFTER = timedelta(minutes=10)
 # SQLite: one writer at a time. Each attempt already waits the connection's busy timeout.
 LOCKED_ATTEMPTS = 6
 HOST = socket.gethostname()
-
-
-class UnknownAccount(LookupError):
-    """An activity names a declared account the registry does not hold."""
-
-
-class PositionHeld(RuntimeError):
-    """A resume point was not moved: acts of the account still wait in the retry table."""
 
 
 def is_locked(exc: BaseException) -> bool:
