@@ -38,6 +38,9 @@ class LabelledItem:
     violation: str | None = None
     register: str | None = None
     hard_negative: bool = False
+    # What the item probes (challenge and test sets: vote_call_slang, role_reference, sarcasm …), for per-category
+    # figures.
+    category: str | None = None
 
     @property
     def flagged(self) -> bool:
@@ -103,6 +106,7 @@ def _item(obj: Any, where: str, profiles: dict[str, ElectionProfile] | None) -> 
         violation=obj.get("violation"),
         register=obj.get("register"),
         hard_negative=bool(obj.get("hard_negative", False)),
+        category=obj.get("category"),
     )
 
 

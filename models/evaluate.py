@@ -65,6 +65,20 @@ def score_results(gold: Sequence[LabelledItem], preds: Sequence[Any]) -> dict[st
         flags = binary_figures([gold[i].flagged for i in idx], [preds[i].flagged for i in idx])
         per_kind[kind] = {"items": len(idx)} | flags
     hard = [p for g, p in zip(gold, preds, strict=True) if g.hard_negative]
+    per_category: dict[str, Any] = {}
+    by_category: dict[str, list[int]] = defaultdict(list)
+    for i, g in enumerate(gold):
+        if g.category:
+            by_category[g.category].append(i)
+    for category, idx in sorted(by_category.items()):
+        flags = binary_figures([gold[i].flagged for i in idx], [preds[i].flagged for i in idx])
+        cands = [i for i in idx if gold[i].stance != "none" and gold[i].candidate]
+        per_category[category] = {
+            "items": len(idx), **flags,
+            "stance_accuracy": round(sum(preds[i].stance == gold[i].stance for i in idx) / len(idx), 4),
+            "candidate_accuracy": round(sum(preds[i].candidate == gold[i].candidate for i in cands) / len(cands), 4)
+            if cands else None,
+        }
     return {
         "items": len(gold),
         "flag": flag,
@@ -75,6 +89,7 @@ def score_results(gold: Sequence[LabelledItem], preds: Sequence[Any]) -> dict[st
         "candidate_items": len(with_candidate),
         "stance_confusion": confusion,
         "per_kind": per_kind,
+        "per_category": per_category,
         "hard_negatives": len(hard),
         "hard_negative_flag_rate": round(sum(p.flagged for p in hard) / len(hard), 4) if hard else 0.0,
     }
@@ -201,6 +216,12 @@ def format_report(report: dict[str, Any]) -> str:
     lines.append("per act kind (model flag P/R/F1, items):")
     for kind, k in m["per_kind"].items():
         lines.append(f"  {kind:<8}{k['precision']:>7.3f}{k['recall']:>7.3f}{k['f1']:>7.3f}{k['items']:>6}")
+    if m.get("per_category"):
+        lines.append("per category, weakest flag F1 first (model flag P/R/F1, stance acc, candidate acc, items):")
+        for name, c in sorted(m["per_category"].items(), key=lambda kv: (kv[1]["f1"], kv[0])):
+            cand = f"{c['candidate_accuracy']:.3f}" if c["candidate_accuracy"] is not None else "  -  "
+            lines.append(f"  {name:<24}{c['precision']:>7.3f}{c['recall']:>7.3f}{c['f1']:>7.3f}"
+                         f"{c['stance_accuracy']:>8.3f}{cand:>8}{c['items']:>6}")
     return "\n".join(lines)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import torch
 
+from models.cue_rules import explicit_call
 from models.features import STANCES, ActView, cue_strings, view_act
 from models.matcher import Target, matcher_for
 from models.network import ModelDirError, ModelMeta, StanceHateNet, load_network
@@ -174,11 +175,19 @@ class Classifier:
             if p_partisan >= threshold:
                 stance = "support" if act.stance[best, 1] >= act.stance[best, 2] else "oppose"
             target = view.inputs[best].target
+            cues = cue_strings(view.cues, target, matcher)
+            call = explicit_call(view, item.kind, item.text or "", item.context, matcher)
+            if call is not None and (p_partisan < threshold or stance == "none"):
+                # An explicit call the matcher found is never scored below the flag threshold (models/cue_rules.py).
+                best = next((i for i, m in enumerate(view.inputs) if m.target is not None
+                             and m.target.kind == "candidate" and m.target.id == call.candidate), best)
+                target = view.inputs[best].target
+                p_partisan, stance = max(p_partisan, threshold), call.stance
+                cues = [call.why, *cue_strings(view.cues, target, matcher)]
             owner = _owner(target, view, profile) if stance != "none" else None
             results.append(
                 self._result(
-                    item, profile, max(p_partisan, p_hate), stance, p_hate >= HATE_THRESHOLD, owner,
-                    cue_strings(view.cues, target, matcher), threshold,
+                    item, profile, max(p_partisan, p_hate), stance, p_hate >= HATE_THRESHOLD, owner, cues, threshold,
                 )
             )
         return results

@@ -27,12 +27,14 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from models.party_lexicon import forms_for
 from models.profile import Candidate, ElectionProfile
 
-CUE_KINDS = ("name", "hashtag", "slogan", "number", "gesture", "emoji", "party")
+CUE_KINDS = ("name", "hashtag", "slogan", "number", "gesture", "emoji", "party", "descriptor", "role")
+# A descriptor ("mantan kapolda") and a role ("petahana") name the candidate as a name does.
 MARKERS = {
     "name": "CALON", "hashtag": "TAGAR", "slogan": "SLOGAN", "number": "NOMOR", "gesture": "NOMOR", "emoji": "NOMOR",
-    "party": "PARTAI",
+    "party": "PARTAI", "descriptor": "CALON", "role": "CALON",
 }
 
 # Ordinary Indonesian words that profiles use as aliases or slogans; as such they need an election context.
@@ -57,23 +59,37 @@ PRAYER_WORDS = ("semoga", "moga", "mudah2an", "mudahan", "doa", "insya", "insyaa
 ELECTION_WORDS = frozenset(
     """
     coblos nyoblos coblosan pilih pilihlah memilih milih dipilih pilihan vote paslon capres cawapres cagub cawagub cabup
+    pilgub pilbup pilwalkot pilwali pemilihan caleg dprd dpr
     cawabup cawalkot calon kandidat kampanye pilkada pemilu pilpres pileg tps relawan timses pemenangan
     debat menang menangkan memenangkan dukung dukungan mendukung baliho spanduk deklarasi urut suara
     presiden bupati gubernur walikota wakil periode golput kpu bawaslu partai koalisi twibbon
     pendukung simpatisan kader orasi
     """.split()
 )
+# Ballot numbers in Indonesian and the regional languages civil servants write in: Javanese, Sundanese,
+# Batak (Toba), Minang, Bugis, Banjar, Balinese. Only read next to a ballot word or "jari", never alone.
 NUMBER_WORDS = {
-    1: ("satu", "siji", "hiji"), 2: ("dua", "loro", "kalih"), 3: ("tiga", "telu", "tilu"),
-    4: ("empat", "papat", "opat"), 5: ("lima", "limo"), 6: ("enam", "genep"), 7: ("tujuh", "pitu"),
-    8: ("delapan", "wolu"), 9: ("sembilan", "songo"), 10: ("sepuluh",),
+    1: ("satu", "siji", "hiji", "sada", "ciek", "seddi", "besik"),
+    2: ("dua", "loro", "kalih", "duo"),
+    3: ("tiga", "telu", "tilu", "tolu", "tigo", "tellu", "talu"),
+    4: ("empat", "papat", "opat", "ampek", "eppa", "ampat"),
+    5: ("lima", "limo", "lime"),
+    6: ("enam", "genep", "onom", "anam"),
+    7: ("tujuh", "pitu", "tujuah"),
+    8: ("delapan", "wolu", "dalapan"),
+    9: ("sembilan", "songo", "sanga", "sambilan"),
+    10: ("sepuluh",),
 }
+# Keycap digits (1️⃣): the digit, an optional variation selector, the enclosing keycap.
+KEYCAP = "\ufe0f?\u20e3"
 # Hand gestures written as emoji; BKN's list of prohibited poses (domain.md §3).
 GESTURE_EMOJI = {"☝": 1, "👆": 1, "✌": 2, "🤟": 3}
 # Words that make a following number a ballot number ("coblos 2", "paslon nomor 1", "no. urut 3").
+# Typos and regional forms included ("cblos", "plih", Javanese "pilihen", "coblosen"): slang vote calls are
+# the clearest partisanship there is.
 BALLOT_PREFIX = (
-    r"(?:coblos|nyoblos|pilih|paslon|pasangan|paket|capres|cawapres|cagub|cabup|cawalkot|calon|kandidat|"
-    r"urut|nomor urut|no urut|nmr urut)"
+    r"(?:coblos|cblos|coblosen|nyoblos|nyblos|pilih|plih|pilihen|milih|contreng|paslon|pasangan|paket|capres|"
+    r"cawapres|cagub|cabup|cawalkot|calon|kandidat|dukung|menangkan|urut|nomor urut|no urut|nmr urut)"
 )
 PLAIN_PREFIX = r"(?:nomor|nomer|nmr|no)"
 # Phrases that give a number another sense even after "nomor" ("nomor 2 dari kiri", "lantai 3").
@@ -189,6 +205,21 @@ class _Form:
     person: bool  # a person's name: "keponakan Gibran" is someone else
 
 
+INCUMBENT_ROLES = ("petahana", "sang petahana", "calon petahana", "paslon petahana", "incumbent",
+                   "yang lagi menjabat", "yang sedang menjabat", "yang masih menjabat")
+# Office words that point to the incumbent when the incumbent is running: "pak gub" in a governor race.
+OFFICE_ROLES = {
+    "bupati": ("pak bupati", "bu bupati", "pak bup", "bupati sekarang", "bupati kita", "bupati yang sekarang"),
+    "gubernur": ("pak gubernur", "bu gubernur", "pak gub", "bu gub", "gubernur sekarang", "gubernur kita",
+                 "gub sekarang"),
+    "walikota": ("pak wali", "bu wali", "pak walikota", "pak wali kota", "wali kota sekarang", "walikota sekarang",
+                 "walkot sekarang"),
+    "presiden": ("pak presiden", "presiden sekarang", "presiden kita"),
+    "dprd": ("petahana dewan", "pak dewan", "anggota dewan sekarang"),
+    "dpr": ("petahana dewan", "pak dewan", "anggota dewan sekarang"),
+}
+
+
 class ProfileMatcher:
     """Finds the cues of one election profile in texts."""
 
@@ -196,6 +227,21 @@ class ProfileMatcher:
         self.profile = profile
         self.forms = self._build_forms(profile)
         self.numbers = self._number_owners(profile)
+        self.coalition = self._coalition_owners(profile)
+        # Listed campaign hashtags as bare letters and digits: "#yomar_jilid_2" is "#YOMARJilid2".
+        self.hashtag_keys = {_squash(tag): cand.id for cand in profile.candidates for tag in cand.hashtags
+                             if len(_squash(tag)) >= 5}
+
+    @staticmethod
+    def _coalition_owners(profile: ElectionProfile) -> dict[str, str]:
+        """Party → the one pair it backs, outside legislative elections (where parties are the choice)."""
+        if profile.level in ("dpr", "dprd"):
+            return {}
+        backers: dict[str, set[str]] = {}
+        for cand in profile.candidates:
+            for party in cand.parties:
+                backers.setdefault(party.lower(), set()).add(cand.id)
+        return {party: next(iter(ids)) for party, ids in backers.items() if len(ids) == 1}
 
     # -- building
 
@@ -204,7 +250,8 @@ class ProfileMatcher:
         forms: list[_Form] = []
         seen: set[tuple[str, str | None, str | None]] = set()
 
-        def add(phrase: str, kind: str, candidate: str | None, party: str | None, person: bool = False) -> None:
+        def add(phrase: str, kind: str, candidate: str | None, party: str | None, person: bool = False,
+                weak_always: bool = False) -> None:
             # Hashtags are normalised with their '#' so camel-case splitting matches the text's.
             pattern = _phrase_regex(phrase)
             if not pattern or (pattern, candidate, party) in seen:
@@ -212,7 +259,7 @@ class ProfileMatcher:
             seen.add((pattern, candidate, party))
             words = re.findall(r"[^\W_]+", _norm_pattern(phrase))
             is_acronym = phrase.isupper() and len(words) == 1 and len(phrase) >= 2
-            weak = kind == "slogan" or all(w in COMMON_WORDS or w.isdigit() for w in words)
+            weak = weak_always or kind == "slogan" or all(w in COMMON_WORDS or w.isdigit() for w in words)
             if kind == "hashtag":
                 weak = False
             regex = re.compile(rf"(?<![^\W_]){pattern}(?![^\W_])")
@@ -228,15 +275,38 @@ class ProfileMatcher:
                 add(slogan, "slogan", cand.id, None)
             for tag in cand.hashtags:
                 add(tag, "hashtag", cand.id, None)
-        for party in profile.parties:
-            for name in (party.name, *party.aliases):
-                add(name, "party", None, party.name)
+            # A trait ("mantan kapolda") may describe someone else too: it needs an election context.
+            for descriptor in cand.descriptors:
+                add(descriptor, "descriptor", cand.id, None, weak_always=True)
+            if cand.incumbent:
+                for phrase in INCUMBENT_ROLES:
+                    add(phrase, "role", cand.id, None)
+                for phrase in OFFICE_ROLES.get(profile.level or "", ()):
+                    add(phrase, "role", cand.id, None, weak_always=True)
+        party_names = [(p.name, tuple(p.aliases)) for p in profile.parties]
         listed = {p.name.lower() for p in profile.parties}
         for cand in profile.candidates:
             for name in cand.parties:
                 if name.lower() not in listed:
                     listed.add(name.lower())
-                    add(name, "party", None, name)
+                    party_names.append((name, ()))
+        colours: Counter[str] = Counter()
+        lexicon = {name: forms_for(name, aliases) for name, aliases in party_names}
+        for entry in lexicon.values():
+            colours.update(entry.colours if entry else ())
+        for name, aliases in party_names:
+            for form in (name, *aliases):
+                add(form, "party", None, name)
+            entry = lexicon[name]
+            if entry is None:
+                continue
+            for nickname in entry.nicknames:
+                # One word ("banteng", "matahari") is also an ordinary word: it needs an election context.
+                add(nickname, "party", None, name, weak_always=" " not in nickname)
+            for colour in entry.colours:
+                if colours[colour] == 1:  # a colour two parties of this election share points to neither
+                    add(f"partai {colour}", "party", None, name)
+                    add(colour, "party", None, name, weak_always=True)
         # Longer forms first so "Prabowo-Gibran" wins over "Prabowo".
         forms.sort(key=lambda f: -len(f.regex.pattern))
         return forms
@@ -301,6 +371,8 @@ class ProfileMatcher:
             if weak and not (has_strong or strong_context or len(weak_kinds[(cand, party)]) >= 2):
                 continue
             start, end = norm.origin[s], norm.origin[e - 1] + 1
+            if cand is None and party is not None:
+                cand = self.coalition.get(party.lower())  # "partai banteng" in a pair race is that pair's
             cues.append(Cue(text[start:end], start, end, kind, cand, party, field))
         return cues
 
@@ -334,6 +406,13 @@ class ProfileMatcher:
                     break
                 found.append((s, e, "number", owner[0], owner[1], False))
                 pos = e
+        for number, (cand, party) in self.numbers.items():
+            if number > 9:
+                continue
+            for m in re.finditer(rf"(?<!\d){number}{KEYCAP}", t):
+                s, e = m.span()
+                if claim(s, e):
+                    found.append((s, e, "emoji", cand, party, True))
         for emoji, number in GESTURE_EMOJI.items():
             owner = self.numbers.get(number)
             if owner is None:
@@ -353,7 +432,8 @@ class ProfileMatcher:
             if not inside:
                 continue
             s, e = inside[0], inside[-1] + 1
-            owner = self._hashtag_owner(norm.text[s + 1 : e].replace(" ", ""))
+            listed = self.hashtag_keys.get(_squash(m.group(0)))
+            owner = (listed, None) if listed else self._hashtag_owner(norm.text[s + 1 : e].replace(" ", ""))
             if owner is not None and claim(s, e):
                 found.append((s, e, "hashtag", owner[0], owner[1], False))
         return found
@@ -397,6 +477,11 @@ class ProfileMatcher:
             pos = cue.end
         out.append(text[pos:])
         return "".join(out)
+
+
+def _squash(text: str) -> str:
+    """Letters and digits only, case-folded, repeated letters collapsed."""
+    return re.sub(r"[\W_]+", "", normalise(text).text)
 
 
 def _has_election_words(norm_text: str) -> bool:

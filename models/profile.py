@@ -163,6 +163,9 @@ class Candidate(_ProfilePart):
     accounts: Annotated[tuple[WatchedHandle, ...], BeforeValidator(_many)] = ()
     # Descriptions of the candidate's hand sign ("satu jari", "salam tiga jari"), when the profile gives them.
     gestures: TextList = ()
+    # Short traits that single the candidate out ("mantan kapolda", "dokter dari pulau"): people refer to
+    # candidates this way without naming them, and the profile makes the reference resolvable.
+    descriptors: TextList = ()
 
 
 class Party(_ProfilePart):

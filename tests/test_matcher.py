@@ -99,7 +99,7 @@ def test_amin_ticket_next_to_prayer_needs_election_words(pilpres: ProfileMatcher
 
 def test_weak_cues_of_different_kinds_back_each_other(pilpres: ProfileMatcher) -> None:
     assert owners(pilpres, "udh lah fix tiga jari 🤟") == [("tiga jari", "03"), ("🤟", "03")]
-    assert owners(pilpres, "tolol yang milih 02") == [("02", "02")]
+    assert owners(pilpres, "tolol yang milih 02") == [("milih 02", "02")]  # a vote word makes it a ballot number
 
 
 def test_gesture_counts_with_election_context(pilpres: ProfileMatcher) -> None:
@@ -132,7 +132,9 @@ parties:
     matcher = ProfileMatcher(profile)
     assert owners(matcher, "Bung Yo pasti menang! #YoMaju") == [("Bung Yo", "a"), ("#YoMaju", "a")]
     assert owners(matcher, "Mama Eti calon paling cocok, coblos no 2") == [("Mama Eti", "b"), ("coblos no 2", "b")]
-    assert owners(matcher, "Kader Partai Lontar siap menangkan") == [("Partai Lontar", "Partai Lontar")]
+    # A party that backs exactly one pair points to that pair (and is still the party).
+    (cue,) = matcher.find("Kader Partai Lontar siap menangkan")
+    assert (cue.text, cue.candidate, cue.party) == ("Partai Lontar", "b", "Partai Lontar")
 
 
 def test_mask_marks_target_side_and_others(pilpres: ProfileMatcher) -> None:
@@ -150,3 +152,71 @@ def test_party_in_coalition_is_on_candidate_side(pilpres: ProfileMatcher) -> Non
     cues = pilpres.find(text)
     masked = pilpres.mask(text, cues, Target("candidate", "02"))
     assert masked == "[CALON] presiden, [PARTAI] menang, [PARTAI_LAIN] kalah"
+
+
+PROFILE_WITH_ROLES = """
+id: pilgub-tes-2032
+name: Pilgub Tes 2032
+level: gubernur
+candidates:
+  - {id: a1, number: 1, names: [Johanis Rumengan], aliases: [JOFA], hashtags: ["#JOFAMenang"],
+     parties: [Gerindra], descriptors: [mantan kapolda]}
+  - {id: a2, number: 2, names: [Frangky Lumowa], aliases: [WENTA], hashtags: ["#WENTAJilid2"],
+     parties: [PDI Perjuangan, NasDem], incumbent: true}
+  - {id: a3, number: 3, names: [Meity Sasube], aliases: [MEGA], parties: [Golkar, PKB],
+     descriptors: [dokter dari pulau]}
+parties:
+  - {number: 3, name: PDI Perjuangan, aliases: [PDIP]}
+  - {number: 4, name: Golkar}
+  - {number: 2, name: Gerindra}
+  - {number: 5, name: NasDem}
+  - {number: 1, name: PKB}
+"""
+
+
+@pytest.fixture
+def roles() -> ProfileMatcher:
+    return ProfileMatcher(load_profile_text(PROFILE_WITH_ROLES, "test"))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Pilgub nanti jangan lupa dukung petahana ya", ("petahana", "a2")),
+    ("pilih pak gub sekarang lagi biar lanjut", ("gub sekarang", "a2")),
+    ("kampanye mantan kapolda tadi ramai juga", ("mantan kapolda", "a1")),
+    ("coblos dokter dari pulau, dia paling ngerti kita", ("dokter dari pulau", "a3")),
+])
+def test_roles_and_descriptors_point_to_their_candidate(roles: ProfileMatcher, text: str,
+                                                        expected: tuple[str, str]) -> None:
+    assert expected in owners(roles, text)
+
+
+def test_a_descriptor_alone_needs_an_election_context(roles: ProfileMatcher) -> None:
+    assert owners(roles, "Tadi ketemu mantan kapolda di bandara") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("cblos no 3 y gaess", ("cblos no 3", "a3")),
+    ("ayo pilihen nomer loro", ("pilihen nomer loro", "a2")),
+    ("salam tolu jari dari Samosir", ("salam tolu jari", "a3")),
+    ("coblos no ciek!", ("coblos no ciek", "a1")),
+])
+def test_slang_and_regional_ballot_numbers(roles: ProfileMatcher, text: str, expected: tuple[str, str]) -> None:
+    assert expected in owners(roles, text)
+
+
+def test_keycap_numbers_count_in_an_election_context(roles: ProfileMatcher) -> None:
+    assert owners(roles, "Pilgub tinggal seminggu 2\ufe0f\u20e3\u2764\ufe0f") == [("2\ufe0f\u20e3", "a2")]
+    assert owners(roles, "Kamar 2\ufe0f\u20e3 sudah dibersihkan") == []
+
+
+def test_party_nicknames_and_colours_from_the_lexicon(roles: ProfileMatcher) -> None:
+    assert ("partai banteng", "a2") in owners(roles, "Gas terus partai banteng!")
+    assert ("beringin", "a3") in owners(roles, "pilkada ini kita menangkan beringin")
+    assert owners(roles, "pohon beringin di alun-alun tumbang") != []  # a multi-word nickname stands alone
+    assert owners(roles, "beringin di alun-alun tumbang") == []  # one word needs an election context
+    # Blue would be both Gerindra's? No: Gerindra has no colour here, NasDem is the only blue party.
+    assert ("kuning", "a3") in owners(roles, "pilgub besok pilih yang kuning")
+
+
+def test_loosely_written_listed_hashtags(roles: ProfileMatcher) -> None:
+    assert ("#wenta_jilid_2", "a2") in owners(roles, "mantap #wenta_jilid_2")

@@ -220,7 +220,8 @@ def evaluate(
     data: Path = typer.Option(..., "--data", help="Labelled JSONL file, folder of them, or data directory."),
     profile: Path | None = typer.Option(None, "--profile", help="Profile YAML or folder of profiles."),
     model: Path | None = typer.Option(None, "--model", help="Model directory (default: the bundled model)."),
-    split: str = typer.Option("dev", "--split", help="Split folder when --data is a data directory."),
+    split: list[str] = typer.Option(["dev"], "--split", help="Split folder(s) when --data is a data directory "
+                                    "(repeatable: --split test --split challenge reports each)."),
     output: Path | None = typer.Option(None, "--output", help="Where to save the JSON report."),
     quantize: bool = typer.Option(False, "--quantize"),
     hate_tweets: int = typer.Option(
@@ -235,18 +236,27 @@ def evaluate(
     from models.profile import ProfileError
     from monitor.classify import load_configured_classifier
 
-    try:
-        labelled = load_labelled(data, profile, split)
-    except (DatasetError, ProfileError, ValueError, FileNotFoundError) as exc:
-        fail(str(exc))
-    if not labelled.items:
-        fail(f"{data}: no labelled items")
+    sets = {}
+    for name in split:
+        try:
+            labelled = load_labelled(data, profile, name)
+        except (DatasetError, ProfileError, ValueError, FileNotFoundError) as exc:
+            fail(str(exc))
+        if not labelled.items:
+            fail(f"{data}: no labelled items" + (f" in split {name!r}" if len(split) > 1 else ""))
+        sets[name] = labelled
     try:
         classifier = load_configured_classifier(model, quantize=quantize)
     except ModelDirError as exc:
         fail(str(exc))
-    report = run_evaluation(classifier, labelled)
-    console.print(format_report(report), highlight=False, soft_wrap=True)
+    reports = {}
+    for name, labelled in sets.items():
+        reports[name] = run_evaluation(classifier, labelled)
+        if len(sets) > 1:
+            console.print(f"\n== split {name} ==")
+        console.print(format_report(reports[name]), highlight=False, soft_wrap=True)
+    report = reports[split[0]] if len(sets) == 1 else {
+        "model_version": classifier.model_version, "threshold": classifier.threshold, "splits": reports}
     if hate_tweets > 0:
         from models.hate_heldout import hate_heldout_figures
 
