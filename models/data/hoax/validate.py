@@ -197,8 +197,8 @@ def main():
     regional = sum(p["register"] in REGIONAL for p in pairs)
     print(f"\nregional or code-mixed register: {regional} ({100 * regional / n:.1f}%)")
     used = {p["claim_id"] for p in pairs if p["claim_id"]}
-    print(f"claims with pairs: {len(used)}/{len(claims)}; "
-          f"claims in validation: {len({p['claim_id'] for p in pairs if p['claim_id'] and p['split'] == 'validation'})}")
+    in_validation = {p["claim_id"] for p in pairs if p["claim_id"] and p["split"] == "validation"}
+    print(f"claims with pairs: {len(used)}/{len(claims)}; claims in validation: {len(in_validation)}")
     cats = collections.Counter(p["category"] for p in pairs)
     for c in CATEGORIES:
         need = 60 if c == "debunk_share" else 35

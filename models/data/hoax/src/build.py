@@ -53,6 +53,14 @@ def build_claims():
     return claims
 
 
+def fill(s, claim, where):
+    """Put the claim's URL and source into a template row; no placeholder may survive."""
+    if claim:
+        s = s.replace("{url}", claim["url"]).replace("{src}", claim["source"])
+    assert not re.search(r"\{(url|src)\}", s), where
+    return s.replace("\\n", "\n")
+
+
 def build_pairs(claims):
     pairs = []
     for path in sorted(HERE.glob("pairs-*.txt")):
@@ -60,13 +68,9 @@ def build_pairs(claims):
             assert len(f) == 8, (path.name, n, len(f), f)
             c, kind, platform, lab, cat, reg, text, ctx = f
             cid = None if c == "-" else f"cl-{int(c):03d}"
-            def fill(s):
-                if cid:
-                    s = s.replace("{url}", claims[cid]["url"]).replace("{src}", claims[cid]["source"])
-                assert "{" not in s or "}" not in s or not re.search(r"\{(url|src)\}", s), (path.name, n)
-                return s.replace("\\n", "\n")
-            text = fill(text)
-            ctx = None if ctx == "~" else fill(ctx)
+            where = f"{path.name}:{n}"
+            text = fill(text, claims[cid] if cid else None, where)
+            ctx = None if ctx == "~" else fill(ctx, claims[cid] if cid else None, where)
             pairs.append({
                 "claim_id": cid, "kind": kind, "text": text, "context": ctx,
                 "platform": platform, "label": LABELS[lab], "category": CATS[cat],
