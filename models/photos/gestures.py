@@ -39,13 +39,14 @@ import logging
 import math
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 log = logging.getLogger(__name__)
 
@@ -304,12 +305,28 @@ def _thumb_points_up(xy: np.ndarray) -> float:
 # ---------------------------------------------------------------- images
 
 
+_STRICT_DECODING = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES = True when imported, so in a process that
+    # also renders reports a truncated photo would decode "successfully" into grey and be scored as a photo.
+    with _STRICT_DECODING:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def open_photo(path: str | Path, *, max_pixels: int = 50_000_000) -> Image.Image:
     """The photo upright (EXIF orientation applied) as RGB, transparency over white; a clear error for anything
     that is not a still photo."""
     path = Path(path)
     try:
-        with Image.open(path) as im:
+        with _strict_decoding(), Image.open(path) as im:
             if im.width * im.height > max_pixels:
                 raise GestureImageError(f"{path}: {im.width}x{im.height} pixels is more than the {max_pixels} allowed")
             if getattr(im, "n_frames", 1) > 1:
