@@ -106,7 +106,7 @@ def test_private_report_stays_out_of_the_queue(session: Session) -> None:
     assert _items(session) == before  # nothing entered the supervisory queue
     assert outcome.submitted == 0 and not any(f.queued for f in d.flagged)
 
-    assert {r.format for r in outcome.reports} == {"html", "pdf", "csv", "xlsx"}
+    assert {r.format for r in outcome.reports} == {"html", "pdf", "xlsx", "zip"}
     for r in outcome.reports:
         assert (r.kind, r.agency_id) == ("self_audit", seed.agency["KAB-A"])
         assert hashlib.sha256(Path(r.path).read_bytes()).hexdigest() == r.sha256
@@ -221,3 +221,29 @@ def test_a_photo_first_classified_by_a_self_audit_is_scored_by_its_gestures(sess
     media = session.scalar(select(Media).where(Media.sha256 == stored.sha256))
     assert media.hands is not None and media.hands["hands"][0]["gesture"] == "two"
     assert session.scalar(select(ReviewItem).where(ReviewItem.activity_id == photo.id)) is None  # still private
+
+
+def test_cli_audit_says_when_an_export_was_not_read_whole(sqlite_db: str, monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:
+    import shutil
+
+    from monitor.cli import app
+    from monitor.db.session import session_factory
+
+    session = session_factory(sqlite_db)()
+    seed_reports(session)
+    emp = session.scalar(select(Employee).where(Employee.nip == "198503122010011001"))
+    session.add(Account(employee_id=emp.id, platform="x", handle="sriwahyuning"))
+    session.commit()
+    monkeypatch.setattr("models.infer.load_classifier", lambda *_a, **_k: KeywordFake())
+    export = tmp_path / "arsip"
+    shutil.copytree(export_fixture("x"), export)
+    like = export / "data" / "like.js"
+    like.write_text(like.read_text(encoding="utf-8")[:300], encoding="utf-8")  # cut short in a download
+    result = CliRunner().invoke(app, ["audit", "--agency", "KAB-A", "--input", f"x-archive:sriwahyuning={export}"])
+    out = " ".join(result.output.split())
+    assert result.exit_code == 1, result.output
+    assert "(partial)" in out and "data/like.js" in out
+    assert "self-audit KAB-A:" in out  # the report of what was read is still made ...
+    assert "not everything in the exports was imported" in out  # ... and the exit code says it is incomplete
+    session.close()

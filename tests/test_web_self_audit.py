@@ -1,5 +1,8 @@
 """Self-audit upload in the web app (``/swa-audit``): scope, CSRF, limits, refusals that store nothing, a real import.
 
+An accepted upload is a background job (``monitor.selfaudit.jobs``): the POST answers with a redirect to the
+job's page, which the tests poll (as the browser's refresh does) until the job is finished.
+
 The classifier: the bundled model when ``models/default/`` exists; otherwise a small deterministic
 stand-in set on ``app.state.classifier`` — the hook ``monitor.web.classifier`` documents for tests
 only (production always loads ``models.infer.load_classifier()``).
@@ -9,6 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
+import os
+import subprocess
+import time
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,9 +26,22 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from models.infer import ClassifyInput, ClassifyResult
-from monitor.db.schema import Account, Activity, AuditLog, CrawlRun, Employee, Report, ReviewItem
+from monitor.db.schema import (
+    Account,
+    Activity,
+    AuditLog,
+    CrawlRun,
+    Employee,
+    Evidence,
+    ImportJob,
+    QuarantinedRecord,
+    Report,
+    ReviewItem,
+)
 from monitor.db.session import session_factory
+from spiders.store import HOST
 from tests.conftest import export_fixture
+from tests.rss import peak_rss_growth
 from tests.web_support import WebEnv, csrf, make_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,6 +140,29 @@ def _upload(client: TestClient, *, importer: str = "x-archive", account: int, da
     return client.post("/swa-audit", data=fields, files={"export": (filename, data, "application/zip")})
 
 
+def _finished(client: TestClient, response, timeout: float = 90):  # type: ignore[no-untyped-def]
+    """Follow an accepted upload to its job page and poll it (as its refresh does) until the job is finished."""
+    assert response.status_code == 303, response.text[:2000]
+    location = response.headers["location"]
+    assert location.startswith("/swa-audit/pekerjaan/"), location
+    deadline = time.monotonic() + timeout
+    while True:
+        page = client.get(location)
+        assert page.status_code == 200, page.text[:2000]
+        if 'data-finished="1"' in page.text:
+            assert 'http-equiv="refresh"' not in page.text
+            return page
+        assert 'http-equiv="refresh"' in page.text  # the page keeps itself current
+        assert time.monotonic() < deadline, f"job still unfinished after {timeout} s: {page.text[:1500]}"
+        time.sleep(0.1)
+
+
+def _job(env: Env, job_id: int | None = None) -> ImportJob:
+    with session_factory(env.web.url)() as s:
+        query = select(ImportJob).order_by(ImportJob.id.desc())
+        return s.get(ImportJob, job_id) if job_id else s.scalars(query).first()
+
+
 def _nothing_stored(env: Env, before: dict[str, int]) -> None:
     assert {name: env.count(model) for name, model in MODELS.items()} == before
     assert env.uploads_left() == []
@@ -208,6 +251,7 @@ def test_oversize_uploads_are_refused(env: Env) -> None:
 @pytest.mark.parametrize("case", ["wrong_platform", "corrupt", "owner_mismatch", "other_agency", "no_file",
                                   "platform_mismatch"])
 def test_refused_exports_store_nothing(env: Env, case: str) -> None:
+    """Refused in the request when the check is cheap, in the job otherwise (the owner is read from the export)."""
     before = _counts(env)
     client = env.client("auditor_a")
     kwargs: dict = {"account": env.x_account, "data": env.x_zip}
@@ -234,11 +278,17 @@ def test_refused_exports_store_nothing(env: Env, case: str) -> None:
     elif case == "platform_mismatch":
         kwargs["importer"] = "instagram"
     response = _upload(client, **kwargs)
-    assert response.status_code == 400
-    assert expected in response.text and 'id="upload-error"' in response.text
-    assert "/uploads/" not in response.text  # the server's temporary path is never shown
-    # The form keeps the choices made.
-    assert f'<option value="{kwargs["importer"] if "importer" in kwargs else "x-archive"}" selected' in response.text
+    if case == "owner_mismatch":
+        page = _finished(client, response)
+        assert expected in page.text and 'id="job-error"' in page.text and "Ekspor ditolak" in page.text
+        assert "/uploads/" not in page.text
+        assert _job(env).state == "refused" and _job(env).reason == "owner_mismatch"
+    else:
+        assert response.status_code == 400
+        assert expected in response.text and 'id="upload-error"' in response.text
+        assert "/uploads/" not in response.text  # the server's temporary path is never shown
+        # The form keeps the choices made.
+        assert f'<option value="{kwargs.get("importer", "x-archive")}" selected' in response.text
     _nothing_stored(env, before)
     refused = env.audit("self_audit_upload_refused")
     assert len(refused) == 1 and refused[0].username == "auditor_a" and refused[0].ip == "testclient"
@@ -247,21 +297,24 @@ def test_refused_exports_store_nothing(env: Env, case: str) -> None:
 
 def test_without_a_loadable_model_nothing_is_imported(env: Env, tmp_path: Path) -> None:
     before = _counts(env)
-    # No stand-in here: the app loads the model itself, from a directory that holds none.
+    # No stand-in here: the app loads the model itself (in the job), from a directory that holds none.
     client = env.web.client("auditor_a", model_dir=tmp_path / "no-model")
-    response = _upload(client, account=env.x_account, data=env.x_zip)
-    assert response.status_code == 503 and "Model klasifikasi tidak dapat dimuat" in response.text
+    page = _finished(client, _upload(client, account=env.x_account, data=env.x_zip))
+    assert "Model klasifikasi tidak dapat dimuat" in page.text and 'id="job-error"' in page.text
     assert client.app.state.classifier is None  # type: ignore[attr-defined]
     _nothing_stored(env, before)
-    assert env.audit("self_audit_upload_refused")[-1].detail["reason"] == "classifier_unavailable"
+    refused = env.audit("self_audit_upload_refused")[-1]
+    assert refused.detail["reason"] == "classifier_unavailable" and refused.username == "auditor_a"
 
 
 def test_an_x_archive_becomes_a_private_report(env_both: Env) -> None:
     env = env_both
     before = _counts(env)
     client = env.client("auditor_a")
-    response = _upload(client, account=env.x_account, data=env.x_zip)
-    assert response.status_code == 200, response.text[:2000]
+    started = time.monotonic()
+    posted = _upload(client, account=env.x_account, data=env.x_zip)
+    assert time.monotonic() - started < 5  # the request only checks and saves
+    response = _finished(client, posted)
     assert "Ekspor diimpor dan diaudit" in response.text
     assert "Tidak ada yang masuk antrean pengawas" in response.text
     with session_factory(env.web.url)() as s:
@@ -271,7 +324,7 @@ def test_an_x_archive_becomes_a_private_report(env_both: Env) -> None:
         assert run.stats["export_sha256"] == hashlib.sha256(env.x_zip).hexdigest()
         assert run.stats["received_by"] == "auditor_a" and run.target.endswith("arsip-x.zip")
         reports = list(s.scalars(select(Report).where(Report.kind == "self_audit")))
-        assert {r.format for r in reports} == {"html", "pdf", "csv", "xlsx"}
+        assert {r.format for r in reports} == {"html", "pdf", "xlsx", "zip"}
         assert {r.agency_id for r in reports} == {env.web.data.agencies["KAB-A"]}
         report_ids = [r.id for r in reports]
     assert '<dt>Aktivitas baru</dt><dd>7</dd>' in response.text
@@ -295,17 +348,20 @@ def test_an_x_archive_becomes_a_private_report(env_both: Env) -> None:
     for other in ("auditor_b", "supervisor"):
         assert env.client(other).get(f"/laporan/{html_id}/unduh").status_code == 404
     assert env.client("admin").get(f"/laporan/{html_id}/unduh").status_code == 200
+    # Post/redirect/get: showing the page again imports nothing again.
+    assert "Ekspor diimpor dan diaudit" in client.get(posted.headers["location"]).text
+    assert _counts(env) == after and len(env.audit("self_audit_upload")) == 1
     # The same export again stores nothing new.
-    again = _upload(client, account=env.x_account, data=env.x_zip)
-    assert again.status_code == 200 and '<dt>Aktivitas baru</dt><dd>0</dd>' in again.text
+    again = _finished(client, _upload(client, account=env.x_account, data=env.x_zip))
+    assert '<dt>Aktivitas baru</dt><dd>0</dd>' in again.text
     assert '<dt>Sudah ada sebelumnya</dt><dd>7</dd>' in again.text
     assert _counts(env)["activity"] == after["activity"]
 
 
 def test_submitting_hands_the_flagged_acts_to_the_queue(env: Env) -> None:
     before = _counts(env)
-    response = _upload(env.client("admin"), account=env.x_account, data=env.x_zip, submit=True)
-    assert response.status_code == 200, response.text[:2000]
+    admin = env.client("admin")
+    response = _finished(admin, _upload(admin, account=env.x_account, data=env.x_zip, submit=True))
     entry = env.audit("self_audit_upload")[-1]
     submitted = entry.detail["submitted"]
     assert _counts(env)["review_item"] == before["review_item"] + submitted
@@ -357,7 +413,10 @@ def test_auditor_uploads_in_a_browser_and_downloads_the_report(env: Env, tmp_pat
                 page.select_option("select[name=account]", str(env.x_account))
                 page.set_input_files("input[name=export]", str(archive))
                 page.click("#self-audit-form button[type=submit]")
-                page.wait_for_selector("#audit-counts")
+                # The job page refreshes itself until the report is ready (the first job loads the model).
+                page.wait_for_url("**/swa-audit/pekerjaan/*")
+                page.wait_for_selector('#job[data-finished="1"]', timeout=240_000)
+                assert page.locator("#audit-counts").count() == 1, page.locator("main").inner_text()
                 assert "Ekspor diimpor dan diaudit" in page.locator("h1").inner_text()
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(SCREENSHOTS / "self-audit-result-phone.png"), full_page=True)
@@ -375,3 +434,111 @@ def test_auditor_uploads_in_a_browser_and_downloads_the_report(env: Env, tmp_pat
         server.should_exit = True
         thread.join(timeout=10)
     assert env.uploads_left() == []
+
+
+def test_a_job_page_is_seen_only_where_the_upload_could_be_made(env: Env) -> None:
+    client = env.client("auditor_a")
+    posted = _upload(client, account=env.x_account, data=env.x_zip)
+    location = posted.headers["location"]
+    _finished(client, posted)
+    assert env.client("auditor_b").get(location).status_code == 404  # another agency: as if missing
+    assert env.client("reviewer").get(location).status_code == 403
+    assert env.client().get(location).headers["location"].startswith("/login?next=")
+    assert env.client("admin").get(location).status_code == 200
+    assert env.client("auditor_a").get("/swa-audit/pekerjaan/999999").status_code == 404
+
+
+def _bomb_zip(text_mib: int) -> bytes:
+    """The export of issue 17: a tweet whose text is ``text_mib`` MiB, zipped to a few tens of kB."""
+    tweet = {"tweet": {"id_str": "1756932437572161999", "created_at": "Mon Feb 12 06:45:10 +0000 2024",
+                       "full_text": "a" * (text_mib << 20), "entities": {}}}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in ("account.js", "like.js"):
+            archive.write(export_fixture("x") / "data" / name, f"data/{name}")
+        archive.writestr("data/tweets.js", "window.YTD.tweets.part0 = " + json.dumps([tweet]))
+    return buffer.getvalue()
+
+
+# What the server may grow by while it takes in the 21 kB export holding a 20 MiB tweet (measured: under
+# 10 MiB once the first report has been rendered; issue 17 saw 2.4 GB).
+UPLOAD_RSS_BOUND_MIB = 64
+
+
+def test_a_small_zip_with_a_huge_tweet_is_a_bounded_background_job(env: Env) -> None:
+    client = env.client("auditor_a")
+    # A first upload loads what any upload loads (templates, the PDF renderer), so the growth below is the bomb's.
+    _finished(client, _upload(client, account=env.x_account, data=env.x_zip))
+    bomb = _bomb_zip(20)
+    assert len(bomb) < 30_000
+    with peak_rss_growth() as growth:
+        started = time.monotonic()
+        posted = _upload(client, account=env.x_account, data=bomb, filename="bom.zip")
+        answered = time.monotonic() - started
+        page = _finished(client, posted, timeout=60)
+        took = time.monotonic() - started
+    print(f"\n{len(bomb) / 1000:.0f} kB zip with a 20 MiB tweet: request {answered:.2f} s, job done after "
+          f"{took:.1f} s, peak RSS growth {growth.mib:.1f} MiB ({growth.how})")
+    assert answered < 5 and took < 60
+    assert growth.mib < UPLOAD_RSS_BOUND_MIB
+    assert "Ekspor diimpor dan diaudit" in page.text and 'id="job-partial"' in page.text
+    assert "Entri ke-1 di data/tweets.js melebihi batas ukuran satu entri" in page.text
+    assert "import_max" not in page.text and "record" not in page.text  # worded for people, in Indonesian
+    assert '<dt>Entri dikarantina</dt><dd>1</dd>' in page.text
+    job = _job(env)
+    assert job.run_status == "partial" and job.state == "done"
+    with session_factory(env.web.url)() as s:
+        kept = s.scalar(select(QuarantinedRecord).order_by(QuarantinedRecord.id.desc()))
+        assert kept.crawl_run_id == job.crawl_run_id and len(kept.raw) < 70_000
+        # The 20 MiB text is stored nowhere.
+        assert max(len(e.raw) for e in s.scalars(select(Evidence))) < 100_000
+        assert max(len(a.text or "") for a in s.scalars(select(Activity))) < 100_000
+    assert env.uploads_left() == []
+
+
+def test_a_job_stops_when_the_server_stops_and_its_run_is_closed(env: Env) -> None:
+    client = env.client("auditor_a")
+    likes = [{"like": {"tweetId": str(1750000000000000000 + i), "fullText": f"Suka nomor {i}"}} for i in range(30_000)]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data/like.js", "window.YTD.like.part0 = " + json.dumps(likes))
+    posted = _upload(client, account=env.x_account, data=buffer.getvalue())
+    location = posted.headers["location"]
+    deadline = time.monotonic() + 60
+    while "<dt>Aktivitas dibaca</dt><dd>0</dd>" in (page := client.get(location).text) or \
+            'id="job-state">Mengimpor' not in page:
+        assert 'data-finished="1"' not in page, page[:2000]
+        assert time.monotonic() < deadline, page[:2000]
+        time.sleep(0.05)
+    client.app.state.import_jobs.shutdown()  # type: ignore[attr-defined]  # what the app's lifespan does
+    page = _finished(client, posted, timeout=30)
+    assert "Impor gagal" in page.text and "Server web berhenti" in page.text
+    job = _job(env)
+    assert job.state == "failed" and job.reason == "interrupted"
+    with session_factory(env.web.url)() as s:
+        run = s.get(CrawlRun, job.crawl_run_id)
+        assert run.status == "failed"
+        assert any("the web server is shutting down" in e["error"] for e in run.error_log)
+        assert 0 < s.scalar(select(func.count(Activity.id))) < 30_000
+    assert env.uploads_left() == []
+
+
+def test_jobs_left_by_a_dead_web_process_are_closed(env: Env, tmp_path: Path) -> None:
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    left = env.web.settings.home / "uploads" / "abandoned"
+    left.mkdir(parents=True)
+    (left / "arsip.zip").write_bytes(env.x_zip)
+    with session_factory(env.web.url)() as s:
+        job = ImportJob(state="importing", account_id=env.x_account, importer="x-archive", file_name="arsip.zip",
+                        host=HOST, pid=dead.pid, upload_dir=str(left), username="auditor_a")
+        alive = ImportJob(state="queued", account_id=env.x_account, importer="x-archive", file_name="b.zip",
+                          host=HOST, pid=os.getpid(), username="auditor_a")
+        s.add_all([job, alive])
+        s.commit()
+        ids = (job.id, alive.id)
+    page = env.client("auditor_a").get(f"/swa-audit/pekerjaan/{ids[0]}")
+    assert "Impor gagal" in page.text and "Server web berhenti sebelum pekerjaan ini selesai" in page.text
+    assert not left.exists()
+    assert _job(env, ids[0]).state == "failed"
+    assert _job(env, ids[1]).state == "queued"  # its process (this one) is alive

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from monitor.cli.common import console, fail, require_current_schema
+from monitor.cli.common import console, err_console, fail, require_current_schema
+from monitor.cli.importers import summary
 from monitor.cli.output import progress
 
 
@@ -24,8 +25,11 @@ def audit(
     from monitor.db.session import session_scope
     from monitor.registry.profiles import active_profile
     from monitor.selfaudit.workflow import ExportInput, SelfAuditError, agency_by_code, import_exports, run_self_audit
+    from spiders.importers.base import ExportError
+    from spiders.importers.run import ImportInterrupted, stop_on_signals
 
     require_current_schema()
+    incomplete: list[str] = []
     try:
         specs = [ExportInput.parse(s) for s in inputs]
         with session_scope() as session:
@@ -33,13 +37,19 @@ def audit(
             profile = active_profile(session)
             if profile is None:
                 fail("no active election profile: load one with `netra profile load`")
-            with progress("importing exports", unit="records") as bar:
+            with stop_on_signals(), progress("importing exports", unit="records") as bar:
                 imported = import_exports(session, agency_row, specs, received_by=received_by, progress=bar.advance)
             for item, stats in imported:
-                console.print(f"imported {item.path}: {stats.stored} new, {stats.unchanged} unchanged, "
-                              f"{len(stats.errors)} errors")
-    except SelfAuditError as exc:
+                console.print(f"imported {item.path} ({stats.status}): {stats.stored} new, {stats.unchanged} "
+                              f"unchanged, {stats.skipped} skipped")
+                for problem in stats.problems[:5]:
+                    err_console.print(f"[yellow]{problem.message}[/]", highlight=False, soft_wrap=True)
+                if stats.status != "succeeded":
+                    incomplete.append(f"{item.path}: {summary(stats)}")
+    except (SelfAuditError, ExportError) as exc:
         fail(str(exc))
+    except ImportInterrupted as exc:
+        fail(f"import {exc.reason}: its run was closed as failed; nothing was classified", code=exc.exit_code)
     from monitor.classify import load_configured_classifier
 
     try:
@@ -54,3 +64,6 @@ def audit(
                   f"crawled), {len(d.flagged)} flagged, {outcome.submitted} submitted to the review queue")
     for r in outcome.reports:
         console.print(f"{r.format:5} {r.path}  sha256 {r.sha256}")
+    if incomplete:
+        # The report covers what was imported; say that something in the exports was not.
+        fail(f"not everything in the exports was imported, so the report may miss acts — {'; '.join(incomplete)}")

@@ -5,13 +5,16 @@ The same path as ``netra audit --input``: ``spiders.importers.import_export`` st
 classifies the agency's unclassified self-audit acts and renders its private report. Nothing
 enters the supervisory queue unless the agency submits (``submit=True``).
 
-Every check that can refuse an export (account, platform, archive, owner) runs before anything
-is written, so a refused upload stores nothing; messages are in Bahasa Indonesia and name the
-file as the user called it, never the server's temporary path.
+The work runs in two steps (``monitor.selfaudit.jobs``): :func:`precheck_upload` in the request, cheap
+(which importer, which platform, does the archive hold that platform's files), then :func:`audit_upload`
+in the web process's background worker. Every check that can refuse an export (account, platform,
+archive, owner) runs before anything is written, so a refused upload stores nothing; messages are in
+Bahasa Indonesia and name the file as the user called it, never the server's temporary path.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +25,7 @@ from monitor.access import audit_log
 from monitor.db.schema import Account, Agency, User
 from monitor.selfaudit.workflow import ClassifierLike, SelfAuditOutcome, run_self_audit
 from spiders.importers import IMPORTERS, Importer, import_export
-from spiders.importers.base import ExportError, ImportStats, open_export
+from spiders.importers.base import ExportError, ImportStats, Problem, open_export
 from spiders.importers.run import OwnerMismatch
 from spiders.store import IngestStore
 
@@ -33,6 +36,20 @@ IMPORTER_LABELS = {
     "facebook": "Facebook — unduh informasi Anda (JSON)",
 }
 PLATFORM_LABELS = {"x": "X (Twitter)", "instagram": "Instagram", "tiktok": "TikTok", "facebook": "Facebook"}
+
+# What an import skipped, worded for the uploader ({file}: the file inside the export, {n}: the entry number).
+PROBLEM_TEXT = {
+    "unusable_record": "Entri ke-{n} di {file} tidak dapat dibaca; entri itu disimpan utuh di karantina.",
+    "record_too_large": "Entri ke-{n} di {file} melebihi batas ukuran satu entri; disimpan terpotong di karantina "
+                        "dan sisa berkas itu tidak dibaca.",
+    "member_unreadable": "Berkas {file} di dalam arsip rusak dan tidak dapat dibaca sampai selesai.",
+    "member_malformed": "Berkas {file} terpotong atau bukan JSON yang sah; entri setelah titik itu tidak terbaca.",
+    "member_too_large": "Berkas {file} melebihi batas ukuran satu berkas dan tidak dibaca.",
+    "export_too_large": "Isi ekspor melebihi batas ukuran total; pembacaan dihentikan.",
+    "not_stored": "Sebuah aktivitas tidak dapat disimpan ke basis data; aktivitas itu menunggu untuk dicoba lagi.",
+    "interrupted": "Impor dihentikan sebelum selesai.",
+}
+PROBLEMS_SHOWN = 20
 
 
 class UploadProblem(ValueError):
@@ -48,30 +65,65 @@ def importable_platforms() -> frozenset[str]:
     return frozenset(i.platform for i in IMPORTERS.values())
 
 
+def problem_text(problem: dict[str, Any]) -> str:
+    """One skipped thing of an import (as kept on its job) in Bahasa Indonesia."""
+    template = PROBLEM_TEXT.get(str(problem.get("code")), "Sebagian isi ekspor tidak dapat diimpor.")
+    position = problem.get("position")
+    return template.format(file=problem.get("file") or "ekspor", n=position + 1 if isinstance(position, int) else "?")
+
+
+def problem_record(problem: Problem) -> dict[str, Any]:
+    return {"code": problem.code, "file": problem.file, "position": problem.position}
+
+
 def _plain(exc: Exception, path: Path, shown_name: str) -> str:
     """An importer's message with the temporary path replaced by the name the user knows."""
     return str(exc).replace(str(path), shown_name)
 
 
-def check_export(importer: Importer, path: Path, handle: str, shown_name: str) -> None:
-    """Refuse, before anything is stored, an export that is unreadable, of another platform or another owner."""
+def importer_for(importer_name: str, account: Account) -> Importer:
+    importer = IMPORTERS.get(importer_name)
+    if importer is None:
+        raise UploadProblem("unknown_importer", "Pilih platform ekspor dari daftar.")
+    if importer.platform != account.platform:
+        raise UploadProblem("platform_mismatch", f"Akun {account.handle} adalah akun "
+                            f"{PLATFORM_LABELS.get(account.platform, account.platform)}; pilih ekspor platform itu.")
+    return importer
+
+
+def _look_inside(importer: Importer, path: Path, shown_name: str, *, owner_of: str | None) -> None:
     platform = PLATFORM_LABELS.get(importer.platform, importer.platform)
+    owner = None
     try:
-        with open_export(path) as export:
+        with open_export(path, digest=False) as export:
             try:
                 importer.check(export)
             except ExportError as exc:
                 raise UploadProblem("wrong_platform", f"Berkas {shown_name} bukan ekspor data {platform}. Periksa "
                                     f"pilihan platform. ({_plain(exc, path, shown_name)})") from None
-            owner = importer.owner(export)
+            if owner_of is not None:
+                owner = importer.owner(export)
     except UploadProblem:
         raise
     except ExportError as exc:
         raise UploadProblem("unreadable", f"Berkas {shown_name} tidak dapat dibaca sebagai arsip ZIP ekspor data "
                             f"(rusak atau bukan ZIP). ({_plain(exc, path, shown_name)})") from None
-    if owner is not None and owner.lower().lstrip("@") != handle:
-        raise UploadProblem("owner_mismatch", f"Ekspor ini milik akun {owner}, bukan akun terdaftar {handle}. "
+    if owner_of is not None and owner is not None and owner.lower().lstrip("@") != owner_of:
+        raise UploadProblem("owner_mismatch", f"Ekspor ini milik akun {owner}, bukan akun terdaftar {owner_of}. "
                             "Unggah ekspor dari akun yang dipilih.")
+
+
+def precheck_upload(importer_name: str, account: Account, path: Path, shown_name: str) -> Importer:
+    """The checks a request can afford before handing the export to the worker: right importer and platform,
+    an archive that opens and holds that platform's files. Reads only the archive's directory."""
+    importer = importer_for(importer_name, account)
+    _look_inside(importer, path, shown_name, owner_of=None)
+    return importer
+
+
+def check_export(importer: Importer, path: Path, handle: str, shown_name: str) -> None:
+    """Refuse, before anything is stored, an export that is unreadable, of another platform or another owner."""
+    _look_inside(importer, path, shown_name, owner_of=handle)
 
 
 @dataclass
@@ -97,32 +149,38 @@ def audit_upload(
     *,
     submit: bool,
     ip: str | None,
+    watch: Callable[[ImportStats], None] | None = None,
+    on_run: Callable[[int], None] | None = None,
+    on_classified: Callable[[int], None] | None = None,
+    checked: bool = False,
 ) -> UploadOutcome:
-    """Import ``path`` for ``account`` (already scope-checked by the caller), run the self-audit, audit-log it."""
-    importer = IMPORTERS.get(importer_name)
-    if importer is None:
-        raise UploadProblem("unknown_importer", "Pilih platform ekspor dari daftar.")
-    if importer.platform != account.platform:
-        raise UploadProblem("platform_mismatch", f"Akun {account.handle} adalah akun "
-                            f"{PLATFORM_LABELS.get(account.platform, account.platform)}; pilih ekspor platform itu.")
-    check_export(importer, path, account.handle, shown_name)
+    """Import ``path`` for ``account`` (already scope-checked by the caller), run the self-audit, audit-log it.
+
+    ``checked``: the caller already ran :func:`check_export` (the owner is not read twice).
+    ``watch`` hears the import's progress about every second, ``on_classified`` each classified batch's size.
+    """
+    importer = importer_for(importer_name, account)
+    if not checked:
+        check_export(importer, path, account.handle, shown_name)
     agency = account.employee.agency
     try:
         run_id, stats = import_export(importer, path, account.handle, store=IngestStore(sessions=sessions),
-                                      received_by=user.username)
+                                      received_by=user.username, watch=watch, on_run=on_run)
     except OwnerMismatch:
         raise UploadProblem("owner_mismatch", f"Ekspor {shown_name} bukan milik akun {account.handle}.") from None
     except ExportError as exc:
         raise UploadProblem("unreadable", f"Berkas {shown_name} tidak dapat diimpor. "
                             f"({_plain(exc, path, shown_name)})") from None
-    if stats.seen == 0 and stats.errors:
-        raise UploadProblem("unreadable", f"Tidak ada aktivitas yang dapat dibaca dari {shown_name}. "
-                            f"({_plain(Exception(stats.errors[0]), path, shown_name)})")
-    outcome = run_self_audit(session, agency.code, classifier, profile, submit=submit, created_by=user.username)
+    if stats.status == "failed":
+        first = problem_text(problem_record(stats.problems[0])) if stats.problems else ""
+        raise UploadProblem("unreadable", f"Tidak ada aktivitas yang dapat dibaca dari {shown_name}. {first}".strip())
+    outcome = run_self_audit(session, agency.code, classifier, profile, submit=submit, created_by=user.username,
+                             progress=on_classified)
     audit_log.record(session, "self_audit_upload", user=user, object_type="account", object_id=account.id, ip=ip,
-                 detail={"agency": agency.code, "account": f"{account.platform}:{account.handle}",
-                         "importer": importer_name, "file": shown_name, "export_sha256": stats.export_sha256,
-                         "crawl_run": run_id, "stored": stats.stored, "unchanged": stats.unchanged,
-                         "errors": len(stats.errors) + len(stats.skipped), "submitted": outcome.submitted,
-                         "reports": [r.id for r in outcome.reports]})
+                     detail={"agency": agency.code, "account": f"{account.platform}:{account.handle}",
+                             "importer": importer_name, "file": shown_name, "export_sha256": stats.export_sha256,
+                             "crawl_run": run_id, "run_status": stats.status, "stored": stats.stored,
+                             "unchanged": stats.unchanged, "errors": stats.problem_count,
+                             "quarantined": stats.quarantined, "submitted": outcome.submitted,
+                             "reports": [r.id for r in outcome.reports]})
     return UploadOutcome(account, agency, importer_name, run_id, stats, outcome)

@@ -44,6 +44,8 @@ class ReceivedUpload:
     path: Path | None = None
     filename: str | None = None
     size: int = 0
+    # Set once a background job took the file: it deletes the directory when it ends, the request must not.
+    handed_off: bool = False
 
     def discard(self) -> None:
         shutil.rmtree(self.directory, ignore_errors=True)

@@ -6,7 +6,7 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from spiders.importers.base import repair_strings
+from spiders.importers.base import key_text, repair_strings
 
 
 def fix(record: Any) -> Any:
@@ -15,9 +15,12 @@ def fix(record: Any) -> Any:
 
 
 def unix_time(value: Any) -> datetime | None:
+    """Seconds since 1970 as a number or digits; anything else (null, text, a list, year 300000) is no time."""
+    if isinstance(value, bool):
+        return None
     try:
         return datetime.fromtimestamp(int(value), UTC)
-    except (TypeError, ValueError, OverflowError, OSError):
+    except (TypeError, ValueError, OverflowError, OSError, ArithmeticError):
         return None
 
 
@@ -31,8 +34,10 @@ def label_values(entries: Any) -> dict[str, str]:
                 walk(n)
         elif isinstance(node, dict):
             label = node.get("label")
-            if label and ("value" in node or "href" in node) and label not in out:
-                out[str(label)] = str(node.get("value") or node.get("href") or "")
+            if isinstance(label, str) and label and ("value" in node or "href" in node) and label not in out:
+                value = node.get("value") or node.get("href") or ""
+                if isinstance(value, str | int | float):
+                    out[label] = str(value)
             for key in ("dict", "vec", "label_values"):
                 if key in node:
                     walk(node[key])
@@ -43,5 +48,6 @@ def label_values(entries: Any) -> dict[str, str]:
 
 def text_key(*parts: Any) -> str:
     """A stable key for records without ids: time plus a hash of the text (platform-formats.md §5)."""
-    digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
-    return f"{parts[0]}:{digest}"
+    # surrogatepass: a lone surrogate in the text still hashes (to the same key every time).
+    digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return key_text(f"{parts[0]}:{digest}")

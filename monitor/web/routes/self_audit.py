@@ -1,36 +1,52 @@
-"""Self-audit upload (``/swa-audit``): an agency hands in one platform export and gets its private report."""
+"""Self-audit upload (``/swa-audit``): an agency hands in one platform export and gets its private report.
+
+The upload request only checks what is cheap — CSRF (before a byte of the file is written), the account
+is the user's agency's, the importer fits its platform, the archive holds that platform's files — saves
+the file and hands it to the web process's import worker (``monitor.selfaudit.jobs``). The browser is sent
+on (post/redirect/get) to the job's page, which refreshes itself until the job is done and then links the
+report; refreshing it never uploads or imports again.
+"""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from monitor.access import audit_log
 from monitor.access.scoping import self_audit_account, self_audit_accounts
 from monitor.config import Settings
-from monitor.db.schema import User
+from monitor.db.schema import ImportJob, Report, User
 from monitor.exports.report_files import group_reports
 from monitor.registry.profiles import active_profile
+from monitor.selfaudit.jobs import FINISHED, runner
 from monitor.selfaudit.upload import (
     IMPORTER_LABELS,
     PLATFORM_LABELS,
     UploadProblem,
-    audit_upload,
     importable_platforms,
+    precheck_upload,
+    problem_text,
 )
 from monitor.web.auth import client_ip, db_session, require
-from monitor.web.classifier import shared_classifier
 from monitor.web.csrf import FIELD, HEADER, check_token
 from monitor.web.rendering import render
 from monitor.web.uploads import ReceivedUpload, UploadRefused, human_size, receive_upload, safe_filename
+from spiders.store import HOST
 
 router = APIRouter()
 PATH = "/swa-audit"
+JOB_PATH = "/swa-audit/pekerjaan"
 FILE_FIELD = "export"
+STATE_LABELS = {"queued": "Menunggu giliran", "importing": "Mengimpor", "classifying": "Mengklasifikasikan",
+                "done": "Selesai", "failed": "Gagal", "refused": "Ditolak"}
+REFRESH_S = 2
 
 
 def _form(request: Request, user: User, db: Session, *, values: dict[str, str] | None = None,
@@ -59,47 +75,45 @@ def _refuse(request: Request, user: User, db: Session, values: dict[str, str], r
             status_code: int, detail: dict[str, Any]) -> Response:
     account = values.get("account", "")
     audit_log.record(db, "self_audit_upload_refused", user=user, object_type="account",
-                 object_id=account if account.isdigit() and len(account) <= 19 else None, ip=client_ip(request),
-                 detail={"reason": reason, **detail})
+                     object_id=account if account.isdigit() and len(account) <= 19 else None, ip=client_ip(request),
+                     detail={"reason": reason, **detail})
     db.commit()
     return _form(request, user, db, values=values, error=message, status_code=status_code)
 
 
 def _process(request: Request, user: User, db: Session, upload: ReceivedUpload) -> Response:
+    """Check what is cheap, then hand the saved file to the worker (which then owns it) and redirect."""
     values = {k: upload.fields.get(k, "") for k in ("importer", "account", "submit")}
     shown = safe_filename(upload.filename) if upload.filename else ""
     detail: dict[str, Any] = {"importer": values["importer"][:64], "file": shown, "bytes": upload.size}
     if upload.path is None or upload.size == 0:
         return _refuse(request, user, db, values, "no_file", "Pilih berkas ekspor (ZIP) yang akan diunggah.",
                        400, detail)
-    account_id = int(values["account"]) if values["account"].isdigit() else 0
+    account_id = int(values["account"]) if values["account"].isdigit() and len(values["account"]) <= 19 else 0
     account = self_audit_account(db, user, account_id)
     if account is None:  # another agency's account answers like a missing one
         return _refuse(request, user, db, values, "unknown_account", "Pilih akun terdaftar dari instansi Anda.",
                        400, detail)
-    profile = active_profile(db)
-    if profile is None:
+    if active_profile(db) is None:
         return _refuse(request, user, db, values, "no_profile", "Belum ada profil pemilihan aktif; minta admin "
                        "memuatnya terlebih dahulu.", 409, detail)
     try:
-        classifier = shared_classifier(request.app)
-    except Exception as exc:  # a missing or broken model: nothing is imported
-        return _refuse(request, user, db, values, "classifier_unavailable", "Model klasifikasi tidak dapat dimuat; "
-                       "hubungi admin.", 503, {**detail, "error": str(exc)[:500]})
-    try:
-        outcome = audit_upload(db, request.app.state.session_factory, user, account, values["importer"],
-                               upload.path, shown, classifier, profile, submit=values["submit"] == "1",
-                               ip=client_ip(request))
+        precheck_upload(values["importer"], account, upload.path, shown)
     except UploadProblem as problem:
-        db.rollback()
         return _refuse(request, user, db, values, problem.reason, problem.message, 400, detail)
+    jobs = runner(request.app)
+    if jobs.busy():
+        return _refuse(request, user, db, values, "queue_full", "Antrean impor sedang penuh. Coba unggah lagi "
+                       "beberapa menit lagi.", 503, detail)
+    job = ImportJob(state="queued", user_id=user.id, username=user.username, account_id=account.id,
+                    agency_id=account.employee.agency_id, importer=values["importer"], file_name=shown,
+                    file_bytes=upload.size, submit=values["submit"] == "1", ip=client_ip(request), host=HOST,
+                    pid=os.getpid(), upload_dir=str(upload.directory), progress={})
+    db.add(job)
     db.commit()
-    return render(request, "self_audit_result.html", {
-        "outcome": outcome, "d": outcome.audit.data, "stats": outcome.stats, "file": shown,
-        "platform_label": PLATFORM_LABELS.get(outcome.account.platform, outcome.account.platform),
-        "periods": group_reports(outcome.audit.reports, {outcome.agency.id: f"{outcome.agency.name} "
-                                                                            f"({outcome.agency.code})"}),
-    })
+    jobs.submit(job.id, upload.directory, upload.path)
+    upload.handed_off = True
+    return RedirectResponse(f"{JOB_PATH}/{job.id}", status_code=303)
 
 
 @router.post(PATH)
@@ -123,4 +137,27 @@ async def self_audit_upload(request: Request, user: User = Depends(require("self
         check_token(request, header_token or upload.fields.get(FIELD))
         return await run_in_threadpool(_process, request, user, db, upload)
     finally:
-        upload.discard()  # the export's SHA-256 stays on its crawl run; the personal data does not stay here
+        if not upload.handed_off:
+            upload.discard()  # a refused export's personal data does not stay here
+
+
+@router.get(JOB_PATH + "/{job_id}")
+def self_audit_job(job_id: int, request: Request, user: User = Depends(require("self_audit")),
+                   db: Session = Depends(db_session)) -> Response:
+    runner(request.app).recover()
+    job = db.get(ImportJob, job_id) if 0 < job_id < 2**31 else None
+    # Another agency's job answers like a missing one.
+    if job is None or self_audit_account(db, user, job.account_id) is None:
+        raise HTTPException(404)
+    account = job.account
+    agency = account.employee.agency
+    reports = list(db.scalars(select(Report).where(Report.id.in_(job.report_ids or [])))) if job.report_ids else []
+    finished = job.state in FINISHED
+    response = render(request, "self_audit_job.html", {
+        "job": job, "account": account, "agency": agency, "finished": finished,
+        "state_label": STATE_LABELS.get(job.state, job.state), "progress": job.progress or {},
+        "problems": [problem_text(p) for p in job.problems or []], "result": job.result or {},
+        "platform_label": PLATFORM_LABELS.get(account.platform, account.platform), "refresh_s": REFRESH_S,
+        "periods": group_reports(reports, {agency.id: f"{agency.name} ({agency.code})"}),
+    })
+    return response

@@ -1,4 +1,7 @@
-"""TikTok "Download your data" (JSON): likes, comments, own videos (platform-formats.md §3.3)."""
+"""TikTok "Download your data" (JSON): likes, comments, own videos (platform-formats.md §3.3).
+
+TikTok hands the data out as ``user_data.json`` (older: ``user_data_tiktok.json``), inside a ZIP or on its own.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,16 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from spiders.importers.base import Export, ExportError, ImportStats, record_bytes, stream_records
+from spiders.importers.base import (
+    Export,
+    ExportError,
+    ExportFile,
+    RecordError,
+    Source,
+    record_bytes,
+    stream_records,
+    text,
+)
 from spiders.importers.meta import text_key
 from spiders.items import ActivityItem, PostItem
 
@@ -31,15 +43,17 @@ def _get(record: Any, key: str) -> Any:
     if not isinstance(record, dict):
         return None
     for k, v in record.items():
-        if k.lower() == key:
+        if isinstance(k, str) and k.lower() == key:
             return v
     return None
 
 
 def _time(raw: Any) -> datetime | None:
     # "2024-11-22 13:05:41", no zone: treated as UTC (observed, not documented).
+    if not isinstance(raw, str):
+        return None
     try:
-        return datetime.strptime(str(raw), "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+        return datetime.strptime(raw, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
     except ValueError:
         return None
 
@@ -48,7 +62,7 @@ class TikTokImporter:
     name = "tiktok"
     platform = "tiktok"
 
-    def _files(self, export: Export) -> list:
+    def _files(self, export: Export) -> list[ExportFile]:
         return export.find("user_data.json", "user_data_tiktok.json")
 
     def check(self, export: Export) -> None:
@@ -59,73 +73,72 @@ class TikTokImporter:
         paths = {".".join(p) + ".username" for p in PROFILE_PATHS}
         for file in self._files(export):
             for _prefix, value in stream_records(file, paths):
-                if value:
-                    return str(value)
+                name = text(value)
+                if name:
+                    return name
         return None
 
-    def activities(self, export: Export, handle: str, stats: ImportStats) -> Iterator[ActivityItem]:
-        for file in self._files(export):
-            stats.files_read.append(file.name)
-            counters: dict[str, int] = {}
-            for prefix, record in stream_records(file, LIKE_PATHS | COMMENT_PATHS | VIDEO_PATHS):
-                i = counters[prefix] = counters.get(prefix, -1) + 1
-                if prefix in LIKE_PATHS:
-                    item = self._like(record, file.name, i, stats)
-                elif prefix in COMMENT_PATHS:
-                    item = self._comment(record, handle, file.name, i, stats)
-                else:
-                    item = self._video(record, handle, file.name, i, stats)
-                if item:
-                    yield item
+    def sources(self, export: Export, handle: str) -> list[Source]:
+        return [Source(f, frozenset(LIKE_PATHS | COMMENT_PATHS | VIDEO_PATHS),
+                       lambda section, record, _i, f=f: self._record(section, record, handle, f.name))
+                for f in self._files(export)]
 
-    def _like(self, record: Any, file: str, i: int, stats: ImportStats) -> ActivityItem | None:
-        link = _get(record, "link") or ""
-        match = VIDEO_ID.search(str(link))
-        when = _time(_get(record, "date"))
+    def _record(self, section: str, record: Any, handle: str, file: str) -> Iterator[ActivityItem]:
+        if not isinstance(record, dict):
+            raise RecordError("entry is not an object")
+        if section in LIKE_PATHS:
+            yield self._like(record, file)
+        elif section in COMMENT_PATHS:
+            yield self._comment(record, handle, file)
+        else:
+            yield self._video(record, handle, file)
+
+    def _like(self, record: dict[str, Any], file: str) -> ActivityItem:
+        link = text(_get(record, "link")) or ""
+        match = VIDEO_ID.search(link)
+        raw_date = _get(record, "date")
+        when = _time(raw_date)
         if not match or when is None:
-            stats.skip(file, i, f"like without a video link or date ({link!r})")
-            return None
+            raise RecordError(f"like without a video link or date ({link!r:.120})")
         vid = match.group(1)
         target = PostItem(platform="tiktok", external_id=vid, url=f"https://www.tiktok.com/video/{vid}",
                           partial=True, source="import:tiktok")
         return ActivityItem(platform="tiktok", kind="like", external_id=vid, target=target, text="",
-                            url=target.url, occurred_at=when, occurred_at_raw=str(_get(record, "date")),
+                            url=target.url, occurred_at=when, occurred_at_raw=str(raw_date),
                             raw=record_bytes(record), source_url=f"archive:{file}")
 
-    def _comment(self, record: Any, handle: str, file: str, i: int, stats: ImportStats) -> ActivityItem | None:
-        text = _get(record, "comment")
+    def _comment(self, record: dict[str, Any], handle: str, file: str) -> ActivityItem:
+        body = text(_get(record, "comment"))
         raw_date = _get(record, "date")
         when = _time(raw_date)
-        if not text or when is None:
-            stats.skip(file, i, "comment without text or date")
-            return None
-        url = _get(record, "url") or None
-        key = text_key(raw_date, text)
+        if not body or when is None:
+            raise RecordError("comment without text or date")
+        url = text(_get(record, "url")) or None
+        key = text_key(raw_date, body)
         post = PostItem(platform="tiktok", external_id=f"export-comment:{handle}:{key}", author_handle=handle,
-                        text=str(text), url=url, posted_at=when, posted_at_raw=str(raw_date),
+                        text=body, url=url, posted_at=when, posted_at_raw=str(raw_date),
                         raw=record_bytes(record), source_url=f"archive:{file}", source="import:tiktok")
         # Comments usually don't say which video they were on.
         return ActivityItem(platform="tiktok", kind="comment", external_id=post.external_id, post=post,
-                            text=str(text), url=url, occurred_at=when, occurred_at_raw=str(raw_date))
+                            text=body, url=url, occurred_at=when, occurred_at_raw=str(raw_date))
 
-    def _video(self, record: Any, handle: str, file: str, i: int, stats: ImportStats) -> ActivityItem | None:
+    def _video(self, record: dict[str, Any], handle: str, file: str) -> ActivityItem:
         raw_date = _get(record, "date")
         when = _time(raw_date)
-        link = str(_get(record, "link") or "")
+        link = text(_get(record, "link")) or ""
         if when is None:
-            stats.skip(file, i, "video without date")
-            return None
+            raise RecordError("video without date")
         match = VIDEO_ID.search(link)
         # Recent exports give an expiring CDN URL instead of a page: key on time + link path then.
         vid = match.group(1) if match else text_key(raw_date, link.split("?")[0])
-        caption = str(_get(record, "title") or _get(record, "description") or "")
-        alt = _get(record, "alternatetext")
-        text = caption + (f"\nAlt: {alt}" if alt else "")
-        post = PostItem(platform="tiktok", external_id=f"video:{vid}", author_handle=handle, text=text,
+        caption = text(_get(record, "title")) or text(_get(record, "description")) or ""
+        alt = text(_get(record, "alternatetext"))
+        body = caption + (f"\nAlt: {alt}" if alt else "")
+        post = PostItem(platform="tiktok", external_id=f"video:{vid}", author_handle=handle, text=body,
                         url=f"https://www.tiktok.com/@{handle}/video/{vid}" if match else None,
                         extras={"alt_texts": [alt] if alt else [], "likes": _get(record, "likes"),
                                 "sound": _get(record, "sound")},
                         posted_at=when, posted_at_raw=str(raw_date), raw=record_bytes(record),
                         source_url=f"archive:{file}", source="import:tiktok")
-        return ActivityItem(platform="tiktok", kind="post", external_id=post.external_id, post=post, text=text,
+        return ActivityItem(platform="tiktok", kind="post", external_id=post.external_id, post=post, text=body,
                             url=post.url, occurred_at=when, occurred_at_raw=str(raw_date))
