@@ -1,22 +1,24 @@
-"""Crawl throughput: the real Bluesky spider storing to SQLite and PostgreSQL, against bare Scrapy.
+"""Crawl throughput: the real Bluesky and X spiders storing to SQLite and PostgreSQL, against bare Scrapy.
 
-A replay server holds ``--accounts`` declared accounts × ``--posts`` posts each
-(author-feed pages generated in memory, one post in five a repost of a
-candidate's post, with facets and image alt texts like real ones). Four runs,
-each in a fresh process (Twisted's reactor starts once per process), best of
-``--repeat``:
+A replay server holds ``--accounts`` declared accounts × ``--posts`` posts each,
+pages generated in memory, one post in five a repost of a candidate's post, with
+hashtags and image alt texts like real ones: Bluesky author-feed pages (facets,
+image embeds) and X API v2 timeline pages (``data`` / ``includes`` / ``meta``,
+photos with alt text, the reposted post in ``includes.tweets``). For each
+platform (``--platform``), four runs, each in a fresh process (Twisted's reactor
+starts once per process), best of ``--repeat``:
 
 - ``bare Scrapy``: a minimal spider that requests the same pages and turns each
   feed entry into a dict — the floor any Scrapy crawler pays (the baseline);
-- ``parse only``: Netra's Bluesky spider, middlewares and settings, no item pipeline;
+- ``parse only``: Netra's spider, middlewares and settings, no item pipeline;
 - ``SQLite``: the ingest pipeline storing into a fresh migrated SQLite file;
 - ``PostgreSQL``: the same into a fresh database on ``--pg`` (skipped if unreachable).
 
 Only the ingest pipeline runs (not the media pipeline: the generated image
-URLs lead nowhere). Printed: pages/s, stored activities/s, and each run's speed as a
-ratio of bare Scrapy's (1.00 = as fast as bare Scrapy; the target for storing is ≥ 0.5).
+URLs lead nowhere). Printed per platform: pages/s, stored activities/s, and each run's speed
+as a ratio of bare Scrapy's (1.00 = as fast as bare Scrapy; the target for storing is ≥ 0.5).
 
-    .venv/bin/python bench/crawl.py [--accounts 1000] [--posts 50] [--pg URL]
+    .venv/bin/python bench/crawl.py [--accounts 1000] [--posts 50] [--platform bluesky|x|both] [--pg URL]
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import sys
 import tempfile
 import time
@@ -126,6 +129,10 @@ def start_server(accounts: int, posts: int) -> ReplayServer:
 
     server.add_handler("/xrpc/app.bsky.actor.getProfile", profile)
     server.add_handler("/xrpc/app.bsky.feed.getAuthorFeed", author_feed)
+    # Whom each account follows: nobody watched (the follows reading costs one request per account).
+    server.add_handler("/xrpc/app.bsky.graph.getFollows",
+                       lambda _p, q: Reply(200, json.dumps({"subject": {"did": q["actor"][0]}, "follows": []}).encode(),
+                                           {"Content-Type": JSON_TYPE}))
     server.start()
     return server
 
@@ -150,7 +157,96 @@ def plan(accounts: int, base_url: str) -> CrawlPlan:
     return CrawlPlan(kind="bluesky", targets=targets, declared=declared, base_url=base_url)
 
 
-def _bare_child(base_url: str, accounts: int, posts: int, out: Any) -> None:
+# ------------------------------------------------------------------------ X
+
+X_CANDIDATE = "999000000"
+X_EPOCH_MS = 1288834974657
+
+
+def x_user_id(i: int) -> str:
+    return str(1_000_000 + i)
+
+
+def x_handle(i: int) -> str:
+    return f"asn{i:05d}"
+
+
+def x_id(n: int) -> str:
+    """A time-ordered X id for post ``n``, in November 2024 (X ids encode their creation time)."""
+    millis = 1730419200000 + n * 1000
+    return str(((millis - X_EPOCH_MS) << 22) | (n % 4096))
+
+
+def x_tweet(author: str, n: int) -> dict[str, Any]:
+    text = f"Pelayanan KTP-el hari ke-{n} lancar 🙏 #PelayananPublik #Sukamaju{n % 7}"
+    return {"id": x_id(n), "text": text, "author_id": author, "conversation_id": x_id(n),
+            "created_at": f"2024-11-{1 + n % 28:02d}T01:{n % 60:02d}:10.000Z", "edit_history_tweet_ids": [x_id(n)],
+            "lang": "in", "attachments": {"media_keys": [f"3_{n}"]},
+            "entities": {"hashtags": [{"start": 38, "end": 54, "tag": "PelayananPublik"},
+                                      {"start": 55, "end": 65, "tag": f"Sukamaju{n % 7}"}]}}
+
+
+def x_timeline_page(account: int, posts: int) -> bytes:
+    """One X API v2 user-timeline page: every fifth post a repost of the candidate's, in ``includes.tweets``."""
+    author = x_user_id(account)
+    data, reposted, media = [], [], []
+    for k in range(posts):
+        n = account * posts + k
+        if k % 5 == 4:
+            original = {**x_tweet(X_CANDIDATE, n), "id": x_id(n + 50_000_000)}
+            data.append({"id": x_id(n), "text": f"RT @calon: {original['text']}"[:140], "author_id": author,
+                         "created_at": original["created_at"], "edit_history_tweet_ids": [x_id(n)],
+                         "referenced_tweets": [{"type": "retweeted", "id": original["id"]}]})
+            reposted.append(original)
+        else:
+            data.append(x_tweet(author, n))
+            media.append({"media_key": f"3_{n}", "type": "photo", "url": "https://pbs.example/f.jpg",
+                          "alt_text": f"Petugas melayani warga nomor {n}"})
+    ids = [t["id"] for t in data]
+    body = {"data": data, "includes": {"tweets": reposted, "media": media, "users": [
+        {"id": author, "username": x_handle(account), "name": "ASN"},
+        {"id": X_CANDIDATE, "username": "calon", "name": "Calon"}]},
+        "meta": {"result_count": len(data), "newest_id": max(ids, key=int), "oldest_id": min(ids, key=int)}}
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+def start_x_server(accounts: int, posts: int) -> ReplayServer:
+    server = ReplayServer()
+
+    def api(path: str, _query: dict[str, list[str]]) -> Reply:
+        parts = path.strip("/").split("/")  # 2, users, <id>[, tweets | following]
+        account = int(parts[2]) - 1_000_000
+        what = parts[3] if len(parts) > 3 else ""
+        if what == "tweets":
+            body = x_timeline_page(account, posts)
+        elif what == "following":
+            body = b'{"meta": {"result_count": 0}}'
+        else:
+            body = json.dumps({"data": {"id": parts[2], "username": x_handle(account), "name": "ASN"}}).encode()
+        return Reply(200, body, {"Content-Type": JSON_TYPE})
+
+    server.add_handler("/2/users", api, prefix=True)
+    server.start()
+    return server
+
+
+def seed_x(url: str, accounts: int) -> None:
+    """The Bluesky bench's registry (ids 1..N), and an X account for each of its employees (ids N+1..2N)."""
+    seed(url, accounts)
+    with session_scope(url) as s:
+        ids = dict(s.execute(select(Employee.nip, Employee.id)).all())
+        s.execute(insert(Account), [{"employee_id": ids[nip(i)], "platform": "x", "handle": x_handle(i),
+                                     "external_id": x_user_id(i), "state": "active"} for i in range(accounts)])
+
+
+def x_plan(accounts: int, base_url: str) -> CrawlPlan:
+    targets = [{"handle": x_handle(i), "role": "declared", "account_id": accounts + i + 1,
+                "external_id": x_user_id(i), "crawl_state": {}, "recheck_ids": []} for i in range(accounts)]
+    declared = {x_user_id(i): accounts + i + 1 for i in range(accounts)}
+    return CrawlPlan(kind="x", targets=targets, declared=declared, base_url=base_url)
+
+
+def _bare_child(platform: str, base_url: str, accounts: int, posts: int, out: Any) -> None:
     import scrapy
     from scrapy.crawler import CrawlerProcess
 
@@ -159,11 +255,20 @@ def _bare_child(base_url: str, accounts: int, posts: int, out: Any) -> None:
 
         async def start(self) -> Any:
             for i in range(accounts):
-                yield scrapy.Request(f"{base_url}/xrpc/app.bsky.feed.getAuthorFeed?actor={did(i)}&limit={posts}"
-                                     "&filter=posts_with_replies")
+                if platform == "x":
+                    yield scrapy.Request(f"{base_url}/2/users/{x_user_id(i)}/tweets?max_results={posts}")
+                else:
+                    yield scrapy.Request(f"{base_url}/xrpc/app.bsky.feed.getAuthorFeed?actor={did(i)}"
+                                         f"&limit={posts}&filter=posts_with_replies")
 
         def parse(self, response: Any) -> Any:
-            for entry in json.loads(response.body)["feed"]:
+            page = json.loads(response.body)
+            if platform == "x":
+                for tweet in page["data"]:
+                    yield {"id": tweet["id"], "text": tweet["text"], "author": tweet["author_id"],
+                           "created_at": tweet["created_at"], "repost": "referenced_tweets" in tweet}
+                return
+            for entry in page["feed"]:
                 post = entry["post"]
                 yield {"uri": post["uri"], "text": post["record"]["text"], "author": post["author"]["did"],
                        "created_at": post["record"]["createdAt"], "repost": "reason" in entry}
@@ -181,10 +286,10 @@ def _bare_child(base_url: str, accounts: int, posts: int, out: Any) -> None:
              stats.get("item_scraped_count", 0)))
 
 
-def timed_bare(base_url: str, accounts: int, posts: int) -> tuple[float, int, int]:
+def timed_bare(platform: str, base_url: str, accounts: int, posts: int) -> tuple[float, int, int]:
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
-    child = ctx.Process(target=_bare_child, args=(base_url, accounts, posts, queue))
+    child = ctx.Process(target=_bare_child, args=(platform, base_url, accounts, posts, queue))
     child.start()
     result = queue.get()
     child.join()
@@ -193,7 +298,8 @@ def timed_bare(base_url: str, accounts: int, posts: int) -> tuple[float, int, in
 
 def _child(plan_data: dict[str, Any], url: str | None, settings: dict[str, Any], out: Any) -> None:
     started = time.perf_counter()
-    stats = crawl_in_this_process([CrawlPlan(**plan_data)], database_url=url, scrapy_settings=settings)["bluesky"]
+    the_plan = CrawlPlan(**plan_data)
+    stats = crawl_in_this_process([the_plan], database_url=url, scrapy_settings=settings)[the_plan.kind]
     out.put((time.perf_counter() - started, stats.get("downloader/response_count", 0),
              stats.get("item_scraped_count", 0)))
 
@@ -215,20 +321,47 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--accounts", type=int, default=1000)
     parser.add_argument("--posts", type=int, default=50)
+    parser.add_argument("--platform", choices=("bluesky", "x", "both"), default="both")
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
                         help="PostgreSQL server URL ('off' to skip)")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each kind; the best counts")
     args = parser.parse_args()
 
-    server = start_server(args.accounts, args.posts)
-    the_plan = plan(args.accounts, server.base_url)
-    pages = args.accounts  # one feed page of --posts items per account (NETRA_PAGE_SIZE is 50)
     SETTINGS["NETRA_PAGE_SIZE"] = max(args.posts, 1)
-    print(f"replay server {server.base_url}: {args.accounts} accounts × {args.posts} posts "
-          f"({args.accounts * args.posts} acts)")
+    # The X spider refuses to start without an app token; the generated server does not check it.
+    os.environ.setdefault("NETRA_X_BEARER_TOKEN", "bench-token")
+    for platform in (("bluesky", "x") if args.platform == "both" else (args.platform,)):
+        if platform == "x":
+            server = start_x_server(args.accounts, args.posts)
+            the_plan = x_plan(args.accounts, server.base_url)
+            label = "X API v2"
 
+            def seed_db(url: str) -> None:
+                seed_x(url, args.accounts)
+        else:
+            server = start_server(args.accounts, args.posts)
+            the_plan = plan(args.accounts, server.base_url)
+            label = "Bluesky"
+
+            def seed_db(url: str) -> None:
+                seed(url, args.accounts)
+        print(f"\n{label}, replay server {server.base_url}: {args.accounts} accounts × {args.posts} posts "
+              f"({args.accounts * args.posts} acts)")
+        rows = measure(platform, server.base_url, the_plan, seed_db, args)
+        server.stop()
+        pages = args.accounts  # one page of --posts items per account (NETRA_PAGE_SIZE is --posts)
+        base = rows[0][1]
+        print(f"{'run':<13}{'seconds':>9}{'pages/s':>10}{'items':>8}{'stored acts':>13}{'acts/s':>9}{'× bare':>8}")
+        for name, elapsed, items, stored in rows:
+            print(f"{name:<13}{elapsed:>9.2f}{pages / elapsed:>10.1f}{items:>8}{stored:>13}"
+                  f"{(stored / elapsed if stored else items / elapsed):>9.0f}{base / elapsed:>8.2f}")
+
+
+def measure(platform: str, base_url: str, the_plan: CrawlPlan, seed_db: Any,
+            args: argparse.Namespace) -> list[tuple[str, float, int, int]]:
+    """Bare Scrapy, parse only, SQLite and PostgreSQL runs of one platform: (run, seconds, items, stored acts)."""
     rows: list[tuple[str, float, int, int]] = []
-    best = min(timed_bare(server.base_url, args.accounts, args.posts) for _ in range(args.repeat))
+    best = min(timed_bare(platform, base_url, args.accounts, args.posts) for _ in range(args.repeat))
     rows.append(("bare Scrapy", best[0], best[2], 0))
     best = min(timed_crawl(the_plan, None, store=False) for _ in range(args.repeat))
     rows.append(("parse only", best[0], best[2], 0))
@@ -237,7 +370,7 @@ def main() -> None:
         timings = []
         for _ in range(args.repeat):
             with make_url() as url:
-                seed(url, args.accounts)
+                seed_db(url)
                 elapsed, _responses, items = timed_crawl(the_plan, url, store=True)
                 with session_scope(url) as s:
                     stored = s.scalar(select(func.count()).select_from(Activity)) or 0
@@ -256,13 +389,7 @@ def main() -> None:
             storing("PostgreSQL", lambda: scratch_database(args.pg, "netra_bench"))
         except OperationalError as exc:  # no server: report and go on with the SQLite figures
             print(f"PostgreSQL skipped: {exc}")
-    server.stop()
-
-    base = rows[0][1]
-    print(f"{'run':<13}{'seconds':>9}{'pages/s':>10}{'items':>8}{'stored acts':>13}{'acts/s':>9}{'× bare':>8}")
-    for label, elapsed, items, stored in rows:
-        print(f"{label:<13}{elapsed:>9.2f}{pages / elapsed:>10.1f}{items:>8}{stored:>13}"
-              f"{(stored / elapsed if stored else items / elapsed):>9.0f}{base / elapsed:>8.2f}")
+    return rows
 
 
 if __name__ == "__main__":

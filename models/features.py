@@ -16,7 +16,8 @@ from models.matcher import Cue, ProfileMatcher, Target
 from models.text import clean_text
 
 # The act kind is spelled out in Indonesian words the encoder already knows.
-KIND_WORDS = {"post": "unggahan", "comment": "komentar", "share": "membagikan", "like": "menyukai", "photo": "foto"}
+KIND_WORDS = {"post": "unggahan", "comment": "komentar", "share": "membagikan", "like": "menyukai", "photo": "foto",
+              "follow": "mengikuti"}
 STANCES = ("none", "support", "oppose")
 
 

@@ -26,7 +26,15 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from spiders.items import QuarantineItem, raw_json
+from spiders.items import (
+    ActivityItem,
+    CrawlCheckpointItem,
+    FollowChangeItem,
+    QuarantineItem,
+    profile_context,
+    profile_post,
+    raw_json,
+)
 
 # Signal: (account: str | None, url: str | None, error: str); see spiders.pipelines.IngestPipeline.
 crawl_error = object()
@@ -65,12 +73,17 @@ class NetraSpider(scrapy.Spider):
         declared: dict[str, int] | None = None,
         base_url: str | None = None,
         crawl_run_id: int | None = None,
+        watched: dict[str, int] | None = None,
+        options: dict[str, Any] | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
         self.targets = [t if isinstance(t, Target) else Target.from_dict(t) for t in targets or []]
         # Lower-cased handle / platform id of every declared account -> its registry id.
         self.declared = {str(k).lower(): v for k, v in (declared or {}).items()}
+        # The same for every watched (candidate, campaign) account: what a follow must name to be kept.
+        self.watched = {str(k).lower(): v for k, v in (watched or {}).items()}
+        self.options = dict(options or {})
         self.base_url = base_url.rstrip("/") if base_url else None
         self.crawl_run_id = crawl_run_id
         # Accounts with a failed page this run: their resume point stays where it was.
@@ -87,6 +100,67 @@ class NetraSpider(scrapy.Spider):
             if key and key.lower() in self.declared:
                 return self.declared[key.lower()]
         return None
+
+    def watched_id(self, *keys: str | None) -> int | None:
+        for key in keys:
+            if key and key.lower() in self.watched:
+                return self.watched[key.lower()]
+        return None
+
+    def auth_headers(self, request: scrapy.Request) -> dict[str, str]:
+        """Credentials to send with ``request``, added at download time (:class:`spiders.middlewares.ApiAuth`)
+        so that tokens and keys never sit in a shared queue, a URL or the evidence's source URL."""
+        return {}
+
+    # ------------------------------------------------------------- follows
+    # A declared account's following list is read to its end; each account in it that is watched
+    # (a candidate's, campaign's or party's) is a ``follow`` act. Only a list read to the end can say
+    # that a follow is gone: then each watched account followed at the last complete reading
+    # (``crawl_state.follows``) and missing now is an unfollow, recorded, never deleting the follow.
+
+    def follow_activity(self, target: Target, *, followed_id: str, handle: str | None, name: str | None,
+                        bio: str | None, url: str | None, record: Any, source_url: str,
+                        occurred_at: datetime | None = None, occurred_at_raw: str | None = None) -> ActivityItem:
+        raw = raw_json(record)
+        profile = profile_post(self.platform, followed_id, handle=handle, name=name, bio=bio, url=url, raw=raw,
+                               source_url=source_url, source=self.source)
+        return ActivityItem(
+            platform=self.platform, kind="follow", external_id=followed_id, account_id=target.account_id,
+            account_external_id=target.external_id, target=profile, text="",
+            context=profile_context(name, handle, bio), url=url, occurred_at=occurred_at,
+            occurred_at_raw=occurred_at_raw, raw=raw, source_url=source_url, source=self.source,
+        )
+
+    def end_follow_reading(self, target: Target, seen: dict[str, str], url: str, *,
+                           complete: bool) -> Iterator[Any]:
+        """Follow changes (only after a complete reading) and the new ``crawl_state.follows``: id -> handle.
+
+        A watched account followed at the last complete reading and missing now is an unfollow; one
+        missing then and present now may be followed again after an unfollow (the store knows).
+        """
+        earlier = target.crawl_state.get("follows")
+        previous = {str(k): str(v) for k, v in earlier.items()} if isinstance(earlier, dict) else {}
+        checkpoint = CrawlCheckpointItem(platform=self.platform, handle=target.handle, **target.ids)
+        if not complete:
+            if set(seen) - set(previous):
+                checkpoint.crawl_state["follows"] = {**previous, **seen}
+                yield checkpoint
+            return
+        now = self.capture_time()
+        changes = [(i, h, False) for i, h in sorted(previous.items()) if i not in seen]
+        changes += [(i, h, True) for i, h in sorted(seen.items()) if i not in previous]
+        for followed_id, handle, following in changes:
+            # An account no longer watched (the profile changed) is not an unfollow: it left the list of interest.
+            if not following and self.watched_id(followed_id, handle) is None:
+                continue
+            record = {"following" if following else "no_longer_following": {"id": followed_id, "handle": handle},
+                      "following_list": url, "observed_at": now.isoformat()}
+            yield FollowChangeItem(platform=self.platform, external_id=followed_id, following=following,
+                                   account_id=target.account_id, account_external_id=target.external_id,
+                                   observed_at=now, raw=raw_json(record), source_url=url, source=self.source)
+        if seen != previous:  # nothing followed, nothing changed: the account's state stays as it was
+            checkpoint.crawl_state["follows"] = dict(sorted(seen.items())) or None
+            yield checkpoint
 
     def report_error(self, account: str | None, url: str | None, error: str) -> None:
         self.logger.warning("%s (account %s, %s)", error, account, url)

@@ -25,12 +25,13 @@ in ``spiders.runner`` picks the accounts, the spider builds the first request
 of each, and they are pushed into the shared queue. Keys, per platform, under
 a prefix (default ``netra:crawl``): ``<prefix>:<kind>:requests``,
 ``…:requests:inflight:<worker>``, ``…:dupefilter``, ``…:workers`` (heartbeats),
-``…:declared`` (the declared-account map the spiders match on), ``…:config``.
+``…:declared`` and ``…:watched`` (the account maps the spiders match on), ``…:config``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import socket
@@ -63,6 +64,11 @@ DEFAULT_RATE_LIMITS: dict[str, dict[str, list[float]]] = {
     "bluesky": {"*": [3000, 300]},
     "mastodon": {"*": [300, 300]},
     "feed": {"*": [60, 60]},
+    # X limits each endpoint per 15-minute window and says so in x-rate-limit-* headers, which every
+    # worker honours (spiders.middlewares.RateLimitWindowMiddleware); this only spreads the workers out.
+    "x": {"*": [450, 900]},
+    # YouTube's limit is the daily quota in units (spiders.platforms.youtube.quota), not requests per host.
+    "youtube": {"*": [600, 60]},
 }
 
 
@@ -90,6 +96,10 @@ class CrawlKeys:
     @property
     def declared(self) -> str:
         return f"{self.base}:declared"
+
+    @property
+    def watched(self) -> str:
+        return f"{self.base}:watched"
 
     @property
     def config(self) -> str:
@@ -173,9 +183,16 @@ class ReliableFifoQueue(FifoQueue):
         base = self.key.removesuffix(":requests")
         declared = self.server.hgetall(f"{base}:declared")
         self.spider.declared.update({k.decode().lower(): int(v) for k, v in declared.items()})
+        # Spiders match follows on the watched accounts and read their options (NetraSpider has both).
+        watched = self.server.hgetall(f"{base}:watched")
+        if isinstance(getattr(self.spider, "watched", None), dict):
+            self.spider.watched.update({k.decode().lower(): int(v) for k, v in watched.items()})
         base_url = (self.server.hget(f"{base}:config", "base_url") or b"").decode()
         if base_url:
             self.spider.base_url = base_url.rstrip("/")
+        options = self.server.hget(f"{base}:config", "options")
+        if options and isinstance(getattr(self.spider, "options", None), dict):
+            self.spider.options.update(json.loads(options))
         self.sweep = sweep
 
     def ack(self, token: str | None) -> None:
@@ -378,7 +395,8 @@ def enqueue_plan(client: redis.Redis, plan: Any, *, prefix: str = DEFAULT_PREFIX
     from spiders.settings import crawl_settings
 
     keys = CrawlKeys(prefix, plan.kind)
-    spider = _spider_class(plan.kind)(targets=plan.targets, declared=plan.declared, base_url=plan.base_url)
+    spider = _spider_class(plan.kind)(targets=plan.targets, declared=plan.declared, watched=plan.watched,
+                                      base_url=plan.base_url, options=plan.options)
     spider.settings = Settings(crawl_settings())  # the spiders read page sizes from their settings
 
     async def start_requests() -> list[Request]:
@@ -394,7 +412,9 @@ def enqueue_plan(client: redis.Redis, plan: Any, *, prefix: str = DEFAULT_PREFIX
         pipe.delete(keys.dupefilter)
     if plan.declared:
         pipe.hset(keys.declared, mapping={k: str(v) for k, v in plan.declared.items()})
-    pipe.hset(keys.config, mapping={"base_url": spider.base_url or ""})
+    if plan.watched:
+        pipe.hset(keys.watched, mapping={k: str(v) for k, v in plan.watched.items()})
+    pipe.hset(keys.config, mapping={"base_url": spider.base_url or "", "options": json.dumps(plan.options)})
     for request in requests:
         pipe.lpush(keys.requests, picklecompat.dumps(request.to_dict(spider=spider)))
     pipe.execute()
@@ -420,7 +440,9 @@ def run_worker(kind: str, *, redis_url: str, database_url: str, prefix: str = DE
     client = redis.Redis.from_url(redis_url)
     keys = CrawlKeys(prefix, kind)
     declared = {k.decode(): int(v) for k, v in client.hgetall(keys.declared).items()}
+    watched = {k.decode(): int(v) for k, v in client.hgetall(keys.watched).items()}
     base_url = (client.hget(keys.config, "base_url") or b"").decode() or None
+    options = json.loads(client.hget(keys.config, "options") or b"{}")
     worker_id = worker_id or new_worker_id()
     settings = crawl_settings(NETRA_DATABASE_URL=database_url)
     settings.update(scrapy_settings or {})
@@ -435,6 +457,6 @@ def run_worker(kind: str, *, redis_url: str, database_url: str, prefix: str = DE
     settings.update(distributed)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(_spider_class(kind))
-    process.crawl(crawler, targets=[], declared=declared, base_url=base_url)
+    process.crawl(crawler, targets=[], declared=declared, watched=watched, base_url=base_url, options=options)
     process.start()
     return dict(crawler.stats.get_stats()) if crawler.stats else {}

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-ACTIVITY_KINDS = ("post", "share", "comment", "like", "photo")
+ACTIVITY_KINDS = ("post", "share", "comment", "like", "photo", "follow")
 
 # A UTF-16 surrogate that is not part of a pair: valid in JSON ("\ud83d"), not encodable as UTF-8, refused
 # by PostgreSQL and by the tokenizer. NUL is refused by PostgreSQL in text and JSON.
@@ -141,7 +141,7 @@ class PostItem:
 
 @dataclass(kw_only=True)
 class ActivityItem:
-    """One act of a declared account: post, share, comment, like or photo.
+    """One act of a declared account: post, share, comment, like, photo or follow.
 
     The declared account is named by whichever key the source knows: the
     registry id, the platform's permanent id (DID, account uri) or the handle.
@@ -149,7 +149,9 @@ class ActivityItem:
     the post acted on (liked, shared, commented on, quoted). ``external_id``
     is the act's key within the account: the own post's id for posts and
     comments, the target's id for likes and shares (one can like a post only
-    once), so the same like seen from two directions is stored once.
+    once), so the same like seen from two directions is stored once. A follow's
+    target is the followed account's profile (:func:`profile_post`) and its key
+    the followed account's platform id.
     """
 
     platform: str
@@ -240,6 +242,33 @@ class TombstoneItem:
 
 
 @dataclass(kw_only=True)
+class FollowChangeItem:
+    """A follow seen ending or seen again, judged on the account's following list read to its end.
+
+    ``following=False``: a follow seen earlier is gone (an unfollow); ``True``: an account followed
+    earlier, then unfollowed, is followed again. The follow activity and its evidence stay either
+    way: the store sets or clears the activity's ``ended_at`` and keeps this observation (``raw``:
+    what was read and when) as the next evidence version of the act.
+    """
+
+    platform: str
+    external_id: str  # the followed account's platform id, as in the follow activity
+    following: bool
+    account_id: int | None = None
+    account_external_id: str | None = None
+    account_handle: str | None = None
+    observed_at: datetime | None = None
+    raw: bytes = b""
+    source_url: str | None = None
+    source: str = ""
+
+    @property
+    def subject_key(self) -> str:
+        return f"{self.platform}:follow:{self.account_id or self.account_external_id or self.account_handle}" \
+            f"|{self.external_id}"
+
+
+@dataclass(kw_only=True)
 class QuarantineItem:
     """A record that could not be read: kept raw with its account, URL and error, counted on the run."""
 
@@ -250,8 +279,27 @@ class QuarantineItem:
     raw: bytes
 
 
+def profile_post(platform: str, account_id: str, *, handle: str | None, name: str | None, bio: str | None,
+                 url: str | None, raw: bytes, source_url: str | None, source: str) -> PostItem:
+    """A followed account's public profile as a post-like record: its bio is the text, its name in extras.
+
+    Kept under ``account:<platform id>`` so a profile never shares a key with a post of the same platform
+    (X user ids and tweet ids are both numbers). A changed name or bio is a new evidence version.
+    """
+    return PostItem(platform=platform, external_id=f"account:{account_id}", url=url, author_handle=handle,
+                    author_external_id=account_id, text=bio or "",
+                    extras={"profile": True, **({"display_name": name} if name else {})}, raw=raw,
+                    source_url=source_url, source=source)
+
+
+def profile_context(name: str | None, handle: str | None, bio: str | None) -> str:
+    """What a follow is read by (classifier and reviewer): the followed account's name, handle and bio."""
+    head = " ".join(part for part in (name or "", f"(@{handle.lstrip('@')})" if handle else "") if part)
+    return "\n".join(part for part in (head, (bio or "").strip()) if part)
+
+
 # Items that can wait in the retry table (``ingest_retry``) when the database refuses them.
-RETRYABLE = {cls.__name__: cls for cls in (PostItem, ActivityItem, TombstoneItem)}
+RETRYABLE = {cls.__name__: cls for cls in (PostItem, ActivityItem, TombstoneItem, FollowChangeItem)}
 
 
 def item_to_json(item: Any) -> dict[str, Any]:

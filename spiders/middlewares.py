@@ -6,6 +6,13 @@
   ``X-RateLimit-Reset`` as an ISO timestamp — platform-formats.md §1.1, §2.5),
   otherwise exponential backoff with full jitter. Waits are capped by
   ``NETRA_RETRY_MAX_DELAY`` so one server cannot stall a crawl for an hour.
+- :class:`RateLimitWindowMiddleware` keeps the API's own budget: when X says a
+  window is spent (``x-rate-limit-remaining: 0``), the next request to that
+  endpoint waits for ``x-rate-limit-reset`` (epoch seconds) instead of earning a
+  429 (https://docs.x.com/x-api/fundamentals/rate-limits), at most
+  ``NETRA_RATE_LIMIT_MAX_WAIT``.
+- :class:`ApiAuthMiddleware` adds the spider's credentials (a bearer token, an API
+  key header) just before download, so they never sit in a queue or a stored URL.
 - :class:`ExpectJsonMiddleware` refuses a response that is not JSON where the
   request said JSON is expected (load balancers answer with HTML error pages,
   §1.9), so the spider's errback logs it instead of a parser choking on it.
@@ -20,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 import time
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -30,6 +38,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
 
 log = logging.getLogger(__name__)
@@ -50,6 +59,9 @@ def server_delay_hint(response: Response, now: float | None = None) -> float | N
             return max(0.0, parsedate_to_datetime(retry_after).timestamp() - now)
         except (TypeError, ValueError):
             pass
+    reset = _header(response, b"x-rate-limit-reset")  # X API v2: epoch seconds when the window reopens
+    if reset and reset.strip().isdigit():
+        return max(0.0, float(reset) - now)
     reset = _header(response, b"RateLimit-Reset")  # Bluesky / reference XRPC server: epoch seconds
     if reset and reset.strip().replace(".", "", 1).isdigit():
         return max(0.0, float(reset) - now)
@@ -105,6 +117,63 @@ class BackoffRetryMiddleware(RetryMiddleware):
         log.info("%s on %s: retrying in %.2fs", type(exception).__name__, request.url, delay)
         await asyncio.sleep(delay)
         return retry
+
+
+def window_key(request: Request) -> str:
+    """The rate-limit window a request counts against: X limits per endpoint, so ids become ``:id``."""
+    parts = urlparse_cached(request)
+    return parts.netloc + re.sub(r"/\d+(?=/|$)", "/:id", parts.path)
+
+
+class RateLimitWindowMiddleware:
+    """Wait for a spent rate-limit window to reopen before sending to it again (X's own headers)."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.max_wait = crawler.settings.getfloat("NETRA_RATE_LIMIT_MAX_WAIT", 900.0)
+        self.reopens: dict[str, float] = {}  # window -> epoch seconds
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RateLimitWindowMiddleware:
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        reopens = self.reopens.get(window_key(request))
+        if reopens is None:
+            return
+        wait = min(self.max_wait, reopens - time.time())
+        if wait > 0:
+            self.crawler.stats.inc_value("netra/ratelimit_wait_seconds", round(wait, 3))
+            log.info("rate-limit window of %s spent: waiting %.1fs", window_key(request), wait)
+            await asyncio.sleep(wait)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        remaining = _header(response, b"x-rate-limit-remaining")
+        reset = _header(response, b"x-rate-limit-reset")
+        key = window_key(request)
+        if remaining is not None and remaining.strip() == "0" and reset and reset.strip().isdigit():
+            self.reopens[key] = float(reset)
+        elif remaining is not None:
+            self.reopens.pop(key, None)
+        return response
+
+
+class ApiAuthMiddleware:
+    """Add the spider's credentials (``NetraSpider.auth_headers``) to each request as it is sent."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ApiAuthMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        headers = getattr(self.crawler.spider, "auth_headers", None)
+        if headers is None or request.meta.get("netra_media"):
+            return  # images come from CDNs: no API credentials go there
+        for name, value in headers(request).items():
+            request.headers[name] = value
 
 
 class ExpectJsonMiddleware:

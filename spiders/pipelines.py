@@ -39,7 +39,9 @@ HEARTBEAT_S = 30.0  # well inside spiders.store.STALE_AFTER
 KEPT_STATS = (
     "downloader/request_count", "downloader/response_count", "item_scraped_count", "item_dropped_count",
     "retry/count", "retry/max_reached", "netra/errors", "netra/retry_wait_seconds", "elapsed_time_seconds",
-    "finish_reason",
+    "finish_reason", "netra/ratelimit_wait_seconds",
+    # YouTube: the quota units this run spent and whether Google refused more (spiders.platforms.youtube.quota).
+    "netra/quota_units", "netra/quota_exceeded",
 )
 
 

@@ -20,7 +20,8 @@ A response may give ``file`` (relative to the directory), ``json`` or
 for timeouts) and ``truncate`` (send only that many bytes of a body whose
 ``Content-Length`` promises all of it). ``{base}`` in bodies and headers
 becomes the server's own URL. Routes with a query beat routes without one.
-Code can also add routes whose responses are computed (the benchmark does).
+Code can also add routes whose responses are computed (the benchmark, the demo and the X and
+YouTube API servers of ``spiders/platforms/*/replay.py`` do), for one path or every path under it.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ class Reply:
     truncate: int | None = None
 
 
-Handler = Callable[[str, dict[str, list[str]]], Reply]
+Handler = Callable[..., Reply]  # (path, query) -> Reply, or (path, query, headers) with ``headers=True``
 
 
 @dataclass
@@ -58,9 +59,15 @@ class Route:
     replies: list[dict[str, Any]] = field(default_factory=list)
     handler: Handler | None = None
     hits: int = 0
+    prefix: bool = False  # the route answers every path under ``path`` (an API with ids in its paths)
+    with_headers: bool = False  # the handler also gets the request headers (credentials)
 
     def matches(self, method: str, path: str, query: dict[str, list[str]]) -> bool:
-        if method != self.method or path != self.path:
+        if method != self.method:
+            return False
+        if self.prefix:
+            return path == self.path or path.startswith(self.path.rstrip("/") + "/")
+        if path != self.path:
             return False
         return self.query is None or self.query == query
 
@@ -133,9 +140,14 @@ class ReplayServer:
             self.routes.append(route)
         return route
 
-    def add_handler(self, path: str, handler: Handler, *, method: str = "GET") -> Route:
-        """Add a route whose reply ``handler(path, query)`` computes (any query)."""
-        route = Route(method.upper(), path, None, handler=handler)
+    def add_handler(self, path: str, handler: Handler, *, method: str = "GET", prefix: bool = False,
+                    headers: bool = False) -> Route:
+        """Add a route whose reply ``handler(path, query)`` computes (any query).
+
+        ``prefix``: every path under ``path`` (exact routes and longer prefixes win); ``headers``: the
+        handler is called as ``handler(path, query, headers)`` (header names lower-cased).
+        """
+        route = Route(method.upper(), path, None, handler=handler, prefix=prefix, with_headers=headers)
         with self._lock:
             self.routes.append(route)
         return route
@@ -190,14 +202,21 @@ class ReplayServer:
         with self._lock:
             candidates = [r for r in self.routes if r.matches(method, path, query)]
         exact = [r for r in candidates if r.query is not None]
-        pool = exact or candidates
-        return pool[-1] if pool else None
+        whole = [r for r in candidates if not r.prefix]
+        if exact or whole:
+            pool = exact or whole
+            return pool[-1]
+        # The most specific prefix answers: /2/tweets/search/recent before /2/tweets.
+        return max(candidates, key=lambda r: len(r.path), default=None)
 
-    def _reply(self, route: Route, path: str, query: dict[str, list[str]]) -> Reply:
+    def _reply(self, route: Route, path: str, query: dict[str, list[str]],
+               headers: dict[str, str] | None = None) -> Reply:
         with self._lock:
             index = route.hits
             route.hits += 1
         if route.handler is not None:
+            if route.with_headers:
+                return route.handler(path, query, {k.lower(): v for k, v in (headers or {}).items()})
             return route.handler(path, query)
         spec = route.replies[min(index, len(route.replies) - 1)]
         base = self.base_url
@@ -220,7 +239,7 @@ class ReplayServer:
         parts = urlsplit(request.path)
         query = _query_dict(parse_qsl(parts.query, keep_blank_values=True))
         route = self._route_for(request.command if request.command != "HEAD" else "GET", parts.path, query)
-        reply = self._reply(route, parts.path, query) if route else Reply(
+        reply = self._reply(route, parts.path, query, dict(request.headers.items())) if route else Reply(
             404, b'{"error":"NotFound","message":"no replay route"}', {"Content-Type": JSON_TYPE})
         with self._lock:
             self.hits.append(Hit(request.command, parts.path, query, dict(request.headers.items()), reply.status))

@@ -24,7 +24,8 @@ from monitor.config import get_settings
 from monitor.db.schema import Account, Activity, ElectionProfile, Post, WatchedAccount
 from monitor.db.session import session_scope
 from spiders.base import Target
-from spiders.platforms import crawls, spider_class
+from spiders.platforms import PLATFORMS, crawl_for, crawls, requirement_missing, spider_class
+from spiders.platforms.base import load_ref
 from spiders.store import IngestStore
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,13 @@ class CrawlPlan:
     kind: str
     targets: list[dict[str, Any]] = field(default_factory=list)
     declared: dict[str, int] = field(default_factory=dict)
+    # Lower-cased handle / platform id of every watched (candidate, campaign) account -> its id: the
+    # follows of declared accounts are matched against it, whichever accounts this run crawls.
+    watched: dict[str, int] = field(default_factory=dict)
     base_url: str | None = None
     run_id: int | None = None
+    # What a platform's spider needs to know besides accounts (YouTube: quota units spent today).
+    options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def summary(self) -> str:
@@ -60,10 +66,21 @@ def plan_crawl(kind: str, *, handles: list[str] | None = None, account_ids: list
     """Choose the accounts to crawl and collect everything the spider needs to match acts."""
     if kind not in SPIDERS:
         raise CrawlError(f"unknown crawl {kind!r}: choose one of {', '.join(SPIDERS)}")
-    platforms = SPIDERS[kind][1]
+    require_settings(kind)
+    # A platform listed under two crawls (YouTube: its API, or its feed while no key is set) is read by one.
+    platforms = tuple(p for p in SPIDERS[kind][1] if crawl_for(p) == kind)
     wanted = {h.lower() for h in handles or []}
     plan = CrawlPlan(kind=kind, base_url=base_url)
     with session_scope(database_url) as s:
+        for entry in {PLATFORMS[p] for p in platforms if PLATFORMS[p].crawl == kind and PLATFORMS[p].plan_options}:
+            plan.options.update(load_ref(entry.plan_options)(s))
+        for w in s.scalars(
+            select(WatchedAccount).join(ElectionProfile, ElectionProfile.id == WatchedAccount.profile_id)
+            .where(WatchedAccount.platform.in_(platforms), ElectionProfile.active.is_(True))
+        ):
+            for key in (w.handle, w.external_id):
+                if key:
+                    plan.watched.setdefault(key.lower(), w.id)
         accounts = list(s.scalars(select(Account).where(Account.platform.in_(platforms)).order_by(Account.id)))
         for acc in accounts:
             plan.declared[acc.handle.lower()] = acc.id
@@ -102,6 +119,16 @@ def plan_crawl(kind: str, *, handles: list[str] | None = None, account_ids: list
     return plan
 
 
+def require_settings(kind: str) -> None:
+    """Refuse, in one line naming the variable, a crawl whose API token or key is not configured."""
+    for name in SPIDERS[kind][1]:
+        missing = requirement_missing(name) if PLATFORMS[name].crawl == kind else None
+        if missing:
+            fallback = PLATFORMS[name].fallback_crawl
+            also = f"; until it is, `netra crawl {fallback}` reads {PLATFORMS[name].label}" if fallback else ""
+            raise CrawlError(f"{missing} is not set: the {PLATFORMS[name].label} API needs it{also}")
+
+
 def open_run(plan: CrawlPlan, store: IngestStore) -> int:
     """Create the crawl run row of ``plan`` before its spider starts (so a crash still leaves a run to look at)."""
     plan.run_id = store.start_run(SPIDERS[plan.kind][0].rpartition(":")[2], plan.kind, plan.summary)
@@ -132,8 +159,8 @@ def crawl_in_this_process(plans: list[CrawlPlan], *, database_url: str | None = 
         spider_cls = _spider_class(plan.kind)
         crawler = process.create_crawler(spider_cls)
         crawlers.append((plan.kind, crawler))
-        process.crawl(crawler, targets=plan.targets, declared=plan.declared, base_url=plan.base_url,
-                      crawl_run_id=plan.run_id)
+        process.crawl(crawler, targets=plan.targets, declared=plan.declared, watched=plan.watched,
+                      base_url=plan.base_url, crawl_run_id=plan.run_id, options=plan.options)
     process.start()
     return {kind: dict(crawler.stats.get_stats()) if crawler.stats else {} for kind, crawler in crawlers}
 
@@ -145,7 +172,7 @@ def _child(plans: list[dict[str, Any]], database_url: str, scrapy_settings: dict
 def crawl(platform: str, handles: list[str] | None = None, account_ids: list[int] | None = None, watched: bool = True,
           base_url: str | None = None, database_url: str | None = None,
           scrapy_settings: dict[str, Any] | None = None) -> list[int]:
-    """Crawl one platform (``bluesky``, ``mastodon``, ``feed``) or ``all``; returns the crawl run ids.
+    """Crawl one platform (``bluesky``, ``mastodon``, ``feed``, ``x``, ``youtube``) or ``all``; returns the run ids.
 
     Each spider run gets a crawl run row. A process that dies leaves its runs
     marked failed with the exit code in the error log.
@@ -154,6 +181,12 @@ def crawl(platform: str, handles: list[str] | None = None, account_ids: list[int
     kinds = list(SPIDERS) if platform == "all" else [platform]
     plans = []
     for kind in kinds:
+        if platform == "all":
+            try:
+                require_settings(kind)
+            except CrawlError as exc:
+                log.warning("crawl all: %s (skipped)", exc)
+                continue
         plan = plan_crawl(kind, handles=handles, account_ids=account_ids, watched=watched, base_url=base_url,
                           database_url=database_url)
         if plan.targets or platform != "all":

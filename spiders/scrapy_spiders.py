@@ -47,8 +47,8 @@ def plan_arguments(kind: str, crawler: Crawler, arguments: dict[str, Any]) -> di
     except CrawlError as exc:
         raise UsageError(str(exc)) from None
     open_run(plan, IngestStore(database_url))
-    return {**rest, "targets": plan.targets, "declared": plan.declared, "base_url": plan.base_url,
-            "crawl_run_id": plan.run_id}
+    return {**rest, "targets": plan.targets, "declared": plan.declared, "watched": plan.watched,
+            "base_url": plan.base_url, "crawl_run_id": plan.run_id, "options": plan.options}
 
 
 class PlansWhenStartedBare:

@@ -20,6 +20,9 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.BackoffRetryMiddleware": 550,
     # Below the retry in the response chain: a 503 HTML page is retried first, then reported.
     "spiders.middlewares.ExpectJsonMiddleware": 540,
+    # Before the retry in the response chain: every answer's rate-limit headers are seen, 429s included.
+    "spiders.middlewares.RateLimitWindowMiddleware": 565,
+    "spiders.middlewares.ApiAuthMiddleware": 580,
 }
 
 # Close to the spider, so an exception from a callback is caught before Scrapy merely logs it.
@@ -64,6 +67,9 @@ def crawl_settings(netra: Settings | None = None, **overrides: Any) -> dict[str,
         # Items per commit, and the longest an item waits for one (spiders.pipelines).
         "NETRA_COMMIT_EVERY": netra.commit_every,
         "NETRA_COMMIT_WAIT": netra.commit_wait,
+        # Following lists: pages per crawl; and the longest wait for a spent rate-limit window.
+        "NETRA_FOLLOW_PAGES": netra.follow_pages,
+        "NETRA_RATE_LIMIT_MAX_WAIT": netra.rate_limit_max_wait,
     }
     settings.update(overrides)
     return settings

@@ -57,6 +57,7 @@ from spiders.items import (
     AccountStateItem,
     ActivityItem,
     CrawlCheckpointItem,
+    FollowChangeItem,
     PostItem,
     QuarantineItem,
     TombstoneItem,
@@ -511,6 +512,25 @@ class IngestStore:
             filled = True
         return Stored(activity.id, wrote or filled)
 
+    def _follow_change(self, s: Session, item: FollowChangeItem, crawl_run_id: int | None) -> bool:
+        """An unfollow (or a follow seen again): ``ended_at`` set (or cleared), the observation kept as evidence.
+
+        True when it changed anything; nothing is deleted, and a change already recorded adds nothing.
+        """
+        account_id = self.account_id_for(
+            s, item.platform, item.account_id, item.account_external_id, item.account_handle
+        )
+        activity = s.scalar(select(Activity).where(
+            Activity.account_id == account_id, Activity.kind == "follow", Activity.external_id == item.external_id))
+        if activity is None or (activity.ended_at is None) == item.following:
+            return False
+        activity.ended_at = None if item.following else (item.observed_at or utcnow())
+        if item.raw:
+            subject = activity.evidence.subject_key if activity.evidence else item.subject_key
+            self.capture_evidence(subject, item.raw, item.source_url, source=item.source or f"crawl:{item.platform}",
+                                  post_id=activity.target_post_id, crawl_run_id=crawl_run_id, session=s)
+        return True
+
     # -------------------------------------------------------------- accounts
 
     @staticmethod
@@ -620,6 +640,8 @@ class IngestStore:
             return self._upsert_post(s, item, crawl_run_id).created
         if isinstance(item, TombstoneItem):
             return self._mark_deleted(s, item.platform, item.external_id)
+        if isinstance(item, FollowChangeItem):
+            return self._follow_change(s, item, crawl_run_id)
         if isinstance(item, AccountStateItem):
             self._update_account(s, item)
             return None

@@ -50,6 +50,7 @@ class FeedServer:
         self.server.add_handler("/xrpc/app.bsky.actor.getProfile", self._profile)
         self.server.add_handler("/xrpc/app.bsky.feed.getAuthorFeed", self._feed)
         self.server.add_handler("/xrpc/app.bsky.feed.getPosts", self._posts)
+        self.server.add_handler("/xrpc/app.bsky.graph.getFollows", self._follows)
         self._fresh = 0
         self._inherited: dict[int, str] = {}  # records that carry no time of their own: where they sit
 
@@ -95,6 +96,10 @@ class FeedServer:
 
     def _profile(self, _path: str, query: dict[str, list[str]]) -> Reply:
         return Reply(200, json.dumps({"did": DID, "handle": HANDLE, "labels": []}).encode(),
+                     {"Content-Type": JSON_TYPE})
+
+    def _follows(self, _path: str, _query: dict[str, list[str]]) -> Reply:
+        return Reply(200, json.dumps({"subject": {"did": DID, "handle": HANDLE}, "follows": []}).encode(),
                      {"Content-Type": JSON_TYPE})
 
     def _posts(self, _path: str, query: dict[str, list[str]]) -> Reply:

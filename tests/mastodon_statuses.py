@@ -26,6 +26,8 @@ class StatusesServer:
         self.server = ReplayServer()
         self.server.add_handler("/api/v1/accounts/lookup", self._lookup)
         self.server.add_handler(f"/api/v1/accounts/{ACCOUNT_ID}/statuses", self._statuses)
+        self.server.add_handler(f"/api/v1/accounts/{ACCOUNT_ID}/following",
+                                lambda _p, _q: Reply(200, b"[]", {"Content-Type": JSON_TYPE}))
 
     def __enter__(self) -> StatusesServer:
         self.server.start()

@@ -78,8 +78,13 @@ def server() -> Iterator[ReplayServer]:
         page = int(query.get("cursor", ["c0"])[0][1:])
         return Reply(200, json.dumps(feed_page(account, page)).encode(), {"Content-Type": JSON_TYPE})
 
+    def follows(_path: str, query: dict[str, list[str]]) -> Reply:
+        return Reply(200, json.dumps({"subject": {"did": query["actor"][0]}, "follows": []}).encode(),
+                     {"Content-Type": JSON_TYPE})
+
     srv.add_handler("/xrpc/app.bsky.actor.getProfile", profile)
     srv.add_handler("/xrpc/app.bsky.feed.getAuthorFeed", author_feed)
+    srv.add_handler("/xrpc/app.bsky.graph.getFollows", follows)
     srv.start()
     yield srv
     srv.stop()
@@ -259,3 +264,60 @@ def test_rate_limit_is_shared_between_workers(redis_prefix: tuple[redis.Redis, s
     assert max(waits) == pytest.approx(39 / 20, abs=0.1)
     assert sorted(waits) == pytest.approx([i / 20 for i in range(40)], abs=0.1)
     assert one.reserve("other.example") == 0.0  # hosts without a limit are not held back
+
+
+def _x_worker(worker_id: str, redis_url: str, prefix: str, db_url: str) -> None:
+    run_worker("x", redis_url=redis_url, database_url=db_url, prefix=prefix, worker_id=worker_id, idle_exit=90.0,
+               scrapy_settings={**FAST, "CONCURRENT_REQUESTS": 4, "NETRA_WORKER_LEASE": 2.0,
+                                "NETRA_COMMIT_WAIT": 0.05})
+
+
+def test_an_x_crawl_over_two_workers_stores_every_act_once_and_queues_no_token(
+        pg_url: str, redis_prefix: tuple[redis.Redis, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from monitor.config import reset_settings_cache
+    from tests.crawl_helpers import activities
+    from tests.declared import add_declared, add_watched
+    from tests.test_spider_x import CAND, DEWI, TOKEN, WULAN, make_world
+
+    client, prefix = redis_prefix
+    redis_url = redis_test_url()
+    assert redis_url is not None
+    monkeypatch.setenv("NETRA_X_BEARER_TOKEN", TOKEN)  # each worker has the token itself (spawned with it)
+    reset_settings_cache()
+    upgrade(pg_url)
+    add_declared(pg_url, "x", DEWI)
+    add_declared(pg_url, "x", WULAN, nip="199001152015032002")
+    add_watched(pg_url, "x", CAND)
+    world = make_world()
+    with world.api:
+        plan = plan_crawl("x", base_url=world.api.base_url, database_url=pg_url)
+        # What goes into Redis: requests without credentials (they are added at download time).
+        assert enqueue_plan(client, plan, prefix=f"{prefix}:dry") == 3
+        queued = client.lrange(CrawlKeys(f"{prefix}:dry", "x").requests, 0, -1)
+        assert len(queued) == 3 and not any(TOKEN.encode() in raw for raw in queued)
+
+        keys = CrawlKeys(prefix, "x")
+        ctx = multiprocessing.get_context("spawn")
+        workers = [ctx.Process(target=_x_worker, args=(name, redis_url, prefix, pg_url)) for name in ("one", "two")]
+        for worker in workers:
+            worker.start()
+        try:
+            deadline = time.monotonic() + 60
+            while client.zcard(keys.workers) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert enqueue_plan(client, plan, prefix=prefix) == 3
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                if activities(pg_url) == world.expected() and drained(client, keys):
+                    break
+                time.sleep(0.1)
+        finally:
+            for worker in workers:
+                worker.terminate()
+                worker.join(timeout=60)
+                if worker.is_alive():
+                    worker.kill()
+                    worker.join()
+        hits = world.api.server.hits  # type: ignore[union-attr]
+    assert activities(pg_url) == world.expected()  # every act (follows included) exactly once
+    assert hits and all(h.headers.get("Authorization") == f"Bearer {TOKEN}" for h in hits)

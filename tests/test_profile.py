@@ -309,16 +309,20 @@ def test_store_profile_registers_watched_accounts_idempotently(session: Session,
     path = REPO / "monitor" / "demo" / "data" / "pilkada-2029-sukamaju.yaml"
     first = store_profile(session, path)
     session.commit()
-    assert first.created and first.watched_created == 3
+    assert first.created and first.watched_created == 7
     again = store_profile(session, path)
     session.commit()
     assert not again.created and again.watched_created == 0
-    rows = session.scalars(select(WatchedAccount).order_by(WatchedAccount.handle)).all()
-    assert [(w.platform, w.handle, w.candidate_id) for w in rows] == [
+    rows = session.scalars(select(WatchedAccount)).all()
+    assert sorted((w.platform, w.handle, w.candidate_id) for w in rows) == sorted([
         ("bluesky", "hendrakusuma.bsky.social", "k2"),
         ("mastodon", "sutrisno_w@warga.example", "k1"),
         ("bluesky", "sutrisnowibowo.bsky.social", "k1"),
-    ]
+        ("x", "sutrisno_w", "k1"),
+        ("x", "hendrakusuma", "k2"),
+        ("youtube", "@sutrisnowibowo", "k1"),
+        ("youtube", "@hendrakusuma", "k2"),
+    ])
     other = tmp_path / "other.yaml"
     other.write_text(MINIMAL, encoding="utf-8")
     store_profile(session, other)

@@ -40,7 +40,7 @@ def server() -> Iterator[ReplayServer]:
 def test_scrapy_list_names_every_crawl(sqlite_url: str) -> None:
     proc = scrapy("list", database_url=sqlite_url)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["bluesky", "feed", "mastodon"]
+    assert proc.stdout.split() == ["bluesky", "feed", "mastodon", "x", "youtube"]
 
 
 @pytest.mark.parametrize("server_option", ["setting", "argument"])

@@ -40,8 +40,11 @@ EXPECTED = sorted([
     (RINA, "post", at("47tqcxw6yjrtrrxqzjwjnbgh/3lar2w3m7jkox")),
     (RINA, "like", CAND),
     (RINA, "comment", at("47tqcxw6yjrtrrxqzjwjnbgh/3lbe2tj3rfcnm")),
+    # Rina follows the watched candidate (and a government account, which is not kept).
+    (RINA, "follow", "did:plc:hmb7kxxn7mjbfcud6uvjlcdf"),
 ])
-OWN_ONLY = sorted(e for e in EXPECTED if e[1] not in ("like",) and e[2] != at("47tqcxw6yjrtrrxqzjwjnbgh/3lbe2tj3rfcnm"))
+OWN_ONLY = sorted(e for e in EXPECTED if e[1] not in ("like", "follow")
+                  and e[2] != at("47tqcxw6yjrtrrxqzjwjnbgh/3lbe2tj3rfcnm"))
 
 
 @pytest.fixture

@@ -30,7 +30,9 @@ OWN_ONLY = sorted([
     (BAMBANG, "comment", OWN + "113526738378425165"),
     (BAMBANG, "post", OWN + "113503544606859411"),
 ])
-WITH_WATCHED = sorted([*OWN_ONLY, (BAMBANG, "like", CAND_URI), (BAMBANG, "comment", OWN + "113541634538431727")])
+WITH_WATCHED = sorted([*OWN_ONLY, (BAMBANG, "like", CAND_URI), (BAMBANG, "comment", OWN + "113541634538431727"),
+                       # Bambang follows the watched candidate (and the health office, which is not kept).
+                       (BAMBANG, "follow", "https://warga.example/users/sutrisno_w")])
 
 FIXTURES = PLATFORMS["mastodon"].fixtures
 
@@ -68,7 +70,8 @@ def test_full_crawl_of_declared_and_watched_accounts(server: ReplayServer, db_ur
     with session_scope(db_url) as s:
         acc = s.scalar(select(Account).where(Account.handle == BAMBANG))
         assert acc.external_id == "https://mastodon.example/users/bambang_h"
-        assert acc.crawl_state == {"newest_id": "113542418421895873"}
+        assert acc.crawl_state == {"newest_id": "113542418421895873",
+                                   "follows": {"https://warga.example/users/sutrisno_w": "sutrisno_w@warga.example"}}
         share = s.scalar(select(Activity).where(Activity.kind == "share"))
         # The boost's time is the wrapper's; the target is the original, keyed on its global uri.
         assert share.occurred_at == datetime(2024, 11, 25, 7, 30, 12, 345000, UTC)

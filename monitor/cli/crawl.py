@@ -9,15 +9,20 @@ from monitor.cli.common import console, fail, require_current_schema
 
 app = typer.Typer(help="Crawl declared and watched accounts now.", no_args_is_help=True)
 
-KIND_HELP = {"bluesky": "Bluesky AppView", "mastodon": "Mastodon instance", "feed": "RSS/Atom and YouTube feeds"}
+KIND_HELP = {"bluesky": "Bluesky AppView", "mastodon": "Mastodon instance", "feed": "RSS/Atom and YouTube feeds",
+             "x": "X API v2 (NETRA_X_BEARER_TOKEN)", "youtube": "YouTube Data API v3 (NETRA_YOUTUBE_API_KEY)"}
 
 
 def _crawl(kind: str, base_url: str | None, handles: list[str] | None, account_ids: list[int] | None,
            watched: bool) -> None:
-    require_current_schema()
-    from spiders.runner import CrawlError, crawl
+    from spiders.runner import CrawlError, crawl, require_settings
     from spiders.store import IngestStore
 
+    try:
+        require_settings(kind)  # a missing token or key is said before anything else is touched
+    except CrawlError as exc:
+        fail(str(exc))
+    require_current_schema()
     try:
         run_ids = crawl(kind, handles=handles or None, account_ids=account_ids or None, watched=watched,
                         base_url=base_url)

@@ -12,7 +12,7 @@ import typer
 
 from monitor.cli.common import console, fail, require_current_schema
 
-KINDS = ("bluesky", "mastodon", "feed")
+KINDS = ("bluesky", "mastodon", "feed", "x", "youtube")
 
 
 def _redis_url(redis_url: str | None) -> str:
@@ -39,7 +39,7 @@ def _parse_limits(kind: str, limits: list[str] | None) -> dict[str, list[float]]
 
 
 def enqueue(
-    kind: str = typer.Argument(..., help="bluesky, mastodon or feed."),
+    kind: str = typer.Argument(..., help="bluesky, mastodon, feed, x or youtube."),
     base_url: str | None = typer.Option(None, "--base-url", help="Server to read instead of the configured one."),
     handle: list[str] = typer.Option(None, "--handle", help="Only these accounts (repeatable)."),
     account_id: list[int] = typer.Option(None, "--account-id", help="Only these declared account ids."),
@@ -70,7 +70,7 @@ def enqueue(
 
 
 def crawler(
-    kind: str = typer.Argument(..., help="bluesky, mastodon or feed."),
+    kind: str = typer.Argument(..., help="bluesky, mastodon, feed, x or youtube."),
     redis_url: str | None = typer.Option(None, "--redis-url", help="Default: settings redis_url."),
     prefix: str = typer.Option("netra:crawl", "--prefix", help="Redis key prefix (as given to `crawl enqueue`)."),
     worker_id: str | None = typer.Option(None, "--worker-id", help="Default: host-pid-random."),
@@ -83,6 +83,12 @@ def crawler(
     """Run one crawler worker on the shared Redis queue (stop with Ctrl-C; its work goes back to the queue)."""
     if kind not in KINDS:
         fail(f"unknown crawl {kind!r}: choose one of {', '.join(KINDS)}")
+    from spiders.runner import CrawlError, require_settings
+
+    try:
+        require_settings(kind)  # a worker needs the API token or key itself: it never travels in the queue
+    except CrawlError as exc:
+        fail(str(exc))
     require_current_schema()
     import redis
 

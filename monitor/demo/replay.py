@@ -1,4 +1,5 @@
-"""The demo's platform: ``monitor/demo/data/activity.yaml`` served in real Bluesky and Mastodon wire formats.
+"""The demo's platforms: ``monitor/demo/data/activity.yaml`` served in the real Bluesky, Mastodon, X API v2
+and YouTube Data API v3 wire formats.
 
 The demo crawls this with the real spiders through the replay server. Responses
 are computed per request (any page size, cursors, lookups), from one small
@@ -22,9 +23,14 @@ import yaml
 
 from models.photos import GESTURE_DATA
 from monitor.demo import DEMO_DATA
+from spiders.platforms.x.replay import XApi, XTweet
+from spiders.platforms.youtube.replay import Video, YouTubeApi
 from spiders.replay import JSON_TYPE, ReplayServer, Reply
 
 DEMO_FILE = DEMO_DATA / "activity.yaml"
+# The demo's X app token and YouTube key: the replay server accepts these (the demo sets them in its environment).
+DEMO_X_TOKEN = "demo-x-bearer-token"
+DEMO_YOUTUBE_KEY = "demo-youtube-api-key"
 PHOTOS = GESTURE_DATA
 HASHTAG = re.compile(r"#(\w+)")
 
@@ -104,8 +110,10 @@ class DemoBluesky:
     """Bluesky AppView endpoints over the demo's accounts."""
 
     names: dict[str, str] = field(default_factory=dict)
+    bios: dict[str, str] = field(default_factory=dict)
     posts: dict[str, BskyPost] = field(default_factory=dict)  # "<handle>#<key>" -> post
     likes: dict[str, list[tuple[str, datetime]]] = field(default_factory=dict)  # post ref -> likers
+    follows: dict[str, list[str]] = field(default_factory=dict)  # handle -> followed handles
     server: ReplayServer | None = None
 
     @classmethod
@@ -114,6 +122,8 @@ class DemoBluesky:
         for account in spec.get("bluesky") or []:
             handle = account["handle"]
             demo.names[handle] = account.get("name", handle)
+            demo.bios[handle] = account.get("bio", "")
+            demo.follows[handle] = list(account.get("follows") or [])
             for p in account.get("posts") or []:
                 post = BskyPost(handle=handle, key=p["key"], at=_time(p["at"]) + shift, text=p.get("text", ""),
                                 image_alt=p.get("image_alt"), image=p.get("image"), reply_to=p.get("reply_to"),
@@ -136,7 +146,8 @@ class DemoBluesky:
                                 "labels": [], "createdAt": "2023-05-01T00:00:00.000Z"}
         if detailed:
             own = [p for p in self.posts.values() if p.handle == handle]
-            view.update({"description": "", "followersCount": 120, "followsCount": 80, "postsCount": len(own),
+            view.update({"description": self.bios.get(handle, ""), "followersCount": 120, "followsCount": 80,
+                         "postsCount": len(own),
                          "indexedAt": "2029-01-01T00:00:00.000Z"})
         return view
 
@@ -254,6 +265,14 @@ class DemoBluesky:
         found = [self._by_uri(u) for u in query.get("uris") or []]
         return _json({"posts": [self.post_view(p) for p in found if p is not None]})
 
+    def get_follows(self, _path: str, query: dict[str, list[str]]) -> Reply:
+        handle = self._actor(query)
+        if handle is None:
+            return _json({"error": "InvalidRequest", "message": "Profile not found"}, 400)
+        followed = [h for h in self.follows.get(handle, []) if h in self.names]
+        return _json({"subject": self.profile(handle),
+                      "follows": [{**self.profile(h), "description": self.bios.get(h, "")} for h in followed]})
+
     def install(self, server: ReplayServer) -> None:
         for nsid, handler in (
             ("com.atproto.identity.resolveHandle", self.resolve_handle),
@@ -263,6 +282,7 @@ class DemoBluesky:
             ("app.bsky.feed.getRepostedBy", self.get_reposted_by),
             ("app.bsky.feed.getPostThread", self.get_post_thread),
             ("app.bsky.feed.getPosts", self.get_posts),
+            ("app.bsky.graph.getFollows", self.get_follows),
         ):
             server.add_handler(f"/xrpc/{nsid}", handler)
         self.server = server
@@ -296,6 +316,8 @@ class DemoMastodon:
 
     host: str = "mastodon.example"
     names: dict[str, str] = field(default_factory=dict)  # full acct user@host -> display name
+    notes: dict[str, str] = field(default_factory=dict)  # full acct -> profile note (HTML)
+    following: dict[str, list[str]] = field(default_factory=dict)  # full acct -> followed full accts
     statuses: dict[str, MastoStatus] = field(default_factory=dict)  # "<acct>#<key>" -> status
     favourites: dict[str, list[tuple[str, datetime]]] = field(default_factory=dict)
     server: ReplayServer | None = None
@@ -311,6 +333,8 @@ class DemoMastodon:
         for account in section.get("accounts") or []:
             acct = demo.full(account["acct"])
             demo.names[acct] = account.get("name", acct)
+            demo.notes[acct] = account.get("bio", "")
+            demo.following[acct] = [demo.full(a) for a in account.get("follows") or []]
             for st in account.get("statuses") or []:
                 ref = f"{account['acct']}#{st['key']}"
                 status = MastoStatus(acct=acct, key=st["key"], at=_time(st["at"]) + shift, html=st.get("html", ""),
@@ -335,7 +359,8 @@ class DemoMastodon:
         base = f"https://{host}"
         return {"id": self.account_id(acct), "username": user, "acct": user if local else acct,
                 "display_name": self.names.get(acct, user), "url": f"{base}/@{user}", "uri": f"{base}/users/{user}",
-                "note": "", "created_at": "2023-01-01T00:00:00.000Z", "last_status_at": "2029-11-03",
+                "note": self.notes.get(acct, ""), "created_at": "2023-01-01T00:00:00.000Z",
+                "last_status_at": "2029-11-03",
                 "followers_count": 50, "following_count": 40, "statuses_count": 10, "bot": False, "group": False,
                 "locked": False, "fields": [], "avatar": f"{base}/avatars/{user}.png"}
 
@@ -407,6 +432,13 @@ class DemoMastodon:
             headers["Link"] = ", ".join(links)
         return Reply(body=json.dumps([self.status(s) for s in page], ensure_ascii=False).encode(), headers=headers)
 
+    def account_following(self, path: str, _query: dict[str, list[str]]) -> Reply:
+        account_id = path.split("/")[4]
+        acct = next((a for a in self.names if self.account_id(a) == account_id), None)
+        if acct is None:
+            return _json({"error": "Record not found"}, 404)
+        return _json([self.account(a) for a in self.following.get(acct, []) if a in self.names])
+
     def status_sub(self, path: str, _query: dict[str, list[str]]) -> Reply:
         parts = path.split("/")  # /api/v1/statuses/<id>[/<what>]
         status = self._by_id(parts[4])
@@ -427,12 +459,69 @@ class DemoMastodon:
         server.add_handler("/api/v1/accounts/lookup", self.lookup)
         for acct in self.names:
             server.add_handler(f"/api/v1/accounts/{self.account_id(acct)}/statuses", self.account_statuses)
+            server.add_handler(f"/api/v1/accounts/{self.account_id(acct)}/following", self.account_following)
         for status in self.statuses.values():
             for what in ("", "/favourited_by", "/reblogged_by", "/context"):
                 server.add_handler(f"/api/v1/statuses/{status.id}{what}", self.status_sub)
             if status.image:
                 server.add_handler(f"/system/media/{status.id}.jpg",
                                    lambda _p, _q, name=status.image: _image_reply(name))
+
+
+def demo_x(spec: dict[str, Any], shift: timedelta = timedelta(0)) -> XApi:
+    """The demo's X accounts as an X API v2 model (spiders/platforms/x/replay.py)."""
+    api = XApi(bearer=DEMO_X_TOKEN)
+    for account in spec.get("x") or []:
+        api.add_user(account["username"], name=account.get("name", ""), description=account.get("bio", ""))
+    posted: dict[str, XTweet] = {}
+    pending = [(a["username"], p) for a in spec.get("x") or [] for p in a.get("posts") or []]
+    # A post may answer, quote or repost one written further down the file: place those first.
+    while pending:
+        waiting = []
+        for username, post in pending:
+            refs = {k: post.get(k) for k in ("reply_to", "quote", "retweet") if post.get(k)}
+            if any(ref not in posted for ref in refs.values()):
+                waiting.append((username, post))
+                continue
+            media = [{"type": "photo", "url": "{base}" + f"/demo-media/{post['image']}",
+                      "alt_text": post.get("image_alt", "")}] if post.get("image") else []
+            tweet = api.post(username, post.get("text", ""), _time(post["at"]) + shift, media=media,
+                             reply_to=posted[refs["reply_to"]].id if "reply_to" in refs else None,
+                             quote_of=posted[refs["quote"]].id if "quote" in refs else None,
+                             retweet_of=posted[refs["retweet"]].id if "retweet" in refs else None)
+            posted[f"{username}#{post['key']}"] = tweet
+        if len(waiting) == len(pending):
+            raise ValueError(f"activity.yaml x: unknown post referenced by {waiting[0][0]}#{waiting[0][1]['key']}")
+        pending = waiting
+    for account in spec.get("x") or []:
+        for followed in account.get("follows") or []:
+            api.follow(account["username"], followed)
+    return api
+
+
+def demo_youtube(spec: dict[str, Any], shift: timedelta = timedelta(0)) -> YouTubeApi:
+    """The demo's YouTube channels as a Data API v3 model (spiders/platforms/youtube/replay.py)."""
+    api = YouTubeApi(key=DEMO_YOUTUBE_KEY)
+    videos: dict[str, Video] = {}
+    for channel in spec.get("youtube") or []:
+        api.add_channel(channel["handle"], channel.get("title", channel["handle"]), channel.get("description", ""))
+    for channel in spec.get("youtube") or []:
+        for video in channel.get("videos") or []:
+            thumbnail = "{base}" + f"/demo-media/{video['image']}" if video.get("image") else None
+            videos[f"{channel['handle']}#{video['key']}"] = api.upload(
+                channel["handle"], video["title"], video.get("description", ""), _time(video["at"]) + shift,
+                thumbnail=thumbnail)
+    for channel in spec.get("youtube") or []:
+        for comment in channel.get("comments") or []:
+            api.comment(channel["handle"], videos[comment["video"]], comment["text"], _time(comment["at"]) + shift)
+        for sub in channel.get("subscriptions") or []:
+            api.subscribe(channel["handle"], sub["to"], _time(sub["at"]) + shift)
+    return api
+
+
+def serve_demo_media(server: ReplayServer) -> None:
+    """Photos named in X posts and YouTube thumbnails come from the replay server, as from a CDN."""
+    server.add_handler("/demo-media", lambda path, _q: _image_reply(path.removeprefix("/demo-media/")), prefix=True)
 
 
 def load_spec(path: Path = DEMO_FILE) -> dict[str, Any]:
@@ -451,12 +540,23 @@ def demo_server(path: Path = DEMO_FILE, declared_handles: set[tuple[str, str]] =
     server = ReplayServer()
     bluesky = DemoBluesky.from_spec(spec, shift)
     mastodon = DemoMastodon.from_spec(spec, shift)
+    x = demo_x(spec, shift)
+    youtube = demo_youtube(spec, shift)
+    known_x = {u.username.lower() for u in x.users.values()}
+    known_channels = {c.handle for c in youtube.channels.values()}
     for platform, handle in sorted(declared_handles):
         if platform == "bluesky":
             bluesky.names.setdefault(handle, handle.split(".")[0])
         elif platform == "mastodon":
             mastodon.names.setdefault(mastodon.full(handle), handle.split("@")[0])
+        elif platform == "x" and handle.lower() not in known_x:
+            x.add_user(handle, name=handle)
+        elif platform == "youtube" and handle.startswith("@") and handle not in known_channels:
+            youtube.add_channel(handle, handle.lstrip("@"))
     bluesky.install(server)
     mastodon.install(server)
+    x.install(server)
+    youtube.install(server)
+    serve_demo_media(server)
     return server
 

@@ -58,7 +58,11 @@ def normalise_handle(platform: str, raw: str) -> str:
 
 
 def crawls() -> dict[str, tuple[str, tuple[str, ...]]]:
-    """Crawl name → (spider ``module:Class``, the platforms whose accounts it reads)."""
+    """Crawl name → (spider ``module:Class``, the platforms whose accounts it may read).
+
+    A platform with a fallback crawl is listed under both; :func:`crawl_for` says which one reads
+    it now, from the settings.
+    """
     out: dict[str, tuple[str, tuple[str, ...]]] = {}
     for platform in PLATFORMS.values():
         if platform.crawl and platform.spider:
@@ -66,12 +70,36 @@ def crawls() -> dict[str, tuple[str, tuple[str, ...]]]:
             if spider != platform.spider:
                 raise RuntimeError(f"crawl {platform.crawl!r} names two spiders: {spider}, {platform.spider}")
             out[platform.crawl] = (spider, (*names, platform.name))
+    for platform in PLATFORMS.values():
+        if platform.fallback_crawl in out:
+            spider, names = out[platform.fallback_crawl]
+            out[platform.fallback_crawl] = (spider, (*names, platform.name))
     return out
 
 
+def requirement_missing(platform: str) -> str | None:
+    """The environment variable a platform's crawl needs and lacks (``None``: nothing missing)."""
+    from monitor.config import get_settings
+
+    entry = PLATFORMS.get(platform)
+    if entry is None or not entry.requires or getattr(get_settings(), entry.requires, None):
+        return None
+    return entry.env_var()
+
+
 def crawl_for(platform: str) -> str | None:
-    """The crawl that reads ``platform``'s accounts (``None``: collected by self-audit import or capture only)."""
-    return PLATFORMS[platform].crawl if platform in PLATFORMS else None
+    """The crawl that reads ``platform``'s accounts now (``None``: self-audit import or capture only).
+
+    A platform whose API needs a token or key nobody configured is read by its fallback crawl, if
+    it has one (YouTube: the public uploads feed), else by none (X: the owner's archive only) —
+    ``netra crawl x`` then refuses to start with a one-line error naming the setting.
+    """
+    entry = PLATFORMS.get(platform)
+    if entry is None:
+        return None
+    if requirement_missing(platform):
+        return entry.fallback_crawl
+    return entry.crawl
 
 
 def spider_class(crawl: str) -> type:
@@ -88,4 +116,4 @@ def importers() -> dict[str, Any]:
 
 
 __all__ = ["PLATFORMS", "InvalidHandle", "Platform", "crawl_for", "crawls", "get", "importers", "normalise_handle",
-           "normalise_platform", "spider_class"]
+           "normalise_platform", "requirement_missing", "spider_class"]

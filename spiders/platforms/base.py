@@ -25,6 +25,12 @@ class Platform:
     spider: str | None = None  # "module:Class" of the Scrapy spider for that crawl
     importer: str | None = None  # "module:Class" of the self-audit importer
     import_name: str | None = None  # `netra import <import_name>`
+    # The setting the crawl cannot run without (an API token or key), and the crawl that reads this
+    # platform's accounts while it is unset (YouTube: the public uploads feed).
+    requires: str | None = None
+    fallback_crawl: str | None = None
+    # "module:function" (session) -> dict: planning data the spider needs besides accounts, e.g. quota spent.
+    plan_options: str | None = None
     notes: str = ""  # what Netra cannot see there (docs/platforms in the README)
     package: str = field(default="", compare=False)
 
@@ -32,6 +38,11 @@ class Platform:
     def fixtures(self) -> Path:
         """The replay fixtures of this platform (real wire format), shipped with the package."""
         return Path(str(files(self.package) / "fixtures"))
+
+
+    def env_var(self) -> str | None:
+        """The environment variable of the required setting (``NETRA_X_BEARER_TOKEN``)."""
+        return f"NETRA_{self.requires.upper()}" if self.requires else None
 
 
 def load_ref(ref: str) -> Any:

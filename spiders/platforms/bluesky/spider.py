@@ -1,5 +1,5 @@
-"""Bluesky: declared accounts' posts, replies and reposts; declared accounts' likes,
-reposts and replies on watched (candidate) posts. Public AppView, no login.
+"""Bluesky: declared accounts' posts, replies, reposts and follows of watched accounts; declared
+accounts' likes, reposts and replies on watched (candidate) posts. Public AppView, no login.
 
 References are to ``docs/platform-formats.md`` §1. The spider only parses and
 yields items; storage, retries and politeness live in the pipeline,
@@ -245,6 +245,8 @@ class BlueskySpider(NetraSpider):
         if target.role == "declared" and known is not None:
             self.declared[did.lower()] = known
         yield from self.start_readings(target)
+        if target.role == "declared":
+            yield self.follows_request(target, cursor=None, page=1, seen=frozenset(), found={})
         if target.role == "declared" and target.recheck_ids:
             for start in range(0, len(target.recheck_ids), GET_POSTS_BATCH):
                 batch = target.recheck_ids[start:start + GET_POSTS_BATCH]
@@ -446,6 +448,60 @@ class BlueskySpider(NetraSpider):
             if uri not in present:
                 yield TombstoneItem(platform="bluesky", external_id=uri, source_url=response.url,
                                     reason="no longer returned by getPosts")
+
+    # ------------------------------------------------------------- follows
+
+    def follows_request(self, target: Target, *, cursor: str | None, page: int, seen: frozenset[str],
+                        found: dict[str, str]) -> scrapy.Request:
+        url = self.xrpc("app.bsky.graph.getFollows", actor=target.external_id, limit=100, cursor=cursor)
+        return self.request(url, self.parse_follows, target, errors_ok=(400,), cursor=cursor, page=page,
+                            seen_cursors=seen, found=found, first_url=url if cursor is None else None)
+
+    def parse_follows(self, response: Response) -> Iterator[Any]:
+        """Whom a declared account follows (newest first): each watched account is a ``follow`` act.
+
+        getFollows lists profile views, not the follow records, so no follow time is given (§1).
+        """
+        target, data, gone = self.account_answer(response)
+        yield from gone
+        if data is None:
+            return
+        found: dict[str, str] = dict(response.meta["found"])
+        first_url = response.meta.get("first_url") or response.url
+
+        def read(profile: Any) -> Iterator[Any]:
+            if not isinstance(profile, dict) or not isinstance(profile.get("did"), str):
+                raise ValueError("followed profile without a did")
+            handle = profile.get("handle") if isinstance(profile.get("handle"), str) else None
+            if self.watched_id(profile["did"], handle) is None:
+                return
+            found[profile["did"]] = handle or profile["did"]
+            yield self.follow_activity(
+                target, followed_id=profile["did"], handle=handle,
+                name=profile.get("displayName") if isinstance(profile.get("displayName"), str) else None,
+                bio=profile.get("description") if isinstance(profile.get("description"), str) else None,
+                url=f"https://bsky.app/profile/{profile['did']}", record=profile, source_url=response.url)
+
+        follows = data.get("follows") if isinstance(data.get("follows"), list) else []
+        yield from self.each_record(target, response.url, follows, read)
+        cursor = data.get("cursor") if isinstance(data.get("cursor"), str) and data.get("cursor") else None
+        seen = response.meta["seen_cursors"] | ({response.meta["cursor"]} if response.meta["cursor"] else set())
+        if cursor and cursor in seen:
+            self.report_error(target.handle, response.url, f"cursor {cursor!r} repeated: stopped paging")
+            self.on_target_failed(target)
+            return
+        page, cap = response.meta["page"], self.settings.getint("NETRA_FOLLOW_PAGES")
+        if cursor and follows and page < cap:
+            request = self.follows_request(target, cursor=cursor, page=page + 1, seen=seen, found=found)
+            request.meta["first_url"] = first_url
+            yield request
+            return
+        complete = not (cursor and follows)
+        if not complete:
+            self.report_error(target.handle, response.url, f"follows: page cap of {cap} pages reached; unfollows "
+                              "are not judged on a list not read to the end")
+            self.incomplete_handles.add(target.handle)
+        yield from self.end_follow_reading(target, found, first_url, complete=complete)
 
     # ---------------------------------------------------- watched candidates
 

@@ -1,5 +1,5 @@
-"""Mastodon: declared accounts' statuses, replies and boosts; declared accounts' favourites,
-boosts and replies on watched (candidate) statuses. Public REST API, no login.
+"""Mastodon: declared accounts' statuses, replies, boosts and follows of watched accounts; declared
+accounts' favourites, boosts and replies on watched (candidate) statuses. Public REST API, no login.
 
 References are to ``docs/platform-formats.md`` §2. Every account is read on
 its home server (the domain of its ``acct``), because other servers hold only
@@ -152,7 +152,10 @@ class MastodonSpider(NetraSpider):
             if known is not None:
                 self.declared[uri.lower()] = known
         yield from self.start_readings(target, host, local_id)
-        if target.role == "declared":
+        if target.role == "declared" and not data.get("hide_collections"):
+            # An account that hides its network lists no follows to anyone; nothing to read, nothing to judge.
+            yield self.following_request(self.api(host, f"/api/v1/accounts/{local_id}/following", limit=80),
+                                         target, host, page=1, found={}, first_url=None)
             for uri_ in target.recheck_ids[:RECHECK_LIMIT]:
                 status_id = uri_.rstrip("/").rsplit("/", 1)[-1]
                 if status_id.isdigit() and urlsplit(uri_).hostname == host:
@@ -347,6 +350,66 @@ class MastodonSpider(NetraSpider):
         data = self.load_json(response, target.handle)
         if isinstance(data, dict) and data.get("uri") == response.meta["uri"]:
             yield self.own_activity(target, self.status_post(data, response.url), None)
+
+    # ------------------------------------------------------------- follows
+
+    def following_request(self, url: str, target: Target, host: str, *, page: int, found: dict[str, str],
+                          first_url: str | None) -> scrapy.Request:
+        return self.request(url, self.parse_following, target, errors_ok=(401, 403, 404, 410), host=host, page=page,
+                            found=found, first_url=first_url or url)
+
+    def parse_following(self, response: Response) -> Iterator[Any]:
+        """Whom a declared account follows (``Link`` paging): each watched account is a ``follow`` act.
+
+        No follow time is public; an account that hides its network answers an empty list or 403,
+        which says nothing about unfollows.
+        """
+        target: Target = response.meta["target"]
+        host: str = response.meta["host"]
+        if response.status != 200:
+            self.crawler.stats.inc_value("netra/follows_hidden")
+            return
+        data = self.load_json(response, target.handle)
+        if data is None:
+            return
+        if not isinstance(data, list):
+            self.report_error(target.handle, response.url, "following page is not a list")
+            self.on_target_failed(target)
+            return
+        found: dict[str, str] = dict(response.meta["found"])
+
+        def read(account: Any) -> Iterator[Any]:
+            if not isinstance(account, dict) or not isinstance(account.get("uri"), str):
+                raise ValueError("followed account without a uri")
+            keys = self.account_keys(account, host)
+            if self.watched_id(*keys) is None:
+                return
+            acct = keys[-1]
+            found[account["uri"]] = acct
+            bio, _links = html_to_text(account.get("note") if isinstance(account.get("note"), str) else None)
+            yield self.follow_activity(
+                target, followed_id=account["uri"], handle=acct,
+                name=account.get("display_name") if isinstance(account.get("display_name"), str) else None,
+                bio=bio, url=account.get("url") if isinstance(account.get("url"), str) else account["uri"],
+                record=account, source_url=response.url)
+
+        yield from self.each_record(target, response.url, data, read)
+        following = parse_link_header(response.headers.get(b"Link", b"").decode("latin-1")).get("next")
+        page, cap = response.meta["page"], self.settings.getint("NETRA_FOLLOW_PAGES")
+        if following and data and page < cap:
+            yield self.following_request(self.follow_link(following), target, host, page=page + 1, found=found,
+                                         first_url=response.meta["first_url"])
+            return
+        complete = not (following and data)
+        if not complete:
+            self.report_error(target.handle, response.url, f"following: page cap of {cap} pages reached; "
+                              "unfollows are not judged on a list not read to the end")
+            self.incomplete_handles.add(target.handle)
+        if not data and page == 1 and response.meta["found"] == {} and target.crawl_state.get("follows"):
+            # An empty first page where follows were seen: the account may have hidden its network.
+            self.crawler.stats.inc_value("netra/follows_hidden")
+            return
+        yield from self.end_follow_reading(target, found, response.meta["first_url"], complete=complete)
 
     # ---------------------------------------------------- watched candidates
 

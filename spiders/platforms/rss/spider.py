@@ -149,8 +149,9 @@ class FeedSpider(NetraSpider):
                 return handle
             parts = urlsplit(handle)  # a replay or mirror server stands in for every feed host
             return self.base_url + parts.path + (f"?{parts.query}" if parts.query else "")
-        # A YouTube channel id (§4.1).
-        return f"{self.base_url or YOUTUBE}/feeds/videos.xml?{urlencode({'channel_id': handle})}"
+        # A YouTube channel id (§4.1): the handle itself, or the id the YouTube API resolved an @handle to.
+        channel = target.external_id if handle.startswith("@") else handle
+        return f"{self.base_url or YOUTUBE}/feeds/videos.xml?{urlencode({'channel_id': channel})}"
 
     def platform_of(self, target: Target) -> str:
         handle = target.handle
@@ -158,6 +159,12 @@ class FeedSpider(NetraSpider):
 
     async def start(self) -> Any:
         for target in self.targets:
+            if target.handle.startswith("@") and not (target.external_id or "").startswith("UC"):
+                # The uploads feed is addressed by channel id; only the Data API resolves an @handle.
+                self.report_error(target.handle, None, "a YouTube @handle is read through the YouTube API: set "
+                                  "NETRA_YOUTUBE_API_KEY, or declare the channel id (UC…)")
+                self.on_target_failed(target)
+                continue
             headers = {}
             if target.crawl_state.get("etag"):
                 headers["If-None-Match"] = target.crawl_state["etag"]
