@@ -26,11 +26,21 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from models.photos import GESTURE_DATA
-from models.photos.gestures import ALL_LABELS, GestureDetector, GestureImageError, Hand
+from models.photos.gestures import (
+    ALL_LABELS,
+    GESTURE_NUMBERS,
+    LISTED_GESTURES,
+    GestureDetector,
+    GestureImageError,
+    Hand,
+)
 
 DEFAULT_DATA_DIR = GESTURE_DATA
+# Labelled sets shipped with Netra, by the name ``netra evaluate-gestures --set`` takes.
+BUNDLED_SETS = {"photos": GESTURE_DATA, "sign-language-digits": GESTURE_DATA / "sign-language-digits"}
 LABEL_ALIASES = {"thumb_down": "none", "hand_on_chest": "none", "no_gesture": "none"}
 MISSED = "(missed)"
 UNLABELLED = "(no hand)"
@@ -92,6 +102,43 @@ class EvalReport:
         precision = tp / predicted if predicted else None
         recall = tp / labelled if labelled else None
         return precision, recall, tp, predicted, labelled
+
+
+def ballot_figures(report: EvalReport) -> dict[str, Any]:
+    """What a reviewer is shown, as ballot numbers rather than gesture names.
+
+    - ``number_recall``: per labelled gesture that shows a number, the share of its hands read as a gesture
+      showing that same number (an OK-three read as a plain three is right: both mean 3);
+    - ``wrong_number``: the share of number hands read as a *different* number (a wrong candidate);
+    - ``no_number_as_listed``: the share of hands labelled ``none`` (no gesture, e.g. a closed O) read as a
+      gesture on BKN's list;
+    - ``missed``: the share of labelled hands not found at all.
+    None where the set has no such hand.
+    """
+    labelled: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    wrong = missed = none_listed = 0
+    for (true, predicted), n in report.confusion.items():
+        if true == UNLABELLED:
+            continue
+        labelled[true] += n
+        missed += n if predicted == MISSED else 0
+        want, got = GESTURE_NUMBERS.get(true), GESTURE_NUMBERS.get(predicted)
+        if want is not None and got == want:
+            right[true] += n
+        elif want is not None and got is not None:
+            wrong += n
+        if true == "none" and predicted in LISTED_GESTURES:
+            none_listed += n
+    numbered = sum(n for g, n in labelled.items() if GESTURE_NUMBERS.get(g) is not None)
+    hands = sum(labelled.values())
+    return {
+        "number_recall": {g: right[g] / labelled[g] for g in LISTED_GESTURES
+                          if GESTURE_NUMBERS[g] is not None and labelled[g]},
+        "wrong_number": wrong / numbered if numbered else None,
+        "no_number_as_listed": none_listed / labelled["none"] if labelled["none"] else None,
+        "missed": missed / hands if hands else None,
+    }
 
 
 def read_labels(data_dir: Path) -> dict[str, LabelledImage]:

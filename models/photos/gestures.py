@@ -20,6 +20,10 @@ faces:
 Each state is a soft membership in [0, 1]; a gesture's confidence is the
 product of the memberships its pattern requires, times MediaPipe's own
 handedness score. The best gesture below ``MIN_CONFIDENCE`` reads as ``none``.
+That is ``classify_landmarks``, the rules. ``read_hand`` — what the detector
+uses — asks the learned landmark classifier (``landmark_model.py``) first for
+the numbers one to five, OK-three and the closed O, and keeps the rules for the
+other poses and wherever the classifier is unsure (see docs/photos.md).
 Every gesture is checked on idealised hands (``tests/hand_model.py``) seen
 from the front, the back, as the other hand and tilted; on photos as far as
 labelled photos exist (``models/photos/data``).
@@ -48,6 +52,8 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageFile, ImageOps
 
+from models.photos.landmark_model import CLASS_GESTURES, LandmarkClassifier, bundled_classifier
+
 log = logging.getLogger(__name__)
 
 # Listed on BKN's prohibited poses (domain.md §3); the number a gesture shows, where it shows one.
@@ -65,22 +71,6 @@ GESTURE_NUMBERS: dict[str, int | None] = {
     "ok_three": 3,
 }
 LISTED_GESTURES = tuple(GESTURE_NUMBERS)
-# What reviewers read (the review page and the boxes drawn on photos speak Bahasa Indonesia).
-GESTURE_LABELS_ID: dict[str, str] = {
-    "thumb_up": "jempol",
-    "one": "satu jari",
-    "two": "dua jari (V)",
-    "three": "tiga jari",
-    "four": "empat jari",
-    "five": "lima jari",
-    "finger_heart": "finger heart",
-    "finger_gun": "pistol jari",
-    "call": "telepon",
-    "metal": "metal",
-    "ok_three": "OK tiga jari",
-    "fist": "kepalan tangan",
-    "none": "tanpa gestur",
-}
 ALLOWED_POSES = ("fist", "none")
 ALL_LABELS = LISTED_GESTURES + ALLOWED_POSES
 
@@ -88,14 +78,28 @@ MIN_CONFIDENCE = 0.30
 MAX_HANDS = 6  # per detection pass; a tiled photo may yield more
 # Big photos are scaled down before detection: the palm detector works on 192 px anyway.
 DETECT_MAX_SIDE = 1280
+# Small ones are scaled up (bicubic), so that the landmark model's 224 px crop is cut from a smooth image
+# rather than from a handful of blocky pixels.
+DETECT_MIN_SIDE = 256
+# A hand that fills the photo and runs off its edge (a selfie, a crop of a group photo) is often missed by
+# the palm detector: the cut-off wrist or palm does not look like a hand. One more pass sees the photo with
+# its edge pixels repeated outwards by this fraction of its longer side on every side, which continues the
+# arm past the frame: on the sign-language-digits tuning photos (100 px, a hand cut by the bottom edge)
+# 15 % of hands were missed without it and 0.1 % with it; a plain grey border recovered only half of them.
+EDGE_BORDER = 0.5
 # The palm detector sees the whole photo at 192 px, so in a group or rally photo a hand under ~10% of the
 # photo's width is missed. Photos this big are also searched in overlapping tiles (halves, and thirds from
-# twice this size), each tile a pass of its own; a hand is kept from the pass that saw it with most pixels.
-TILE_MIN_SIDE = 960
+# THIRDS_MIN_SIDE), each tile a pass of its own; a hand is kept from the pass that saw it with most pixels.
+# Tiles started at 960 px until issue 20; bench/gestures.py found them just as useful in a 640×427 photo (a V
+# sign a quarter of the photo wide: 0 of 9 found whole, 8 of 9 with tiles), where 5 more passes cost little.
+TILE_MIN_SIDE = 600
+THIRDS_MIN_SIDE = 1920
 TILE_OVERLAP = 0.25
 # Bumped whenever the rules or the search change what a photo reads as: stored readings of older versions
 # are redone (monitor/classify/photos.py).
-RULES_VERSION = 2
+RULES_VERSION = 3
+# Likewise for how photos are searched (views, scaling, the edge-padded pass).
+SEARCH_VERSION = 3
 
 FINGERS = {"index": (5, 6, 7, 8), "middle": (9, 10, 11, 12), "ring": (13, 14, 15, 16), "little": (17, 18, 19, 20)}
 WRIST, THUMB_CMC, THUMB_MCP, THUMB_IP, THUMB_TIP = 0, 1, 2, 3, 4
@@ -205,7 +209,10 @@ def finger_states(world: np.ndarray) -> FingerStates:
     # Thumb: in a frame on the palm (u across from the little-finger knuckle, 0, to the index knuckle, 1;
     # z out of the palm plane, in palm lengths) an extended thumb's tip lies well beyond the index side
     # (u ≳ 1.7), whichever way the palm faces; a thumb folded across or in front of the palm stays near
-    # u ≤ 1.5 or stands out of the plane (|z| ≳ 0.4). Measured on the photos of models/photos/data.
+    # u ≤ 1.5 or stands out of the plane (|z| ≳ 0.4). Measured on the photos of models/photos/data, then on
+    # the sign-language-digits tuning photos: extended thumbs (five, thumb–index–middle three) reach a
+    # lateral 1.3–1.8, thumbs folded over the palm (four, index–middle–ring three, one, two) −0.1–0.65, so
+    # the step lies between those, not at 1.35–1.6, where a third of the extended thumbs read as folded.
     across = p[5] - p[17]
     width = float(np.linalg.norm(across)) or 1e-6
     ex = across / width
@@ -220,7 +227,9 @@ def finger_states(world: np.ndarray) -> FingerStates:
     )
     lateral = u - 0.5 * abs(z)
     measures.update(thumb_u=u, thumb_z=z, thumb_lateral=lateral, thumb_bend=bend_thumb)
-    states["thumb"] = _soft(-lateral, -1.6, -1.35) * _soft(bend_thumb, 60.0, 100.0)
+    # A thumb bent hard at its joints is folded whatever its reach (tuning photos: thumbs held out bend
+    # 11–41°, thumbs folded over the palm or the fingers 51–101°).
+    states["thumb"] = _soft(-lateral, -1.2, -0.9) * _soft(bend_thumb, 45.0, 65.0)
     return FingerStates(states["thumb"], states["index"], states["middle"], states["ring"], states["little"], measures)
 
 
@@ -237,7 +246,8 @@ PATTERNS: dict[str, tuple[tuple[int | None, ...], ...]] = {
     "finger_gun": ((1, 1, 0, 0, 0),),
     "call": ((1, 0, 0, 0, 1),),
     "metal": ((None, 1, 0, 0, 1),),
-    "ok_three": ((None, 0, 1, 1, 1),),
+    # The index of the OK sign is bent only half-way onto the thumb: the touching tips tell it, not its bend.
+    "ok_three": ((None, None, 1, 1, 1),),
     "finger_heart": ((None, None, 0, 0, 0),),
     "fist": ((0, 0, 0, 0, 0),),
 }
@@ -269,13 +279,31 @@ def classify_landmarks(world: np.ndarray, image_xy: np.ndarray | None = None) ->
     index_half = 1.0 - abs(ext[1] - 0.5) * 2.0 if ext[1] < 1.0 else 0.0
     scores["finger_heart"] *= tips_touch * index_out * max(index_half, 1.0 - ext[1]) * 0.8
     scores["fist"] *= 1.0 - tips_touch * index_out
+    # A closed O (the fingers curved onto the thumb) has the thumb out of the fist too, as has a thumbs-up. In
+    # the thumbs-up (and the finger heart) the middle finger is tucked into the palm; in the O it curves out to
+    # meet the thumb. Middle tip to the palm's centre, in palm lengths, on the tuning photos: thumbs-up
+    # 0.39–0.43, fist 0.29, O 0.48–1.05 (median 0.73); the thumb tip stands clear of the index and middle
+    # tips in a thumbs-up (≥ 0.79) and near them in most O's (median 0.6).
+    tucked = _soft(float(np.linalg.norm(p[12] - palm_centre)) / palm, 0.5, 0.7)
+    tips = min(float(np.linalg.norm(p[THUMB_TIP] - p[tip])) for tip in (8, 12)) / palm
+    thumb_clear = 1.0 - _soft(tips, 0.4, 0.65)
+    # And a thumbs-up's thumb stays near the palm's plane (|z| ≤ 0.18 on the tuning photos; calls and
+    # thumbs-down ≤ 0.36), while a thumb wrapped in front of a fist (fullcurl.jpg: 0.47) or meeting the
+    # fingertips in an O (0.59–0.88) stands out of it.
+    in_plane = _soft(abs(states.measures["thumb_z"]), 0.35, 0.5)
+    scores["thumb_up"] *= tucked * thumb_clear * in_plane
+    # For the same reason a thumb out of that plane, however far it reaches, is wrapped round the fist, not
+    # held out of it.
+    scores["fist"] = _fit(PATTERNS["fist"][0], (ext[0] * in_plane, *ext[1:])) * (1.0 - tips_touch * index_out)
+    scores["call"] *= thumb_clear  # call's thumb tip: 0.72–1.45 from those tips
+    scores["finger_heart"] *= tucked
     if image_xy is not None:
         xy = np.asarray(image_xy, dtype=float)
         # A thumb that is out but not up (thumb down, sideways) is not the thumbs-up pose.
         scores["thumb_up"] *= _thumb_points_up(xy)
         # Fingers shown to a camera point up or sideways; a hand hanging at the side with straight fingers
-        # (pointing down) shows no number. Measured: raised hands ≤ 105° from "up", hanging ones ≥ 175°.
-        hanging = _soft(-_angle(xy[9] - xy[WRIST], np.array([0.0, -1.0])), -160.0, -130.0)
+        # (pointing down) shows no number.
+        hanging = _hanging(xy)
         for label in RAISED_FINGER_GESTURES:
             scores[label] *= 1.0 - hanging
     # Among two readings of the same fingers, the tighter pattern wins (a fist is not a one with a lazy index).
@@ -284,6 +312,63 @@ def classify_landmarks(world: np.ndarray, image_xy: np.ndarray | None = None) ->
     if confidence < MIN_CONFIDENCE:
         return "none", 1.0 - confidence, scores
     return label, confidence, scores
+
+
+# Gestures the landmark classifier has not learned and the rules name from a clear finger pattern: where the
+# rules read one of these, the classifier is not asked (it would force the hand into a pose it knows).
+RULES_ONLY = ("call", "metal", "finger_gun")
+# Below this probability the classifier is unsure (a pose unlike its training photos): the rules decide.
+CLASSIFIER_MIN = 0.6
+CLASSIFIER_SURE = 0.9
+NUMBER_GESTURES = tuple(g for g, n in GESTURE_NUMBERS.items() if n is not None)
+
+
+def read_hand(world: np.ndarray, image_xy: np.ndarray | None = None,
+              classifier: LandmarkClassifier | None = None) -> tuple[str, float, dict[str, float], str]:
+    """The gesture of one hand: the landmark classifier where it knows the pose, else the finger rules.
+
+    Returns (label, confidence, confidence per label, "classifier" or "rules"). The rules alone are
+    ``classify_landmarks``; they stay the fallback for poses the classifier has not learned.
+    """
+    label, confidence, scores = classify_landmarks(world, image_xy)
+    if classifier is None:
+        classifier = bundled_classifier()
+    probabilities = classifier.probabilities(world)
+    best = max(probabilities, key=lambda c: probabilities[c])
+    if best == "o_hand" and label not in NUMBER_GESTURES:
+        # The classifier saw few photos of the other poses (call, metal, thumbs-up and fists were only its
+        # "other") and none of a finger heart: only a sure verdict of the one look-alike it learned well, the
+        # closed O (whose curled little finger or free thumb the rules may take for a call's or a
+        # thumbs-up's), overrules them. On idealised hands (tests/hand_model.py) it reads a thumbs-up, a
+        # finger heart and a fist as an O at 0.6–0.85.
+        if probabilities[best] >= CLASSIFIER_SURE:
+            return "none", probabilities[best], scores, "classifier"
+        return label, confidence, scores, "rules"
+    if label in RULES_ONLY:
+        return label, confidence, scores, "rules"
+    if probabilities[best] < CLASSIFIER_MIN:
+        return label, confidence, scores, "rules"
+    merged = dict(scores)
+    for gesture in NUMBER_GESTURES:
+        merged[gesture] = sum(p for c, p in probabilities.items() if CLASS_GESTURES[c] == gesture)
+    gesture = CLASS_GESTURES[best]
+    if gesture is None:
+        # "Not one of my poses": the rules' best reading that is no number (thumbs-up, heart, fist…).
+        others = {k: v for k, v in scores.items() if k not in NUMBER_GESTURES}
+        gesture = max(others, key=lambda k: others[k])
+        if others[gesture] < MIN_CONFIDENCE:
+            return "none", probabilities[best], merged, "classifier"
+        return gesture, others[gesture], merged, "rules"
+    if gesture in NUMBER_GESTURES and image_xy is not None and _hanging(np.asarray(image_xy, dtype=float)) > 0.5:
+        return label, confidence, scores, "rules"  # a hand hanging down shows no number, whatever its fingers
+    # Two readers agreeing: the surer of them speaks for both.
+    agreed = confidence if label == gesture else 0.0
+    return gesture, max(probabilities[best], agreed), merged, "classifier"
+
+
+def _hanging(xy: np.ndarray) -> float:
+    """Fingers pointing down in the upright image. Measured: raised hands ≤ 105° from "up", hanging ones ≥ 175°."""
+    return _soft(-_angle(xy[9] - xy[WRIST], np.array([0.0, -1.0])), -160.0, -130.0)
 
 
 def _fit(pattern: tuple[int | None, ...], ext: tuple[float, ...]) -> float:
@@ -369,6 +454,7 @@ class GestureDetector:
         import mediapipe as mp  # imported here: it is heavy, and only photo work needs it
 
         self.tiles = tiles
+        self._classifier: LandmarkClassifier | None = None
 
         self._hands = mp.solutions.hands.Hands(
             static_image_mode=True,
@@ -379,9 +465,20 @@ class GestureDetector:
         self._lock = threading.Lock()
 
     @property
+    def classifier(self) -> LandmarkClassifier:
+        """The landmark classifier (loaded on first use: training a new one needs the search without it)."""
+        if self._classifier is None:
+            self._classifier = bundled_classifier()
+        return self._classifier
+
+    @property
     def version(self) -> str:
-        """What produced a reading, stored beside it so that a changed detector redoes old readings."""
-        return f"mediapipe-{_mediapipe_version()}+finger-rules-{RULES_VERSION}" + ("+tiles" if self.tiles else "")
+        """What produced a reading, stored beside it so that a changed detector redoes old readings.
+
+        Kept within the 64 characters of ``media.hands_model``; a longer version would not store on PostgreSQL.
+        """
+        return (f"mediapipe-{_mediapipe_version()}+search{SEARCH_VERSION}+rules{RULES_VERSION}"
+                f"+landmarks-{self.classifier.digest}" + ("+tiles" if self.tiles else ""))
 
     def close(self) -> None:
         self._hands.close()
@@ -398,14 +495,10 @@ class GestureDetector:
     def detect(self, image: Image.Image) -> PhotoHands:
         """Hands in an upright RGB image (use ``open_photo`` to get one from a file)."""
         width, height = image.size
-        views = tile_views(width, height) if self.tiles else [(0, 0, width, height)]
-        found: list[_Found] = []
-        for view in views:
-            found.extend(self._detect_view(image, view))
         hands: list[Hand] = []
-        for candidate in _unique(found):
+        for candidate in _unique(self.candidates(image)):
             xy, world = candidate.xy, candidate.world
-            label, confidence, scores = classify_landmarks(world, xy * [width, height])
+            label, confidence, scores, _source = read_hand(world, xy * [width, height], self.classifier)
             box = _box(xy)
             hand_score = candidate.hand_score
             hands.append(
@@ -423,15 +516,35 @@ class GestureDetector:
             )
         return PhotoHands(width=width, height=height, hands=tuple(hands))
 
-    def _detect_view(self, image: Image.Image, view: tuple[int, int, int, int]) -> list[_Found]:
-        """Hands MediaPipe finds in one view (the whole photo or a tile), in whole-photo coordinates."""
+    def candidates(self, image: Image.Image) -> list[_Found]:
+        """Every hand each detection pass saw, duplicates across passes included (``_unique`` drops them)."""
+        width, height = image.size
+        views = tile_views(width, height) if self.tiles else [(0, 0, width, height)]
+        found: list[_Found] = []
+        for view in views:
+            found.extend(self._detect_view(image, view))
+        found.extend(self._detect_view(image, (0, 0, width, height), border=EDGE_BORDER))
+        return found
+
+    def _detect_view(self, image: Image.Image, view: tuple[int, int, int, int], *,
+                     border: float = 0.0) -> list[_Found]:
+        """Hands MediaPipe finds in one view (the whole photo or a tile), in whole-photo coordinates.
+
+        ``border``: the view's edge pixels are repeated outwards by this fraction of its longer side first.
+        """
         width, height = image.size
         x0, y0, x1, y1 = view
         work = image if view == (0, 0, width, height) else image.crop(view)
-        if max(work.size) > DETECT_MAX_SIDE:
-            work = work.copy()
-            work.thumbnail((DETECT_MAX_SIDE, DETECT_MAX_SIDE))
-        pixels = np.ascontiguousarray(np.asarray(work.convert("RGB")))
+        side = max(work.size) * (1 + 2 * border)
+        scale = min(1.0, DETECT_MAX_SIDE / side) if side > DETECT_MIN_SIDE else DETECT_MIN_SIDE / side
+        if scale != 1.0:
+            size = (max(1, round(work.width * scale)), max(1, round(work.height * scale)))
+            work = work.resize(size, Image.Resampling.BICUBIC if scale > 1 else Image.Resampling.LANCZOS)
+        pixels = np.asarray(work.convert("RGB"))
+        pad = round(max(work.size) * border)
+        if pad:
+            pixels = np.pad(pixels, ((pad, pad), (pad, pad), (0, 0)), mode="edge")
+        pixels = np.ascontiguousarray(pixels)
         with self._lock, warnings.catch_warnings():
             # protobuf's deprecation notice from inside mediapipe 0.10.14; nothing Netra can act on.
             warnings.filterwarnings("ignore", message="SymbolDatabase.GetPrototype", category=UserWarning)
@@ -440,22 +553,26 @@ class GestureDetector:
         worlds = result.multi_hand_world_landmarks or []
         sides = result.multi_handedness or []
         inner = (x0 > 0, y0 > 0, x1 < width, y1 < height)  # tile edges that cut through the photo
+        seen = np.array([pixels.shape[1], pixels.shape[0]], dtype=float)
         out: list[_Found] = []
         for i, lms in enumerate(found):
             if i >= len(worlds):
                 continue
-            local = np.array([[lm.x, lm.y] for lm in lms.landmark])
+            # Normalised to the view itself (the border, if any, taken off): may lie outside 0–1 there.
+            local = (np.array([[lm.x, lm.y] for lm in lms.landmark]) * seen - pad) / [work.width, work.height]
             if _touches_cut(local, inner):
                 continue  # a hand cut by the tile's edge: the overlapping tile or the whole photo has it whole
             xy = (local * [x1 - x0, y1 - y0] + [x0, y0]) / [width, height]
             world = np.array([[lm.x, lm.y, lm.z] for lm in worlds[i].landmark])
-            side = sides[i].classification[0] if i < len(sides) else None
-            span = local.max(axis=0) - local.min(axis=0)
+            side_class = sides[i].classification[0] if i < len(sides) else None
+            span = np.clip(local, 0.0, 1.0).max(axis=0) - np.clip(local, 0.0, 1.0).min(axis=0)
+            # Pixels of the photo itself: scaling a view up adds none.
+            sharp = min(1.0, scale) ** 2 * (x1 - x0) * (y1 - y0)
             out.append(_Found(
                 xy=xy, world=world,
-                handedness=side.label if side is not None else "unknown",
-                hand_score=float(side.score) if side is not None else 1.0,
-                pixels=float(span[0] * work.width * span[1] * work.height),
+                handedness=side_class.label if side_class is not None else "unknown",
+                hand_score=float(side_class.score) if side_class is not None else 1.0,
+                pixels=float(span[0] * span[1] * sharp),
             ))
         return out
 
@@ -485,7 +602,7 @@ def tile_views(width: int, height: int) -> list[tuple[int, int, int, int]]:
     side = max(width, height)
     if side < TILE_MIN_SIDE:
         return views
-    for parts in (2, 3) if side >= 2 * TILE_MIN_SIDE else (2,):
+    for parts in (2, 3) if side >= THIRDS_MIN_SIDE else (2,):
         tile = min(round(side / parts * (1 + TILE_OVERLAP)), side)
         for y in _starts(height, tile):
             for x in _starts(width, tile):

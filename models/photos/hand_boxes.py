@@ -9,7 +9,8 @@ from typing import Any
 
 from PIL import ImageDraw
 
-from models.photos.gestures import GESTURE_LABELS_ID, LISTED_GESTURES, Hand, open_photo
+from models.photos.gestures import LISTED_GESTURES, Hand, open_photo
+from models.photos.labels import GESTURE_LABELS_ID
 
 MAX_SIDE = 1600
 LISTED_COLOUR = (220, 30, 30)

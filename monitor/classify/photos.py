@@ -112,5 +112,15 @@ def fuse_photo_results(
         context = PhotoContext(caption=caption, when=activity.occurred_at,
                                watched_account=is_watched_author(session, target) or is_watched_author(session, own))
         fused = fuse_photo(_merge(photos), result, context, profile, threshold=threshold)
-        out.append(fused.to_classify_result(result.id, result.model_version, result.profile_id))
+        out.append(_keep_hoax(result, fused.to_classify_result(result.id, result.model_version, result.profile_id)))
     return out
+
+
+def _keep_hoax(text_result: Any, fused: Any) -> Any:
+    """The photo re-scores partisanship; a hoax the act repeats (issue 19) stays found, flagged and cited."""
+    if not getattr(text_result, "hoax", False):
+        return fused
+    from dataclasses import replace
+
+    return replace(fused, flagged=True, score=max(fused.score, text_result.score), hoax=True,
+                   hoax_claims=list(text_result.hoax_claims))
