@@ -1,4 +1,4 @@
-"""Report periods: ISO weeks in Asia/Jakarta, Monday 00:00 to Sunday 24:00 WIB."""
+"""Report periods in Asia/Jakarta: ISO weeks (Monday 00:00 to Sunday 24:00 WIB) and ranges of whole days."""
 
 from __future__ import annotations
 
@@ -57,6 +57,78 @@ class IsoWeek:
         sunday = self.monday + timedelta(days=6)
         return f"Minggu {self.label}: {format_date(self.monday)} – {format_date(sunday)}"
 
+    def period(self) -> Period:
+        sunday = self.monday + timedelta(days=6)
+        return Period(kind="weekly", label=self.label, first_day=self.monday, last_day=sunday, week=self)
+
+
+@dataclass(frozen=True)
+class Period:
+    """What a report covers: whole days in WIB, ``first_day`` 00:00 to ``last_day`` 24:00.
+
+    ``kind`` is the report kind it belongs to: ``weekly`` (an ISO week, ``week`` set) or
+    ``range`` (any run of days, from the web form or ``netra report range``).
+    """
+
+    kind: str
+    label: str
+    first_day: date
+    last_day: date
+    week: IsoWeek | None = None
+
+    @classmethod
+    def days(cls, first_day: date, last_day: date) -> Period:
+        """A range report's period; a clear error when the range is reversed or longer than a year."""
+        if last_day < first_day:
+            raise ValueError(f"period {first_day} – {last_day}: the end is before the start")
+        if (last_day - first_day).days >= MAX_RANGE_DAYS:
+            raise ValueError(f"period {first_day} – {last_day}: longer than {MAX_RANGE_DAYS} days")
+        return cls(kind="range", label=f"{first_day:%Y%m%d}-{last_day:%Y%m%d}", first_day=first_day,
+                   last_day=last_day)
+
+    def start(self, tz: ZoneInfo = WIB) -> datetime:
+        return datetime.combine(self.first_day, time(0, 0), tzinfo=tz)
+
+    def end(self, tz: ZoneInfo = WIB) -> datetime:
+        """Exclusive end: the day after ``last_day`` at 00:00."""
+        return datetime.combine(self.last_day + timedelta(days=1), time(0, 0), tzinfo=tz)
+
+    @property
+    def length_days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length just before (last week, for a week)."""
+        if self.week is not None:
+            return self.week.shifted(-1).period()
+        span = timedelta(days=self.length_days)
+        return Period.days(self.first_day - span, self.last_day - span)
+
+    def human(self) -> str:
+        if self.week is not None:
+            return self.week.human()
+        return f"Periode {format_date(self.first_day)} – {format_date(self.last_day)} ({self.length_days} hari)"
+
+    @property
+    def previous_label(self) -> str:
+        """How the report names the previous period in a sentence."""
+        return "minggu sebelumnya" if self.week is not None else f"{self.length_days} hari sebelumnya"
+
+    @property
+    def noun(self) -> str:
+        return "minggu ini" if self.week is not None else "periode ini"
+
+
+MAX_RANGE_DAYS = 366
+
+
+def parse_day(text: str) -> date:
+    """``2026-11-16`` → date, with a clear error."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"date {text!r}: expected YYYY-MM-DD, e.g. 2026-11-16") from None
+
 
 MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
              "Oktober", "November", "Desember")
@@ -71,6 +143,17 @@ def format_wib(moment: datetime | None) -> str:
         return "—"
     local = moment.astimezone(WIB)
     return f"{local:%Y-%m-%d %H:%M} WIB"
+
+
+def format_moment(moment: datetime | None) -> str:
+    """``Senin, 23 November 2026 pukul 07.00 WIB``: how the report says when its state was taken."""
+    if moment is None:
+        return "—"
+    local = moment.astimezone(WIB)
+    return f"{DAYS_ID[local.weekday()]}, {format_date(local.date())} pukul {local:%H.%M} WIB"
+
+
+DAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
 
 def previous_week(now: datetime) -> IsoWeek:

@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session
 from monitor.db.schema import Account, Activity, Agency, Classification, Employee, Evidence, Post, Report, ReviewItem
 from monitor.db.types import utcnow
 from monitor.db.vocabulary import KIND_LABELS, STANCE_LABELS
+from reports.labels import cue_label, platform_label, source_label
 from reports.period import WIB, format_date
 from reports.render import render_bundle
 from reports.store import record_files, report_dir
-from reports.weekly import Tally, _iso, _tallies, candidate_labels, mask_third_parties
+from reports.tables import Column, Table, table
+from reports.weekly import Tally, _tallies, candidate_labels, mask_third_parties
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,8 @@ class FlaggedAct:
     stance: str
     hate: bool
     candidate: str
-    cues: tuple[str, ...]
+    cues: tuple[str, ...]  # the classifier's codes and words, as stored
+    cue_labels: tuple[str, ...]  # the same, as people read them (reports.labels.cue_label)
     evidence_sha256: str | None
     evidence_captured_at: datetime | None
     url: str | None
@@ -52,6 +55,14 @@ class FlaggedAct:
     @property
     def stance_label(self) -> str:
         return STANCE_LABELS.get(self.stance, self.stance)
+
+    @property
+    def platform_label(self) -> str:
+        return platform_label(self.platform)
+
+    @property
+    def source_label(self) -> str:
+        return source_label(self.source)
 
 
 @dataclass(frozen=True)
@@ -91,39 +102,59 @@ class SelfAuditData:
     def period_label(self) -> str:
         return f"{self.period_start.astimezone(WIB):%Y%m%d}-{self.period_end.astimezone(WIB):%Y%m%d}"
 
-    def tables(self) -> dict[str, tuple[list[str], list[list[Any]]]]:
-        return {
-            "ringkasan": (["ukuran", "nilai"], [
-                ["instansi", f"{self.agency_name} ({self.agency_code})"],
-                ["profil pemilihan", f"{self.profile_name} ({self.profile_id})"],
-                ["versi model", self.model_version],
-                ["termasuk hasil perayapan", "ya" if self.include_crawled else "tidak"],
-                ["aktivitas diperiksa", self.acts],
-                ["dari ekspor mandiri", self.self_audit_acts],
-                ["dari perayapan", self.crawled_acts],
-                ["ditandai", len(self.flagged)],
-                ["ujaran kebencian", self.hate],
-                ["diajukan ke antrean", self.submitted],
-            ]),
-            "ditandai": (
-                ["aktivitas", "nama", "nip", "platform", "akun", "jenis", "sumber", "waktu", "teks", "akun_konteks",
-                 "skor", "sikap", "kebencian", "calon", "isyarat", "bukti_sha256", "bukti_waktu", "url",
-                 "di_antrean"],
-                [[f.activity_id, f.employee_name, f.nip, f.platform, f.handle, f.kind, f.source, _iso(f.occurred_at),
-                  f.text, f.context_author or "", round(f.score, 4), f.stance, "ya" if f.hate else "tidak",
-                  f.candidate, "; ".join(f.cues), f.evidence_sha256 or "", _iso(f.evidence_captured_at), f.url or "",
-                  "ya" if f.queued else "tidak"] for f in self.flagged],
-            ),
-            "per_orang": (["nama", "nip", "akun", "aktivitas", "ditandai"],
-                          [[p.employee_name, p.nip, p.accounts, p.acts, p.flagged] for p in self.people]),
-            "rincian": (["kelompok", "kunci", "label", "jumlah"], [
-                [group, t.key, t.label, t.count]
-                for group, tallies in (("aktivitas_per_jenis", self.acts_by_kind),
-                                       ("aktivitas_per_platform", self.acts_by_platform),
-                                       ("ditandai_per_calon", self.flagged_by_candidate))
-                for t in tallies
-            ]),
-        }
+    def tables(self) -> list[Table]:
+        """The report's tables, for the XLSX workbook (people) and the CSV files (machines); docs/reports.md."""
+        info = table("keterangan", "Keterangan", [("butir", "Butir"), ("nilai", "Nilai")])
+        for key, value in (
+            ("laporan", "Laporan audit mandiri netralitas ASN — RAHASIA, hanya untuk instansi"),
+            ("instansi", f"{self.agency_name} ({self.agency_code})"),
+            ("profil_pemilihan", f"{self.profile_name} ({self.profile_id})"),
+            ("versi_model", self.model_version),
+            ("termasuk_hasil_perayapan", self.include_crawled),
+            ("aktivitas_pertama", self.period_start),
+            ("aktivitas_terakhir", self.period_end),
+            ("dibuat", self.generated_at),
+        ):
+            info.add(key, value)
+        summary = table("ringkasan", "Ringkasan", [("ukuran", "Ukuran"), Column("nilai", "Nilai", "int")])
+        for label, value in (
+            ("aktivitas diperiksa", self.acts), ("dari ekspor mandiri", self.self_audit_acts),
+            ("dari perayapan", self.crawled_acts), ("ditandai", len(self.flagged)),
+            ("indikasi ujaran kebencian", self.hate), ("diajukan ke antrean", self.submitted),
+        ):
+            summary.add(label, value)
+        flagged = table("ditandai", "Ditandai", [
+            Column("aktivitas", "No. aktivitas", "int"), ("nama", "Nama"), ("nip", "NIP"),
+            Column("platform", "Kode platform", people=False), ("platform_nama", "Platform"), ("akun", "Akun"),
+            Column("jenis", "Kode jenis", people=False), ("jenis_nama", "Jenis aktivitas"),
+            Column("sumber", "Kode sumber", people=False), ("sumber_nama", "Sumber"),
+            Column("waktu", "Waktu aktivitas (WIB)", "datetime"), Column("teks", "Isi", width=60),
+            ("akun_konteks", "Unggahan yang ditanggapi"), Column("skor", "Skor", "float"),
+            Column("sikap", "Kode sikap", people=False), ("sikap_nama", "Sikap"),
+            ("kebencian", "Indikasi ujaran kebencian"), ("calon", "Calon/partai"),
+            Column("isyarat", "Kode isyarat", people=False), ("isyarat_nama", "Isyarat"),
+            ("bukti_sha256", "Bukti SHA-256"), Column("bukti_waktu", "Bukti direkam (WIB)", "datetime"),
+            ("url", "Tautan"), ("di_antrean", "Sudah di antrean")])
+        for f in self.flagged:
+            flagged.add(f.activity_id, f.employee_name, f.nip, f.platform, f.platform_label, f.handle, f.kind,
+                        f.kind_label, f.source, f.source_label, f.occurred_at, f.text, f.context_author or "",
+                        round(f.score, 4), f.stance, f.stance_label, f.hate, f.candidate, "; ".join(f.cues),
+                        "; ".join(f.cue_labels), f.evidence_sha256 or "", f.evidence_captured_at, f.url or "",
+                        f.queued)
+        people = table("per_orang", "Per pegawai", [
+            ("nama", "Nama"), ("nip", "NIP"), ("akun", "Akun"), Column("aktivitas", "Aktivitas", "int"),
+            Column("ditandai", "Ditandai", "int")])
+        for p in self.people:
+            people.add(p.employee_name, p.nip, p.accounts, p.acts, p.flagged)
+        breakdown = table("rincian", "Rincian", [
+            Column("kelompok", "Kode kelompok", people=False), ("kelompok_nama", "Kelompok"),
+            Column("kunci", "Kode", people=False), ("kategori", "Kategori"), Column("jumlah", "Jumlah", "int")])
+        for group, label, tallies in (("aktivitas_per_jenis", "Aktivitas per jenis", self.acts_by_kind),
+                                      ("aktivitas_per_platform", "Aktivitas per platform", self.acts_by_platform),
+                                      ("ditandai_per_calon", "Ditandai per calon/partai", self.flagged_by_candidate)):
+            for t in tallies:
+                breakdown.add(group, label, t.key, t.label, t.count)
+        return [info, summary, flagged, people, breakdown]
 
 
 def audit_scope(agency_id: int, include_crawled: bool) -> Any:
@@ -174,7 +205,7 @@ def self_audit_data(session: Session, agency: Agency, model_version: str, profil
         platforms[account.platform] += 1
         person = per_person.setdefault(employee.nip, {"name": employee.name, "accounts": set(), "acts": 0,
                                                      "flagged": 0})
-        person["accounts"].add(f"{account.platform}:{account.handle}")
+        person["accounts"].add(f"{platform_label(account.platform)}: {account.handle}")
         person["acts"] += 1
         if classification is None or not classification.flagged:
             continue
@@ -188,12 +219,13 @@ def self_audit_data(session: Session, agency: Agency, model_version: str, profil
             score=classification.score, stance=classification.stance, hate=classification.hate,
             candidate=labels.get(cand or "", cand or classification.party or "—"),
             cues=tuple(str(c) for c in classification.cues or ()),
+            cue_labels=tuple(cue_label(c, labels) for c in classification.cues or ()),
             evidence_sha256=evidence.sha256 if evidence else None,
             evidence_captured_at=evidence.captured_at if evidence else None,
             url=activity.url, queued=item_id is not None,
         ))
     data.acts_by_kind = _tallies(kinds, KIND_LABELS)
-    data.acts_by_platform = _tallies(platforms)
+    data.acts_by_platform = _tallies(platforms, platform_label)
     data.flagged_by_candidate = _tallies(Counter(f.candidate for f in data.flagged))
     data.people = [PersonSummary(p["name"], nip, ", ".join(sorted(p["accounts"])), p["acts"], p["flagged"])
                    for nip, p in sorted(per_person.items(), key=lambda kv: kv[1]["name"])]
@@ -201,7 +233,7 @@ def self_audit_data(session: Session, agency: Agency, model_version: str, profil
 
 
 def render_self_audit(session: Session, data: SelfAuditData, created_by: str | None = None) -> list[Report]:
-    """Render the agency's private report (HTML, PDF, CSV, XLSX) and record each file with its SHA-256."""
+    """Render the agency's private report (HTML, PDF, XLSX, CSV) and record each file with its SHA-256."""
     context = {
         "title": "Laporan Audit Mandiri Netralitas ASN",
         "subtitle": f"{data.agency_name} ({data.agency_code}) · {_span(data)}",

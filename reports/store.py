@@ -1,4 +1,4 @@
-"""Where rendered reports live: ``$NETRA_HOME/reports/<period>/…`` with a Report row and SHA-256 each.
+"""Where rendered reports live: ``$NETRA_HOME/reports/<period>/<generation>/…``, a Report row and SHA-256 each.
 
 ``list_reports`` is the service the web app calls to list what a user may download:
 an agency's own reports for its auditors, combined reports only for those who see every agency.
@@ -24,6 +24,29 @@ def report_dir(period_label: str, kind: str = "weekly") -> Path:
     path = base / period_label if kind == "weekly" else base / kind / period_label
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def generation_dir(period_label: str, kind: str, generated_at: datetime, stem: str) -> Path:
+    """A new directory for one generation of a report: ``<period dir>/<YYYYmmddTHHMMSS WIB>[-n]/``.
+
+    Every generation keeps its own files, so a rebuilt report never replaces the one people
+    downloaded before (the web app lists both, with their hashes). Reports made in one run share
+    the moment and so the directory; ``-2``, ``-3`` … only when ``stem`` is already there.
+    """
+    from reports.period import WIB
+
+    base = report_dir(period_label, kind) / f"{generated_at.astimezone(WIB):%Y%m%dT%H%M%S}"
+    for n in range(1, 1000):
+        path = base if n == 1 else base.with_name(f"{base.name}-{n}")
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            # Claimed atomically: the scheduler and a web user building the same report in the same
+            # second get different directories instead of writing over each other's files.
+            (path / f".{stem}.claim").open("x").close()
+        except FileExistsError:
+            continue
+        return path
+    raise RuntimeError(f"no free generation directory for {stem} under {base.parent}")
 
 
 def sha256_of(path: Path) -> str:

@@ -1,39 +1,42 @@
-"""The weekly report's figures, computed with SQL from Netra's database.
+"""The weekly (and period) report's figures, computed with SQL from Netra's database.
 
-One ``WeeklyData`` per agency, or for several/all agencies together. Rules:
+One ``WeeklyData`` per agency, or for several/all agencies together, for a
+:class:`reports.period.Period` (an ISO week, or any run of days). docs/reports.md states the
+rules for its readers; in short:
 
-- the period is an ISO week in Asia/Jakarta (``reports.period.IsoWeek``);
-- decisions are append-only: an item's verdict is its latest decision made before the
-  week's end (a later decision supersedes), so a past week's report can be rebuilt exactly;
-- *flagged* = review items created in the week; *decided* = items whose latest decision
-  (as of the week's end) was made in the week and is final (``pelanggaran`` or
-  ``bukan_pelanggaran``; every verdict is tallied in ``decided_by_verdict``); *breaches* =
-  decided items whose verdict is ``pelanggaran``; the *backlog* = items created before the week's end with no decision
-  yet, or whose latest decision is ``perlu_klarifikasi``/``eskalasi`` (domain.md §7);
-- self-audit activities never count here (they are private to their agency, see
-  ``monitor.selfaudit.workflow``) unless the agency submitted them into the queue;
-- captured text of third parties is masked (domain.md §9): only the declared account's own
-  text is shown, with @mentions other than the post acted on masked.
+- every figure about acts counts an act in the period in which it **happened**
+  (``occurred_at``), falling back to its capture time when the platform gave none; periods
+  are whole days in Asia/Jakarta;
+- review states are taken **as of** one moment (``as_of``, default: when the report is made):
+  an item's verdict is its latest decision made before it. Decisions are append-only, so the
+  same ``as_of`` rebuilds the same figures;
+- *flagged* = acts of the period in the review queue; *reviewed* = those whose latest verdict
+  is final (``pelanggaran``/``bukan_pelanggaran``); *confirmed* = latest verdict ``pelanggaran``;
+- *open*/*overdue* = the agency's queue at ``as_of`` (any period), overdue after
+  ``settings.review_due_days`` in the queue;
+- reviewer throughput counts decisions made in the period (work is timed by when it was done);
+- self-audit activities never count (private to their agency, ``monitor.selfaudit``) unless
+  the agency submitted them into the queue;
+- captured text of third parties is masked (domain.md §9).
 """
 
 from __future__ import annotations
 
 import re
 import statistics
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, case, func, select, true
 from sqlalchemy.orm import Session, aliased
 
 from monitor.db.schema import (
     Account,
     Activity,
     Agency,
-    Classification,
     CrawlRun,
     Decision,
     ElectionProfile,
@@ -41,16 +44,31 @@ from monitor.db.schema import (
     Evidence,
     Post,
     ReviewItem,
+    User,
     WatchedAccount,
 )
-from monitor.db.types import utcnow
-from monitor.db.vocabulary import CLAUSES, KIND_LABELS, REGISTER_LABELS, VERDICT_LABELS, VIOLATIONS, parse_clauses
-from reports.period import IsoWeek
+from monitor.db.types import UTCDateTime, utcnow
+from monitor.db.vocabulary import REGISTER_LABELS, VERDICT_LABELS, parse_clauses
+from reports.charts import Chart, bar_chart, trend_chart
+from reports.labels import (
+    NO_CLAUSE,
+    clause_label,
+    clause_short,
+    clauses_inline,
+    kind_label,
+    platform_label,
+    state_label,
+    violation_label,
+    violation_short,
+)
+from reports.period import WIB, IsoWeek, Period
+from reports.tables import Column, Table, table
 
 TREND_WEEKS = 8
 OPEN_VERDICTS = ("perlu_klarifikasi", "eskalasi")
 FINAL_VERDICTS = ("pelanggaran", "bukan_pelanggaran")
 NO_CANDIDATE = "(tidak disebut)"
+REPEAT_THRESHOLD = 2
 
 # domain.md §6: the sanction *type* the rules attach to each register, for information only.
 SANCTION_TYPES: dict[str, str] = {
@@ -61,6 +79,12 @@ SANCTION_TYPES: dict[str, str] = {
                   "sendiri",
     "election_crime": "Diteruskan ke Bawaslu / Sentra Gakkumdu (tindak pidana pemilu)",
 }
+NO_REGISTER = "Register belum ditentukan peninjau"
+
+
+def act_time() -> ColumnElement[datetime]:
+    """When the act happened: ``occurred_at``, or the capture time when the platform gave none."""
+    return func.coalesce(Activity.occurred_at, Activity.captured_at, type_=UTCDateTime())
 
 
 @dataclass(frozen=True)
@@ -71,33 +95,114 @@ class Tally:
 
 
 @dataclass(frozen=True)
-class BreachRow:
+class Counts:
+    acts: int = 0
+    flagged: int = 0
+    reviewed: int = 0
+    confirmed: int = 0
+
+    @property
+    def unreviewed(self) -> int:
+        return self.flagged - self.reviewed
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    code: str
+    name: str
+    acts: int
+    flagged: int
+    reviewed: int
+    confirmed: int
+    cumulative: int  # confirmed violations of acts up to the period's end
+    open_items: int
+    overdue: int
+    declared: int
+    reachable: int
+
+    @property
+    def share(self) -> float | None:
+        return self.reachable / self.declared if self.declared else None
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One confirmed violation: the act, the decision that confirmed it, its evidence."""
+
     review_item_id: int
     agency_code: str
+    agency_name: str
+    employee_id: int
     employee_name: str
     nip: str
     platform: str
     handle: str
     kind: str
-    occurred_at: datetime | None
+    act_at: datetime
+    act_at_is_capture: bool  # the platform gave no time: counted by capture time
     violation_code: str
-    violation_label: str
     clauses: tuple[str, ...]
     register: str | None
-    register_label: str
-    sanction_type: str
     candidate: str
     decided_at: datetime
+    reviewer: str
     text: str
     context_author: str | None
     url: str | None
     evidence_sha256: str | None
     evidence_captured_at: datetime | None
-    evidence_url: str | None
+    in_period: bool
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
+        return kind_label(self.kind)
+
+    @property
+    def platform_label(self) -> str:
+        return platform_label(self.platform)
+
+    @property
+    def violation_label(self) -> str:
+        return violation_label(self.violation_code)
+
+    @property
+    def violation_short(self) -> str:
+        return violation_short(self.violation_code)
+
+    @property
+    def clauses_label(self) -> str:
+        return clauses_inline(self.clauses)
+
+    @property
+    def register_label(self) -> str:
+        return REGISTER_LABELS.get(self.register or "", NO_REGISTER)
+
+    @property
+    def sanction_type(self) -> str:
+        return SANCTION_TYPES.get(self.register or "", "—")
+
+
+@dataclass
+class PersonCases:
+    """A civil servant's confirmed violations, listed once with the sanction types they carry."""
+
+    employee_id: int
+    employee_name: str
+    nip: str
+    agency_code: str
+    agency_name: str
+    cases: list[CaseRow] = field(default_factory=list)
+
+    @property
+    def in_period(self) -> int:
+        return sum(1 for c in self.cases if c.in_period)
+
+    @property
+    def sanctions(self) -> list[tuple[str, str]]:
+        """(register label, sanction type) once per register cited, most severe register last."""
+        order = {"ethics": 0, "discipline": 1, "election_crime": 2}
+        registers = sorted({c.register for c in self.cases}, key=lambda r: order.get(r or "", -1))
+        return [(REGISTER_LABELS.get(r or "", NO_REGISTER), SANCTION_TYPES.get(r or "", "—")) for r in registers]
 
 
 @dataclass(frozen=True)
@@ -108,8 +213,34 @@ class BacklogRow:
     pending: int
     clarification: int
     escalated: int
+    overdue: int
     oldest_days: int | None
     median_days: float | None
+
+
+@dataclass(frozen=True)
+class ReviewerRow:
+    name: str
+    decisions: int
+    confirmed: int
+    not_breach: int
+    clarification: int
+    escalated: int
+    median_hours: float | None
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    platform: str
+    label: str
+    reader: str  # how Netra reads this platform now, in words
+    declared: int
+    reachable: int
+    unreachable_accounts: int  # declared on a crawlable platform but not active
+
+    @property
+    def share(self) -> float | None:
+        return self.reachable / self.declared if self.declared else None
 
 
 @dataclass(frozen=True)
@@ -117,121 +248,138 @@ class TrendPoint:
     week: str
     acts: int
     flagged: int
-    breaches: int
+    confirmed: int
 
 
 @dataclass(frozen=True)
 class FailedAccount:
+    agency_code: str
+    employee_name: str
     platform: str
     handle: str
     state: str
     last_crawled_at: datetime | None
 
+    @property
+    def platform_label(self) -> str:
+        return platform_label(self.platform)
+
+    @property
+    def state_label(self) -> str:
+        return state_label(self.state)
+
 
 @dataclass
 class WeeklyData:
-    week: IsoWeek
-    period_start: datetime
-    period_end: datetime
+    period: Period
     scope_label: str
     agencies: list[tuple[str, str]]  # (code, name)
     agency_ids: list[int] | None
     generated_at: datetime
-    accounts_declared: int = 0
-    accounts_crawled: int = 0
+    as_of: datetime
+    due_days: int
+    previous_period: Period
+    current: Counts = field(default_factory=Counts)
+    previous: Counts = field(default_factory=Counts)
+    acts_by_capture_time: int = 0
+    acts_by_kind: list[Tally] = field(default_factory=list)
+    acts_by_platform: list[Tally] = field(default_factory=list)
+    agency_rows: list[AgencyRow] = field(default_factory=list)
+    by_clause: list[Tally] = field(default_factory=list)
+    by_violation: list[Tally] = field(default_factory=list)
+    by_platform: list[Tally] = field(default_factory=list)
+    by_kind: list[Tally] = field(default_factory=list)
+    by_candidate: list[Tally] = field(default_factory=list)
+    cases: list[CaseRow] = field(default_factory=list)
+    people: list[PersonCases] = field(default_factory=list)
+    repeat_offenders: list[PersonCases] = field(default_factory=list)
+    reviewers: list[ReviewerRow] = field(default_factory=list)
+    backlog: list[BacklogRow] = field(default_factory=list)
+    coverage: list[CoverageRow] = field(default_factory=list)
     failed_accounts: list[FailedAccount] = field(default_factory=list)
     watched_accounts: int = 0
     crawl_runs: int = 0
     crawl_runs_failed: int = 0
     crawl_runs_partial: int = 0
-    acts_collected: int = 0
-    acts_by_kind: list[Tally] = field(default_factory=list)
-    acts_by_platform: list[Tally] = field(default_factory=list)
-    flagged: int = 0
-    decided: int = 0
-    decided_by_verdict: list[Tally] = field(default_factory=list)
-    breaches: int = 0
-    breaches_by_code: list[Tally] = field(default_factory=list)
-    breaches_by_clause: list[Tally] = field(default_factory=list)
-    breaches_by_platform: list[Tally] = field(default_factory=list)
-    breaches_by_kind: list[Tally] = field(default_factory=list)
-    breaches_by_candidate: list[Tally] = field(default_factory=list)
-    breach_rows: list[BreachRow] = field(default_factory=list)
-    backlog: list[BacklogRow] = field(default_factory=list)
     trend: list[TrendPoint] = field(default_factory=list)
 
     @property
-    def backlog_total(self) -> int:
-        return sum(row.open_items for row in self.backlog)
+    def week(self) -> IsoWeek | None:
+        return self.period.week
 
-    def tables(self) -> dict[str, tuple[list[str], list[list[Any]]]]:
-        """The underlying tables, for CSV/XLSX: name → (headers, rows)."""
-        return {
-            "ringkasan": (["ukuran", "nilai"], [
-                ["periode", self.week.label],
-                ["mulai (WIB)", self.period_start.isoformat()],
-                ["selesai (WIB, eksklusif)", self.period_end.isoformat()],
-                ["cakupan", self.scope_label],
-                ["akun ASN terdaftar", self.accounts_declared],
-                ["akun ASN dirayapi minggu ini", self.accounts_crawled],
-                ["akun ASN bermasalah", len(self.failed_accounts)],
-                ["akun calon/tim yang dipantau", self.watched_accounts],
-                ["perayapan (seluruh sistem)", self.crawl_runs],
-                ["perayapan gagal", self.crawl_runs_failed],
-                ["perayapan sebagian", self.crawl_runs_partial],
-                ["aktivitas terkumpul", self.acts_collected],
-                ["ditandai (masuk antrean)", self.flagged],
-                ["diputus", self.decided],
-                ["pelanggaran", self.breaches],
-                ["antrean terbuka", self.backlog_total],
-            ]),
-            "pelanggaran": (
-                ["review_item", "instansi", "nama", "nip", "platform", "akun", "jenis_aktivitas", "waktu_aktivitas",
-                 "kode", "bentuk_pelanggaran", "klausul", "register", "jenis_sanksi", "calon", "diputus",
-                 "teks", "akun_konteks", "url", "bukti_sha256", "bukti_waktu", "bukti_url"],
-                [[r.review_item_id, r.agency_code, r.employee_name, r.nip, r.platform, r.handle, r.kind,
-                  _iso(r.occurred_at), r.violation_code, r.violation_label, ",".join(r.clauses), r.register or "",
-                  r.sanction_type, r.candidate, _iso(r.decided_at), r.text, r.context_author or "", r.url or "",
-                  r.evidence_sha256 or "", _iso(r.evidence_captured_at), r.evidence_url or ""]
-                 for r in self.breach_rows],
-            ),
-            "antrean": (
-                ["instansi", "nama_instansi", "terbuka", "menunggu", "perlu_klarifikasi", "eskalasi",
-                 "umur_tertua_hari", "umur_median_hari"],
-                [[b.agency_code, b.agency_name, b.open_items, b.pending, b.clarification, b.escalated,
-                  b.oldest_days if b.oldest_days is not None else "",
-                  b.median_days if b.median_days is not None else ""] for b in self.backlog],
-            ),
-            "rincian": (["kelompok", "kunci", "label", "jumlah"], [
-                [group, t.key, t.label, t.count]
-                for group, tallies in (
-                    ("aktivitas_per_jenis", self.acts_by_kind),
-                    ("aktivitas_per_platform", self.acts_by_platform),
-                    ("putusan_per_verdict", self.decided_by_verdict),
-                    ("pelanggaran_per_bentuk", self.breaches_by_code),
-                    ("pelanggaran_per_klausul", self.breaches_by_clause),
-                    ("pelanggaran_per_platform", self.breaches_by_platform),
-                    ("pelanggaran_per_jenis", self.breaches_by_kind),
-                    ("pelanggaran_per_calon", self.breaches_by_candidate),
-                )
-                for t in tallies
-            ]),
-            "tren": (["minggu", "aktivitas", "ditandai", "pelanggaran"],
-                     [[p.week, p.acts, p.flagged, p.breaches] for p in self.trend]),
-        }
+    @property
+    def period_start(self) -> datetime:
+        return self.period.start()
+
+    @property
+    def period_end(self) -> datetime:
+        return self.period.end()
+
+    @property
+    def combined(self) -> bool:
+        return self.agency_ids is None or len(self.agency_ids) > 1
+
+    @property
+    def open_total(self) -> int:
+        return sum(b.open_items for b in self.backlog)
+
+    @property
+    def overdue_total(self) -> int:
+        return sum(b.overdue for b in self.backlog)
+
+    @property
+    def declared_total(self) -> int:
+        return sum(c.declared for c in self.coverage)
+
+    @property
+    def reachable_total(self) -> int:
+        return sum(c.reachable for c in self.coverage)
+
+    @property
+    def reachable_share(self) -> float | None:
+        return self.reachable_total / self.declared_total if self.declared_total else None
+
+    @property
+    def decisions_total(self) -> int:
+        return sum(r.decisions for r in self.reviewers)
+
+    @property
+    def changes(self) -> dict[str, int]:
+        return {name: getattr(self.current, name) - getattr(self.previous, name)
+                for name in ("acts", "flagged", "reviewed", "confirmed")}
+
+    def attention(self) -> list[str]:
+        """What the reader should act on first, in sentences (empty: nothing stands out)."""
+        points = []
+        if self.overdue_total:
+            where = sum(1 for b in self.backlog if b.overdue)
+            points.append(f"{self.overdue_total} item antrean lewat tenggat {self.due_days} hari"
+                          + (f" di {where} instansi" if self.combined else "") + ".")
+        if self.repeat_offenders:
+            points.append(f"{len(self.repeat_offenders)} ASN melakukan pelanggaran berulang "
+                          f"(≥ {REPEAT_THRESHOLD} pelanggaran terkonfirmasi, terakhir {self.period.noun}).")
+        change = self.changes["confirmed"]
+        if change > 0:
+            points.append(f"Pelanggaran terkonfirmasi naik dari {self.previous.confirmed} menjadi "
+                          f"{self.current.confirmed} dibanding {self.period.previous_label}.")
+        if self.current.unreviewed:
+            points.append(f"{self.current.unreviewed} aktivitas {self.period.noun} yang ditandai belum diputus.")
+        unreachable = self.declared_total - self.reachable_total
+        if unreachable:
+            points.append(f"{unreachable} dari {self.declared_total} akun terdaftar tidak dapat dirayapi "
+                          "(lihat Cakupan akun).")
+        return points
+
+    def tables(self) -> list[Table]:
+        """The report's tables, for the XLSX workbook and the CSV files (docs/reports.md, Files)."""
+        return weekly_tables(self)
 
 
-def _iso(moment: datetime | None) -> str:
-    from reports.period import WIB
-
-    return moment.astimezone(WIB).isoformat() if moment else ""
-
-
-def latest_decisions(end: datetime) -> Any:
-    """Subquery: the latest decision id per review item among decisions made before ``end``."""
+def latest_decisions(as_of: datetime) -> Any:
+    """Subquery: the latest decision id per review item among decisions made before ``as_of``."""
     return (
         select(Decision.review_item_id.label("item_id"), func.max(Decision.id).label("decision_id"))
-        .where(Decision.decided_at < end)
+        .where(Decision.decided_at < as_of)
         .group_by(Decision.review_item_id)
         .subquery()
     )
@@ -241,39 +389,57 @@ def _agency_filter(column: Any, agency_ids: Sequence[int] | None) -> Any:
     return true() if agency_ids is None else column.in_(list(agency_ids))
 
 
-def _activities_in(start: datetime, end: datetime, agency_ids: Sequence[int] | None) -> Select[Any]:
-    return (
-        select(Activity.id, Activity.kind, Account.platform)
-        .join(Account, Account.id == Activity.account_id)
-        .join(Employee, Employee.id == Account.employee_id)
-        .where(Activity.captured_at >= start, Activity.captured_at < end, Activity.self_audit.is_(False),
-               _agency_filter(Employee.agency_id, agency_ids))
-    )
-
-
 def _count(session: Session, stmt: Select[Any]) -> int:
     return int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
 
 
-def _decided_in(start: datetime, end: datetime, agency_ids: Sequence[int] | None) -> Select[Any]:
-    latest = latest_decisions(end)
+def _acts(start: datetime, end: datetime, as_of: datetime, agency_ids: Sequence[int] | None) -> Select[Any]:
+    """Non-self-audit acts of the scope's declared accounts that happened in [start, end), captured before as_of."""
+    when = act_time()
     return (
-        select(ReviewItem.id.label("item_id"), Decision.id.label("decision_id"), Decision.verdict)
-        .join(latest, latest.c.item_id == ReviewItem.id)
-        .join(Decision, Decision.id == latest.c.decision_id)
-        .where(Decision.decided_at >= start, _agency_filter(ReviewItem.agency_id, agency_ids))
+        select(Activity.id)
+        .join(Account, Account.id == Activity.account_id)
+        .join(Employee, Employee.id == Account.employee_id)
+        .where(when >= start, when < end, Activity.captured_at < as_of, Activity.self_audit.is_(False),
+               _agency_filter(Employee.agency_id, agency_ids))
     )
 
 
-def _flagged_in(start: datetime, end: datetime, agency_ids: Sequence[int] | None) -> Select[Any]:
-    return select(ReviewItem.id).where(
-        ReviewItem.created_at >= start, ReviewItem.created_at < end, _agency_filter(ReviewItem.agency_id, agency_ids)
+def _item_states(start: datetime | None, end: datetime, as_of: datetime, agency_ids: Sequence[int] | None
+                 ) -> Select[Any]:
+    """Review items of acts that happened in [start, end) (no start: any time before end), with their
+    agency, queue time and latest verdict as of ``as_of`` (NULL: no decision yet)."""
+    latest = latest_decisions(as_of)
+    when = act_time()
+    stmt = (
+        select(ReviewItem.id, ReviewItem.agency_id, ReviewItem.created_at, Decision.verdict)
+        .join(Activity, Activity.id == ReviewItem.activity_id)
+        .outerjoin(latest, latest.c.item_id == ReviewItem.id)
+        .outerjoin(Decision, Decision.id == latest.c.decision_id)
+        .where(when < end, ReviewItem.created_at < as_of, _agency_filter(ReviewItem.agency_id, agency_ids))
+    )
+    return stmt if start is None else stmt.where(when >= start)
+
+
+def counts(session: Session, period: Period, as_of: datetime, agency_ids: Sequence[int] | None) -> Counts:
+    start, end = period.start(), period.end()
+    verdicts = [v for (_, _, _, v) in session.execute(_item_states(start, end, as_of, agency_ids))]
+    return Counts(
+        acts=_count(session, _acts(start, end, as_of, agency_ids)),
+        flagged=len(verdicts),
+        reviewed=sum(1 for v in verdicts if v in FINAL_VERDICTS),
+        confirmed=sum(1 for v in verdicts if v == "pelanggaran"),
     )
 
 
-def _tallies(counter: Counter[str], labels: dict[str, str] | None = None) -> list[Tally]:
-    labels = labels or {}
-    return [Tally(k, labels.get(k, k), n) for k, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
+def _tallies(counter: Counter[str], labels: Any = None) -> list[Tally]:
+    """Largest first; ``labels`` maps a key to its label (a dict or a function)."""
+    def label(key: str) -> str:
+        if labels is None:
+            return key
+        return str(labels(key)) if callable(labels) else str(labels.get(key, key))
+
+    return [Tally(k, label(k), n) for k, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 def candidate_labels(session: Session) -> dict[str, str]:
@@ -306,230 +472,494 @@ def mask_third_parties(text: str | None, allowed: Sequence[str | None] = ()) -> 
     return _MENTION.sub(_mask, text)
 
 
-def _breach_rows(session: Session, start: datetime, end: datetime, agency_ids: Sequence[int] | None,
-                 cand_labels: dict[str, str]) -> list[BreachRow]:
-    decided = _decided_in(start, end, agency_ids).where(Decision.verdict == "pelanggaran").subquery()
+def _confirmed_cases(session: Session, start: datetime, end: datetime, as_of: datetime,
+                     agency_ids: Sequence[int] | None, cand_labels: dict[str, str]) -> list[CaseRow]:
+    """Every confirmed violation of acts that happened before ``end`` (``in_period``: from ``start`` on)."""
+    latest = latest_decisions(as_of)
     target = aliased(Post)
+    when = act_time().label("act_at")
     rows = session.execute(
-        select(ReviewItem, Decision, Activity, Account, Employee, Agency, Evidence, target.author_handle,
-               Classification.profile_id)
-        .join(decided, decided.c.item_id == ReviewItem.id)
-        .join(Decision, Decision.id == decided.c.decision_id)
+        select(ReviewItem.id, Decision, Activity, Account, Employee, Agency, Evidence, target.author_handle,
+               User.full_name, User.username, when)
+        .join(latest, latest.c.item_id == ReviewItem.id)
+        .join(Decision, Decision.id == latest.c.decision_id)
         .join(Activity, Activity.id == ReviewItem.activity_id)
         .join(Account, Account.id == Activity.account_id)
         .join(Employee, Employee.id == Account.employee_id)
         .join(Agency, Agency.id == Employee.agency_id)
-        .join(Classification, Classification.id == ReviewItem.classification_id)
+        .join(User, User.id == Decision.reviewer_id)
         .outerjoin(Evidence, Evidence.id == Activity.evidence_id)
         .outerjoin(target, target.id == Activity.target_post_id)
-        .order_by(Agency.code, Decision.decided_at, ReviewItem.id)
+        .where(Decision.verdict == "pelanggaran", act_time() < end, ReviewItem.created_at < as_of,
+               _agency_filter(ReviewItem.agency_id, agency_ids))
+        .order_by(Agency.code, Employee.name, act_time(), ReviewItem.id)
     ).all()
     out = []
-    for item, decision, activity, account, employee, agency, evidence, context_author, _profile_id in rows:
-        code = decision.violation_code or "other"
-        register = decision.register
-        out.append(BreachRow(
-            review_item_id=item.id,
-            agency_code=agency.code,
-            employee_name=employee.name,
-            nip=employee.nip,
-            platform=account.platform,
-            handle=account.handle,
-            kind=activity.kind,
-            occurred_at=activity.occurred_at,
-            violation_code=code,
-            violation_label=VIOLATIONS[code].label if code in VIOLATIONS else code,
-            clauses=parse_clauses(decision.clause),
-            register=register,
-            register_label=REGISTER_LABELS.get(register or "", "—"),
-            sanction_type=SANCTION_TYPES.get(register or "", "—"),
-            candidate=cand_labels.get(decision.candidate or "", decision.candidate or decision.party or NO_CANDIDATE),
-            decided_at=decision.decided_at,
+    for (item_id, decision, activity, account, employee, agency, evidence, context_author, full_name, username,
+         at) in rows:
+        out.append(CaseRow(
+            review_item_id=item_id, agency_code=agency.code, agency_name=agency.name, employee_id=employee.id,
+            employee_name=employee.name, nip=employee.nip, platform=account.platform, handle=account.handle,
+            kind=activity.kind, act_at=at, act_at_is_capture=activity.occurred_at is None,
+            violation_code=decision.violation_code or "other", clauses=parse_clauses(decision.clause),
+            register=decision.register,
+            candidate=cand_labels.get(decision.candidate or "",
+                                      decision.candidate or decision.party or NO_CANDIDATE),
+            decided_at=decision.decided_at, reviewer=full_name or username,
             text=mask_third_parties(activity.text, (account.handle, context_author)),
-            context_author=context_author,
-            url=activity.url,
+            context_author=context_author, url=activity.url,
             evidence_sha256=evidence.sha256 if evidence else None,
             evidence_captured_at=evidence.captured_at if evidence else None,
-            evidence_url=evidence.source_url if evidence else None,
+            in_period=at >= start,
         ))
     return out
 
 
-def _backlog(session: Session, end: datetime, now: datetime, agency_ids: Sequence[int] | None) -> list[BacklogRow]:
-    latest = latest_decisions(end)
+def _group_people(cases: Sequence[CaseRow]) -> list[PersonCases]:
+    people: dict[int, PersonCases] = {}
+    for c in cases:
+        person = people.setdefault(c.employee_id, PersonCases(c.employee_id, c.employee_name, c.nip, c.agency_code,
+                                                              c.agency_name))
+        person.cases.append(c)
+    return list(people.values())
+
+
+def _backlog(session: Session, as_of: datetime, due_days: int, agencies: Sequence[Any],
+             agency_ids: Sequence[int] | None) -> list[BacklogRow]:
+    """The queue of every agency in scope at ``as_of``: items without a final decision, of any period."""
+    latest = latest_decisions(as_of)
     rows = session.execute(
-        select(Agency.code, Agency.name, ReviewItem.created_at, Decision.verdict)
-        .select_from(ReviewItem)
-        .join(Agency, Agency.id == ReviewItem.agency_id)
+        select(ReviewItem.agency_id, ReviewItem.created_at, Decision.verdict)
         .outerjoin(latest, latest.c.item_id == ReviewItem.id)
         .outerjoin(Decision, Decision.id == latest.c.decision_id)
-        .where(ReviewItem.created_at < end, _agency_filter(ReviewItem.agency_id, agency_ids),
-               or_(Decision.id.is_(None), Decision.verdict.in_(OPEN_VERDICTS)))
+        .where(ReviewItem.created_at < as_of, _agency_filter(ReviewItem.agency_id, agency_ids),
+               (Decision.id.is_(None)) | (Decision.verdict.in_(OPEN_VERDICTS)))
     ).all()
-    # Ages are measured at the week's end, or now for the running week.
-    ref = min(end, now)
-    by_agency: dict[tuple[str, str], list[tuple[float, str | None]]] = {}
-    for code, name, created_at, verdict in rows:
-        age = max((ref - created_at).total_seconds() / 86400.0, 0.0)
-        by_agency.setdefault((code, name), []).append((age, verdict))
-    agencies = session.execute(
-        select(Agency.code, Agency.name).where(_agency_filter(Agency.id, agency_ids)).order_by(Agency.code)
-    ).all()
+    by_agency: dict[int, list[tuple[float, str | None]]] = defaultdict(list)
+    for agency_id, created_at, verdict in rows:
+        by_agency[agency_id].append((max((as_of - created_at).total_seconds() / 86400.0, 0.0), verdict))
     out = []
-    for code, name in agencies:
-        items = by_agency.get((code, name), [])
+    for agency in agencies:
+        items = by_agency.get(agency.id, [])
         ages = [a for a, _ in items]
         out.append(BacklogRow(
-            agency_code=code, agency_name=name, open_items=len(items),
+            agency_code=agency.code, agency_name=agency.name, open_items=len(items),
             pending=sum(1 for _, v in items if v is None),
             clarification=sum(1 for _, v in items if v == "perlu_klarifikasi"),
             escalated=sum(1 for _, v in items if v == "eskalasi"),
+            overdue=sum(1 for a in ages if a > due_days),
             oldest_days=int(max(ages)) if ages else None,
             median_days=round(statistics.median(ages), 1) if ages else None,
         ))
     return out
 
 
-def weekly_data(session: Session, week: IsoWeek, agency_ids: Sequence[int] | None = None,
-                *, now: datetime | None = None) -> WeeklyData:
-    """Every figure of the weekly report for ``agency_ids`` (``None``: all agencies)."""
-    now = now or utcnow()
-    start, end = week.start(), week.end()
+def _reviewers(session: Session, start: datetime, end: datetime, as_of: datetime,
+               agency_ids: Sequence[int] | None) -> list[ReviewerRow]:
+    """Decisions made in the period, per reviewer (a reversal is a decision too)."""
+    rows = session.execute(
+        select(User.full_name, User.username, Decision.verdict, Decision.decided_at, ReviewItem.created_at)
+        .join(ReviewItem, ReviewItem.id == Decision.review_item_id)
+        .join(User, User.id == Decision.reviewer_id)
+        .where(Decision.decided_at >= start, Decision.decided_at < min(end, as_of),
+               _agency_filter(ReviewItem.agency_id, agency_ids))
+    ).all()
+    per: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for full_name, username, verdict, decided_at, queued_at in rows:
+        per[full_name or username].append((verdict, max((decided_at - queued_at).total_seconds() / 3600.0, 0.0)))
+    out = []
+    for name, decisions in per.items():
+        verdicts = Counter(v for v, _ in decisions)
+        out.append(ReviewerRow(
+            name=name, decisions=len(decisions), confirmed=verdicts["pelanggaran"],
+            not_breach=verdicts["bukan_pelanggaran"], clarification=verdicts["perlu_klarifikasi"],
+            escalated=verdicts["eskalasi"], median_hours=round(statistics.median(h for _, h in decisions), 1),
+        ))
+    return sorted(out, key=lambda r: (-r.decisions, r.name))
+
+
+def platform_reader(platform: str) -> tuple[bool, str]:
+    """(whether a crawler can read ``platform``'s accounts now, how Netra reads them, in words)."""
+    from spiders.platforms import PLATFORMS, crawl_for, requirement_missing
+
+    entry = PLATFORMS.get(platform)
+    if entry is None:
+        return False, "platform tidak dikenal"
+    crawl = crawl_for(platform)
+    if crawl is None:
+        if entry.crawl and requirement_missing(platform):
+            return False, "perayap belum dikonfigurasi (token/kunci API belum diisi)"
+        return False, "tanpa perayap: hanya ekspor audit mandiri"
+    if crawl != entry.crawl:
+        return True, "umpan publik (terbatas, tanpa kunci API)"
+    if requirement_missing(platform):
+        return False, "perayap belum dikonfigurasi (token/kunci API belum diisi)"
+    return True, "perayap API"
+
+
+def _coverage(session: Session, as_of: datetime, agency_ids: Sequence[int] | None
+              ) -> tuple[list[CoverageRow], dict[int, tuple[int, int]], list[FailedAccount]]:
+    """Declared accounts per platform and per agency, and how many a crawler can read (as of ``as_of``)."""
+    rows = session.execute(
+        select(Account.platform, Account.handle, Account.state, Account.last_crawled_at, Employee.agency_id,
+               Employee.name, Agency.code)
+        .join(Employee, Employee.id == Account.employee_id)
+        .join(Agency, Agency.id == Employee.agency_id)
+        .where(_agency_filter(Employee.agency_id, agency_ids), Account.created_at < as_of)
+        .order_by(Agency.code, Account.platform, Account.handle)
+    ).all()
+    readers = {p: platform_reader(p) for p in {r.platform for r in rows}}
+    per_platform: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    per_agency: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    failed = []
+    for r in rows:
+        crawlable = readers[r.platform][0]
+        reachable = crawlable and r.state == "active"
+        per_platform[r.platform][0] += 1
+        per_platform[r.platform][1] += int(reachable)
+        per_platform[r.platform][2] += int(crawlable and not reachable)
+        per_agency[r.agency_id][0] += 1
+        per_agency[r.agency_id][1] += int(reachable)
+        if r.state != "active":
+            failed.append(FailedAccount(r.code, r.name, r.platform, r.handle, r.state, r.last_crawled_at))
+    coverage = [CoverageRow(p, platform_label(p), readers[p][1], *per_platform[p])
+                for p in sorted(per_platform, key=lambda p: (-per_platform[p][0], p))]
+    return coverage, {k: (v[0], v[1]) for k, v in per_agency.items()}, failed
+
+
+def trend(session: Session, period: Period, as_of: datetime, agency_ids: Sequence[int] | None,
+          weeks: int = TREND_WEEKS) -> list[TrendPoint]:
+    """The ``weeks`` ISO weeks ending with the week of the period's last day, counted like the period."""
+    last = IsoWeek.containing(period.last_day)
+    points = []
+    for back in range(weeks - 1, -1, -1):
+        w = last.shifted(-back)
+        c = counts(session, w.period(), as_of, agency_ids)
+        points.append(TrendPoint(week=w.label, acts=c.acts, flagged=c.flagged, confirmed=c.confirmed))
+    return points
+
+
+def _scope(session: Session, agency_ids: Sequence[int] | None) -> tuple[list[Any], str]:
     agencies = session.execute(
-        select(Agency.code, Agency.name).where(_agency_filter(Agency.id, agency_ids)).order_by(Agency.code)
+        select(Agency.id, Agency.code, Agency.name).where(_agency_filter(Agency.id, agency_ids)).order_by(Agency.code)
     ).all()
     if agency_ids is not None and len(agencies) != len(set(agency_ids)):
         raise ValueError(f"unknown agency id among {sorted(agency_ids)}")
     if agency_ids is None:
-        scope = "Gabungan seluruh instansi"
-    elif len(agencies) == 1:
-        scope = f"{agencies[0].name} ({agencies[0].code})"
-    else:
-        scope = "Gabungan: " + ", ".join(a.code for a in agencies)
-    data = WeeklyData(week=week, period_start=start, period_end=end, scope_label=scope,
-                      agencies=[(a.code, a.name) for a in agencies],
-                      agency_ids=None if agency_ids is None else sorted(agency_ids), generated_at=now)
+        return agencies, "Gabungan seluruh instansi"
+    if len(agencies) == 1:
+        return agencies, f"{agencies[0].name} ({agencies[0].code})"
+    return agencies, "Gabungan: " + ", ".join(a.code for a in agencies)
 
-    accounts = (
-        select(Account.id, Account.platform, Account.handle, Account.state, Account.last_crawled_at)
+
+def report_data(session: Session, period: Period, agency_ids: Sequence[int] | None = None, *,
+                now: datetime | None = None, as_of: datetime | None = None) -> WeeklyData:
+    """Every figure of the report on ``period`` for ``agency_ids`` (``None``: all agencies).
+
+    ``now`` is when the report is made; ``as_of`` the moment review states are taken (default ``now``).
+    """
+    from monitor.config import get_settings
+
+    now = now or utcnow()
+    as_of = as_of or now
+    due_days = get_settings().review_due_days
+    start, end = period.start(), period.end()
+    agencies, scope = _scope(session, agency_ids)
+    data = WeeklyData(period=period, scope_label=scope, agencies=[(a.code, a.name) for a in agencies],
+                      agency_ids=None if agency_ids is None else sorted(agency_ids), generated_at=now, as_of=as_of,
+                      due_days=due_days, previous_period=period.previous())
+
+    data.current = counts(session, period, as_of, agency_ids)
+    data.previous = counts(session, data.previous_period, as_of, agency_ids)
+    when = act_time()
+    acts = session.execute(
+        select(Employee.agency_id, Activity.kind, Account.platform,
+               case((Activity.occurred_at.is_(None), 1), else_=0).label("by_capture"), func.count())
+        .join(Account, Account.id == Activity.account_id)
         .join(Employee, Employee.id == Account.employee_id)
-        .where(_agency_filter(Employee.agency_id, agency_ids), Account.created_at < end)
-    )
-    data.accounts_declared = _count(session, accounts)
-    collected_from = select(Activity.account_id).where(
-        Activity.captured_at >= start, Activity.captured_at < end, Activity.self_audit.is_(False))
-    data.accounts_crawled = _count(session, accounts.where(or_(
-        and_(Account.last_crawled_at >= start, Account.last_crawled_at < end), Account.id.in_(collected_from))))
-    data.failed_accounts = [
-        FailedAccount(r.platform, r.handle, r.state, r.last_crawled_at)
-        for r in session.execute(accounts.where(Account.state != "active").order_by(Account.platform, Account.handle))
-    ]
+        .where(when >= start, when < end, Activity.captured_at < as_of, Activity.self_audit.is_(False),
+               _agency_filter(Employee.agency_id, agency_ids))
+        .group_by(Employee.agency_id, Activity.kind, Account.platform, "by_capture")
+    ).all()
+    kinds: Counter[str] = Counter()
+    platforms: Counter[str] = Counter()
+    acts_per_agency: Counter[int] = Counter()
+    for agency_id, kind, platform, by_capture, n in acts:
+        kinds[kind] += n
+        platforms[platform] += n
+        acts_per_agency[agency_id] += n
+        data.acts_by_capture_time += n if by_capture else 0
+    data.acts_by_kind = _tallies(kinds, kind_label)
+    data.acts_by_platform = _tallies(platforms, platform_label)
+
+    items = session.execute(_item_states(start, end, as_of, agency_ids)).all()
+    per_agency_items: dict[int, list[str | None]] = defaultdict(list)
+    for _, agency_id, _, verdict in items:
+        per_agency_items[agency_id].append(verdict)
+
+    all_cases = _confirmed_cases(session, start, end, as_of, agency_ids, candidate_labels(session))
+    data.cases = [c for c in all_cases if c.in_period]
+    data.people = _group_people(data.cases)
+    data.repeat_offenders = sorted(
+        (p for p in _group_people(all_cases) if len(p.cases) >= REPEAT_THRESHOLD and p.in_period),
+        key=lambda p: (-len(p.cases), p.agency_code, p.employee_name))
+    cumulative = Counter(c.agency_code for c in all_cases)
+    rows = data.cases
+    data.by_clause = _tallies(Counter(c for r in rows for c in (r.clauses or (NO_CLAUSE,))), clause_short)
+    data.by_violation = _tallies(Counter(r.violation_code for r in rows), violation_short)
+    data.by_platform = _tallies(Counter(r.platform for r in rows), platform_label)
+    data.by_kind = _tallies(Counter(r.kind for r in rows), kind_label)
+    data.by_candidate = _tallies(Counter(r.candidate for r in rows))
+
+    data.backlog = _backlog(session, as_of, due_days, agencies, agency_ids)
+    data.reviewers = _reviewers(session, start, end, as_of, agency_ids)
+    data.coverage, per_agency_accounts, data.failed_accounts = _coverage(session, as_of, agency_ids)
+    backlog = {b.agency_code: b for b in data.backlog}
+    for agency in agencies:
+        verdicts = per_agency_items.get(agency.id, [])
+        declared, reachable = per_agency_accounts.get(agency.id, (0, 0))
+        b = backlog[agency.code]
+        data.agency_rows.append(AgencyRow(
+            code=agency.code, name=agency.name, acts=acts_per_agency.get(agency.id, 0), flagged=len(verdicts),
+            reviewed=sum(1 for v in verdicts if v in FINAL_VERDICTS),
+            confirmed=sum(1 for v in verdicts if v == "pelanggaran"), cumulative=cumulative.get(agency.code, 0),
+            open_items=b.open_items, overdue=b.overdue, declared=declared, reachable=reachable,
+        ))
+    if data.combined:
+        # The agencies that need a call first: most violations, then the most overdue.
+        data.agency_rows.sort(key=lambda r: (-r.confirmed, -r.overdue, -r.flagged, r.code))
+
     data.watched_accounts = _count(session, select(WatchedAccount.id)
                                    .join(ElectionProfile, ElectionProfile.id == WatchedAccount.profile_id)
                                    .where(ElectionProfile.active.is_(True)))
     runs = session.execute(
-        select(CrawlRun.status, func.count()).where(CrawlRun.started_at >= start, CrawlRun.started_at < end)
+        select(CrawlRun.status, func.count()).where(CrawlRun.started_at >= start, CrawlRun.started_at < end,
+                                                    CrawlRun.started_at < as_of)
         .group_by(CrawlRun.status)
     ).all()
     run_counts = {status: n for status, n in runs}
     data.crawl_runs = sum(run_counts.values())
     data.crawl_runs_failed = run_counts.get("failed", 0)
     data.crawl_runs_partial = run_counts.get("partial", 0)
-
-    acts = session.execute(_activities_in(start, end, agency_ids)).all()
-    data.acts_collected = len(acts)
-    data.acts_by_kind = _tallies(Counter(a.kind for a in acts), KIND_LABELS)
-    data.acts_by_platform = _tallies(Counter(a.platform for a in acts))
-
-    data.flagged = _count(session, _flagged_in(start, end, agency_ids))
-    decided = session.execute(_decided_in(start, end, agency_ids)).all()
-    data.decided = sum(1 for d in decided if d.verdict in FINAL_VERDICTS)
-    data.decided_by_verdict = _tallies(Counter(d.verdict for d in decided), VERDICT_LABELS)
-
-    data.breach_rows = _breach_rows(session, start, end, agency_ids, candidate_labels(session))
-    rows = data.breach_rows
-    data.breaches = len(rows)
-    data.breaches_by_code = _tallies(Counter(r.violation_code for r in rows),
-                                     {c: v.label for c, v in VIOLATIONS.items()})
-    data.breaches_by_clause = _tallies(Counter(c for r in rows for c in (r.clauses or ("(tanpa klausul)",))),
-                                       {c: f"{c}: {t}" for c, t in CLAUSES.items()})
-    data.breaches_by_platform = _tallies(Counter(r.platform for r in rows))
-    data.breaches_by_kind = _tallies(Counter(r.kind for r in rows), KIND_LABELS)
-    data.breaches_by_candidate = _tallies(Counter(r.candidate for r in rows))
-    data.backlog = _backlog(session, end, now, agency_ids)
-    data.trend = trend(session, week, agency_ids)
+    data.trend = trend(session, period, as_of, agency_ids)
     return data
 
 
-def trend(session: Session, week: IsoWeek, agency_ids: Sequence[int] | None,
-          weeks: int = TREND_WEEKS) -> list[TrendPoint]:
-    points = []
-    for back in range(weeks - 1, -1, -1):
-        w = week.shifted(-back)
-        start, end = w.start(), w.end()
-        breaches = _count(session, _decided_in(start, end, agency_ids).where(Decision.verdict == "pelanggaran"))
-        points.append(TrendPoint(
-            week=w.label,
-            acts=_count(session, _activities_in(start, end, agency_ids)),
-            flagged=_count(session, _flagged_in(start, end, agency_ids)),
-            breaches=breaches,
-        ))
-    return points
+def weekly_data(session: Session, week: IsoWeek, agency_ids: Sequence[int] | None = None, *,
+                now: datetime | None = None, as_of: datetime | None = None) -> WeeklyData:
+    """Every figure of the weekly report for ``agency_ids`` (``None``: all agencies)."""
+    return report_data(session, week.period(), agency_ids, now=now, as_of=as_of)
 
 
-STATE_LABELS = {"active": "aktif", "not_found": "tidak ditemukan", "suspended": "ditangguhkan",
-                "deactivated": "dinonaktifkan"}
-
-
-def weekly_charts(data: WeeklyData) -> dict[str, str]:
-    from reports.charts import bar_chart, trend_chart
-    from reports.render import png_data_uri
-
+def weekly_charts(data: WeeklyData) -> dict[str, Chart]:
     return {
-        "trend": png_data_uri(trend_chart(
-            [p.week for p in data.trend],
-            {"aktivitas": [p.acts for p in data.trend], "ditandai": [p.flagged for p in data.trend],
-             "pelanggaran": [p.breaches for p in data.trend]},
-            f"Tren {len(data.trend)} minggu terakhir")),
-        "by_clause": png_data_uri(bar_chart([t.key for t in data.breaches_by_clause],
-                                            [t.count for t in data.breaches_by_clause], "Pelanggaran per klausul")),
-        "by_platform": png_data_uri(bar_chart([t.label for t in data.breaches_by_platform],
-                                              [t.count for t in data.breaches_by_platform],
-                                              "Pelanggaran per platform")),
+        "trend": trend_chart([p.week for p in data.trend], [p.acts for p in data.trend],
+                             [p.flagged for p in data.trend], [p.confirmed for p in data.trend],
+                             f"Tren {len(data.trend)} minggu terakhir (menurut waktu aktivitas)"),
+        "by_clause": bar_chart([t.label for t in data.by_clause], [t.count for t in data.by_clause],
+                               "Pelanggaran per butir ikrar"),
+        "by_violation": bar_chart([t.label for t in data.by_violation], [t.count for t in data.by_violation],
+                                  "Pelanggaran per bentuk"),
     }
 
 
-def build_weekly_report(session: Session, week: IsoWeek, agency_id: int | None = None, *,
-                        created_by: str | None = None, now: datetime | None = None) -> list[Any]:
-    """Render one agency's (or the combined) weekly report as HTML, PDF, CSV and XLSX; returns Report rows."""
-    from reports.render import render_bundle
-    from reports.store import record_files, report_dir
+def _dash(value: Any) -> Any:
+    return "" if value is None else value
 
-    data = weekly_data(session, week, None if agency_id is None else [agency_id], now=now)
-    code = data.agencies[0][0] if agency_id is not None else "semua"
+
+def weekly_tables(d: WeeklyData) -> list[Table]:
+    """Every table of the report (docs/reports.md): XLSX sheets for people, CSV files for machines."""
+    info = table("keterangan", "Keterangan", [("butir", "Butir"), ("nilai", "Nilai")])
+    period_word = "minggu ISO" if d.period.week is not None else "rentang tanggal"
+    for key, value in (
+        ("laporan", "Laporan mingguan netralitas ASN" if d.period.week else "Laporan periode netralitas ASN"),
+        ("cakupan", d.scope_label),
+        ("periode", f"{d.period.human()} ({period_word}, WIB)"),
+        ("periode_mulai", d.period_start),
+        ("periode_selesai_eksklusif", d.period_end),
+        ("periode_pembanding", d.previous_period.human()),
+        ("keadaan_per", d.as_of),
+        ("dibuat", d.generated_at),
+        ("dasar_waktu", "waktu aktivitas terjadi; waktu perekaman bila platform tidak memberi waktu"),
+        ("aktivitas_menurut_waktu_perekaman", d.acts_by_capture_time),
+        ("tenggat_tinjauan_hari", d.due_days),
+    ):
+        info.add(key, value)
+
+    summary = table("ringkasan", "Ringkasan", [
+        ("ukuran", "Ukuran"), Column("periode_ini", "Periode ini", "int"),
+        Column("periode_sebelumnya", "Periode sebelumnya", "int"), Column("perubahan", "Perubahan", "int")])
+    for key, label in (("acts", "Aktivitas terkumpul"), ("flagged", "Ditandai (masuk antrean)"),
+                       ("reviewed", "Ditinjau (putusan final)"), ("confirmed", "Pelanggaran terkonfirmasi")):
+        cur, prev = getattr(d.current, key), getattr(d.previous, key)
+        summary.add(label, cur, prev, cur - prev)
+
+    agencies = table("instansi", "Per instansi", [
+        Column("kode_instansi", "Kode", people=False), ("instansi", "Instansi"),
+        Column("aktivitas", "Aktivitas", "int"), Column("ditandai", "Ditandai", "int"),
+        Column("ditinjau", "Ditinjau", "int"), Column("pelanggaran", "Pelanggaran", "int"),
+        Column("pelanggaran_kumulatif", "Pelanggaran s.d. periode ini", "int"),
+        Column("antrean_terbuka", "Antrean terbuka", "int"),
+        Column("lewat_tenggat", f"Lewat tenggat (> {d.due_days} hari)", "int"),
+        Column("akun_terdaftar", "Akun terdaftar", "int"), Column("akun_terjangkau", "Akun terjangkau perayap", "int"),
+        Column("cakupan", "Cakupan", "pct")])
+    for r in d.agency_rows:
+        agencies.add(r.code, r.name, r.acts, r.flagged, r.reviewed, r.confirmed, r.cumulative, r.open_items,
+                     r.overdue, r.declared, r.reachable, _dash(r.share))
+
+    cases = table("kasus", "Kasus", [
+        Column("review_item", "No. item", "int"), ("instansi", "Instansi"), ("nama", "Nama"), ("nip", "NIP"),
+        Column("platform", "Kode platform", people=False), ("platform_nama", "Platform"), ("akun", "Akun"),
+        Column("jenis_aktivitas", "Kode jenis", people=False), ("jenis_aktivitas_nama", "Jenis aktivitas"),
+        Column("waktu_aktivitas", "Waktu aktivitas (WIB)", "datetime"),
+        Column("waktu_dari_perekaman", "Waktu dari perekaman"),
+        Column("kode_pelanggaran", "Kode pelanggaran", people=False), ("bentuk_pelanggaran", "Bentuk pelanggaran"),
+        Column("klausul", "Kode butir ikrar", people=False), ("butir_ikrar", "Butir ikrar"),
+        Column("register", "Kode register", people=False), ("register_nama", "Register"),
+        ("jenis_sanksi", "Jenis sanksi (informasi)"), ("calon", "Calon/partai"),
+        Column("diputus", "Diputus (WIB)", "datetime"), ("peninjau", "Peninjau"), Column("teks", "Isi", width=60),
+        ("akun_konteks", "Unggahan yang ditanggapi"), ("url", "Tautan"), ("bukti_sha256", "Bukti SHA-256"),
+        Column("bukti_direkam", "Bukti direkam (WIB)", "datetime")])
+    for c in d.cases:
+        cases.add(c.review_item_id, c.agency_code, c.employee_name, c.nip, c.platform, c.platform_label, c.handle,
+                  c.kind, c.kind_label, c.act_at, c.act_at_is_capture, c.violation_code, c.violation_label,
+                  ",".join(c.clauses), "; ".join(clause_label(x) for x in c.clauses) or "—", c.register or "",
+                  c.register_label, c.sanction_type, c.candidate, c.decided_at, c.reviewer, c.text,
+                  c.context_author or "", c.url or "", c.evidence_sha256 or "", c.evidence_captured_at)
+
+    repeat = table("pelanggar_berulang", "Pelanggar berulang", [
+        ("nama", "Nama"), ("nip", "NIP"), ("instansi", "Instansi"),
+        Column("jumlah_pelanggaran", "Pelanggaran s.d. periode ini", "int"),
+        Column("pada_periode_ini", "Pada periode ini", "int"),
+        Column("kode_pelanggaran", "Kode pelanggaran", people=False), ("bentuk_pelanggaran", "Bentuk pelanggaran"),
+        ("tanggal_aktivitas", "Tanggal aktivitas"), ("jenis_sanksi", "Jenis sanksi (informasi)")])
+    for p in d.repeat_offenders:
+        repeat.add(p.employee_name, p.nip, p.agency_code, len(p.cases), p.in_period,
+                   ",".join(c.violation_code for c in p.cases),
+                   "; ".join(c.violation_short for c in p.cases),
+                   "; ".join(f"{c.act_at.astimezone(WIB):%Y-%m-%d}" for c in p.cases),
+                   "; ".join(f"{reg}: {sanction}" for reg, sanction in p.sanctions))
+
+    breakdown = table("rincian", "Butir & bentuk", [
+        Column("kelompok", "Kode kelompok", people=False), ("kelompok_nama", "Kelompok"),
+        Column("kunci", "Kode", people=False), ("kategori", "Kategori"), Column("jumlah", "Jumlah", "int")])
+    for group, label, tallies in (
+        ("pelanggaran_per_butir", "Pelanggaran per butir ikrar", d.by_clause),
+        ("pelanggaran_per_bentuk", "Pelanggaran per bentuk", d.by_violation),
+        ("pelanggaran_per_platform", "Pelanggaran per platform", d.by_platform),
+        ("pelanggaran_per_jenis", "Pelanggaran per jenis aktivitas", d.by_kind),
+        ("pelanggaran_per_calon", "Pelanggaran per calon/partai", d.by_candidate),
+        ("aktivitas_per_jenis", "Aktivitas per jenis", d.acts_by_kind),
+        ("aktivitas_per_platform", "Aktivitas per platform", d.acts_by_platform),
+    ):
+        for t in tallies:
+            breakdown.add(group, label, t.key, t.label, t.count)
+
+    reviewers = table("peninjau", "Peninjau", [
+        ("peninjau", "Peninjau"), Column("putusan", "Putusan", "int"),
+        Column("pelanggaran", VERDICT_LABELS["pelanggaran"].capitalize(), "int"),
+        Column("bukan_pelanggaran", VERDICT_LABELS["bukan_pelanggaran"].capitalize(), "int"),
+        Column("perlu_klarifikasi", VERDICT_LABELS["perlu_klarifikasi"].capitalize(), "int"),
+        Column("eskalasi", VERDICT_LABELS["eskalasi"].capitalize(), "int"),
+        Column("median_jam_sampai_putusan", "Median jam sampai putusan", "float")])
+    for r in d.reviewers:
+        reviewers.add(r.name, r.decisions, r.confirmed, r.not_breach, r.clarification, r.escalated,
+                      _dash(r.median_hours))
+
+    backlog = table("antrean", "Antrean", [
+        Column("kode_instansi", "Kode", people=False), ("instansi", "Instansi"),
+        Column("terbuka", "Terbuka", "int"), Column("menunggu", "Menunggu", "int"),
+        Column("perlu_klarifikasi", "Perlu klarifikasi", "int"), Column("eskalasi", "Eskalasi", "int"),
+        Column("lewat_tenggat", f"Lewat tenggat (> {d.due_days} hari)", "int"),
+        Column("umur_tertua_hari", "Umur tertua (hari)", "int"), Column("umur_median_hari", "Umur median (hari)",
+                                                                          "float")])
+    for b in d.backlog:
+        backlog.add(b.agency_code, b.agency_name, b.open_items, b.pending, b.clarification, b.escalated, b.overdue,
+                    _dash(b.oldest_days), _dash(b.median_days))
+
+    coverage = table("cakupan", "Cakupan akun", [
+        Column("platform", "Kode platform", people=False), ("platform_nama", "Platform"),
+        ("cara_baca", "Cara Netra membaca"), Column("akun_terdaftar", "Akun terdaftar", "int"),
+        Column("akun_terjangkau", "Terjangkau perayap", "int"),
+        Column("akun_bermasalah", "Akun bermasalah", "int"), Column("cakupan", "Cakupan", "pct")])
+    for c in d.coverage:
+        coverage.add(c.platform, c.label, c.reader, c.declared, c.reachable, c.unreachable_accounts, _dash(c.share))
+
+    failed = table("akun_bermasalah", "Akun bermasalah", [
+        ("instansi", "Instansi"), ("nama", "Nama"), Column("platform", "Kode platform", people=False),
+        ("platform_nama", "Platform"), ("akun", "Akun"), Column("status", "Kode status", people=False),
+        ("status_nama", "Status"), Column("terakhir_dirayapi", "Terakhir dirayapi (WIB)", "datetime")])
+    for a in d.failed_accounts:
+        failed.add(a.agency_code, a.employee_name, a.platform, a.platform_label, a.handle, a.state, a.state_label,
+                   a.last_crawled_at)
+
+    trend_table = table("tren", "Tren", [
+        ("minggu", "Minggu"), Column("aktivitas", "Aktivitas", "int"), Column("ditandai", "Ditandai", "int"),
+        Column("pelanggaran", "Pelanggaran", "int")])
+    for p in d.trend:
+        trend_table.add(p.week, p.acts, p.flagged, p.confirmed)
+    return [info, summary, agencies, cases, repeat, breakdown, reviewers, backlog, coverage, failed, trend_table]
+
+
+def report_stem(period: Period, agency_code: str | None) -> str:
+    """``mingguan-KAB-A-2026-W47`` / ``periode-semua-20261101-20261130``: the bundle's file name."""
+    prefix = "mingguan" if period.week is not None else "periode"
+    return f"{prefix}-{agency_code or 'semua'}-{period.label}"
+
+
+def build_report(session: Session, period: Period, agency_id: int | None = None, *, created_by: str | None = None,
+                 now: datetime | None = None, as_of: datetime | None = None) -> list[Any]:
+    """Render one agency's (or the combined) report on ``period`` as HTML, PDF, XLSX and CSV; returns Report rows.
+
+    Every call adds a new bundle in its own directory (the history the web app lists); nothing is
+    overwritten.
+    """
+    from reports.render import png_data_uri, render_bundle
+    from reports.store import generation_dir, record_files
+
+    data = report_data(session, period, None if agency_id is None else [agency_id], now=now, as_of=as_of)
+    code = data.agencies[0][0] if agency_id is not None else None
+    stem = report_stem(period, code)
+    charts = weekly_charts(data)
+    weekly = period.week is not None
     context = {
-        "title": "Laporan Mingguan Netralitas ASN",
-        "subtitle": f"{data.scope_label} · {week.human()}",
-        "footer": f"laporan mingguan {week.label} · {code}",
+        "title": "Laporan Mingguan Netralitas ASN" if weekly else "Laporan Periode Netralitas ASN",
+        "subtitle": f"{data.scope_label} · {period.human()}",
+        "footer": f"{'laporan mingguan' if weekly else 'laporan periode'} {period.label} · {code or 'semua instansi'}",
         "generated_at": data.generated_at,
         "d": data,
-        "breaches": data.breach_rows,
-        "charts": weekly_charts(data),
-        "state_labels": STATE_LABELS,
+        "charts": {name: png_data_uri(c.png) for name, c in charts.items()},
+        "charts_empty": {name: c.empty for name, c in charts.items()},
+        "clause_label": clause_label,
     }
-    paths = render_bundle("weekly.html", context, data.tables(), report_dir(week.label), f"mingguan-{code}")
-    return record_files(session, paths, kind="weekly", agency_id=agency_id, period_label=week.label,
+    directory = generation_dir(period.label, period.kind, data.generated_at, stem)
+    paths = render_bundle("weekly.html", context, data.tables(), directory, stem)
+    return record_files(session, paths, kind=period.kind, agency_id=agency_id, period_label=period.label,
                         period_start=data.period_start, period_end=data.period_end, created_by=created_by)
 
 
-def build_all_weekly(week: IsoWeek, *, created_by: str | None = None) -> list[Any]:
-    """Every agency's weekly report and the combined one, each committed on its own."""
+def build_weekly_report(session: Session, week: IsoWeek, agency_id: int | None = None, *,
+                        created_by: str | None = None, now: datetime | None = None,
+                        as_of: datetime | None = None) -> list[Any]:
+    """One agency's (or the combined) weekly report; see :func:`build_report`."""
+    return build_report(session, week.period(), agency_id, created_by=created_by, now=now, as_of=as_of)
+
+
+def build_all(period: Period, *, created_by: str | None = None, now: datetime | None = None) -> list[Any]:
+    """Every agency's report and the combined one, each committed on its own, all with one moment ``now``
+    (so they agree with each other and share one directory per period)."""
     from monitor.db.session import session_scope
 
+    now = now or utcnow()
     with session_scope() as session:
         agency_ids = list(session.scalars(select(Agency.id).order_by(Agency.code)))
     paths = []
     for agency_id in [*agency_ids, None]:
         with session_scope() as session:
-            paths += [r.path for r in build_weekly_report(session, week, agency_id, created_by=created_by)]
+            paths += [r.path for r in build_report(session, period, agency_id, created_by=created_by, now=now)]
     return paths
+
+
+def build_all_weekly(week: IsoWeek, *, created_by: str | None = None, now: datetime | None = None) -> list[Any]:
+    """Every agency's weekly report and the combined one (the Monday job, ``netra report weekly --all``)."""
+    return build_all(week.period(), created_by=created_by, now=now)

@@ -36,6 +36,20 @@ def _csv_cells(path: Path) -> list[list[str]]:
         return list(csv.reader(fh))
 
 
+def _zip_csv_cells(path: Path) -> list[list[str]]:
+    """Every row of every CSV in a report's archive, read as text with the configured separator (`;`)."""
+    import zipfile
+
+    rows: list[list[str]] = []
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        assert names and all(n.endswith(".csv") for n in names)
+        for name in names:
+            text = archive.read(name).decode("utf-8-sig")
+            rows += list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    return rows
+
+
 def _assert_csv_guarded(rows: list[list[str]], *expected: str) -> None:
     cells = [c for row in rows for c in row]
     assert not [c for c in cells if c.startswith(LIVE)], "a live formula reached a CSV cell"
@@ -96,22 +110,23 @@ def _poison_report_seed(session: Session) -> None:
     session.commit()
 
 
-def test_weekly_report_csv_and_xlsx_hold_no_formula(sqlite_db: str, netra_home: Path) -> None:
-    from reports.period import IsoWeek
-    from reports.weekly import build_weekly_report
+def test_weekly_and_range_reports_hold_no_formula(sqlite_db: str, netra_home: Path) -> None:
+    from reports.period import IsoWeek, Period, parse_day
+    from reports.weekly import build_report, build_weekly_report
 
     session = session_factory(sqlite_db)()
     seed = seed_reports(session)
     _poison_report_seed(session)
-    reports = build_weekly_report(session, IsoWeek.parse("2026-W47"), seed.agency["KAB-A"], now=NOW)
+    weekly = build_weekly_report(session, IsoWeek.parse("2026-W47"), seed.agency["KAB-A"], now=NOW)
+    ranged = build_report(session, Period.days(parse_day("2026-11-01"), parse_day("2026-11-22")), None, now=NOW)
     session.commit()
     session.close()
-    paths = {Path(r.path).name: Path(r.path) for r in reports}
-    _assert_csv_guarded(_csv_cells(paths["mingguan-KAB-A-pelanggaran.csv"]), HYPERLINK, AT_SUM, DDE)
-    for name, path in paths.items():
-        if name.endswith(".csv"):
-            _assert_csv_guarded(_csv_cells(path))
-    _assert_xlsx_guarded(paths["mingguan-KAB-A.xlsx"], HYPERLINK, AT_SUM, DDE)
+    for reports in (weekly, ranged):
+        files = {r.format: Path(r.path) for r in reports}
+        assert set(files) == {"html", "pdf", "xlsx", "zip"}
+        # Names in the case list and the problem accounts, posts in the case list: all guarded text.
+        _assert_csv_guarded(_zip_csv_cells(files["zip"]), HYPERLINK, AT_SUM, DDE)
+        _assert_xlsx_guarded(files["xlsx"], HYPERLINK, AT_SUM, DDE)
 
 
 def test_self_audit_report_csv_and_xlsx_hold_no_formula(session: Session) -> None:
@@ -124,10 +139,8 @@ def test_self_audit_report_csv_and_xlsx_hold_no_formula(session: Session) -> Non
     _poison_report_seed(session)
     outcome = run_self_audit(session, "KAB-A", KeywordFake(), load_profile_text(PROFILE_YAML, "test"), now=NOW)
     session.commit()
-    files = {r.format: Path(r.path) for r in outcome.reports if r.format in ("xlsx",)}
-    csvs = [Path(r.path) for r in outcome.reports if r.format == "csv"]
-    assert csvs and files
-    _assert_csv_guarded([c for p in csvs for c in _csv_cells(p)], HYPERLINK, DDE)
+    files = {r.format: Path(r.path) for r in outcome.reports}
+    _assert_csv_guarded(_zip_csv_cells(files["zip"]), HYPERLINK, DDE)
     _assert_xlsx_guarded(files["xlsx"], HYPERLINK, DDE)
 
 

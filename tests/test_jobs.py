@@ -97,23 +97,30 @@ def test_weekly_reports_for_every_agency_and_combined(sqlite_db: str, netra_home
     seed_reports(session)
     paths = build_all_weekly(IsoWeek.parse("2026-W47"), created_by="scheduler")
     names = {Path(p).name for p in paths}
-    assert {"mingguan-KAB-A.pdf", "mingguan-KOTA-B.pdf", "mingguan-semua.pdf"} <= names
-    assert len(paths) == 3 * 8
-    assert session.scalar(select(func.count(Report.id))) == 24
+    assert {"mingguan-KAB-A-2026-W47.pdf", "mingguan-KOTA-B-2026-W47.pdf", "mingguan-semua-2026-W47.pdf",
+            "mingguan-semua-2026-W47.xlsx", "mingguan-semua-2026-W47-csv.zip"} <= names
+    assert len(paths) == 3 * 4  # HTML, PDF, XLSX and the CSV archive each
+    # One moment for the whole run: the reports agree with each other and share one directory.
+    assert len({Path(p).parent for p in paths}) == 1
+    assert session.scalar(select(func.count(Report.id))) == 12
+    assert set(session.scalars(select(Report.created_by))) == {"scheduler"}
     session.close()
 
 
 def test_crawl_wrappers_route_by_platform(session: Session) -> None:
     seed = seed_reports(session)
+    # Without an X token nothing crawls X (its archive still comes by self-audit); without a YouTube key, the
+    # uploads feed reads YouTube.
     assert crawl_for("bluesky") == "bluesky" and crawl_for("x") is None and crawl_for("youtube") == "feed"
+    assert crawl_for("instagram") is None
     assert jobs.crawl_account(10_000) == []  # gone from the registry: nothing to do, no error
     from monitor.db.schema import Account, Employee
 
     emp = session.scalar(select(Employee))
-    x = Account(employee_id=emp.id, platform="x", handle="someone")
-    session.add(x)
+    insta = Account(employee_id=emp.id, platform="instagram", handle="someone")
+    session.add(insta)
     session.commit()
-    assert jobs.crawl_account(x.id) == []  # X is import-only
+    assert jobs.crawl_account(insta.id) == []  # Instagram is import-only
     assert seed.account
 
 

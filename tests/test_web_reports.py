@@ -17,7 +17,7 @@ from monitor.db.session import session_factory
 from monitor.web.app import create_app
 from reports.store import record_files, report_dir
 from tests.seed import PASSWORD
-from tests.web_support import WebEnv, csrf, make_env
+from tests.web_support import WebEnv, csrf, make_env, post
 
 START = datetime(2029, 9, 30, 17, 0, tzinfo=UTC)  # Monday 1 Oct 2029 00:00 WIB
 END = datetime(2029, 10, 7, 17, 0, tzinfo=UTC)
@@ -211,7 +211,7 @@ def test_a_real_weekly_report_is_listed_and_downloads_intact(sqlite_db: str) -> 
     assert "Laporan mingguan · Pemerintah Kabupaten Sukamaju (KAB-A)" in page
     for rid, sha in ids.values():
         assert f'href="/laporan/{rid}/unduh"' in page and sha in page
-    rid, sha = ids["mingguan-KAB-A.pdf"]
+    rid, sha = ids["mingguan-KAB-A-2029-W40.pdf"]
     pdf = client.get(f"/laporan/{rid}/unduh")
     assert pdf.content.startswith(b"%PDF") and hashlib.sha256(pdf.content).hexdigest() == sha
     assert env.client("auditor_b").get(f"/laporan/{rid}/unduh").status_code == 404
@@ -237,3 +237,102 @@ def _login_cookie(app) -> str:  # type: ignore[no-untyped-def]
     response = client.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 303
     return response.headers["set-cookie"]
+
+
+# ---------------------------------------------------------------------------------------------- building reports
+
+
+def _built(env: WebEnv) -> list[Report]:
+    with session_factory(env.url)() as s:
+        return list(s.scalars(select(Report).where(Report.kind.in_(["weekly", "range"])).order_by(Report.id)))
+
+
+def test_a_supervisor_builds_a_week_again_and_sees_every_version(sqlite_db: str) -> None:
+    env = make_env(sqlite_db)
+    client = env.client("supervisor")
+    page = client.get("/laporan").text
+    assert 'action="/laporan/buat"' in page and 'value="semua"' not in page  # KAB-A only: no combined report
+    form = {"jenis": "mingguan", "minggu": "2026-W47", "instansi": env.data.agencies["KAB-A"]}
+    first = post(client, "/laporan/buat", form, token_from="/laporan")
+    assert first.status_code == 303 and first.headers["location"] == "/laporan#periode-2026-W47"
+    after = client.get("/laporan").text
+    assert "Laporan 2026-W47 (KAB-A) dibuat" in after  # post/redirect/get: the result is on the list
+    first_rows = _built(env)
+    assert {r.format for r in first_rows} == {"html", "pdf", "xlsx", "zip"}
+    assert {(r.kind, r.period_label, r.created_by) for r in first_rows} == {("weekly", "2026-W47", "supervisor")}
+
+    second = post(client, "/laporan/buat", form, token_from="/laporan")
+    assert second.status_code == 303
+    rows = _built(env)
+    assert len(rows) == 8 and len({Path(r.path).parent for r in rows}) == 2
+    for r in rows:  # the first version is still there, unchanged
+        assert hashlib.sha256(Path(r.path).read_bytes()).hexdigest() == r.sha256
+    page = client.get("/laporan").text
+    assert "Riwayat: 1 versi sebelumnya" in page and page.count("oleh supervisor") == 2
+    for r in rows:
+        assert f'href="/laporan/{r.id}/unduh"' in page and r.sha256 in page
+    assert '<input type="hidden" name="minggu" value="2026-W47">' in page  # the bundle's own rebuild button
+    logged = _audit(env, "report_generate")
+    assert len(logged) == 2 and {e.username for e in logged} == {"supervisor"}
+    assert logged[0].detail["period"] == "2026-W47" and logged[0].detail["agency_id"] == env.data.agencies["KAB-A"]
+    assert {f["sha256"] for e in logged for f in e.detail["files"]} == {r.sha256 for r in rows}
+    # The agency's auditor sees both versions too, and may not build.
+    auditor = env.client("auditor_a").get("/laporan").text
+    assert "Riwayat: 1 versi sebelumnya" in auditor and 'action="/laporan/buat"' not in auditor
+
+
+def test_only_supervisors_and_admins_build_and_only_in_their_scope(sqlite_db: str) -> None:
+    env = make_env(sqlite_db)
+    with session_factory(env.url)() as s:
+        create_user(s, "supervisor_all", PASSWORD, role="supervisor", scope_codes=["KAB-A", "KAB-B"])
+        s.commit()
+    week = {"jenis": "mingguan", "minggu": "2026-W47"}
+    kab_a, kab_b = env.data.agencies["KAB-A"], env.data.agencies["KAB-B"]
+    for username in ("reviewer", "auditor_a"):
+        client = env.client(username)
+        response = post(client, "/laporan/buat", {**week, "instansi": kab_a}, token_from="/queue")
+        assert response.status_code == 403, username
+    supervisor = env.client("supervisor")
+    for target in (kab_b, "semua", 99999):  # another agency, the combined report, no such agency
+        response = post(supervisor, "/laporan/buat", {**week, "instansi": target}, token_from="/laporan")
+        assert response.status_code == 403, target
+    # Without the session's CSRF token nothing is built.
+    assert supervisor.post("/laporan/buat", data={**week, "instansi": kab_a}).status_code == 403
+    assert supervisor.post("/laporan/buat", data={**week, "instansi": kab_a, "csrf_token": "x"}).status_code == 403
+    assert _built(env) == [] and _audit(env, "report_generate") == []
+    # Whoever sees every agency may build the combined report.
+    response = post(env.client("supervisor_all"), "/laporan/buat", {**week, "instansi": "semua"},
+                    token_from="/laporan")
+    assert response.status_code == 303
+    assert {r.agency_id for r in _built(env)} == {None}
+
+
+def test_a_date_range_report_and_refused_input(sqlite_db: str) -> None:
+    env = make_env(sqlite_db)
+    admin = env.client("admin")
+    kab_a = env.data.agencies["KAB-A"]
+    for bad, message in (
+        ({"jenis": "periode", "dari": "2026-11-22", "sampai": "2026-11-01"}, "tanggal akhir sebelum tanggal mulai"),
+        ({"jenis": "periode", "dari": "2026-11-01", "sampai": ""},
+         "tanggal tidak sah (isi tanggal mulai dan tanggal akhir)"),
+        ({"jenis": "mingguan", "minggu": "2029-W40"}, "minggu 2029-W40 belum dimulai"),
+        ({"jenis": "mingguan", "minggu": "pekan lalu"}, "minggu tidak sah (contoh: 2026-W47)"),
+        ({"jenis": "periode", "dari": "2024-01-01", "sampai": "2026-01-01"}, "periode paling panjang satu tahun"),
+        ({"jenis": "tahunan"}, "pilih laporan mingguan atau rentang tanggal"),
+    ):
+        response = post(admin, "/laporan/buat", {**bad, "instansi": kab_a}, token_from="/laporan")
+        assert response.status_code == 303 and response.headers["location"] == "/laporan"
+        assert f"Laporan tidak dibuat — {message}." in admin.get("/laporan").text, message
+    assert _built(env) == []
+    ok = post(admin, "/laporan/buat", {"jenis": "periode", "dari": "2026-11-01", "sampai": "2026-11-22",
+                                       "instansi": kab_a}, token_from="/laporan")
+    assert ok.status_code == 303 and ok.headers["location"] == "/laporan#periode-20261101-20261122"
+    rows = _built(env)
+    assert {(r.kind, r.period_label) for r in rows} == {("range", "20261101-20261122")}
+    page = env.client("auditor_a").get("/laporan").text  # a range report is seen like a weekly one
+    assert "Laporan periode · Pemerintah Kabupaten Sukamaju (KAB-A)" in page
+    assert all(f'href="/laporan/{r.id}/unduh"' in page for r in rows)
+    assert "Laporan periode" not in env.client("auditor_b").get("/laporan").text
+    rebuild = admin.get("/laporan").text
+    assert '<input type="hidden" name="dari" value="2026-11-01">' in rebuild
+    assert '<input type="hidden" name="sampai" value="2026-11-22">' in rebuild

@@ -14,19 +14,22 @@ from monitor.db.schema import Account, Agency, Employee, Report, ReviewItem, Use
 # What each role may do. Viewing an item (and the ASN identity on it) is further limited by agency scope.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"view", "view_identity", "decide", "assign", "take_next", "export", "view_audit",
-                        "manage_users", "view_reports", "self_audit", "import_registry"}),
-    "supervisor": frozenset({"view", "view_identity", "decide", "assign", "take_next", "export", "view_reports"}),
-    "reviewer": frozenset({"view", "view_identity", "decide", "take_next", "export"}),
+                        "manage_users", "view_reports", "generate_reports", "self_audit", "import_registry",
+                        "submit_tips"}),
+    "supervisor": frozenset({"view", "view_identity", "decide", "assign", "take_next", "export", "view_reports",
+                             "generate_reports", "submit_tips"}),
+    "reviewer": frozenset({"view", "view_identity", "decide", "take_next", "export", "submit_tips"}),
     "agency_auditor": frozenset({"view", "view_identity", "export", "view_reports", "self_audit"}),
 }
 
 # Report kinds each role may download (within its agency scope). Reviewers work item by item and get no
 # reports. A self-audit report is the agency's private look at its own staff (domain.md §9): supervisors
-# never see it; admins do, as operators who may also run a self-audit for an agency.
+# never see it; admins do, as operators who may also run a self-audit for an agency. A ``range`` report is
+# the weekly report for a chosen run of days, so whoever sees weekly reports sees it.
 REPORT_KINDS: dict[str, frozenset[str]] = {
-    "admin": frozenset({"weekly", "self_audit"}),
-    "supervisor": frozenset({"weekly"}),
-    "agency_auditor": frozenset({"weekly", "self_audit"}),
+    "admin": frozenset({"weekly", "range", "self_audit"}),
+    "supervisor": frozenset({"weekly", "range"}),
+    "agency_auditor": frozenset({"weekly", "range", "self_audit"}),
 }
 
 
@@ -118,6 +121,20 @@ def visible_report(session: Session, user: User, report_id: int) -> Report | Non
     if report.agency_id is None:
         return report if sees_every_agency(session, user) else None
     return report if may_see_agency(session, user, report.agency_id) else None
+
+
+def may_generate_report(session: Session, user: User, agency_id: int | None) -> bool:
+    """Whether ``user`` may build a weekly/range report for ``agency_id`` (``None``: the combined report).
+
+    Admins and supervisors only (``generate_reports``), for agencies in their scope; the combined
+    report holds every agency's figures, so only for those who see every agency.
+    """
+    if not can(user, "generate_reports"):
+        return False
+    if agency_id is None:
+        return sees_every_agency(session, user)
+    return 0 < agency_id < 2**63 and session.get(Agency, agency_id) is not None and may_see_agency(
+        session, user, agency_id)
 
 
 def self_audit_accounts(session: Session, user: User, platforms: frozenset[str] | set[str]) -> list[Account]:

@@ -1,8 +1,10 @@
 """Listing and serving stored report files: bundles for the page, integrity-checked opening for downloads.
 
-Each rendered report is a bundle of files (HTML, PDF, XLSX and one CSV per table), each a
-``Report`` row with the SHA-256 taken when it was written. A download re-hashes the file from
-the same open descriptor it then serves, so what leaves the server is what was hashed.
+Each rendered report is a bundle of files (HTML, PDF, XLSX and a ZIP of CSVs; older bundles one CSV
+per table), each a ``Report`` row with the SHA-256 taken when it was written. Every generation is a
+bundle of its own: the page shows the latest per period, kind and agency, with the earlier ones as
+its history. A download re-hashes the file from the same open descriptor it then serves, so what
+leaves the server is what was hashed.
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ MEDIA_TYPES = {
     "zip": "application/zip",
 }
 FORMAT_ORDER = {"html": 0, "pdf": 1, "xlsx": 2, "csv": 3, "zip": 4}
-KIND_LABELS = {"weekly": "Laporan mingguan", "self_audit": "Audit mandiri (rahasia instansi)"}
+KIND_LABELS = {"weekly": "Laporan mingguan", "range": "Laporan periode",
+               "self_audit": "Audit mandiri (rahasia instansi)"}
+FORMAT_LABELS = {"zip": "CSV (ZIP)"}
+CSV_ZIP_SUFFIX = "-csv"  # reports.render.render_bundle names the CSV archive <stem>-csv.zip
 CHUNK = 1 << 16
 
 
@@ -43,7 +48,7 @@ class ReportUnavailable(Exception):
 class ReportFile:
     id: int
     format: str
-    label: str  # "HTML", "PDF", "XLSX", "CSV ringkasan", ...
+    label: str  # "HTML", "PDF", "XLSX", "CSV (ZIP)", "CSV ringkasan" (older bundles), ...
     sha256: str
     name: str
 
@@ -60,7 +65,9 @@ class ReportBundle:
     period_end: datetime
     created_at: datetime
     stem: str
+    created_by: str | None = None
     files: list[ReportFile] = field(default_factory=list)
+    history: list[ReportBundle] = field(default_factory=list)  # earlier generations, newest first
 
     @property
     def kind_label(self) -> str:
@@ -76,7 +83,10 @@ class PeriodGroup:
 
 
 def _bundle_stem(path: Path, stems: set[str]) -> tuple[str, str]:
-    """(bundle stem, table name) of a file: ``mingguan-KAB-A-ringkasan.csv`` → ("mingguan-KAB-A", "ringkasan")."""
+    """(bundle stem, table name) of a file: ``mingguan-KAB-A-ringkasan.csv`` → ("mingguan-KAB-A", "ringkasan"),
+    ``mingguan-KAB-A-2026-W47-csv.zip`` → ("mingguan-KAB-A-2026-W47", "")."""
+    if path.suffix.lower() == ".zip":
+        return path.stem.removesuffix(CSV_ZIP_SUFFIX), ""
     if path.suffix.lower() != ".csv":
         return path.stem, ""
     owners = [s for s in stems if path.stem.startswith(s + "-")]
@@ -91,7 +101,7 @@ def group_reports(reports: Sequence[Report], agency_labels: dict[int, str]) -> l
     stems_by_dir: dict[str, set[str]] = {}
     for r in reports:
         path = Path(r.path)
-        if path.suffix.lower() != ".csv":
+        if path.suffix.lower() not in (".csv", ".zip"):
             stems_by_dir.setdefault(str(path.parent), set()).add(path.stem)
     bundles: dict[tuple[str, str, str, int | None], ReportBundle] = {}
     for r in reports:
@@ -103,20 +113,31 @@ def group_reports(reports: Sequence[Report], agency_labels: dict[int, str]) -> l
             label = agency_labels.get(r.agency_id, "—") if r.agency_id is not None else "Semua instansi (gabungan)"
             bundle = bundles[key] = ReportBundle(
                 kind=r.kind, agency_id=r.agency_id, agency_label=label, period_label=r.period_label,
-                period_start=r.period_start, period_end=r.period_end, created_at=r.created_at, stem=stem)
+                period_start=r.period_start, period_end=r.period_end, created_at=r.created_at, stem=stem,
+                created_by=r.created_by)
         bundle.created_at = max(bundle.created_at, r.created_at)
-        label = r.format.upper() + (f" {table}" if table else "")
+        label = FORMAT_LABELS.get(r.format, r.format.upper()) + (f" {table}" if table else "")
         bundle.files.append(ReportFile(id=r.id, format=r.format, label=label, sha256=r.sha256, name=path.name))
-    periods: dict[str, PeriodGroup] = {}
+    # One report (period, kind, agency) built several times: the newest is shown, the others are its history.
+    series: dict[tuple[str, str, int | None], list[ReportBundle]] = {}
     for bundle in bundles.values():
         bundle.files.sort(key=lambda f: (FORMAT_ORDER.get(f.format, 9), f.label))
+        series.setdefault((bundle.period_label, bundle.kind, bundle.agency_id), []).append(bundle)
+    latest = []
+    for versions in series.values():
+        versions.sort(key=lambda b: (b.created_at, b.stem), reverse=True)
+        versions[0].history = versions[1:]
+        latest.append(versions[0])
+    periods: dict[str, PeriodGroup] = {}
+    for bundle in latest:
         group = periods.setdefault(bundle.period_label, PeriodGroup(bundle.period_label, bundle.period_start,
                                                                     bundle.period_end))
         group.period_start = min(group.period_start, bundle.period_start)
         group.period_end = max(group.period_end, bundle.period_end)
         group.bundles.append(bundle)
+    order = {"weekly": 0, "range": 1}
     for group in periods.values():
-        group.bundles.sort(key=lambda b: (b.kind != "weekly", b.agency_id is not None, b.agency_label,
+        group.bundles.sort(key=lambda b: (order.get(b.kind, 2), b.agency_id is not None, b.agency_label,
                                           -b.created_at.timestamp()))
     return sorted(periods.values(), key=lambda g: (g.period_end, g.period_label), reverse=True)
 

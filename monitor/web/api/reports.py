@@ -1,4 +1,4 @@
-"""Stored report files (weekly, self-audit): the list the caller may see and integrity-checked, audited downloads.
+"""Stored report files (weekly, range, self-audit): the list the caller may see, integrity-checked audited downloads.
 
 The same rules as the reports page (``/laporan``): :func:`visible_reports` / :func:`visible_report`
 decide, :func:`open_verified` re-hashes the file from the descriptor it then serves.
@@ -33,13 +33,13 @@ UNAVAILABLE = {
             summary="Report files the caller may download, newest period first")
 def list_reports(
     kind: str | None = Query(None, description="Only this kind of report.",
-                             json_schema_extra={"enum": ["weekly", "self_audit"]}),
+                             json_schema_extra={"enum": ["weekly", "range", "self_audit"]}),
     period: str | None = Query(None, description="Only this period, e.g. `2029-W40`.", max_length=32),
     caller: Caller = Depends(require("view_reports")),
     db: Session = Depends(db_session),
 ) -> list[ReportOut]:
-    if kind is not None and kind not in ("weekly", "self_audit"):
-        raise ApiError(422, f"Filter tidak sah — kind: {kind!r} bukan weekly atau self_audit", field="kind")
+    if kind is not None and kind not in ("weekly", "range", "self_audit"):
+        raise ApiError(422, f"Filter tidak sah — kind: {kind!r} bukan weekly, range atau self_audit", field="kind")
     rows = [r for r in visible_reports(db, caller.user)
             if (kind is None or r.kind == kind) and (period is None or r.period_label == period)]
     agencies = {a.id: a for a in db.scalars(select(Agency))}

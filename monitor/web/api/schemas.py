@@ -266,7 +266,7 @@ class CaseFileOut(BaseModel):
 
 class ReportOut(BaseModel):
     id: int
-    kind: str = Field(json_schema_extra={"enum": ["weekly", "self_audit"]})
+    kind: str = Field(json_schema_extra={"enum": ["weekly", "range", "self_audit"]})
     agency: AgencyOut | None = Field(description="Null for the combined report of every agency.")
     period_label: str
     period_start: datetime
