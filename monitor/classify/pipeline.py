@@ -125,6 +125,9 @@ def store_results(session: Session, activities: list[Activity], results: list, c
             candidate=result.candidate,
             party=result.party,
             cues=list(result.cues),
+            # Issue 19: stand-in classifiers (tests) know nothing of hoaxes.
+            hoax=bool(getattr(result, "hoax", False)),
+            hoax_claims=list(getattr(result, "hoax_claims", None) or []) or None,
         )
         for activity, result in zip(activities, results, strict=True)
     ]
@@ -140,7 +143,13 @@ def store_results(session: Session, activities: list[Activity], results: list, c
 
 def classify_activities(session: Session, activities: list[Activity], classifier: Classifier,
                         profile: ElectionProfile) -> tuple[int, int]:
-    """Classify these stored acts (text, then photos), store the results and queue the flags: (flagged, queued)."""
+    """Classify these stored acts (text, then photos), store the results and queue the flags: (flagged, queued).
+
+    The acts are matched against the stored hoax claims too (``monitor.hoax``), as the claims stand now.
+    """
+    from monitor.hoax.service import attach_stored
+
+    attach_stored(session, classifier)
     results = classifier.classify([activity_input(a) for a in activities], profile)
     results = with_photos(session, activities, results, profile, classifier.threshold)
     return store_results(session, activities, results, classifier, profile)

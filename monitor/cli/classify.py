@@ -88,6 +88,37 @@ def _classify_each(classifier: Any, batch: list[tuple[int, Any]], election: Any,
     return results
 
 
+def attach_claims(classifier: Any, claims: Path | None) -> None:
+    """Match acts against ``claims`` (a file), else against the claims stored in the data directory, if any."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from monitor.config import get_settings
+    from monitor.db.session import session_scope
+    from monitor.hoax.service import attach_stored, file_matcher
+
+    if claims is not None:
+        if not claims.is_file():
+            fail(f"{claims}: claims file not found")
+        matcher, problems = file_matcher(claims)
+        if problems:
+            for message in problems:
+                err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+            fail(f"{claims}: {len(problems)} claim record(s) cannot be read; correct or remove them")
+        classifier.hoax = matcher
+        return
+    url = get_settings().resolved_database_url
+    database = make_url(url).database
+    if make_url(url).get_backend_name() == "sqlite" and database and not Path(database).is_file():
+        return  # no data directory database, so no stored claims: classifying needs none
+    try:
+        with session_scope() as session:
+            attach_stored(session, classifier)
+    except SQLAlchemyError as exc:
+        err_console.print(f"[yellow]warning:[/] stored hoax claims not read ({type(exc).__name__}); acts are not "
+                          "matched against hoaxes (use --claims FILE)", highlight=False, soft_wrap=True)
+
+
 def classify(
     profile: Path = typer.Option(..., "--profile", help="Election profile YAML."),
     input_path: Path = typer.Option(..., "--input", help="JSONL: id, kind, text, context, platform."),
@@ -95,6 +126,8 @@ def classify(
     model: Path | None = typer.Option(None, "--model", help="Model directory (default: the bundled model)."),
     quantize: bool = typer.Option(False, "--quantize", help="Dynamic int8 quantisation (faster, a little less exact)."),
     chunk: int = typer.Option(512, "--chunk", help="Acts classified per round (memory bound)."),
+    claims: Path | None = typer.Option(None, "--claims", help="Hoax claims to match acts against (ClaimReview "
+                                       "JSON-LD or CSV, as `netra hoax import` reads) instead of the stored ones."),
 ) -> None:
     """Classify acts of declared accounts against an election profile (docs/interfaces.md)."""
     from models.network import ModelDirError
@@ -111,6 +144,7 @@ def classify(
         classifier = load_configured_classifier(model, quantize=quantize)
     except ModelDirError as exc:
         fail(str(exc))
+    attach_claims(classifier, claims)
 
     errors: list[str] = []
     written = flagged = 0

@@ -59,6 +59,9 @@ class CaseFile:
     reviewers: dict[int, str]
     # Images of the act's own post and of the post acted on, with the hands detected in them.
     photos: list[Media] = field(default_factory=list)
+    # A captured page (``netra capture``, tips): the newest screenshot and rendered HTML of the act's own post.
+    screenshot: Evidence | None = None
+    page_html: Evidence | None = None
 
     @property
     def own_text(self) -> str:
@@ -85,6 +88,16 @@ def photos_of(session: Session, activity: Activity) -> list[Media]:
         .where(MediaLink.post_id.in_(post_ids)).order_by(MediaLink.id)
     )
     return list(dict.fromkeys(rows))
+
+
+def captured_page(session: Session, activity: Activity, kind: str) -> Evidence | None:
+    """The newest ``capture-screenshot`` or ``capture-html`` evidence of the act's own post (spiders.capture.store)."""
+    post = activity.post
+    if post is None:
+        return None
+    return session.scalar(
+        select(Evidence).where(Evidence.subject_key == f"{post.platform}:{kind}:{post.external_id}")
+        .order_by(Evidence.version.desc()).limit(1))
 
 
 def alt_texts(extras: dict[str, Any] | None) -> list[str]:
@@ -145,4 +158,6 @@ def load_case(session: Session, user: User, item_id: int) -> CaseFile | None:
         may_decide=may_decide(session, user, item),
         reviewers=reviewers,
         photos=photos_of(session, activity),
+        screenshot=captured_page(session, activity, "capture-screenshot"),
+        page_html=captured_page(session, activity, "capture-html"),
     )

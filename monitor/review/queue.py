@@ -33,8 +33,10 @@ from monitor.db.schema import (
     User,
 )
 
-# How much an act weighs by kind: an own post or photo shows intent more than a like.
-KIND_SEVERITY: dict[str, float] = {"post": 1.0, "photo": 1.0, "share": 0.8, "comment": 0.7, "like": 0.5}
+# How much an act weighs by kind: an own post or photo shows intent more than a like. A follow is lasting
+# and deliberate (it stays until undone), but says less than words: between a like and a comment.
+KIND_SEVERITY: dict[str, float] = {"post": 1.0, "photo": 1.0, "share": 0.8, "comment": 0.7, "follow": 0.6,
+                                   "like": 0.5}
 MAX_PER_PAGE = 200
 DEFAULT_PER_PAGE = 50
 
@@ -99,7 +101,8 @@ def enqueue(
     priority = compute_priority(
         classification.score,
         activity.kind,
-        classification.hate,
+        # A hoax weighs like hate speech: the same pledge clause (ikrar-3), and it spreads as it waits.
+        classification.hate or classification.hoax,
         in_campaign(profile, act_day(activity)),
         _employee_prior_items(session, employee.id, activity.id),
     )

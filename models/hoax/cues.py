@@ -1,0 +1,151 @@
+"""What an act does with a claim it resembles: repeat it, debunk it, or ask about it.
+
+Surface cues, in Indonesian and in the regional languages acts are written in (Javanese,
+Sundanese, Minang, Betawi/Jakarta slang, Banjar, Bugis), because a share of the debunk and a
+share of the hoax are about the same claim and look alike to the encoder:
+
+- **debunk**: the act calls it a hoax ("hoaks!", "tidak benar", "ora bener", "jangan percaya",
+  "ulah percaya"), points to the fact-check ("cek fakta", "faktanya", "[SALAH]", the debunk's URL
+  or its publisher's name), or quotes a correction ("sudah dibantah", "klarifikasi");
+- **negated debunk**: what spreaders write to pre-empt the label ("bukan hoaks", "ini fakta",
+  "dudu hoaks", "lain hoaks"), which counts as spreading;
+- **question**: a question about the claim ("benarkah …?", "apa bener …?", "opo bener",
+  "leres kitu?", "mohon dicek") rather than an assertion;
+- **spread**: a call to pass it on ("sebarkan", "viralkan", "sebelum dihapus").
+
+Which cues decide, and how, is :class:`models.hoax.matcher.HoaxRules` (its values chosen on the
+validation split of the labelled pairs).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+_FLAGS = re.IGNORECASE | re.UNICODE
+
+# A claim called a hoax or false. Words that spreaders aim at others ("media bohong") are left to the
+# negation and spread cues below, which win over these.
+DEBUNK_WORDS = re.compile(
+    r"\b(hoa?ks\w*|hoax\w*|disinformasi|misinformasi|berita (bohong|palsu)|kabar (bohong|palsu)|"
+    r"info (bohong|palsu)|informasi (bohong|palsu|keliru|menyesatkan)|tidak benar|tak benar|"
+    r"(gak|ga|nggak|ngga|enggak|engga) (bener|benar)|ora (bener|bener\w*|leres|nyata)|dudu kasunyatan|"
+    r"teu (bener|leres|enya)|henteu (bener|leres)|indak (bana|batua|bana bana)|ndak (bana|benar)|"
+    r"bukan fakta|tidak sesuai fakta|keliru|menyesatkan|(sudah|telah|udah|wis|wes|geus) (di)?bantah\w*|"
+    r"dibantah\w*|bantahan|klarifikasi\w*|meluruskan|pelurusan|fitnah)\b",
+    _FLAGS,
+)
+# "Don't believe / don't spread it" in Indonesian and regional languages.
+DONT_BELIEVE = re.compile(
+    r"\b(jangan|jgn|ojo|aja|ampun|ulah|entong|usah|indak usah|jangan lah|jangan sampai)\s+"
+    r"(mudah\s+|gampang\s+|langsung\s+|cepat\s+|asal\s+|ikut\s+|kabeh\s+)?"
+    r"(percaya|percoyo|pitados|percanten|termakan|terprovokasi|kemakan|kena|tertipu|"
+    r"(di)?sebar\w*|nyebar\w*|nyebarkeun|share|dibagi\w*|bagikan|forward|teruskan|ngeshare\w*)\b",
+    _FLAGS,
+)
+# Fact-check framing: the bracketed verdicts of Indonesian fact-check headlines and the words around them.
+FACTCHECK = re.compile(
+    r"(\[\s*(salah|hoaks|hoax|keliru|disinformasi|misinformasi|menyesatkan|fitnah|penipuan|"
+    r"konten (palsu|tiruan|yang menyesatkan|yang dimanipulasi)|konteks (yang )?(salah|keliru))\s*\])|"
+    r"\b(cek\s*fakta|periksa\s*fakta|fact\s*check\w*|faktanya|fakta sebenarnya|fakta(nya)? adalah|"
+    r"hasil (penelusuran|pemeriksaan|cek)|penelusuran|turn\s*back\s*hoax|mafindo|hoax\s*buster\w*|"
+    r"kominfo|komdigi|anti\s*hoa?ks|lawan hoa?ks|waspada hoa?ks|stop hoa?ks|awas hoa?ks)\b",
+    _FLAGS,
+)
+# What spreaders write to pre-empt the label, and calls to pass the claim on.
+NEGATED_DEBUNK = re.compile(
+    r"\b((ini )?bukan hoa?ks\w*|bukan hoax\w*|bukan (berita|kabar|info) (bohong|hoaks|hoax)|"
+    r"(tidak|gak|ga|nggak|ngga|enggak) hoa?ks|dudu hoa?ks|lain hoa?ks|sanes hoa?ks|indak hoa?ks|"
+    r"asli bukan|ini fakta|fakta(,)? bukan|100\s*%\s*(valid|benar|bener|asli|fakta)|"
+    r"valid|terbukti benar|sudah (dicek|terbukti) benar)\b",
+    _FLAGS,
+)
+SPREAD = re.compile(
+    r"\b(sebar\s*(kan|luaskan)|sebarluaskan|viral\w*|share\w*|bagikan|teruskan|forward\w*|"
+    r"sebelum dihapus|sblm dihapus|mumpung belum dihapus|wajib (baca|tahu|share)|harap (dibaca|disebarkan)|"
+    r"tolong (sebar|share|bagikan|teruskan)\w*|sebarno|sebarkeun|bejakeun|bagikeun)\b",
+    _FLAGS,
+)
+# Asking whether it is true. "masa" alone is a period ("masa kampanye") and "beneran" an intensifier in
+# statements, so both count only as questions; a question word with "-kah" asks by its form (benarkah),
+# where "langkah", "nikah" or "sedekah" do not.
+QUESTION = re.compile(
+    r"\b(apa(kah)?\s+(benar|bener|betul|iya|ya|itu benar)|(apa|benar|betul|siapa|bagaimana|mengapa|kapan|"
+    r"mana|harus|bisa|boleh|sudah|ada|perlu|mungkin|akan|masih|sungguh|pantas|layak)kah\b|"
+    r"bener(an)?\s*(gak|ga|nggak|ngga|enggak|tidak|kah|ya)\s*\?|beneran\s*\?|apa iya|masa (sih|iya|iya sih)|"
+    r"emang(nya)?\s+(iya|bener|benar)\s*\?|ada (yang|yg) (tahu|tau|bisa (konfirmasi|jelaskan))|"
+    r"mohon (info|pencerahan|konfirmasi|penjelasan|dicek|klarifikasi)|minta (info|pencerahan|konfirmasi)|"
+    r"tolong (dicek|dikonfirmasi|dijelaskan)|cek dulu|hoaks (bukan|gak|nggak|ga)\b|hoax (bukan|gak|nggak|ga)\b|"
+    r"opo (bener|iyo|tenan|leres)|tenan (po|to)\b|leres\s*(kitu|teu|henteu)|naha (leres|bener)|enya kitu|"
+    r"bana (kok|ko)\b|iyo (kok|ko)\b)",
+    _FLAGS,
+)
+# Ridicule: laughing at the claim or calling it absurd. Sarcastic repetitions mostly mock the hoax; the few
+# that mock the debunk instead are left to the threshold (HoaxRules.own_ridicule decides whether this counts).
+RIDICULE = re.compile(
+    r"(\b(w+k+w+k+\w*|ha(ha)+\w*|he(he)+|hi(hi)+|ngakak\w*|lol|lmao|kocak|receh|ngaco|ngawur|ngarang|halu|"
+    r"dongeng|ada[- ]ada (aja|saja)|ada2 (aja|saja)|ora mungkin|ra mungkin|gak mungkin|nggak mungkin|ga mungkin|"
+    r"mana mungkin|mustahil|pamohalan|teu mungkin|indak mungkin|ndak mungkin|mana ado|mimpi|masuk akal|"
+    r"logika(nya)?\s+(dari )?mana|pinter(nya)? banget|kreatif (banget|amat|bener)|makin (kreatif|ngaco|aneh)|"
+    r"besok (apa lagi|paling)|sekalian (aja|saja)|percaya (aja|saja|kok|koq)|yang percaya|kok percaya|"
+    r"lucu(nya)?|guyon\w*|heureuy|ota)\b)|[\U0001F923\U0001F602\U0001F606\U0001F644\U0001F926\U0001F921]",
+    _FLAGS,
+)
+URL = re.compile(r"https?://[^\s<>\"')\]]+", _FLAGS)
+
+
+@dataclass(frozen=True)
+class Cues:
+    """What one piece of text (an act's own words, or the post it acts on) does, by its surface."""
+
+    debunk: bool = False
+    factcheck: bool = False
+    negated: bool = False
+    spread: bool = False
+    question: bool = False
+    ridicule: bool = False
+    cites_debunk: bool = False  # names the matched claim's fact-check: its URL, its site or its publisher
+
+    def names(self) -> list[str]:
+        return [name for name in ("debunk", "factcheck", "negated", "spread", "question", "ridicule",
+                                  "cites_debunk") if getattr(self, name)]
+
+
+def _site(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+@lru_cache(maxsize=8192)
+def read_cues(text: str | None, debunk_url: str | None = None, publisher: str | None = None) -> Cues:
+    """The cues of ``text``; ``debunk_url``/``publisher`` are the matched claim's, so quoting them counts."""
+    if not text:
+        return Cues()
+    lowered = text.lower()
+    cites = False
+    if debunk_url:
+        site = _site(debunk_url)
+        linked = [_site(u) for u in URL.findall(text)]
+        cites = debunk_url.lower().rstrip("/") in lowered or (bool(site) and (site in linked or site in lowered))
+    if publisher and len(publisher) >= 4 and publisher.lower() in lowered:
+        cites = True
+    question = bool(QUESTION.search(text)) or _asks(text)
+    return Cues(
+        debunk=bool(DEBUNK_WORDS.search(text) or DONT_BELIEVE.search(text)),
+        factcheck=bool(FACTCHECK.search(text)),
+        negated=bool(NEGATED_DEBUNK.search(text)),
+        spread=bool(SPREAD.search(text)),
+        question=question,
+        ridicule=bool(RIDICULE.search(text)),
+        cites_debunk=cites,
+    )
+
+
+def _asks(text: str) -> bool:
+    """The act opens with a question, or is one question: asking. A question mark closing a statement
+    ("… Masih mau percaya?") is rhetoric, and rhetoric repeats the claim."""
+    stripped = text.strip().rstrip(" \t\n🤔🙏😅😳🧐")
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", stripped) if s.strip()]
+    return bool(sentences) and sentences[0].rstrip().endswith("?")

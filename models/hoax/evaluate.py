@@ -1,0 +1,277 @@
+"""Measure hoax matching on the labelled (act, claim) pairs, and choose its rules on their validation split.
+
+The set (``models/data/hoax/``, README there) holds the claims (``claims.jsonl``) and pairs
+(``pairs-*.jsonl``: ``id, claim_id, kind, text, context, platform, label, category, register,
+split``), written independently of the matcher. Every pair is matched against *all* the claims, as
+in service. A pair is a hoax when its label is ``spreads`` and its claim is rated false or
+misleading; a hoax is found only when the act is flagged *and* its claim is among those cited.
+So a flag citing the wrong claim counts as a false positive and a miss.
+
+Tuning (:func:`tune`) sees the validation split only: it picks the similarity threshold, the margin
+over true claims and the cue switches that give the highest recall at precision ≥ the target while
+keeping shares of the debunk unflagged; the test split is measured once with the rules chosen.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from models.hoax.encoder import PASSAGE
+from models.hoax.matcher import Claim, HoaxMatcher, HoaxResult, HoaxRules, act_text, claim_text
+from models.text import has_visible_text
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax"
+SPLITS = ("validation", "test")
+LABELS = ("spreads", "debunks", "asks", "unrelated")
+TARGET_PRECISION = 0.85
+TARGET_RECALL = 0.85
+DEBUNK_SHARE_TARGET = 0.95
+# The tuner aims above the targets so that a test split drawn from the same writer has room to differ.
+TUNE_PRECISION = 0.90
+TUNE_DEBUNK_SHARE = 1.0
+
+
+class HoaxDataError(ValueError):
+    """The labelled set is missing or a record is malformed; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class LabelledPair:
+    id: str
+    claim_id: str | None
+    kind: str
+    text: str
+    context: str | None
+    platform: str | None
+    label: str
+    category: str
+    register: str | None
+    split: str
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    claims: list[Claim]
+    pairs: list[LabelledPair]
+
+    def split(self, name: str) -> list[LabelledPair]:
+        return [p for p in self.pairs if p.split == name]
+
+
+def _jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise HoaxDataError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
+        if not isinstance(record, dict):
+            raise HoaxDataError(f"{path}:{lineno}: expected a JSON object")
+        yield lineno, record
+
+
+def load_set(data_dir: Path, is_false: Callable[[str], bool]) -> LabelledSet:
+    """Claims and pairs of the labelled set; ``is_false(rating)`` says which ratings make a claim a hoax."""
+    claims_file = data_dir / "claims.jsonl"
+    if not claims_file.is_file():
+        raise HoaxDataError(f"{claims_file}: not found (the labelled hoax set, models/data/hoax/README.md)")
+    claims = []
+    for lineno, c in _jsonl(claims_file):
+        try:
+            claims.append(Claim(claim=c["claim"], rating=c["rating"], url=c["url"], false=is_false(c["rating"]),
+                                publisher=c.get("source"), id=c["id"]))
+        except KeyError as exc:
+            raise HoaxDataError(f"{claims_file}:{lineno}: missing key {exc}") from None
+    known = {c.id for c in claims}
+    pairs = []
+    files = sorted(data_dir.glob("pairs-*.jsonl"))
+    if not files:
+        raise HoaxDataError(f"{data_dir}: no pairs-*.jsonl")
+    for path in files:
+        for lineno, p in _jsonl(path):
+            try:
+                pair = LabelledPair(id=str(p["id"]), claim_id=p["claim_id"], kind=p["kind"], text=p["text"] or "",
+                                    context=p.get("context"), platform=p.get("platform"), label=p["label"],
+                                    category=p["category"], register=p.get("register"), split=p["split"])
+            except KeyError as exc:
+                raise HoaxDataError(f"{path}:{lineno}: missing key {exc}") from None
+            if pair.label not in LABELS:
+                raise HoaxDataError(f"{path}:{lineno}: label {pair.label!r} is not one of {', '.join(LABELS)}")
+            if pair.split not in SPLITS:
+                raise HoaxDataError(f"{path}:{lineno}: split {pair.split!r} is not one of {', '.join(SPLITS)}")
+            if pair.claim_id is not None and pair.claim_id not in known:
+                raise HoaxDataError(f"{path}:{lineno}: claim {pair.claim_id!r} is not in claims.jsonl")
+            pairs.append(pair)
+    return LabelledSet(claims, pairs)
+
+
+@dataclass
+class Scored:
+    """The candidates of every pair, computed once; deciding with other rules is then cheap."""
+
+    matcher: HoaxMatcher
+    pairs: list[LabelledPair]
+    indices: np.ndarray
+    sims: np.ndarray
+
+    def results(self, rules: HoaxRules) -> list[HoaxResult]:
+        out = []
+        for row, pair in enumerate(self.pairs):
+            if len(self.indices[row]) == 0 or not has_visible_text(act_text(pair)):
+                out.append(HoaxResult(hoax=False, action="none"))
+                continue
+            out.append(self.matcher.decide(pair, self.indices[row], self.sims[row], rules))
+        return out
+
+
+def score_pairs(encoder: Any, labelled: LabelledSet, pairs: Sequence[LabelledPair]) -> Scored:
+    """Encode the claims and ``pairs`` and find each pair's candidate claims."""
+    vectors = encoder.encode([claim_text(c) for c in labelled.claims], PASSAGE)
+    matcher = HoaxMatcher(encoder, labelled.claims, vectors, HoaxRules())
+    readable, found_idx, found_sims = matcher.candidates(pairs)
+    width = found_idx.shape[1] if len(readable) else 0
+    indices = np.zeros((len(pairs), width), dtype=np.int64)
+    sims = np.full((len(pairs), width), -1.0, dtype=np.float32)
+    indices[readable], sims[readable] = found_idx, found_sims
+    return Scored(matcher, list(pairs), indices, sims)
+
+
+def gold_hoax(pair: LabelledPair, claims: dict[Any, Claim]) -> bool:
+    return pair.label == "spreads" and pair.claim_id is not None and claims[pair.claim_id].false
+
+
+def figures(pairs: Sequence[LabelledPair], results: Sequence[HoaxResult], claims: Sequence[Claim]) -> dict[str, Any]:
+    """Precision/recall of the hoax flag overall and per category, and how each category was handled."""
+    by_id = {c.id: c for c in claims}
+    overall = {"tp": 0, "fp": 0, "fn": 0}
+    per: dict[str, dict[str, Any]] = defaultdict(lambda: {"n": 0, "hoax": 0, "flagged": 0, "tp": 0, "fp": 0,
+                                                          "fn": 0, "correct": 0})
+    for pair, result in zip(pairs, results, strict=True):
+        gold = gold_hoax(pair, by_id)
+        found = result.hoax and any(m.claim.id == pair.claim_id for m in result.claims)
+        cell = per[pair.category]
+        cell["n"] += 1
+        cell["hoax"] += gold
+        cell["flagged"] += result.hoax
+        tp, fp, fn = gold and found, result.hoax and not (gold and found), gold and not found
+        for counts in (overall, cell):
+            counts["tp"] += tp
+            counts["fp"] += fp
+            counts["fn"] += fn
+        cell["correct"] += found if gold else not result.hoax
+    out: dict[str, Any] = {"pairs": len(pairs), **_prf(overall), "categories": {}}
+    for category in sorted(per):
+        cell = per[category]
+        out["categories"][category] = {**cell, **_prf(cell), "accuracy": round(cell["correct"] / cell["n"], 4)}
+    debunk = out["categories"].get("debunk_share")
+    out["debunk_share_correct"] = debunk["accuracy"] if debunk else None
+    return out
+
+
+def _prf(counts: dict[str, Any]) -> dict[str, Any]:
+    tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
+    return {"precision": round(tp / (tp + fp), 4) if tp + fp else None,
+            "recall": round(tp / (tp + fn), 4) if tp + fn else None}
+
+
+def meets(result: dict[str, Any], precision: float = TARGET_PRECISION, recall: float = TARGET_RECALL,
+          debunk_share: float = DEBUNK_SHARE_TARGET) -> bool:
+    return ((result["precision"] or 0.0) >= precision and (result["recall"] or 0.0) >= recall
+            and (result["debunk_share_correct"] if result["debunk_share_correct"] is not None else 1.0)
+            >= debunk_share)
+
+
+SCORES = [round(float(x), 4) for x in np.arange(0.80, 1.3001, 0.0025)]
+DISTINCT_WEIGHTS = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0]
+OVERLAP_WEIGHTS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
+NUMBER_WEIGHTS = [0.0, 0.01, 0.02, 0.03]
+MARGINS = [-0.01, 0.0, 0.005, 0.01, 0.02, 0.03]
+SWITCHES = ("own_question", "own_ridicule", "context_factcheck", "context_debunk", "cites_debunk", "negation_wins")
+
+
+def tune(scored: Scored, claims: Sequence[Claim], base: HoaxRules | None = None) -> tuple[HoaxRules, dict[str, Any]]:
+    """The rules with the highest recall at precision ≥ TUNE_PRECISION and every debunk share unflagged.
+
+    Every combination of the cue switches, and on a grid the score's weights, its threshold and the margin
+    over true claims; each pair's candidates and cues are read once and the grid is evaluated with numpy.
+    Ties go to the higher F1, then to the higher threshold (fewer flags for reviewers). When no rules
+    reach the precision, the most precise ones are taken, and the figures say so.
+    """
+    if any(p.split != "validation" for p in scored.pairs):
+        raise ValueError("rules are chosen on the validation split only")
+    base = base or HoaxRules()
+    by_id = {c.id: c for c in claims}
+    n = len(scored.pairs)
+    found = [scored.matcher.features(p, scored.indices[r], scored.sims[r])
+             if len(scored.indices[r]) and has_visible_text(act_text(p)) else None
+             for r, p in enumerate(scored.pairs)]
+    gold = np.array([gold_hoax(p, by_id) for p in scored.pairs])
+    debunk = np.array([p.category == "debunk_share" for p in scored.pairs])
+
+    def column(value: Callable[[Any], float]) -> np.ndarray:
+        return np.array([value(f) if f else -9.0 for f in found])
+
+    sim, overlap, distinct = column(lambda f: f.best.similarity), column(lambda f: f.overlap), column(
+        lambda f: f.distinct)
+    margin = column(lambda f: f.best.similarity - f.best_true)
+    numbers = column(lambda f: float(f.numbers))
+    cited = np.zeros(n, dtype=bool)  # the pair's own claim is among those a flag would cite
+    for r, (pair, f) in enumerate(zip(scored.pairs, found, strict=True)):
+        near = [m.claim.id for m in (f.false_matches if f else []) if m.similarity >= f.best.similarity
+                - base.also_within][:base.max_claims] if f else []
+        cited[r] = pair.claim_id in near
+    # axes: distinct weight, overlap weight, number weight, score threshold, margin, pair
+    score = (sim + np.array(DISTINCT_WEIGHTS)[:, None, None, None] * distinct
+             + np.array(OVERLAP_WEIGHTS)[None, :, None, None] * overlap
+             + np.array(NUMBER_WEIGHTS)[None, None, :, None] * numbers)[:, :, :, None, None, :]
+    matched = (score >= np.array(SCORES)[None, None, None, :, None, None]) & (
+        margin > np.array(MARGINS)[None, None, None, None, :, None])
+    best: tuple[tuple[float, ...], HoaxRules] | None = None
+    for flags in itertools.product((True, False), repeat=len(SWITCHES)):
+        rules = replace(base, **dict(zip(SWITCHES, flags, strict=True)))
+        spreads = np.array([f is not None and scored.matcher.action(f.own, f.context, rules) == "spreads"
+                            for f in found])
+        flag = matched & spreads
+        tp = (flag & cited & gold).sum(-1)
+        flagged = flag.sum(-1)
+        precision = np.where(flagged > 0, tp / np.maximum(flagged, 1), 0.0)
+        recall = tp / max(int(gold.sum()), 1)
+        f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-9), 0.0)
+        debunk_ok = 1.0 - (flag & debunk).sum(-1) / max(int(debunk.sum()), 1)
+        feasible = (precision >= TUNE_PRECISION) & (debunk_ok >= TUNE_DEBUNK_SHARE)
+        keys = [np.where(feasible, recall, precision), f1, debunk_ok,
+                np.broadcast_to(np.array(SCORES)[None, None, None, :, None], f1.shape)]
+        order = np.lexsort([k.ravel() for k in reversed([feasible.astype(float), *keys])])
+        top = np.unravel_index(order[-1], f1.shape)
+        key = (float(feasible[top]), *(float(k[top]) for k in keys))
+        if best is None or key > best[0]:
+            i, j, k, t, m = (int(x) for x in top)
+            best = (key, replace(rules, distinct_weight=DISTINCT_WEIGHTS[i], overlap_weight=OVERLAP_WEIGHTS[j],
+                                 number_weight=NUMBER_WEIGHTS[k], similarity=SCORES[t], true_margin=MARGINS[m]))
+    assert best is not None
+    rules = best[1]
+    result = figures(scored.pairs, scored.results(rules), claims)
+    return replace(rules, chosen_on="validation", figures=result), result
+
+
+def format_figures(name: str, result: dict[str, Any]) -> str:
+    def pct(value: float | None) -> str:
+        return "  —  " if value is None else f"{value:.3f}"
+
+    lines = [f"{name}: {result['pairs']} pairs · hoax precision {pct(result['precision'])} "
+             f"recall {pct(result['recall'])} · debunk shares left unflagged {pct(result['debunk_share_correct'])}",
+             f"{'category':<24} {'pairs':>5} {'hoax':>5} {'flagged':>7} {'precision':>9} {'recall':>7} "
+             f"{'correct':>7}"]
+    for category, c in result["categories"].items():
+        lines.append(f"{category:<24} {c['n']:>5} {c['hoax']:>5} {c['flagged']:>7} {pct(c['precision']):>9} "
+                     f"{pct(c['recall']):>7} {c['accuracy']:>7.3f}")
+    return "\n".join(lines)

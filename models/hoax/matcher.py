@@ -1,0 +1,349 @@
+"""Match acts against reviewed claims: candidates by similarity, then repeat vs debunk vs ask.
+
+Each act is read by the encoder as one ``query:`` text (its own words, then the post it acts on) and,
+when it has both, as its own words alone; the index gives the most similar claims (``passage:``),
+each with the higher similarity of the two readings. The most similar claim rated false or misleading
+is then scored: its cosine, plus how far it stands out from the act's other candidates (an act on the
+same topic is about as close to several claims), plus the share of its distinctive words the act
+repeats (names, places, details; IDF over the claims), plus whether the act repeats or contradicts its
+numbers. It is a match when the score clears :attr:`HoaxRules.similarity` and no claim rated true is
+about as close (a true claim that fits the act as well says the act may be repeating the truth:
+"tinta pemilu bersertifikat halal" next to the hoax "tinta pemilu mengandung babi"). Then the cues
+(``models.hoax.cues``) say what the act does with the claim: an act that calls it a hoax, cites the
+fact-check, mocks it, or shares the debunk article is a debunk; one that asks is a question; the rest
+repeat it, and only those are hoaxes. The values of :class:`HoaxRules` are chosen on the validation
+split of the labelled pairs (``models/hoax/evaluate.py``) and shipped in ``models/hoax/rules.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from models.hoax.cues import Cues, read_cues
+from models.hoax.encoder import PASSAGE, QUERY
+from models.hoax.index import ClaimIndex
+from models.text import clean_text, has_visible_text
+
+RULES_FILE = Path(__file__).with_name("rules.json")
+CANDIDATES = 8  # claims looked at per act: the best false one and the best true one are among them
+
+
+class Encoder(Protocol):
+    version: str
+
+    def encode(self, texts: Sequence[str], prefix: str) -> np.ndarray: ...
+
+
+class ActLike(Protocol):
+    """What matching reads of an act (``models.infer.ClassifyInput`` is one)."""
+
+    kind: str
+    text: str
+    context: str | None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A reviewed claim as matching needs it. ``false``: rated false or misleading (only those make hoaxes)."""
+
+    claim: str
+    rating: str
+    url: str
+    false: bool
+    publisher: str | None = None
+    id: str | int | None = None
+
+
+@dataclass(frozen=True)
+class ClaimMatch:
+    claim: Claim
+    similarity: float
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``hoax_claims`` entry of docs/interfaces.md §2."""
+        return {"claim": self.claim.claim, "rating": self.claim.rating, "url": self.claim.url,
+                "similarity": round(float(self.similarity), 4)}
+
+
+@dataclass(frozen=True)
+class HoaxResult:
+    """What an act does with the claims it resembles. ``hoax``: it repeats a claim rated false."""
+
+    hoax: bool
+    action: str  # "spreads" | "debunks" | "asks" | "none"
+    claims: list[ClaimMatch] = field(default_factory=list)  # the claims it spreads (empty unless hoax)
+    best: ClaimMatch | None = None  # the most similar false claim, whatever the act does with it
+    score: float = 0.0  # 0-1: how sure the act repeats a false claim
+    cues: list[str] = field(default_factory=list)
+
+
+NO_MATCH = HoaxResult(hoax=False, action="none")
+# Two claims rated false this close (cosine of their passages) are the same hoax in other words.
+DUPLICATE = 0.95
+
+
+@dataclass(frozen=True)
+class MatchFeatures:
+    """What the decision reads of one act and its candidate claims."""
+
+    best: ClaimMatch  # the most similar claim rated false
+    best_true: float  # similarity of the most similar claim rated true (-1: none among the candidates)
+    distinct: float  # how far ``best`` stands out from the act's other candidates
+    overlap: float  # share of ``best``'s distinctive words (IDF-weighted) that the act uses too
+    numbers: int  # +1: the act repeats a number of the claim; -1: it states numbers, none of the claim's; 0
+    false_matches: list[ClaimMatch]  # every candidate rated false, best first
+    own: Cues
+    context: Cues
+
+
+@dataclass
+class HoaxRules:
+    """The decision's values; ``models/hoax/rules.json`` holds those chosen on the validation split."""
+
+    # The match score: cosine (query: act, passage: claim) + distinct_weight × how far the claim stands out
+    # from the act's other candidates + overlap_weight × the claim's distinctive words the act shares.
+    similarity: float = 0.86  # the score a false claim must reach
+    distinct_weight: float = 0.0
+    overlap_weight: float = 0.0
+    number_weight: float = 0.0  # × MatchFeatures.numbers: a date, hour or count is a claim's detail
+    true_margin: float = 0.0  # the best false claim must beat the best true claim by more than this
+    also_within: float = 0.02  # other false claims this close (cosine) to the best are cited too
+    max_claims: int = 3
+    # Which cues stop a repetition, where: own words (o) and the post acted on (c).
+    own_debunk: bool = True
+    own_question: bool = True
+    own_ridicule: bool = True
+    context_factcheck: bool = True
+    context_debunk: bool = False
+    cites_debunk: bool = True
+    negation_wins: bool = True  # "bukan hoaks" / "ini fakta" in the own words: a repetition after all
+    chosen_on: str = "defaults"
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path = RULES_FILE) -> HoaxRules:
+        if not path.is_file():
+            return cls()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def save(self, path: Path = RULES_FILE) -> None:
+        path.write_text(json.dumps(asdict(self), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def act_text(act: ActLike) -> str:
+    """The text an act is matched on: its own words, then the post it acts on."""
+    own = clean_text(act.text or "").strip()
+    context = clean_text(act.context or "").strip()
+    return "\n".join(part for part in (own, context) if part)
+
+
+def act_views(act: ActLike) -> list[str]:
+    """The texts an act is searched with: all of it, and its own words alone when it has a context too."""
+    whole = act_text(act)
+    own = clean_text(act.text or "").strip()
+    context = clean_text(act.context or "").strip()
+    return [whole, own] if own and context and has_visible_text(own) else [whole]
+
+
+def claim_text(claim: Claim) -> str:
+    return " ".join(claim.claim.split())
+
+
+class HoaxMatcher:
+    """Claims, their vectors and the rules: ``match(acts)`` gives one :class:`HoaxResult` per act."""
+
+    def __init__(self, encoder: Encoder, claims: Sequence[Claim], vectors: np.ndarray,
+                 rules: HoaxRules | None = None) -> None:
+        if len(claims) != len(vectors):
+            raise ValueError(f"{len(claims)} claims but {len(vectors)} vectors")
+        self.encoder = encoder
+        self.claims = list(claims)
+        self.words = WordWeights([c.claim for c in self.claims])
+        self.index = ClaimIndex(vectors if len(claims) else np.zeros((0, 1), dtype=np.float32))
+        self.false = np.array([c.false for c in self.claims], dtype=bool)
+        self.rules = rules or HoaxRules.load()
+
+    @classmethod
+    def from_claims(cls, encoder: Encoder, claims: Sequence[Claim], rules: HoaxRules | None = None) -> HoaxMatcher:
+        """Encode the claims now (no cache): ``netra classify --claims FILE``, tests, evaluation."""
+        return cls(encoder, claims, encoder.encode([claim_text(c) for c in claims], PASSAGE), rules)
+
+    def __len__(self) -> int:
+        return len(self.claims)
+
+    def candidates(self, acts: Sequence[ActLike]) -> tuple[list[int], np.ndarray, np.ndarray]:
+        """Acts with text to read, and their best claims (indices, similarities) from the index.
+
+        An act is read as its own words followed by the post it acts on, and, when it has both, as its own
+        words alone too: a comment restating the claim under an unrelated post, or in another language than
+        the post, is closer to the claim on its own. Each claim keeps its higher similarity of the two.
+        """
+        readable = [i for i, act in enumerate(acts) if has_visible_text(act_text(act))]
+        if not readable or not self.claims:
+            return readable, np.zeros((len(readable), 0), dtype=np.int64), np.zeros((len(readable), 0))
+        views: list[str] = []
+        owner: list[int] = []
+        for row, i in enumerate(readable):
+            for view in act_views(acts[i]):
+                views.append(view)
+                owner.append(row)
+        found_idx, found_sims = self.index.search(self.encoder.encode(views, QUERY), CANDIDATES)
+        best: list[dict[int, float]] = [{} for _ in readable]
+        for view_row, row in enumerate(owner):
+            seen = best[row]
+            for claim, sim in zip(found_idx[view_row].tolist(), found_sims[view_row].tolist(), strict=True):
+                if sim > seen.get(claim, -2.0):
+                    seen[claim] = sim
+        width = min(CANDIDATES, len(self.claims))
+        indices = np.zeros((len(readable), width), dtype=np.int64)
+        sims = np.zeros((len(readable), width), dtype=np.float32)
+        for row, seen in enumerate(best):
+            ranked = sorted(seen.items(), key=lambda kv: -kv[1])[:width]
+            indices[row] = [c for c, _ in ranked]
+            sims[row] = [v for _, v in ranked]
+        return readable, indices, sims
+
+    def match(self, acts: Sequence[ActLike]) -> list[HoaxResult]:
+        results = [NO_MATCH] * len(acts)
+        readable, indices, sims = self.candidates(acts)
+        for row, i in enumerate(readable):
+            results[i] = self.decide(acts[i], indices[row], sims[row])
+        return results
+
+    def features(self, act: ActLike, indices: np.ndarray, sims: np.ndarray) -> MatchFeatures | None:
+        """What the decision reads for one act, from its candidate claims (best first); None: no false claim."""
+        false_rows = [r for r in range(len(indices)) if self.false[indices[r]]]
+        if not false_rows:
+            return None
+        top = int(indices[false_rows[0]])
+        best = ClaimMatch(self.claims[top], float(sims[false_rows[0]]))
+        best_true = next((float(sims[r]) for r in range(len(indices)) if not self.false[indices[r]]), -1.0)
+        # How far the best false claim stands out from the act's other candidates: an act on the same topic is
+        # about as close to several claims. Other wordings of the same hoax (several fact-checkers debunk one
+        # claim) are not counted against it.
+        others = [float(sims[r]) for r in range(len(indices)) if int(indices[r]) != top
+                  and not (self.false[indices[r]] and self.duplicate(top, int(indices[r])))]
+        distinct = best.similarity - float(np.mean(others)) if others else best.similarity
+        return MatchFeatures(
+            best=best, best_true=best_true, distinct=distinct,
+            overlap=self.words.overlap(best.claim.claim, act_text(act)),
+            numbers=number_agreement(best.claim.claim, act_text(act)),
+            false_matches=[ClaimMatch(self.claims[indices[r]], float(sims[r])) for r in false_rows],
+            own=read_cues(act.text, best.claim.url, best.claim.publisher),
+            context=read_cues(act.context, best.claim.url, best.claim.publisher),
+        )
+
+    def duplicate(self, a: int, b: int) -> bool:
+        return float(self.index.matrix[a] @ self.index.matrix[b]) >= DUPLICATE
+
+    def decide(self, act: ActLike, indices: np.ndarray, sims: np.ndarray,
+               rules: HoaxRules | None = None) -> HoaxResult:
+        """The decision for one act from its candidate claims (best first)."""
+        found = self.features(act, indices, sims)
+        return NO_MATCH if found is None else self.verdict(found, rules or self.rules)
+
+    def verdict(self, found: MatchFeatures, rules: HoaxRules) -> HoaxResult:
+        best = found.best
+        score = match_score(found, rules)
+        if score < rules.similarity or best.similarity - found.best_true <= rules.true_margin:
+            return HoaxResult(hoax=False, action="none", best=best)
+        action = self.action(found.own, found.context, rules)
+        cues = [f"own:{n}" for n in found.own.names()] + [f"context:{n}" for n in found.context.names()]
+        if action != "spreads":
+            return HoaxResult(hoax=False, action=action, best=best, cues=cues)
+        cited = [m for m in found.false_matches if m.similarity >= best.similarity - rules.also_within]
+        return HoaxResult(hoax=True, action=action, claims=cited[:rules.max_claims], best=best,
+                          score=confidence(score, rules.similarity), cues=cues)
+
+    @staticmethod
+    def action(own: Cues, context: Cues, rules: HoaxRules) -> str:
+        """Spreads, debunks or asks, from the cues of the act's own words and of the post it acts on."""
+        if rules.negation_wins and own.negated:
+            return "spreads"
+        if rules.own_debunk and (own.debunk or own.factcheck):
+            return "debunks"
+        if rules.cites_debunk and (own.cites_debunk or context.cites_debunk):
+            return "debunks"
+        if rules.own_question and own.question:
+            return "asks"
+        if rules.own_ridicule and own.ridicule and not own.spread:
+            return "debunks"
+        if context.negated or own.spread:
+            return "spreads"
+        if rules.context_factcheck and context.factcheck:
+            return "debunks"
+        if rules.context_debunk and context.debunk:
+            return "debunks"
+        return "spreads"
+
+
+def match_score(found: MatchFeatures, rules: HoaxRules) -> float:
+    return (found.best.similarity + rules.distinct_weight * found.distinct
+            + rules.overlap_weight * found.overlap + rules.number_weight * found.numbers)
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def number_agreement(claim: str, act: str) -> int:
+    """+1 when the act repeats one of the claim's numbers; -1 when both state numbers and share none."""
+    said, stated = set(_NUMBER.findall(claim)), set(_NUMBER.findall(act))
+    if said & stated:
+        return 1
+    return -1 if said and stated else 0
+
+
+def confidence(score: float, threshold: float, span: float = 0.1) -> float:
+    """The act's hoax score: 0.5 at the threshold, 1 at ``span`` above it (about a near-verbatim repetition)."""
+    if score < threshold:
+        return 0.0
+    return round(min(1.0, 0.5 + 0.5 * (score - threshold) / span), 4)
+
+
+_WORD = re.compile(r"[^\W\d_]{3,}|\d+", re.UNICODE)
+_SUFFIX = re.compile(r"(nya|kan|lah|kah|an)$")
+_PREFIX = re.compile(r"^(meng|meny|mem|men|me|di|ber|ter|peng|pem|pen|pe|ke|se)")
+
+
+def stems(text: str) -> set[str]:
+    """Crude Indonesian stems: affixes off, six letters kept ("dicoblos", "mencoblosnya" → "coblos")."""
+    out = set()
+    for word in _WORD.findall(text.lower()):
+        if not word.isdigit():
+            word = _SUFFIX.sub("", word) if len(word) > 5 else word
+            word = _PREFIX.sub("", word) if len(word) > 5 else word
+        out.add(word[:6])
+    return out
+
+
+class WordWeights:
+    """IDF of words over the claims: a claim's own details (names, places, numbers) weigh, common words do not."""
+
+    def __init__(self, claims: Sequence[str]) -> None:
+        counts: dict[str, int] = {}
+        for claim in claims:
+            for stem in stems(claim):
+                counts[stem] = counts.get(stem, 0) + 1
+        self.size = len(claims)
+        self.counts = counts
+
+    def weight(self, stem: str) -> float:
+        return math.log((self.size + 1) / (self.counts.get(stem, 0) + 1))
+
+    def overlap(self, claim: str, act: str) -> float:
+        """Share of the claim's word weight that the act's words carry (0-1)."""
+        words = stems(claim)
+        total = sum(self.weight(w) for w in words)
+        if total <= 0:
+            return 0.0
+        return sum(self.weight(w) for w in words & stems(act)) / total

@@ -1,0 +1,188 @@
+"""``netra hoax``: the claims fact-checkers reviewed (import, list), how well acts are matched against them
+(evaluate), and ``netra crawl factcheck``, the fact-check feed spider (docs/hoax.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from sqlalchemy import func, or_, select
+
+from monitor.cli.common import console, err_console, fail, require_current_schema
+from monitor.cli.output import FORMAT_OPTION, Column, Format, show_records
+
+app = typer.Typer(help="Hoax claims: what fact-checkers rated false, matched against acts.", no_args_is_help=True)
+
+CLAIM_COLUMNS = (
+    Column("id", ident=True, justify="right"),
+    Column("verdict"),
+    Column("rating"),
+    Column("claim"),
+    Column("url", ident=True),
+    Column("reviewed_on", "reviewed"),
+    Column("publisher"),
+    Column("source", in_table=False),
+    Column("created_at", in_table=False),
+    Column("updated_at", in_table=False),
+    Column("embedded", in_table=False),
+)
+
+
+@app.command("import")
+def import_(
+    path: Path = typer.Argument(..., help="ClaimReview JSON-LD (an object, a list, or JSON lines) or CSV "
+                                          "with the columns klaim, rating, url, tanggal, sumber."),
+) -> None:
+    """Store the claims of a file; importing it again changes nothing. Unreadable lines are named, the rest stored."""
+    from spiders.factcheck.claimreview import read_claims_file
+    from spiders.factcheck.store import ClaimStore
+
+    require_current_schema()
+    if not path.is_file():
+        fail(f"{path}: file not found")
+    parsed = read_claims_file(path)
+    for message in parsed.errors:
+        err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    counts = ClaimStore().store([record for _, record in parsed.records], source=f"import:{path.name}")
+    ignored = sum(not record.matched for _, record in parsed.records)
+    console.print(
+        f"{counts.stored} claims read from {path}: {counts.added} new, {counts.updated} updated, "
+        f"{counts.unchanged} unchanged"
+        + (f"; {ignored} not rated false or misleading (kept, never flagged)" if ignored else "")
+        + (f"; {len(parsed.errors)} line(s) with errors" if parsed.errors else ""),
+        highlight=False, soft_wrap=True,
+    )
+    if parsed.errors:
+        raise typer.Exit(1)
+
+
+def _record(row: Any) -> dict[str, Any]:
+    return {"id": row.id, "verdict": row.verdict, "rating": row.rating, "claim": row.claim, "url": row.url,
+            "reviewed_on": row.reviewed_on, "publisher": row.publisher, "source": row.source,
+            "created_at": row.created_at, "updated_at": row.updated_at, "embedded": row.embedding_model}
+
+
+@app.command("list")
+def list_(
+    search: str | None = typer.Option(None, "--search", help="Only claims whose text, rating, URL or publisher "
+                                                             "holds this text (any case)."),
+    verdict: str | None = typer.Option(None, "--verdict", help="Only this verdict (false, misleading, mixed, "
+                                                               "true, unrated)."),
+    limit: int = typer.Option(100, "--limit", min=1, help="Newest claims shown."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """The stored claims, newest review first."""
+    from monitor.db.schema import CLAIM_VERDICTS, ClaimReview
+    from monitor.db.session import session_scope
+
+    require_current_schema()
+    if verdict is not None and verdict not in CLAIM_VERDICTS:
+        fail(f"--verdict must be one of {', '.join(CLAIM_VERDICTS)}, not {verdict!r}")
+    query = select(ClaimReview)
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(or_(*(func.lower(column).like(pattern) for column in (
+            ClaimReview.claim, ClaimReview.rating, ClaimReview.url, ClaimReview.publisher))))
+    if verdict:
+        query = query.where(ClaimReview.verdict == verdict)
+    with session_scope() as session:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = session.scalars(query.order_by(ClaimReview.reviewed_on.desc().nulls_last(), ClaimReview.id.desc())
+                               .limit(limit)).all()
+        records = [_record(r) for r in rows]
+    show_records(records, CLAIM_COLUMNS, fmt, title="hoax claims",
+                 summary=f"{len(records)} of {total} claims" + (f" matching {search!r}" if search else ""))
+
+
+@app.command("evaluate")
+def evaluate(
+    data: Path | None = typer.Option(None, "--data", help="Labelled set (default: models/data/hoax)."),
+    split: str = typer.Option("test", "--split", help="validation or test."),
+    tune: bool = typer.Option(False, "--tune", help="Choose the rules on the validation split and write them "
+                                                    "to models/hoax/rules.json (only with --split validation)."),
+    output: Path | None = typer.Option(None, "--output", help="Where to save the JSON report."),
+) -> None:
+    """Precision/recall of the hoax flag on the labelled pairs, overall and per category."""
+    import json
+    from datetime import UTC, datetime
+
+    from models.hoax.evaluate import (
+        DATA_DIR,
+        SPLITS,
+        HoaxDataError,
+        figures,
+        format_figures,
+        load_set,
+        meets,
+        score_pairs,
+    )
+    from models.hoax.evaluate import tune as choose_rules
+    from models.hoax.matcher import RULES_FILE, HoaxRules
+    from monitor.hoax.service import is_false, shared_encoder
+
+    if split not in SPLITS:
+        fail(f"--split must be one of {', '.join(SPLITS)}, not {split!r}")
+    if tune and split != "validation":
+        fail("--tune chooses the rules on the validation split only: add --split validation")
+    try:
+        labelled = load_set(data or DATA_DIR, is_false)
+    except HoaxDataError as exc:
+        fail(str(exc))
+    pairs = labelled.split(split)
+    if not pairs:
+        fail(f"{data or DATA_DIR}: no pairs in the {split} split")
+    scored = score_pairs(shared_encoder(), labelled, pairs)
+    if tune:
+        rules, result = choose_rules(scored, labelled.claims)
+        rules.save(RULES_FILE)
+        console.print(f"rules chosen on validation: score ≥ {rules.similarity:.4f}, margin over true claims "
+                      f"{rules.true_margin:+.3f} → {RULES_FILE}", highlight=False)
+    else:
+        rules = HoaxRules.load(RULES_FILE)
+        result = figures(pairs, scored.results(rules), labelled.claims)
+    console.print(format_figures(split, result), highlight=False, soft_wrap=True)
+    console.print(f"targets (recall ≥ 0.85 at precision ≥ 0.85, debunk shares ≥ 0.95 unflagged): "
+                  f"{'met' if meets(result) else 'NOT met'}", highlight=False)
+    report = {"split": split, "rules": rules.chosen_on, "similarity": rules.similarity,
+              "true_margin": rules.true_margin, "encoder": shared_encoder().version, **result}
+    if output is None:
+        from monitor.config import get_settings
+
+        stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S}"
+        output = get_settings().home / "evaluations" / f"{stamp}-hoax-{split}.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    console.print(f"report saved to {output}")
+
+
+def crawl_factcheck(
+    base_url: str | None = typer.Option(None, "--base-url", help="Fetch every feed and article from this server "
+                                        "instead of their own hosts (a mirror or a local replay server)."),
+    feed: list[str] = typer.Option(None, "--feed", help="Feed URL to read (repeatable; default: "
+                                                        "NETRA_FACTCHECK_FEEDS)."),
+    refetch: bool = typer.Option(False, "--refetch", help="Fetch articles whose claims are stored already too."),
+) -> None:
+    """Read fact-checkers' RSS/Atom feeds and store the ClaimReview of each article."""
+    from monitor.config import get_settings
+    from spiders.factcheck.runner import FactCheckError
+    from spiders.factcheck.runner import crawl_factcheck as run_crawl
+    from spiders.store import IngestStore
+
+    require_current_schema()
+    feeds = list(feed or get_settings().factcheck_feeds)
+    if not feeds:
+        fail("no fact-check feeds: set NETRA_FACTCHECK_FEEDS or pass --feed URL")
+    try:
+        run_id = run_crawl(feeds, base_url=base_url, refetch=refetch)
+    except FactCheckError as exc:
+        fail(str(exc))
+    run = IngestStore().run(run_id)
+    console.print(f"crawl run {run.id}: {run.status}; {run.items_seen} claims read, {run.items_stored} new, "
+                  f"{run.errors} error(s)", highlight=False)
+    for entry in (run.error_log or [])[:20]:
+        console.print(f"[yellow]{entry.get('account') or '-'}[/] {entry.get('url') or ''}: {entry.get('error')}",
+                      highlight=False)
+    if run.status != "succeeded":
+        console.print(f"not everything was read: `netra runs show {run.id}` lists what and why")
+        raise typer.Exit(1)
