@@ -11,23 +11,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
 from models.cue_rules import explicit_call
 from models.features import STANCES, ActView, cue_strings, view_act
+from models.follows import judge_follow
 from models.matcher import Target, matcher_for
 from models.network import ModelDirError, ModelMeta, StanceHateNet, load_network
 from models.profile import ElectionProfile
 from models.text import clean_text, has_visible_text
 
+if TYPE_CHECKING:
+    from models.hoax import HoaxMatcher, HoaxResult
+
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "default"
-KINDS = ("post", "comment", "share", "like", "photo")
+KINDS = ("post", "comment", "share", "like", "photo", "follow")
 # Acts judged on their own words, with the context only to read them by: without visible words of
 # their own there is nothing of the author's to judge. A like or share is its context, by nature.
 OWN_TEXT_KINDS = ("comment",)
@@ -57,6 +61,10 @@ class ClassifyResult:
     cues: list[str]
     model_version: str
     profile_id: str
+    # The act repeats a claim fact-checkers rated false; the claims ({"claim", "rating", "url",
+    # "similarity"}) it repeats.
+    hoax: bool = False
+    hoax_claims: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The output record of ``docs/interfaces.md`` (plus model version and profile id)."""
@@ -92,6 +100,8 @@ class Classifier:
         self.tokenizer = tokenizer
         self.meta = meta
         self.batch_size = batch_size
+        # Claims to match acts against; the caller sets it (monitor.hoax), None: no hoax matching.
+        self.hoax: HoaxMatcher | None = None
 
     @property
     def model_version(self) -> str:
@@ -131,7 +141,10 @@ class Classifier:
         return stance, hate
 
     def classify(self, inputs: Sequence[ClassifyInput], profile: ElectionProfile) -> list[ClassifyResult]:
-        return self.decide(self.score(inputs, profile), profile, self.threshold)
+        results = self.decide(self.score(inputs, profile), profile, self.threshold)
+        if self.hoax is None:
+            return results
+        return [with_hoax(r, h) for r, h in zip(results, self.hoax.match(inputs), strict=True)]
 
     def score(self, inputs: Sequence[ClassifyInput], profile: ElectionProfile) -> list[ScoredAct]:
         """Model probabilities per act and target, before any threshold."""
@@ -174,9 +187,14 @@ class Classifier:
             stance = "none"
             if p_partisan >= threshold:
                 stance = "support" if act.stance[best, 1] >= act.stance[best, 2] else "oppose"
+            if item.kind == "follow":
+                # The model never learnt follows: rules over the followed account's bio (models/follows.py).
+                best, stance, p_partisan = judge_follow(item.context, view, act.stance, best, stance, p_partisan,
+                                                        profile, threshold)
             target = view.inputs[best].target
             cues = cue_strings(view.cues, target, matcher)
-            call = explicit_call(view, item.kind, item.text or "", item.context, matcher)
+            call = explicit_call(view, item.kind, item.text or "", item.context, matcher) \
+                if item.kind != "follow" else None
             if call is not None and (p_partisan < threshold or stance == "none"):
                 # An explicit call the matcher found is never scored below the flag threshold (models/cue_rules.py).
                 best = next((i for i, m in enumerate(view.inputs) if m.target is not None
@@ -216,6 +234,15 @@ class Classifier:
             model_version=self.model_version,
             profile_id=profile.id,
         )
+
+
+def with_hoax(result: ClassifyResult, found: HoaxResult) -> ClassifyResult:
+    """``result`` with the hoax match added: an act repeating a debunked claim is flagged, its score at least
+    the match's confidence; the partisanship and hate findings stay as they were."""
+    if not found.hoax:
+        return result
+    return replace(result, flagged=True, score=max(result.score, found.score), hoax=True,
+                   hoax_claims=[m.to_json() for m in found.claims])
 
 
 def _owner(target: Target | None, view: ActView, profile: ElectionProfile) -> tuple[str | None, str | None]:

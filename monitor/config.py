@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -37,6 +38,7 @@ def _config_file() -> Path:
 
 
 MIB = 1024 * 1024
+GIB = 1024 * MIB
 
 
 class Settings(BaseSettings):
@@ -74,6 +76,30 @@ class Settings(BaseSettings):
         default=200 * MIB, gt=0, description="largest platform export the web app accepts for self-audit, bytes"
     )
 
+    # self-audit imports (CLI and web): a small ZIP can unpack to gigabytes, so every read is bounded.
+    import_max_total_bytes: int = Field(
+        default=4 * GIB, gt=0,
+        description="uncompressed bytes an import may read from one export, all the files it opens together",
+    )
+    import_max_member_bytes: int = Field(
+        default=2 * GIB, gt=0,
+        description="uncompressed bytes of one file inside an export (checked in the ZIP headers and while "
+        "reading); a larger file is not read and the import ends partial",
+    )
+    import_max_record_bytes: int = Field(
+        default=1 * MIB, gt=0,
+        description="bytes of one record (a tweet, a comment, a like) in an export; a larger record is "
+        "quarantined with its first bytes and the rest of its file is not read",
+    )
+    import_max_field_chars: int = Field(
+        default=100_000, gt=0,
+        description="characters of one text field of an imported record; longer text is cut and marked "
+        "`… [dipotong: N karakter]` in the act and its evidence",
+    )
+    import_max_members: int = Field(
+        default=200_000, gt=0, description="files listed in one export ZIP; an archive listing more is refused"
+    )
+
     # crawling
     user_agent: str = Field(
         default="Netra/0.1 (+mailto:netra-ops@example.go.id; ASN neutrality monitoring)",
@@ -86,6 +112,40 @@ class Settings(BaseSettings):
         default=None,
         description="one host for every Mastodon account (replay server, self-hosted); unset: each account's own",
     )
+    x_base_url: str = Field(default="https://api.x.com", description="X API v2 server the X crawler reads")
+    x_bearer_token: str | None = Field(
+        default=None,
+        description="app-only bearer token of an X developer app (X API v2, public posts and follows); "
+        "unset: `netra crawl x` refuses to start",
+    )
+    x_user_tokens: dict[str, str] = Field(
+        default={},
+        description="OAuth 2.0 user-context tokens by X username, JSON (`{\"dewiangg\": \"…\"}`): an owner who "
+        "consents, or a campaign account's own token. Only these read likes on X (`liked_tweets`, `liking_users`); "
+        "since mid-2024 X shows a like to the liker and the post's author only",
+    )
+    youtube_base_url: str = Field(
+        default="https://www.googleapis.com", description="YouTube Data API v3 server the YouTube crawler reads"
+    )
+    youtube_api_key: str | None = Field(
+        default=None,
+        description="YouTube Data API v3 key (Google Cloud project); unset: YouTube channels are read from their "
+        "public uploads feed by `netra crawl feed` (no comments, no subscriptions)",
+    )
+    youtube_daily_quota: int = Field(
+        default=10_000, gt=0,
+        description="YouTube Data API units the crawls may spend per day (Google resets at midnight Pacific time; "
+        "a list call costs 1 unit, a search 100); a crawl stops cleanly at the budget and goes on the next day",
+    )
+    follow_pages: int = Field(
+        default=10, gt=0,
+        description="pages of a declared account's following list read per crawl (follows of watched accounts)",
+    )
+    rate_limit_max_wait: float = Field(
+        default=900.0, gt=0,
+        description="longest a crawl waits for a spent rate-limit window to reopen (X `x-rate-limit-reset`), "
+        "seconds",
+    )
     concurrent_requests_per_domain: int = Field(
         default=2, gt=0, description="crawler politeness: requests in flight per host"
     )
@@ -97,7 +157,8 @@ class Settings(BaseSettings):
     )
     # Read by the spiders from their Scrapy settings, under the same NETRA_* names (spiders/settings.py).
     max_pages: int = Field(
-        default=20, gt=0, description="pages of a declared account's posts a crawl reads back (a first crawl's depth)"
+        default=20, gt=0,
+        description="pages one crawl reads of a declared account's feed; the rest is read on by the next crawl"
     )
     watched_pages: int = Field(
         default=1, gt=0, description="pages of a watched (candidate) account re-read on each crawl"
@@ -136,6 +197,67 @@ class Settings(BaseSettings):
         default=10, ge=0, description="images fetched per post (0: none)"
     )
 
+    # capture of public pages: `netra capture`, tips, the profile watch (docs/capture.md)
+    capture_allow_hosts: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="hosts a capture may fetch although they are private or loopback, comma-separated `host` or "
+        "`host:port` (a local mirror, a test site); every other private, loopback, link-local or otherwise "
+        "non-public address is refused, also after a redirect and for a page's images and scripts",
+    )
+    capture_timeout_s: float = Field(
+        default=30.0, gt=0, description="time a page may take to load before its capture fails, seconds"
+    )
+    capture_max_screenshot_height: int = Field(
+        default=10_000, gt=0, description="tallest screenshot kept of a page, pixels (a longer page is cut there)"
+    )
+    capture_max_html_bytes: int = Field(
+        default=10 * MIB, gt=0, description="largest rendered page HTML kept; a larger page is not captured, bytes"
+    )
+    capture_max_metadata_bytes: int = Field(
+        default=1 * MIB, gt=0,
+        description="largest metadata record of one capture (structured data and yt-dlp's fields); larger "
+        "extractor output is left out with a note, bytes",
+    )
+    capture_max_transfer_bytes: int = Field(
+        default=50 * MIB, gt=0,
+        description="bytes one capture may receive in all (page, scripts, images); video and audio are never "
+        "fetched",
+    )
+    capture_chromium: Path | None = Field(
+        default=None, description="Chromium executable of captures; unset: `chromium` on the PATH, else "
+        "Playwright's own",
+    )
+    capture_delay_s: dict[str, float] = Field(
+        default={"default": 5.0, "tiktok": 10.0, "x": 10.0, "instagram": 20.0, "threads": 20.0, "facebook": 20.0},
+        description="politeness: seconds between two page loads on the same host, by site, JSON (`default` for any "
+        "other site); one load per host at a time",
+    )
+    capture_watch_platforms: list[str] = Field(
+        default=["tiktok"],
+        description="platforms whose declared accounts' public profile pages the scheduler watches for new posts, "
+        "JSON (`[\"tiktok\", \"youtube\"]`; `[]`: no watch)",
+    )
+    capture_watch_interval_hours: float = Field(
+        default=24.0, gt=0, description="hours between two watches of the public profile pages"
+    )
+    capture_watch_max_posts: int = Field(
+        default=12, gt=0, description="newest posts of one profile looked at per watch; new ones are captured"
+    )
+    capture_watch_profile_urls: dict[str, str] = Field(
+        default={},
+        description="profile page address per platform with `{handle}`, JSON (`{\"tiktok\": "
+        "\"https://www.tiktok.com/@{handle}\"}`); a platform not listed uses its public profile address",
+    )
+    tips_max_links: int = Field(default=50, gt=0, description="links one tip submission in the web app may hold")
+
+    # hoax claims (docs/hoax.md)
+    factcheck_feeds: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="RSS/Atom feeds of fact-checkers whose articles carry schema.org ClaimReview, read daily by "
+        "`netra crawl factcheck` and the scheduler, comma-separated URLs (a list in TOML); unset: no feed is read "
+        "and claims come from `netra hoax import` only",
+    )
+
     # classification
     model_dir: Path | None = Field(default=None, description="classifier model directory; unset: the bundled model")
     classify_threads: int = Field(
@@ -157,7 +279,25 @@ class Settings(BaseSettings):
         default="redis://127.0.0.1:6379/0", description="Redis of the distributed crawl queue and rate limits"
     )
 
-    @field_validator("home", "media_dir", "model_dir", mode="before")
+    # reports (docs/reports.md)
+    report_csv_separator: str = Field(
+        default=";",
+        description="separator of the reports' CSV files: `;` opens in Excel with Indonesian regional settings, "
+        "`,` for RFC 4180 tools (also a tab or `|`)",
+    )
+    review_due_days: int = Field(
+        default=7, gt=0,
+        description="days a review item may wait for a final decision before the reports count it overdue "
+        "(agencies have no deadline of their own yet)",
+    )
+
+    @field_validator("capture_allow_hosts", "factcheck_feeds", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        # NETRA_CAPTURE_ALLOW_HOSTS=127.0.0.1:8765,mirror.local — a list in TOML.
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+    @field_validator("home", "media_dir", "model_dir", "capture_chromium", mode="before")
     @classmethod
     def _expand_user(cls, value: Any) -> Any:
         return Path(value).expanduser() if isinstance(value, str | Path) else value
@@ -171,11 +311,18 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r} (an IANA name such as Asia/Jakarta)") from None
         return value
 
-    @field_validator("bluesky_base_url", "mastodon_base_url")
+    @field_validator("bluesky_base_url", "mastodon_base_url", "x_base_url", "youtube_base_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError(f"{value!r} is not an http:// or https:// URL")
+        return value
+
+    @field_validator("report_csv_separator")
+    @classmethod
+    def _csv_separator(cls, value: str) -> str:
+        if value not in (";", ",", "\t", "|"):
+            raise ValueError(f"{value!r} is not one of ; , | or a tab")
         return value
 
     @field_validator("retry_max_delay")

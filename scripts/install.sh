@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 WITH_TEST=${WITH_TEST:-0}
 VENV=${NETRA_VENV:-.venv}
 
-# System packages: Pango for WeasyPrint (PDF reports); Chromium and poppler for the browser and report tests.
-apt_pkgs=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
-if [ "$WITH_TEST" = 1 ]; then apt_pkgs+=(chromium poppler-utils); fi
+# System packages: Pango for WeasyPrint (PDF reports), DejaVu and Noto Color Emoji (captured posts' emoji in
+# the PDFs), Chromium for `netra capture` (public post pages; also the browser tests); poppler for the report tests.
+apt_pkgs=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-color-emoji chromium)
+if [ "$WITH_TEST" = 1 ]; then apt_pkgs+=(poppler-utils); fi
 missing=()
 for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -68,7 +68,7 @@ def test_registry_flow_via_cli(netra_home: Path, tmp_path: Path) -> None:
 def test_profile_load_via_cli(netra_home: Path) -> None:
     run("db", "upgrade")
     code, out = run("profile", "load", str(REPO / "monitor" / "demo" / "data" / "pilkada-2029-sukamaju.yaml"))
-    assert code == 0 and "watched accounts 3 (+3)" in out
+    assert code == 0 and "watched accounts 7 (+7)" in out
     code, out = run("profile", "list")
     assert code == 0 and "pilkada-2029-sukamaju" in out
     code, out = run("profile", "load", str(REPO / "monitor" / "demo" / "data" / "missing.yaml"))

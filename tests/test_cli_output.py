@@ -70,7 +70,7 @@ def test_registry_list_formats(stored: str) -> None:
 
 def test_profile_list_formats(stored: str) -> None:
     [record] = _json("profile", "list")
-    assert record["id"] == "pilkada-2029-sukamaju" and record["watched_accounts"] == 3
+    assert record["id"] == "pilkada-2029-sukamaju" and record["watched_accounts"] == 7
     assert record["campaign_start"] == "2029-09-25" and record["active"] is True
     [row] = _csv("profile", "list")
     assert row["id"] == "pilkada-2029-sukamaju" and row["active"] == "true" and row["voting_day"] == "2029-11-28"

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from monitor.db.schema import Activity, Classification, Report, ReviewItem, User
+from monitor.db.schema import Activity, Classification, Evidence, Report, ReviewItem, User
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -34,6 +34,7 @@ def test_demo_runs_start_to_finish(tmp_path: Path) -> None:
     assert f"data directory: {home}" in out
     for line in ("activities collected:", "flagged:", "queued:", "weekly report ("):
         assert line in out
+    assert "public post pages captured: 3\n" in out
     # The console is quiet: what TFLite, absl, WeasyPrint and the crawl print goes to the log it names.
     for noise in NOISE:
         assert noise not in proc.stdout + proc.stderr, noise
@@ -58,6 +59,16 @@ def test_demo_runs_start_to_finish(tmp_path: Path) -> None:
         # The neutral duty posts of the demo are not queued.
         neutral = s.scalars(select(Activity).where(Activity.text.like("Pelayanan imunisasi anak%"))).one()
         assert s.scalar(select(func.count(ReviewItem.id)).where(ReviewItem.activity_id == neutral.id)) == 0
+        # Public post pages captured like tips: the TikTok post in support of candidate 2 is queued, with its
+        # screenshot kept; the Instagram and Facebook duty posts are kept as evidence and not queued.
+        captured = {a.source: a for a in s.scalars(select(Activity).where(Activity.source.like("capture:%")))}
+        assert sorted(captured) == ["capture:facebook", "capture:instagram", "capture:tiktok"]
+        support = s.scalars(select(ReviewItem).where(ReviewItem.activity_id == captured["capture:tiktok"].id)).one()
+        assert support.classification.stance == "support" and support.classification.candidate == "k2"
+        for source in ("capture:facebook", "capture:instagram"):
+            assert s.scalar(select(func.count(ReviewItem.id)).where(
+                ReviewItem.activity_id == captured[source].id)) == 0
+        assert s.scalar(select(func.count(Evidence.id)).where(Evidence.media_type == "image/png")) == 3
         assert {u.role for u in s.scalars(select(User))} == {"admin", "supervisor", "reviewer", "agency_auditor"}
         reports = s.scalars(select(Report)).all()
         assert any(r.format == "pdf" and r.agency_id is None for r in reports)
@@ -65,6 +76,33 @@ def test_demo_runs_start_to_finish(tmp_path: Path) -> None:
             assert Path(r.path).exists()
     engine.dispose()
     pdf = next(r for r in reports if r.format == "pdf" and r.agency_id is None)
-    # The demo replays its week as the last complete week before today.
+    # The demo replays its week as the last complete week before today, and reports the week its acts happened.
     assert f"weekly report ({pdf.period_label}): {pdf.path}" in out
-    assert pdf.period_start < datetime.now(UTC)
+    assert pdf.period_end <= datetime.now(UTC)
+    with Session(engine) as s:
+        in_week = s.scalar(select(func.count(Activity.id)).where(
+            Activity.occurred_at >= pdf.period_start, Activity.occurred_at < pdf.period_end))
+    engine.dispose()
+    assert in_week >= 20
+
+    # `netra report weekly --all` after the demo (last week, by default) is the demo's week, with its acts.
+    proc = subprocess.run([sys.executable, "-m", "monitor", "report", "weekly", "--all"], cwd=REPO,
+                          env={**env, "NETRA_HOME": str(home)}, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"weekly report {pdf.period_label}: 6 report(s)" in proc.stdout
+    archive = next(Path(line.split()[1]) for line in proc.stdout.splitlines()
+                   if line.startswith("zip") and f"mingguan-semua-{pdf.period_label}-csv.zip" in line)
+    summary, agencies = _csv(archive, "ringkasan.csv"), _csv(archive, "instansi.csv")
+    figures = {row["ukuran"]: int(row["periode_ini"]) for row in summary}
+    assert figures["Aktivitas terkumpul"] == in_week and figures["Ditandai (masuk antrean)"] >= 5
+    assert len(agencies) == 5 and sum(int(r["akun_terdaftar"]) for r in agencies) > 0
+    assert sum(int(r["aktivitas"]) for r in agencies) == in_week
+
+
+def _csv(archive: Path, name: str) -> list[dict[str, str]]:
+    import csv
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(archive) as z:
+        return list(csv.DictReader(io.StringIO(z.read(name).decode("utf-8-sig")), delimiter=";"))

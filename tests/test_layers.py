@@ -98,9 +98,14 @@ def test_spiders_stand_on_the_ground_only() -> None:
     assert _violations(GROUND, "spiders") == []
 
 
-def test_reports_stand_on_the_ground_and_read_models_vocabulary_only() -> None:
-    # reports label candidates from the stored profile (models.profile); they never classify or crawl.
-    assert _violations((*GROUND, "models.profile"), "reports") == []
+def test_reports_stand_on_the_ground_and_read_vocabulary_only() -> None:
+    # reports label candidates from the stored profile (models.profile), gestures and platforms from their
+    # tables (models.photos.labels, the spiders.platforms registry); they never classify or crawl.
+    vocabulary = ("models.profile", "models.photos.labels", "spiders.platforms")
+    assert _violations((*GROUND, *vocabulary), "reports") == []
+    deeper = [f"{name} imports {target}" for name, targets in GRAPH.items() if _in(name, "reports")
+              for target in targets if target.startswith("spiders.platforms.")]
+    assert deeper == []  # the registry itself, never a platform's spider or importer
 
 
 def test_models_take_their_settings_as_arguments() -> None:

@@ -79,10 +79,15 @@ def test_the_wheel_carries_the_data(wheel: Path) -> None:
                    "monitor/demo/data/pilkada-2029-sukamaju.yaml", "models/photos/data/labels.csv",
                    "models/default/heads.safetensors", "models/data/corpora/id-hate-speech-2019/re_dataset.csv",
                    "spiders/platforms/bluesky/fixtures/routes.json", "monitor/db/migrations/env.py",
-                   "monitor/web/templates/queue.html", "reports/templates/weekly.html"):
+                   "monitor/web/templates/queue.html", "reports/templates/weekly.html",
+                   "models/photos/landmark_classifier.json", "models/photos/data/sign-language-digits/labels.csv",
+                   "models/photos/data/sign-language-digits/LICENSE",
+                   "models/photos/data/sign-language-digits/DATA_CARD.md"):
         assert needed in names, needed
     webp = [n for n in names if n.startswith("models/photos/data/gcompris/") and n.endswith(".webp")]
     assert len(webp) == len(list((REPO / "models" / "photos" / "data" / "gcompris").glob("*.webp"))) > 0
+    digits = [n for n in names if n.startswith("models/photos/data/sign-language-digits/images/")]
+    assert len(digits) == 989
     assert not [n for n in names if n.startswith("tests/") or "__pycache__" in n]
 
 

@@ -59,6 +59,7 @@ def _register() -> None:
         demo,
         export,
         gestures,
+        hoax,
         importers,
         jobs,
         profile,
@@ -79,6 +80,9 @@ def _register() -> None:
     app.add_typer(importers.app, name="import")
     app.add_typer(export.app, name="export")
     app.add_typer(runs.app, name="runs")
+    from monitor.cli import capture
+
+    app.command("capture")(capture.capture)
     from monitor.cli import crawler, workers
 
     crawl.app.command("enqueue")(crawler.enqueue)
@@ -90,7 +94,11 @@ def _register() -> None:
     app.command("evaluate")(classify.evaluate)
     app.add_typer(classify.model_app, name="model")
     app.command("evaluate-gestures")(gestures.evaluate_gestures)
+    app.add_typer(gestures.app, name="gestures")
     app.add_typer(data.app, name="data")
+    # Hoax claims: fact-checkers' verdicts, matched against acts at classification (issue 19).
+    app.add_typer(hoax.app, name="hoax")
+    crawl.app.command("factcheck")(hoax.crawl_factcheck)
     # Review and run: web app, users, scheduler.
     app.command("web")(web.web)
     app.add_typer(user.app, name="user")

@@ -43,6 +43,9 @@ def demo(
     console.print(f"database: {result.database_url}")
     console.print(f"activities collected: {result.activities} (crawl runs {len(result.crawl_runs)}, "
                   f"crawl problems logged {result.crawl_errors})")
+    console.print(f"public post pages captured: {result.captured_pages}"
+                  + (f" ({len(result.capture_failures)} failed, first: {result.capture_failures[0]})"
+                     if result.capture_failures else ""))
     console.print(f"classified: {result.classified}, flagged: {result.flagged}, queued: {result.queued}")
     combined = next((p for p in result.reports if "semua" in Path(p).name and p.endswith(".pdf")), None)
     console.print(f"weekly report ({result.week}): {combined or (result.reports[0] if result.reports else 'none')}")

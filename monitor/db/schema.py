@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
@@ -44,13 +45,13 @@ NAMING_CONVENTION = {
 
 PLATFORMS = ("bluesky", "mastodon", "rss", "youtube", "x", "instagram", "facebook", "tiktok")
 EMPLOYEE_STATUSES = ("PNS", "PPPK", "NON_ASN")
-ACTIVITY_KINDS = ("post", "share", "comment", "like", "photo")
+ACTIVITY_KINDS = ("post", "share", "comment", "like", "photo", "follow")
 STANCES = ("support", "oppose", "none")
 REVIEW_STATUSES = ("pending", "clarification", "escalated", "decided")
 VERDICTS = ("pelanggaran", "bukan_pelanggaran", "perlu_klarifikasi", "eskalasi")
 ROLES = ("admin", "supervisor", "reviewer", "agency_auditor")
 REGISTERS = ("ethics", "discipline", "election_crime")
-ACCOUNT_STATES = ("active", "not_found", "suspended", "deactivated")
+ACCOUNT_STATES = ("active", "not_found", "suspended", "deactivated", "protected")
 CRAWL_STATUSES = ("running", "succeeded", "partial", "failed")
 
 
@@ -225,7 +226,7 @@ class Evidence(Base):
 
 
 class Activity(Base):
-    """One act of a declared account: post, share, comment, like or photo."""
+    """One act of a declared account: post, share, comment, like, photo or follow."""
 
     __tablename__ = "activity"
     __table_args__ = (
@@ -241,13 +242,15 @@ class Activity(Base):
     external_id: Mapped[str] = mapped_column(String(700))
     # The account's own content (own post, comment, photo); null for a like.
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"), index=True)
-    # The post acted on: liked, shared, commented on.
+    # The post acted on: liked, shared, commented on; for a follow, the followed account's profile.
     target_post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"), index=True)
     text: Mapped[str | None] = mapped_column(Text)
     context_text: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
     occurred_at: Mapped[datetime | None]
     captured_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the act was seen undone (an unfollow); the act and its evidence stay, and a later sighting clears it.
+    ended_at: Mapped[datetime | None]
     evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"))
     source: Mapped[str] = mapped_column(String(64))
     # Self-audit imports stay private to the agency unless it submits them (issue: self-audit).
@@ -280,6 +283,11 @@ class Classification(Base):
     candidate: Mapped[str | None] = mapped_column(String(64))
     party: Mapped[str | None] = mapped_column(String(128))
     cues: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # The act repeats a claim fact-checkers rated false (issue 19). The claims it repeats, as
+    # [{"claim", "rating", "url", "similarity"}], are copied: a later change of the claims store leaves the
+    # case as it was judged.
+    hoax: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    hoax_claims: Mapped[list[Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     activity: Mapped[Activity] = relationship(back_populates="classifications")
@@ -532,3 +540,148 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+IMPORT_JOB_STATES = ("queued", "importing", "classifying", "done", "failed", "refused")
+
+
+class ImportJob(Base):
+    """A self-audit upload handed to the web app's background worker: what it was, how far it got, how it ended.
+
+    The page the uploader is sent to polls this row. ``host``/``pid`` name the web process running it, so a
+    job left unfinished by a process that died is closed at the next start; ``upload_dir`` is the private
+    directory holding the uploaded export until the job ends (never shown to anyone).
+    """
+
+    __tablename__ = "import_job"
+    __table_args__ = (CheckConstraint(_in("state", IMPORT_JOB_STATES), name="state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    username: Mapped[str | None] = mapped_column(String(128))
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    importer: Mapped[str] = mapped_column(String(32))
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    submit: Mapped[bool] = mapped_column(Boolean, default=False)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
+    upload_dir: Mapped[str | None] = mapped_column(Text)
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
+    run_status: Mapped[str | None] = mapped_column(String(16))
+    # Counts so far: acts read/stored/unchanged, records quarantined, files not read to the end, acts not
+    # stored, text fields cut, acts classified.
+    progress: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The first problems as codes ({"code", "file", "position"}): the page words them in Bahasa Indonesia.
+    problems: Mapped[list[Any] | None] = mapped_column(JSON)
+    # Why a job was refused or failed: a code for the audit log and a message for the uploader.
+    reason: Mapped[str | None] = mapped_column(String(64))
+    message: Mapped[str | None] = mapped_column(Text)
+    # The finished audit: its figures and the report files rendered.
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    report_ids: Mapped[list[Any] | None] = mapped_column(JSON)
+
+    account: Mapped[Account] = relationship()
+
+
+# A fact-checker's verdict as Netra reads it (spiders/factcheck/claimreview.py maps the published ratings):
+# only ``false`` and ``misleading`` claims are matched against acts; a ``true`` claim is never a hoax.
+CLAIM_VERDICTS = ("false", "misleading", "mixed", "true", "unrated")
+
+
+class ClaimReview(Base):
+    """A claim a fact-checker reviewed (schema.org ``ClaimReview``, or a team's CSV row), with its verdict.
+
+    One row per debunk URL and claim text (``key`` hashes both: the pair is too long for a unique index on
+    PostgreSQL), so importing the same feed or file again changes nothing. The claim's e5 embedding is kept
+    with the encoder version that made it, and made again when that version changes (monitor/hoax).
+    """
+
+    __tablename__ = "claim_review"
+    __table_args__ = (CheckConstraint(_in("verdict", CLAIM_VERDICTS), name="verdict"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    claim: Mapped[str] = mapped_column(Text)
+    rating: Mapped[str] = mapped_column(String(255))
+    verdict: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str] = mapped_column(Text)
+    reviewed_on: Mapped[date | None] = mapped_column(Date)
+    publisher: Mapped[str | None] = mapped_column(String(255))
+    source: Mapped[str] = mapped_column(String(64))
+    # The record as published (the ClaimReview object or the CSV row): the claim's provenance.
+    raw: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+    embedding_model: Mapped[str | None] = mapped_column(String(128))
+
+
+CAPTURE_TIP_STATES = ("queued", "capturing", "captured", "unchanged", "failed")
+CAPTURE_WATCH_STATES = ("ok", "login_wall", "failed")
+
+
+class CaptureTip(Base):
+    """One link handed in for capture (a pasted tip, a CSV row, a `netra capture` argument, a watched post).
+
+    ``batch`` groups one submission, whose page shows its tips as they are captured; ``state`` is
+    where the tip stands, ``error`` the one line saying why it failed. ``activity_id`` names the act
+    it became; a retention purge of that act leaves the tip (``SET NULL``).
+    """
+
+    __tablename__ = "capture_tip"
+    __table_args__ = (CheckConstraint(_in("state", CAPTURE_TIP_STATES), name="state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch: Mapped[str] = mapped_column(String(32), index=True)
+    source: Mapped[str] = mapped_column(String(16))  # web | cli | csv | watch
+    url: Mapped[str] = mapped_column(Text)
+    # What the submitter said about whose act it is (the CSV's platform and akun, --account).
+    platform: Mapped[str | None] = mapped_column(String(32))
+    handle: Mapped[str | None] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(Text)
+    reporter: Mapped[str | None] = mapped_column(String(255))  # the reporter's reference (Bawaslu letter, hotline no.)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    username: Mapped[str | None] = mapped_column(String(128))
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    reason: Mapped[str | None] = mapped_column(String(32))  # refused, timeout, login_wall, removed, no_account…
+    error: Mapped[str | None] = mapped_column(Text)
+    final_url: Mapped[str | None] = mapped_column(Text)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    captured_platform: Mapped[str | None] = mapped_column(String(32))
+    captured_handle: Mapped[str | None] = mapped_column(String(255))
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id", ondelete="SET NULL"), index=True)
+    evidence_sha256: Mapped[str | None] = mapped_column(String(64))
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The process working on it, so a tip left unfinished by a process that died is closed at the next start.
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
+
+
+class CaptureWatch(Base):
+    """The watch of one declared account's public profile page: what was seen there, and how the last look went."""
+
+    __tablename__ = "capture_watch"
+    __table_args__ = (CheckConstraint(_in("state", CAPTURE_WATCH_STATES), name="state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), unique=True)
+    profile_url: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), default="ok")
+    message: Mapped[str | None] = mapped_column(Text)  # why the last look failed (a login wall…)
+    # Post keys already captured from this profile (newest first, bounded): the next look captures the rest.
+    seen: Mapped[list[Any] | None] = mapped_column(JSON)
+    last_run_at: Mapped[datetime | None]
+    last_new_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

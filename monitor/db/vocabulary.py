@@ -23,7 +23,7 @@ VIOLATION_TYPES: tuple[ViolationType, ...] = (
                   ("post", "share", "photo")),
     ViolationType("campaign_account_interaction",
                   "Membuat posting, comment, share, like, bergabung/follow grup/akun pemenangan (bakal) calon",
-                  ("like", "comment", "share")),
+                  ("like", "comment", "share", "follow")),
     ViolationType("partisan_photo",
                   "Memposting foto bersama (bakal) calon, tim sukses dengan simbol keberpihakan/atribut partai/"
                   "latar belakang partai atau calon, atau alat peraga", ("photo", "post")),
@@ -44,7 +44,7 @@ VIOLATION_TYPES: tuple[ViolationType, ...] = (
                   ("post", "comment", "share", "like")),
     ViolationType("hoax", "Menyebarkan berita bohong/hoaks, pemberitaan menyesatkan", ("post", "share", "comment")),
     ViolationType("money_politics", "Politik uang / pemberian", ("post", "comment")),
-    ViolationType("other", "Bentuk lain (diputus Satgas)", ("post", "share", "comment", "like", "photo")),
+    ViolationType("other", "Bentuk lain (diputus Satgas)", ("post", "share", "comment", "like", "photo", "follow")),
 )
 VIOLATIONS: dict[str, ViolationType] = {v.code: v for v in VIOLATION_TYPES}
 
@@ -126,6 +126,7 @@ STANCE_LABELS: dict[str, str] = {"support": "mendukung", "oppose": "menentang", 
 
 KIND_LABELS: dict[str, str] = {
     "post": "unggahan", "share": "bagikan", "comment": "komentar", "like": "suka", "photo": "foto",
+    "follow": "mengikuti",
 }
 
 ROLE_LABELS: dict[str, str] = {

@@ -1,7 +1,7 @@
 """The end-to-end demo on bundled sample data: registry → crawl → classify → queue → report → web app.
 
 Everything runs for real: the Scrapy spiders crawl a local replay server that
-answers in Bluesky's and Mastodon's wire formats (``monitor/demo/replay.py``),
+answers in Bluesky's, Mastodon's, X's and YouTube's wire formats (``monitor/demo/replay.py``),
 the bundled model classifies, flags enter the review queue, and the weekly
 report is rendered. Nothing leaves the machine.
 """
@@ -89,6 +89,9 @@ class DemoResult:
     queued: int = 0
     reports: list[str] = field(default_factory=list)
     week: str = ""
+    # Public post pages captured like tips (monitor/demo/capture.py) and the ones that failed, with why.
+    captured_pages: int = 0
+    capture_failures: list[str] = field(default_factory=list)
     users: list[tuple[str, str, str]] = field(default_factory=list)  # username, password, role
     log: Path | None = None  # what the libraries said while the demo ran
 
@@ -141,10 +144,11 @@ def run_demo(home: Path, *, say: Callable[[str], None] = print) -> DemoResult:
     from monitor.db.migrate import upgrade
     from monitor.db.schema import Account, Activity, Agency
     from monitor.db.session import session_factory, session_scope
-    from monitor.demo.replay import demo_server
+    from monitor.demo.capture import capture_demo_pages, serve_capture_pages
+    from monitor.demo.replay import DEMO_X_TOKEN, DEMO_YOUTUBE_KEY, demo_server
     from monitor.registry.importer import import_registry
     from monitor.registry.profiles import active_profile, store_profile
-    from reports.period import IsoWeek
+    from reports.period import previous_week
     from reports.weekly import build_weekly_report
     from spiders.runner import crawl
     from spiders.store import IngestStore
@@ -155,8 +159,9 @@ def run_demo(home: Path, *, say: Callable[[str], None] = print) -> DemoResult:
     result = DemoResult(home=home, database_url=settings.resolved_database_url, log=log)
     now = datetime.now(ZoneInfo(settings.timezone))
     shift = replay_shift(now.date())
-    # Reports count what was collected and flagged in their week: the demo collects now.
-    week = IsoWeek.containing(now)
+    # Reports count acts in the week they happened: the replayed acts happened last week (crawled now),
+    # so the demo's report is last week's, the one `netra report weekly --all` builds by default.
+    week = previous_week(now)
     result.week = week.label
 
     say("1/6 database, registry and election profile")
@@ -168,13 +173,22 @@ def run_demo(home: Path, *, say: Callable[[str], None] = print) -> DemoResult:
         store_profile(session, shifted_profile(shift, home / "profile-demo.yaml"))
         declared = {(p, h) for p, h in session.execute(select(Account.platform, Account.handle))}
 
-    say("2/6 crawling the local replay server with the Bluesky and Mastodon spiders")
+    say("2/6 crawling the local replay server with the Bluesky, Mastodon, X and YouTube spiders")
     server = demo_server(declared_handles=declared, shift=shift)
+    serve_capture_pages(server, now)
     base_url = server.start()
+    # The replay server's X app token and YouTube key; a real deployment configures its own.
+    os.environ["NETRA_X_BEARER_TOKEN"] = DEMO_X_TOKEN
+    os.environ["NETRA_YOUTUBE_API_KEY"] = DEMO_YOUTUBE_KEY
+    reset_settings_cache()
     try:
         with library_output_to(log):  # `say` stays on the console, between the steps
-            for platform in ("bluesky", "mastodon"):
+            for platform in ("bluesky", "mastodon", "x", "youtube"):
                 result.crawl_runs += crawl(platform, base_url=base_url, scrapy_settings=FAST_CRAWL)
+        say("    capturing Instagram, TikTok and Facebook post pages (headless Chromium)")
+        with library_output_to(log):
+            captures = capture_demo_pages(base_url)
+        result.captured_pages, result.capture_failures = captures.captured, captures.failed
     finally:
         server.stop()
     store = IngestStore()
@@ -205,10 +219,11 @@ def run_demo(home: Path, *, say: Callable[[str], None] = print) -> DemoResult:
     say(f"5/6 weekly reports for {week.label}")
     with session_scope() as session:
         agency_ids = list(session.scalars(select(Agency.id).order_by(Agency.code)))
+    made = datetime.now(ZoneInfo(settings.timezone))  # one moment: the reports agree and share a directory
     with library_output_to(log):
         for agency_id in [None, *agency_ids]:
             with session_scope() as session:
-                rows = build_weekly_report(session, week, agency_id, created_by="demo")
+                rows = build_weekly_report(session, week, agency_id, created_by="demo", now=made)
                 result.reports += [r.path for r in rows]
     say("6/6 done")
     return result

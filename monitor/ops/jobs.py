@@ -55,7 +55,8 @@ def crawl_account(account_id: int) -> list[int]:
         platform = account.platform
     kind = crawl_for(platform)
     if kind is None:
-        log.info("crawl: %s accounts are collected by self-audit import only", platform)
+        log.info("crawl: %s accounts are collected by self-audit import only (or their API token is not set)",
+                 platform)
         return []
     return crawl(kind, account_ids=[account_id], watched=False)
 
@@ -146,7 +147,11 @@ def queue_flags() -> int:
 
 
 def build_weekly_reports() -> list[str]:
-    """Render last ISO week's report for every agency and the combined one."""
+    """Render last ISO week's report for every agency and the combined one.
+
+    Acts count in the week they happened (Monday 00:00 to Sunday 24:00 WIB), review states as of
+    the job's run; every run keeps its own bundle (docs/reports.md).
+    """
     from reports.period import previous_week
     from reports.weekly import build_all_weekly
 
@@ -157,6 +162,16 @@ def build_weekly_reports() -> list[str]:
     return [str(p) for p in paths]
 
 
+def watch_profiles() -> dict[str, Any]:
+    """Look at the public profile pages of declared accounts on the watched platforms; capture new posts."""
+    from monitor.capture.watch import watch_profiles as watch
+
+    result = watch()
+    return {"accounts": result.accounts, "looked": result.looked, "new_posts": result.new_posts,
+            "captured": result.captured, "failed": result.failed, "skipped": result.skipped, "walls": result.walls,
+            "run_id": result.run_id}
+
+
 def close_stale_runs() -> list[int]:
     """Close as failed the crawl and import runs left ``running`` by a process that died (kill -9, OOM)."""
     from spiders.store import IngestStore
@@ -165,6 +180,31 @@ def close_stale_runs() -> list[int]:
     if closed:
         log.warning("closed %d crawl/import runs whose process had died: %s", len(closed), closed)
     return closed
+
+
+def crawl_factcheck() -> dict[str, Any]:
+    """Read the fact-check feeds (``NETRA_FACTCHECK_FEEDS``) and encode the new claims for hoax matching.
+
+    Encoding here, once a day, spares the first classification after new claims the wait (docs/hoax.md).
+    """
+    from sqlalchemy import func, select
+
+    from monitor.db.schema import ClaimReview
+    from monitor.db.session import session_scope
+    from monitor.hoax.service import INDEXED_VERDICTS, refresh_embeddings, shared_encoder
+    from spiders.factcheck.runner import crawl_factcheck as crawl
+
+    feeds = get_settings().factcheck_feeds
+    if not feeds:
+        log.info("factcheck: no feeds configured (NETRA_FACTCHECK_FEEDS); claims come from `netra hoax import`")
+        return {"run": None, "encoded": 0}
+    run_id = crawl(feeds)
+    with session_scope() as session:
+        indexed = session.scalar(select(func.count()).select_from(ClaimReview)
+                                 .where(ClaimReview.verdict.in_(INDEXED_VERDICTS))) or 0
+        encoded = refresh_embeddings(session, shared_encoder()) if indexed else 0
+    log.info("factcheck: crawl run %d, %d claims encoded", run_id, encoded)
+    return {"run": run_id, "encoded": encoded}
 
 
 def purge_expired() -> dict[str, Any]:

@@ -86,6 +86,9 @@ class Schedule:
     stale_runs_every_minutes: int = 15
     purge_hour: int = 2
     purge_minute: int = 30
+    # Fact-checkers publish through the day; one early reading has the night's debunks before the workday.
+    factcheck_hour: int = 5
+    factcheck_minute: int = 15
     misfire_grace_s: int = 6 * 3600
     workers: int = 4
 
@@ -271,6 +274,13 @@ def fixed_job_specs(tz: ZoneInfo, schedule: Schedule | None = None) -> list[JobS
         JobSpec("retention_purge", "monitor.ops.jobs:purge_expired",
                 CronTrigger(hour=s.purge_hour, minute=s.purge_minute, timezone=tz),
                 "purge unflagged data past retention"),
+        # Profiles load in a browser, host by host with politeness delays: a slow cadence, jittered.
+        JobSpec("capture_watch", "monitor.ops.jobs:watch_profiles",
+                _every(timedelta(hours=get_settings().capture_watch_interval_hours), tz, jitter_s=600),
+                "capture new posts of watched public profile pages"),
+        JobSpec("factcheck", "monitor.ops.jobs:crawl_factcheck",
+                CronTrigger(hour=s.factcheck_hour, minute=s.factcheck_minute, timezone=tz),
+                "read fact-check feeds (hoax claims)"),
     ]
 
 
@@ -304,13 +314,15 @@ def crawl_job_specs(session: Session, interval_hours: float, tz: ZoneInfo,
                     platforms: set[str] | None = None) -> list[JobSpec]:
     """One crawl job per declared account and per watched account of an active profile.
 
-    Only platforms a spider reads get jobs (``platforms``, default: the crawl runner's);
-    X, Instagram, Facebook and TikTok come in through self-audit exports.
+    Only platforms a spider reads now get jobs (``platforms``, default: those of the platform table
+    with a crawl that can run: X only with its API token; YouTube through its API key or, without
+    one, its uploads feed); Instagram, Facebook and TikTok come in through self-audit exports. The
+    sync every 15 minutes adds the jobs once a token is configured.
     """
     if platforms is None:
-        from spiders.platforms import crawls
+        from spiders.platforms import crawl_for, crawls
 
-        platforms = {p for _spider, names in crawls().values() for p in names}
+        platforms = {p for _spider, names in crawls().values() for p in names if crawl_for(p) is not None}
     specs: list[JobSpec] = []
     accounts = session.execute(
         select(Account.id, Account.platform, Account.handle).where(Account.platform.in_(sorted(platforms)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,12 +15,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from monitor.capture.jobs import TipRunner
 from monitor.config import Settings, get_settings
 from monitor.db.session import session_factory
+from monitor.selfaudit.jobs import JobRunner
 from monitor.web import api
 from monitor.web.auth import LoginThrottle, NotSignedIn, load_secret_key
 from monitor.web.rendering import render
-from monitor.web.routes import audit, exports, health, item, login, media, queue, reports, self_audit
+from monitor.web.routes import audit, exports, health, item, login, media, queue, reports, screenshots, self_audit, tips
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 256 * 1024
@@ -69,6 +73,14 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    # Stopping: the running import job ends at its next beat (its run closed as failed), waiting ones are closed.
+    app.state.import_jobs.shutdown()
+    app.state.capture_jobs.shutdown()
+
+
 def create_app(settings: Settings | None = None, *, secure_cookies: bool | None = None) -> FastAPI:
     """The app on ``settings`` (default: the global settings).
 
@@ -77,9 +89,13 @@ def create_app(settings: Settings | None = None, *, secure_cookies: bool | None 
     settings = settings or get_settings()
     if secure_cookies is None:
         secure_cookies = settings.web_cookie_secure
-    app = FastAPI(title="Netra", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="Netra", docs_url=None, redoc_url=None, openapi_url=None, lifespan=_lifespan)
     app.state.settings = settings
     app.state.session_factory = session_factory(settings.resolved_database_url)
+    # Self-audit uploads are imported, classified and reported here, one at a time, off the request.
+    app.state.import_jobs = JobRunner(app)
+    # Tips (links handed in on /tautan) are captured here, one batch at a time, off the request.
+    app.state.capture_jobs = TipRunner(app)
     # Per-IP limit is looser than per-account: an office behind one NAT address shares it.
     app.state.login_throttle = LoginThrottle(settings.login_max_failures * 4, settings.login_lockout_s)
     # Loaded by monitor.web.classifier on the first self-audit upload (tests alone preset a stand-in).
@@ -98,6 +114,8 @@ def create_app(settings: Settings | None = None, *, secure_cookies: bool | None 
         api.REGISTRY_UPLOAD_PATH: api.REGISTRY_UPLOAD_MAX_BYTES + UPLOAD_OVERHEAD_BYTES})
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (login, queue, item, audit, exports, reports, self_audit, media, health):
+        app.include_router(module.router)
+    for module in (tips, screenshots):
         app.include_router(module.router)
     # The JSON API has its own error handlers and OpenAPI document (the HTML app publishes none).
     app.mount(api.PREFIX, api.create_api(settings, app.state.session_factory))

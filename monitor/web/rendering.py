@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from models.photos.gestures import GESTURE_LABELS_ID
+from models.photos.labels import GESTURE_LABELS_ID
 from monitor.access.scoping import can
 from monitor.config import get_settings
 from monitor.db.vocabulary import (
@@ -37,6 +37,7 @@ from monitor.db.vocabulary import (
     parse_clauses,
 )
 from monitor.web.csrf import csrf_token
+from reports.labels import cue_label  # one translation of classifier cues for pages and reports
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
@@ -74,39 +75,6 @@ def highlight(text: str | None, cues: list[Any] | None) -> Markup:
         pos = end
     out.append(str(escape(text[pos:])))
     return Markup("".join(out))
-
-
-PERIOD_CUE_LABELS = {
-    "campaign": "periode: masa kampanye",
-    "election_season": "periode: tahapan pemilihan, di luar masa kampanye",
-    "other": "periode: di luar tahapan pemilihan",
-    "unknown": "periode: tanggal tidak diketahui",
-}
-
-
-def cue_label(cue: Any) -> str:
-    """A classifier cue as reviewers read it: the photo fusion's coded cues in Bahasa Indonesia, words as they are.
-
-    The codes (``gesture:two@0.89``, ``period:campaign``, …) stay the machine form in
-    exports; the page shows them translated, with the code in the chip's title.
-    """
-    cue = str(cue)
-    kind, _, rest = cue.partition(":")
-    if kind == "gesture" and "@" in rest:
-        gesture, _, confidence = rest.partition("@")
-        return f"gestur {GESTURE_LABELS_ID.get(gesture, gesture)} {confidence}"
-    if kind == "gesture_number":
-        number, _, target = rest.partition("->")
-        return f"nomor gestur {number} = {target}" if target else f"nomor gestur {number}, bukan nomor calon mana pun"
-    if kind == "gesture_mismatch":
-        return f"nomor gestur menunjuk calon lain ({rest})"
-    if cue == "context:watched_account":
-        return "konteks: akun calon/tim pemenangan yang dipantau"
-    if kind == "context" and rest.startswith("hashtag:"):
-        return f"konteks: tagar kampanye {rest.removeprefix('hashtag:')}"
-    if kind == "period" and rest in PERIOD_CUE_LABELS:
-        return PERIOD_CUE_LABELS[rest]
-    return cue
 
 
 def local_time(moment: datetime | None, fmt: str = "%d-%m-%Y %H:%M") -> str:
