@@ -99,3 +99,24 @@ def test_item_page_shows_coded_cues_translated(env: WebEnv, sha: str) -> None:
     page = client(env, "reviewer_b").get(f"/items/{env.data.items['joko_photo']}").text
     assert '<span class="chip" title="gesture:two@0.95">gestur dua jari (V) 0.95</span>' in page
     assert '<span class="chip" title="period:campaign">periode: masa kampanye</span>' in page
+
+
+def test_a_commented_posts_photo_is_context_not_the_commenters_own(env: WebEnv) -> None:
+    from monitor.db.schema import Post
+
+    with session_scope(env.url) as s:
+        activity = item(s, env.data.items["sari_comment"]).activity
+        candidate_post = Post(platform="mastodon", external_id="cand-photo", author_handle="hendra@warga.example",
+                              text="Deklarasi Hendra Kusuma bakal calon bupati")
+        s.add(candidate_post)
+        s.flush()
+        activity.target_post_id = candidate_post.id
+        target_id = candidate_post.id
+    sha = MediaStore(env.url).store_bytes(PHOTO.read_bytes(), source="https://cdn.example/c.png",
+                                          post_id=target_id).sha256
+    page = client(env, "reviewer").get(f"/items/{env.data.items['sari_comment']}").text
+    img = f'src="/media/{sha}/boxes.png"'
+    captured = page[page.index("Konten yang ditangkap"):page.index("Konteks: konten yang dikomentari")]
+    assert img not in captured
+    assert page.index('id="context-photos"') < page.index(img)
+    assert "bukan foto akun ini" in page

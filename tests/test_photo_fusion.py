@@ -144,18 +144,22 @@ def test_stored_photo_act_is_rescored_and_its_hands_kept(sqlite_db: str, profile
                             text=plain.text, occurred_at=IN_CAMPAIGN_DT, source="crawl:test")
         liked = Activity(account_id=account_id, kind="like", external_id="a3", target_post_id=candidate_post.id,
                          occurred_at=IN_CAMPAIGN_DT, source="crawl:test")
-        s.add_all([photo_act, text_act, liked])
+        # A comment under the candidate's photo: the photo is the candidate's, not the commenter's.
+        commented = Activity(account_id=account_id, kind="comment", external_id="a4", target_post_id=candidate_post.id,
+                             text="Semoga lancar acaranya", occurred_at=IN_CAMPAIGN_DT, source="crawl:test")
+        s.add_all([photo_act, text_act, liked, commented])
         s.flush()
-        ids = (photo_act.id, text_act.id, liked.id, own.id, candidate_post.id)
+        ids = (photo_act.id, text_act.id, liked.id, own.id, candidate_post.id, commented.id)
     store = MediaStore(sqlite_db)
     v_sign = store.store_bytes((DATA / "fingerpose" / "fingers-lq-frame27.png").read_bytes(), source="v.png",
                                post_id=ids[3], account_id=account_id)
     store.store_bytes((DATA / "fingerpose" / "nocurl.jpg").read_bytes(), source="one.jpg", post_id=ids[4])
-    texts = [text_result(0.1), text_result(0.05), text_result(0.05)]
+    texts = [text_result(0.1), text_result(0.05), text_result(0.05), text_result(0.05)]
     with session_scope(sqlite_db) as s:
-        acts = [s.get(Activity, i) for i in ids[:3]]
+        acts = [s.get(Activity, i) for i in (*ids[:3], ids[5])]
         fused = fuse_photo_results(s, acts, texts, profile)
         assert fused[1] is texts[1]  # no image: unchanged
+        assert fused[3] is texts[3]  # the commented post's image is no image of the comment's
         assert any(c.startswith("gesture:two@") for c in fused[0].cues) and not fused[0].flagged  # no context
         # A liked post of a watched candidate account showing that candidate's number: context carries the gesture.
         assert fused[2].flagged and fused[2].candidate == "01" and "context:watched_account" in fused[2].cues

@@ -6,13 +6,16 @@ import os
 import stat
 import time
 from datetime import timedelta
+from typing import Literal
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from monitor.access.users import get_user, set_disabled, set_password
+from monitor.access import users
+from monitor.access.users import LoginRefused, authenticate, set_disabled, set_password
 from monitor.config import Settings
-from monitor.db.schema import AuditLog
+from monitor.db.schema import AuditLog, LoginLimit, WebSession
 from monitor.db.session import session_factory
 from monitor.db.types import utcnow
 from monitor.web.app import create_app
@@ -23,6 +26,12 @@ from tests.web_support import WebEnv, csrf, login, make_env, post
 @pytest.fixture
 def web(sqlite_db: str) -> WebEnv:
     return make_env(sqlite_db)
+
+
+@pytest.fixture
+def web_both(db_url: str) -> WebEnv:
+    """The app on SQLite and on PostgreSQL (row locks and upserts differ)."""
+    return make_env(db_url)
 
 PROTECTED_GETS = ["/queue", "/items/1", "/audit", "/export/queue.csv", "/export/decisions.xlsx"]
 
@@ -88,9 +97,9 @@ def test_wrong_password_gives_one_message_and_locks_after_repeats(web: WebEnv) -
     assert reasons.count("bad_password") == web.settings.login_max_failures
     assert "locked" in reasons and "unknown_user" in reasons
     with session_factory(web.url)() as s:
-        user = get_user(s, "reviewer")
-        assert user is not None and user.locked_until is not None
-        user.locked_until = utcnow() - timedelta(seconds=1)  # the lockout has run out
+        limit = s.get(LoginLimit, ("account", "reviewer"))
+        assert limit is not None and limit.locked_until is not None
+        limit.locked_until = utcnow() - timedelta(seconds=1)  # the lockout has run out
         s.commit()
     login(client, "reviewer")
 
@@ -179,6 +188,117 @@ def test_logout(web: WebEnv) -> None:
     assert post(client, "/logout", {}).status_code == 303
     assert client.get("/queue").status_code == 303
     assert _audit(web, "logout")
+
+
+def _replay(env: WebEnv, cookie: str) -> int:
+    """Status of /queue for a new browser carrying a copied session cookie."""
+    thief = env.client()
+    thief.cookies.set("netra_session", cookie)
+    return thief.get("/queue").status_code
+
+
+def test_a_copied_cookie_dies_with_logout(web_both: WebEnv) -> None:
+    web = web_both
+    client = web.client("reviewer")
+    other_device = web.client("reviewer")
+    copied = client.cookies["netra_session"]
+    assert _replay(web, copied) == 200
+    assert post(client, "/logout", {}).status_code == 303
+    assert _replay(web, copied) == 303
+    # Signing out ends that session only: the same user's other browser stays signed in.
+    assert other_device.get("/queue").status_code == 200
+    with session_factory(web.url)() as s:
+        reasons = [r.end_reason for r in s.scalars(select(WebSession).order_by(WebSession.id))]
+    assert reasons.count("logout") == 1
+
+
+@pytest.mark.parametrize("change", ["password", "disabled"])
+def test_a_copied_cookie_dies_with_password_change_or_disable(web: WebEnv, change: str) -> None:
+    copied = web.client("reviewer").cookies["netra_session"]
+    assert _replay(web, copied) == 200
+    with session_factory(web.url)() as s:
+        if change == "password":
+            set_password(s, "reviewer", "kata-sandi-baru-789")
+        else:
+            set_disabled(s, "reviewer")
+            set_disabled(s, "reviewer", False)  # enabling again must not bring old sessions back
+        s.commit()
+    assert _replay(web, copied) == 303
+
+
+def test_lockout_decays_and_unknown_names_answer_alike(web: WebEnv) -> None:
+    settings = web.settings
+    with session_factory(web.url)() as s:
+        for name in ("admin", "no-such-user"):
+            for _ in range(settings.login_max_failures):
+                with pytest.raises(LoginRefused) as refused:
+                    authenticate(s, name, "salah-salah-salah", settings.login_max_failures, settings.login_lockout_s)
+            assert refused.value.reason in ("bad_password", "unknown_user")
+            # A name that does not exist locks like one that does, so the lockout tells nothing.
+            with pytest.raises(LoginRefused, match="locked"):
+                authenticate(s, name, PASSWORD, settings.login_max_failures, settings.login_lockout_s)
+        s.commit()
+        later = utcnow() + timedelta(seconds=settings.login_lockout_s + 1)
+        assert authenticate(s, "admin", PASSWORD, settings.login_max_failures, settings.login_lockout_s,
+                            now=later).username == "admin"
+        # Failures fade: one short of the limit now, and the same again a lockout period later, never lock.
+        start = later + timedelta(seconds=1)
+        for offset in (0, settings.login_lockout_s + 1):
+            for _ in range(settings.login_max_failures - 1):
+                with pytest.raises(LoginRefused, match="bad_password"):
+                    authenticate(s, "admin", "salah-salah-salah", settings.login_max_failures,
+                                 settings.login_lockout_s, now=start + timedelta(seconds=offset))
+        assert authenticate(s, "admin", PASSWORD, settings.login_max_failures, settings.login_lockout_s,
+                            now=start + timedelta(seconds=settings.login_lockout_s + 2)).username == "admin"
+
+
+def test_every_refusal_costs_one_password_hash(web: WebEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    class Counting(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:  # noqa: A002
+            calls.append(str(hash))
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(users, "_hasher", Counting())
+    settings = web.settings
+    with session_factory(web.url)() as s:
+        for _ in range(settings.login_max_failures):
+            with pytest.raises(LoginRefused):
+                authenticate(s, "reviewer", "salah-salah-salah", settings.login_max_failures, settings.login_lockout_s)
+        for name, password in [("reviewer", PASSWORD), ("nobody", "x"), ("admin", "salah-salah-salah")]:
+            calls.clear()
+            with pytest.raises(LoginRefused):
+                authenticate(s, name, password, settings.login_max_failures, settings.login_lockout_s)
+            assert len(calls) == 1, name  # locked, unknown and wrong alike
+
+
+def test_limits_hold_across_workers(web_both: WebEnv) -> None:
+    web = web_both
+    first = web.client(login_max_failures=2)
+    second = web.client(login_max_failures=2)  # another app instance: another worker, same database
+    for n in range(8):
+        client = first if n % 2 else second
+        token = csrf(client)
+        assert client.post("/login", data={"username": f"guess{n}", "password": "x", "csrf_token": token}
+                           ).status_code == 401
+    for client in (first, second):
+        token = csrf(client)
+        assert client.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token}
+                           ).status_code == 429
+    # The account lock too: two failures through one worker lock the name for the other.
+    with session_factory(web.url)() as s:
+        s.query(LoginLimit).filter(LoginLimit.kind == "ip").delete()
+        s.commit()
+    for client in (first, second):
+        token = csrf(client)
+        assert client.post("/login", data={"username": "admin", "password": "salah", "csrf_token": token}
+                           ).status_code == 401
+    fresh = web.client(login_max_failures=2)
+    token = csrf(fresh)
+    assert fresh.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token}
+                      ).status_code == 401
+    assert _audit(web, "login_failed")[-1].detail["reason"] == "locked"
 
 
 def test_secret_key_is_generated_once_with_private_mode(web: WebEnv, netra_home) -> None:  # type: ignore[no-untyped-def]

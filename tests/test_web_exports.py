@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -109,3 +111,21 @@ def test_audit_page_is_for_admins_only_and_pages(web: WebEnv) -> None:
     # Not editable through the app.
     for verb in ("post", "put", "delete", "patch"):
         assert getattr(admin, verb)("/audit").status_code == 405
+
+
+def test_decisions_export_from_the_default_tab_gives_the_decisions(web: WebEnv) -> None:
+    items = web.data.items
+    reviewer = web.client("reviewer")
+    assert post(reviewer, f"/items/{items['budi_post']}/decisions",
+                {"verdict": "eskalasi", "note": "perlu dilihat atasan", "expected_latest_id": ""}).status_code == 303
+    page = reviewer.get("/queue").text  # the default tab: pending
+    links = re.findall(r'href="(/export/decisions\.csv[^"]*)"', page)
+    assert links
+    for link in [html.unescape(links[0]), "/export/decisions.csv"]:
+        rows = _csv(reviewer, link)
+        assert [r["item_id"] for r in rows] == [str(items["budi_post"])], link
+    # Other filters of the tab still apply.
+    assert _csv(reviewer, "/export/decisions.csv?status=pending&kind=like") == []
+    # The queue export of that tab still lists pending items only.
+    assert str(items["budi_post"]) not in {r["item_id"] for r in _csv(reviewer, html.unescape(
+        re.findall(r'href="(/export/queue\.csv[^"]*)"', page)[0]))}

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
 from monitor.db.schema import AuditLog, Decision, Evidence, ReviewItem
 from monitor.db.session import session_factory
+from monitor.web.rendering import web_url
 from tests.web_support import WebEnv, csrf, make_env, post
 
 
@@ -31,6 +34,16 @@ def _status(env: WebEnv, item_id: int) -> str:
 
 def _decide(client, item_id: int, **fields):  # type: ignore[no-untyped-def]
     return post(client, f"/items/{item_id}/decisions", fields, token_from=f"/items/{item_id}")
+
+
+def _refused(client, item_id: int, **fields) -> str:  # type: ignore[no-untyped-def]
+    """Post a decision that must be refused: post/redirect/get back to the form; the page shown after it."""
+    response = _decide(client, item_id, **fields)
+    assert response.status_code == 303, response.text[:300]
+    assert response.headers["location"] == f"/items/{item_id}#decision-form"
+    page = client.get(f"/items/{item_id}")
+    assert page.status_code == 200 and 'id="decision-error"' in page.text
+    return page.text
 
 
 def test_item_authorisation_matrix(web: WebEnv) -> None:
@@ -114,8 +127,7 @@ def test_captured_html_is_rendered_inert(web: WebEnv) -> None:
 def test_decision_flow_and_append_only_history(web: WebEnv) -> None:
     item = web.data.items["sari_comment"]
     client = web.client("reviewer")
-    missing = _decide(client, item, verdict="pelanggaran", note="ajakan", expected_latest_id="")
-    assert missing.status_code == 400 and "jenis pelanggaran" in missing.text
+    assert "jenis pelanggaran" in _refused(client, item, verdict="pelanggaran", note="ajakan", expected_latest_id="")
     assert _decisions(web, item) == []
 
     first = _decide(client, item, verdict="perlu_klarifikasi", note="Akun diklaim diretas", expected_latest_id="")
@@ -123,8 +135,7 @@ def test_decision_flow_and_append_only_history(web: WebEnv) -> None:
     assert _status(web, item) == "clarification"
     [d1] = _decisions(web, item)
 
-    stale = _decide(client, item, verdict="eskalasi", note="camat", expected_latest_id="")
-    assert stale.status_code == 400 and "sudah diputus orang lain" in stale.text
+    assert "sudah diputus orang lain" in _refused(client, item, verdict="eskalasi", note="camat", expected_latest_id="")
 
     breach = _decide(client, item, verdict="pelanggaran", violation_code="campaign_account_interaction",
                      candidate="k2", note="Komentar dukungan pada akun pemenangan", expected_latest_id=d1.id)
@@ -170,10 +181,7 @@ def test_decision_bad_input(web: WebEnv) -> None:
     ]
     for fields, message in cases:
         fields.setdefault("expected_latest_id", "")
-        response = _decide(client, item, **fields)
-        assert response.status_code == 400, fields
-        assert message in response.text, (fields, message)
-    # What the reviewer typed is kept in the re-shown form, escaped.
+        assert message in _refused(client, item, **fields), (fields, message)
     assert _decisions(web, item) == []
     huge = client.post(f"/items/{item}/decisions", data={"note": "x" * 300_000, "csrf_token": csrf(client, "/queue")})
     assert huge.status_code == 413
@@ -213,3 +221,89 @@ def test_who_may_decide(web: WebEnv) -> None:
     assert _decide(supervisor, items["budi_deleted"], verdict="bukan_pelanggaran", reason="gesture_no_context",
                    note="gestur tanpa konteks", expected_latest_id="").status_code == 303
     assert _decisions(web, items["joko_photo"]) == [] and _decisions(web, items["budi_post"]) == []
+
+
+def test_only_web_links_are_clickable(web: WebEnv) -> None:
+    items = web.data.items
+    hostile = {"sari_hostile": "javascript:alert(document.cookie)", "budi_like": " JaVaScRiPt:alert(2)",
+               "sari_comment": "java\tscript:alert(3)", "budi_deleted": "data:text/html,<script>alert(4)</script>"}
+    with session_factory(web.url)() as s:
+        for name, url in hostile.items():
+            activity = s.get(ReviewItem, items[name]).activity  # type: ignore[union-attr]
+            activity.url = url
+            if activity.target_post is not None:
+                activity.target_post.url = url
+        s.commit()
+    client = web.client("reviewer")
+    for name, url in hostile.items():
+        page = client.get(f"/items/{items[name]}").text
+        hrefs = re.findall(r'href="([^"]*)"', page)
+        assert not [h for h in hrefs if not h.startswith(("/", "https://", "http://"))], (name, hrefs)
+        assert html.escape(url.strip(), quote=False)[:12] in page  # still shown, as text
+    page = client.get(f"/items/{items['budi_post']}").text
+    assert 'href="https://bluesky.example/budi.bsky.social/p1"' in page
+
+
+@pytest.mark.parametrize(("url", "clickable"), [
+    ("https://x.com/a/status/1", True), ("HTTP://example.org", True), ("http://", False),
+    ("javascript:alert(1)", False), ("  https://example.org", False), ("https://exa mple.org", False),
+    ("vbscript:x", False), ("//evil.example/x", False), ("data:text/html,x", False), (None, False),
+])
+def test_web_url(url: str | None, clickable: bool) -> None:
+    assert web_url(url) == (url if clickable else None)
+
+
+def _make_hate(env: WebEnv, name: str, text: str) -> int:
+    """Turn a seeded item into what the classifier writes for hate speech: 0.99, no stance, no cues."""
+    item_id = env.data.items[name]
+    with session_factory(env.url)() as s:
+        item = s.get(ReviewItem, item_id)
+        assert item is not None
+        item.activity.text = text
+        cls = item.classification
+        cls.hate, cls.score, cls.stance, cls.candidate, cls.cues = True, 0.99, "none", None, []
+        s.commit()
+    return item_id
+
+
+def test_a_hate_item_shows_its_cues_and_presets_the_code(web: WebEnv) -> None:
+    hate = _make_hate(web, "budi_post", "Dasar KAFIR dan antek asing, usir mereka dari Sukamaju!")
+    reviewer = web.client("reviewer")
+    page = reviewer.get(f"/items/{hate}").text
+    for word in ("KAFIR", "antek", "usir"):
+        assert f'<mark class="cue">{word}</mark>' in page
+        assert f"kata kebencian: {word}" in page
+    assert "ujaran kebencian (model)" in page
+    assert re.search(r'<option value="hate_speech"[^>]*\bselected>', page)
+    assert not re.search(r'<option value="hoax"[^>]*\bselected>', page)
+    # No lexicon word: the model's finding is still shown as a cue, and the code still preset.
+    quiet = _make_hate(web, "budi_deleted", "Mereka itu bukan bagian dari kita, jangan diberi tempat.")
+    page = reviewer.get(f"/items/{quiet}").text
+    assert 'id="cues"' in page and "ujaran kebencian (model)" in page and "kata kebencian:" not in page
+    assert re.search(r'<option value="hate_speech"[^>]*\bselected>', page)
+    # A partisan item gets no preset.
+    page = reviewer.get(f"/items/{web.data.items['sari_comment']}").text
+    assert not re.search(r'<option value="hate_speech"[^>]*\bselected>', page)
+
+
+def test_a_refused_decision_is_not_posted_again_on_refresh(web: WebEnv) -> None:
+    item = web.data.items["budi_post"]
+    client = web.client("reviewer")
+    note = 'Bukti <b>kuat</b> — "ajakan" memilih nomor 1. ' + "ä" * 3000  # more than a cookie could carry
+    page = _refused(client, item, verdict="pelanggaran", violation_code="social_campaign", note=note,
+                    clauses="ikrar-2", expected_latest_id="")
+    assert "calon atau partai" in page
+    # What the reviewer typed comes back, escaped, in the form.
+    assert str(escape(note)) in page
+    assert re.search(r'value="social_campaign"[^>]*\bselected', page)
+    assert re.search(r'value="ikrar-2" checked', page)
+    assert re.search(r'value="pelanggaran" required checked', page)
+    # A refresh is a plain GET: the message was shown once, nothing is posted or stored.
+    again = client.get(f"/items/{item}").text
+    assert 'id="decision-error"' not in again and "Bukti &lt;b&gt;kuat" not in again
+    assert _decisions(web, item) == []
+    # Another reviewer (another session) never sees what this one typed.
+    other = web.client("reviewer2")
+    _decide(client, item, verdict="pelanggaran", note="rahasia draf", expected_latest_id="")
+    assert "rahasia draf" not in other.get(f"/items/{item}").text
+    assert "rahasia draf" in client.get(f"/items/{item}").text

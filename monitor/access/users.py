@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from monitor.access import login_limits
+from monitor.access.web_sessions import end_user_sessions
 from monitor.db.schema import ROLES, Agency, User, UserAgencyScope
 from monitor.db.types import utcnow
 
@@ -87,8 +89,9 @@ def set_password(session: Session, username: str, password: str) -> User:
         raise UserError(f"username: no user {username!r}")
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
-    user.failed_logins = 0
-    user.locked_until = None
+    # A new password is how an administrator unlocks an account and throws out whoever held the old one.
+    login_limits.clear(session, login_limits.ACCOUNT, user.username)
+    end_user_sessions(session, user.id, "password")
     session.flush()
     return user
 
@@ -98,12 +101,21 @@ def set_disabled(session: Session, username: str, disabled: bool = True) -> User
     if user is None:
         raise UserError(f"username: no user {username!r}")
     user.disabled = disabled
+    if disabled:
+        end_user_sessions(session, user.id, "disabled")
     session.flush()
     return user
 
 
 def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
 
 
 def authenticate(
@@ -114,31 +126,24 @@ def authenticate(
     lockout_s: int,
     now: datetime | None = None,
 ) -> User:
-    """Return the user if the password is right; count failures and lock the account after ``max_failures``."""
+    """Return the user if the password is right and the name is not locked; count failures otherwise.
+
+    Failures are counted per username whether or not it exists (``login_limits``), and every answer
+    costs one argon2 verification, so neither the time taken nor the lockout tells which names exist.
+    """
     now = now or utcnow()
     user = get_user(session, username)
-    if user is None:
-        try:
-            _hasher.verify(_DUMMY_HASH, password)
-        except VerificationError:
-            pass
-        raise LoginRefused("unknown_user")
-    if user.locked_until is not None and user.locked_until > now:
+    locked = login_limits.is_locked(session, login_limits.ACCOUNT, username, now)
+    right = _verify(user.password_hash if user is not None else _DUMMY_HASH, password)
+    if locked:
         raise LoginRefused("locked", user)
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + timedelta(seconds=lockout_s)
-            user.failed_logins = 0
-        session.flush()
-        raise LoginRefused("bad_password", user) from None
+    if user is None or not right:
+        login_limits.record_failure(session, login_limits.ACCOUNT, username, max_failures, lockout_s, now)
+        raise LoginRefused("unknown_user" if user is None else "bad_password", user)
     if user.disabled:
         raise LoginRefused("disabled", user)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    user.failed_logins = 0
-    user.locked_until = None
+    login_limits.clear(session, login_limits.ACCOUNT, username)
     session.flush()
     return user

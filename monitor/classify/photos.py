@@ -27,6 +27,11 @@ from monitor.config import get_settings
 from monitor.db.schema import Activity, Media, MediaLink, Post, WatchedAccount
 
 log = logging.getLogger(__name__)
+# Acts that pass the post acted on along as it is: its photo is what the ASN endorsed or spread. Under any
+# other act (a comment, a post) that photo is someone else's — often the candidate's own — and its gestures
+# must never be scored as the ASN's.
+ENDORSING_KINDS = frozenset({"like", "share"})
+
 
 def _media_root(root: Path | None) -> Path:
     return Path(root or get_settings().resolved_media_dir)
@@ -79,6 +84,19 @@ def is_watched_author(session: Session, post: Post | None) -> bool:
     ) is not None
 
 
+def scored_media(session: Session, activity: Activity) -> list[Media]:
+    """The images whose hands count for ``activity``: its own post's, and the acted-on post's for a like or share."""
+    post_ids = [activity.post_id] if activity.post_id is not None else []
+    if activity.kind in ENDORSING_KINDS and activity.target_post_id is not None:
+        post_ids.append(activity.target_post_id)
+    if not post_ids:
+        return []
+    return list(dict.fromkeys(session.scalars(
+        select(Media).join(MediaLink, MediaLink.media_id == Media.id)
+        .where(MediaLink.post_id.in_(post_ids)).order_by(MediaLink.id)
+    )))
+
+
 def fuse_photo_results(
     session: Session,
     activities: Sequence[Activity],
@@ -93,11 +111,7 @@ def fuse_photo_results(
     root = _media_root(media_root)
     out: list[Any] = []
     for activity, result in zip(activities, results, strict=True):
-        post_ids = [pid for pid in (activity.post_id, activity.target_post_id) if pid is not None]
-        media = list(dict.fromkeys(session.scalars(
-            select(Media).join(MediaLink, MediaLink.media_id == Media.id)
-            .where(MediaLink.post_id.in_(post_ids)).order_by(MediaLink.id)
-        ))) if post_ids else []
+        media = scored_media(session, activity)
         if not media:
             out.append(result)
             continue

@@ -8,13 +8,13 @@ import sys
 import typer
 from sqlalchemy import select
 
+from monitor.access import login_limits
 from monitor.access.tokens import DEFAULT_NAME, TokenError, issue_token, list_tokens, revoke_token, token_state
 from monitor.access.users import UserError, create_user, list_users, set_disabled, set_password
 from monitor.cli.common import console, err_console, fail, require_current_schema
 from monitor.cli.output import FORMAT_OPTION, Column, Format, show_records
 from monitor.db.schema import ROLES, Agency
 from monitor.db.session import session_scope
-from monitor.db.types import utcnow
 
 app = typer.Typer(help="Manage web app users (admin, supervisor, reviewer, agency_auditor).", no_args_is_help=True)
 
@@ -98,7 +98,7 @@ def list_(fmt: Format = FORMAT_OPTION) -> None:
         codes = {a.id: a.code for a in session.scalars(select(Agency))}
         records = []
         for user in list_users(session):
-            locked = user.locked_until is not None and user.locked_until > utcnow()
+            locked = login_limits.is_locked(session, login_limits.ACCOUNT, user.username)
             records.append({
                 "username": user.username, "name": user.full_name, "role": user.role,
                 "agency": codes.get(user.agency_id or 0), "scope": sorted(codes[s.agency_id] for s in user.scope),

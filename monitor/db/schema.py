@@ -307,8 +307,6 @@ class User(Base):
     # Home agency (agency_auditor); supervisors/reviewers are scoped by user_agency_scope.
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -322,6 +320,48 @@ class UserAgencyScope(Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), primary_key=True)
+
+
+class WebSession(Base):
+    """One signed-in browser session of the review app.
+
+    The signed cookie names its row (by the SHA-256 of a random id, so a database reader cannot mint
+    one), and a session counts only while its row is not ended: a copied cookie dies with sign-out,
+    a password change or disabling the user, on every worker at once.
+    """
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    # logout, password, disabled
+    end_reason: Mapped[str | None] = mapped_column(String(32))
+    # A refused form (what was typed, why it was refused) waiting for the page the browser is sent to
+    # (post/redirect/get); here, not in the cookie, as a 4,000-character note would not fit in one.
+    carried: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+LOGIN_LIMIT_KINDS = ("account", "ip")
+
+
+class LoginLimit(Base):
+    """Failed sign-ins of one username (known or not) or one client IP, shared by every web worker.
+
+    ``failures`` is a leaky bucket: it drains by the whole limit over one lockout period, so old
+    mistakes are forgotten and nobody can keep an account primed to lock with a single try.
+    """
+
+    __tablename__ = "login_limit"
+    __table_args__ = (CheckConstraint(_in("kind", LOGIN_LIMIT_KINDS), name="kind"),)
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    failures: Mapped[float] = mapped_column(Float, default=0.0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[datetime | None]
 
 
 class ReviewItem(Base):

@@ -4,12 +4,14 @@ classification, the ASN (to those allowed), and the account's earlier items — 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.keywords import HATE_WORDS
 from models.profile import ElectionProfile as LoadedProfile
 from monitor.access.scoping import can, may_decide, scope_filter, visible_agency_ids, visible_item
 from monitor.db.schema import (
@@ -29,6 +31,9 @@ from monitor.db.schema import (
 from monitor.review.decisions import default_register, history, item_profile, latest_decision
 
 EARLIER_ITEMS_SHOWN = 20
+# Acts whose meaning is the acted-on post itself: hate words there are what the ASN passed on.
+PASSING_ON_KINDS = ("like", "share")
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass
@@ -57,8 +62,10 @@ class CaseFile:
     earlier: list[EarlierItem]
     may_decide: bool
     reviewers: dict[int, str]
-    # Images of the act's own post and of the post acted on, with the hands detected in them.
+    # Images of the act's own post, with the hands detected in them: what the ASN showed.
     photos: list[Media] = field(default_factory=list)
+    # Images of the post acted on (commented, liked, shared): someone else's, shown only as context.
+    context_photos: list[Media] = field(default_factory=list)
     # A captured page (``netra capture``, tips): the newest screenshot and rendered HTML of the act's own post.
     screenshot: Evidence | None = None
     page_html: Evidence | None = None
@@ -77,15 +84,38 @@ class CaseFile:
     def alt_texts(self) -> list[str]:
         return alt_texts(self.post.extras if self.post else None)
 
+    @property
+    def hate_cues(self) -> list[str]:
+        """Hate words in what the act says, for an act the classifier called hate speech.
 
-def photos_of(session: Session, activity: Activity) -> list[Media]:
-    """Stored images of the act's posts, in capture order (the boxes route re-checks scope)."""
-    post_ids = [pid for pid in (activity.post_id, activity.target_post_id) if pid is not None]
-    if not post_ids:
+        The model's hate score comes without cues of its own (its cues name candidates and parties),
+        so a reviewer would otherwise face a 0.99 with nothing marked in the text.
+        """
+        if not self.classification.hate:
+            return []
+        texts = [self.own_text, *self.alt_texts]
+        if self.activity.kind in PASSING_ON_KINDS:
+            texts.append(self.context_text or "")
+        return hate_words(texts)
+
+
+def hate_words(texts: list[str]) -> list[str]:
+    """The words of ``texts`` in the hate lexicon (``models.keywords``), as written, each once."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for word in _WORD.findall(text or ""):
+            if word.casefold() in HATE_WORDS:
+                found.setdefault(word.casefold(), word)
+    return list(found.values())
+
+
+def post_photos(session: Session, post_id: int | None) -> list[Media]:
+    """Stored images of one post, in capture order (the boxes route re-checks scope)."""
+    if post_id is None:
         return []
     rows = session.scalars(
         select(Media).join(MediaLink, MediaLink.media_id == Media.id)
-        .where(MediaLink.post_id.in_(post_ids)).order_by(MediaLink.id)
+        .where(MediaLink.post_id == post_id).order_by(MediaLink.id)
     )
     return list(dict.fromkeys(rows))
 
@@ -157,7 +187,9 @@ def load_case(session: Session, user: User, item_id: int) -> CaseFile | None:
         earlier=earlier,
         may_decide=may_decide(session, user, item),
         reviewers=reviewers,
-        photos=photos_of(session, activity),
+        # Kept apart: a candidate's photo under a comment must never read as the commenter's own.
+        photos=post_photos(session, activity.post_id),
+        context_photos=post_photos(session, activity.target_post_id),
         screenshot=captured_page(session, activity, "capture-screenshot"),
         page_html=captured_page(session, activity, "capture-html"),
     )

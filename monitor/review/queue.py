@@ -189,6 +189,14 @@ class QueueFilters:
         }
         return {k: str(v) for k, v in out.items() if v is not None}
 
+    def for_decisions(self) -> QueueFilters:
+        """The filters of a decisions export.
+
+        A pending item has no decision yet (any verdict moves it on), so the default tab's ``pending``
+        would always export nothing: there it stands for every status.
+        """
+        return replace(self, status=None) if self.status == "pending" else self
+
     def with_page_size(self, per_page: int) -> dict[str, str]:
         params = self.as_params()
         return params | ({"n": str(per_page)} if per_page != DEFAULT_PER_PAGE else {})

@@ -20,7 +20,7 @@ from monitor.config import Settings, get_settings
 from monitor.db.session import session_factory
 from monitor.selfaudit.jobs import JobRunner
 from monitor.web import api
-from monitor.web.auth import LoginThrottle, NotSignedIn, load_secret_key
+from monitor.web.auth import NotSignedIn, load_secret_key
 from monitor.web.rendering import render
 from monitor.web.routes import audit, exports, health, item, login, media, queue, reports, screenshots, self_audit, tips
 
@@ -96,8 +96,6 @@ def create_app(settings: Settings | None = None, *, secure_cookies: bool | None 
     app.state.import_jobs = JobRunner(app)
     # Tips (links handed in on /tautan) are captured here, one batch at a time, off the request.
     app.state.capture_jobs = TipRunner(app)
-    # Per-IP limit is looser than per-account: an office behind one NAT address shares it.
-    app.state.login_throttle = LoginThrottle(settings.login_max_failures * 4, settings.login_lockout_s)
     # Loaded by monitor.web.classifier on the first self-audit upload (tests alone preset a stand-in).
     app.state.classifier = None
 

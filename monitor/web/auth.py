@@ -1,26 +1,26 @@
-"""Who is signed in, what they may do, and throttling of sign-in attempts.
+"""Who is signed in and what they may do.
 
 The session cookie (Starlette's SessionMiddleware: itsdangerous-signed,
-HttpOnly, SameSite) holds only the user id, the sign-in time and the CSRF token.
-Every request re-reads the user, so disabling a user or changing their
-password ends their sessions at once.
+HttpOnly, SameSite) holds only the user id, a random session id and the CSRF
+token. Every request re-reads the user and the session's row
+(``monitor.access.web_sessions``), so signing out, disabling a user or changing
+their password ends the session at once, even for a copy of the cookie.
+Failed sign-ins are limited in the database (``monitor.access.login_limits``).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from threading import Lock
 
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 
 from monitor.access.scoping import can
+from monitor.access.web_sessions import active_session, end_session, open_session
 from monitor.config import Settings
 from monitor.db.schema import User
 
@@ -70,18 +70,17 @@ def client_ip(request: Request) -> str:
 
 def current_user(request: Request, db: Session = Depends(db_session)) -> User:
     uid = request.session.get("uid")
-    login_at = request.session.get("login_at")
-    if not isinstance(uid, int) or not isinstance(login_at, int | float):
+    sid = request.session.get("sid")
+    if not isinstance(uid, int) or not isinstance(sid, str):
         raise NotSignedIn()
     settings: Settings = request.app.state.settings
-    if time.time() - login_at > settings.session_max_age_s:
-        request.session.clear()
-        raise NotSignedIn()
-    user = db.get(User, uid)
-    if user is None or user.disabled or user.password_changed_at.timestamp() > login_at + 1:
+    row = active_session(db, sid, settings.session_max_age_s)
+    user = db.get(User, uid) if row is not None and row.user_id == uid else None
+    if user is None or user.disabled:
         request.session.clear()
         raise NotSignedIn()
     request.state.user = Viewer(user.id, user.username, user.full_name, user.role, user.disabled)
+    request.state.web_session_id = row.id if row is not None else None
     return user
 
 
@@ -96,37 +95,19 @@ def require(permission: str) -> Callable[..., User]:
     return dependency
 
 
-def sign_in(request: Request, user: User) -> None:
-    # A fresh session on sign-in (no fixation): only the new CSRF token and identity survive.
+def sign_in(request: Request, db: Session, user: User) -> None:
+    """Open a server-side session for ``user`` and put its id in the cookie; the caller commits."""
+    settings: Settings = request.app.state.settings
+    sid = open_session(db, user, settings.session_max_age_s)
+    # A fresh cookie on sign-in (no fixation): only the new identity survives, the CSRF token is made anew.
     request.session.clear()
     request.session["uid"] = user.id
-    request.session["login_at"] = time.time()
+    request.session["sid"] = sid
 
 
-class LoginThrottle:
-    """Failed sign-ins per client IP in a sliding window (per-account lockout lives in the user row)."""
-
-    def __init__(self, max_failures: int, window_s: int) -> None:
-        self.max_failures = max_failures
-        self.window_s = window_s
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = Lock()
-
-    def _recent(self, ip: str, now: float) -> deque[float]:
-        q = self._failures.setdefault(ip, deque())
-        while q and now - q[0] > self.window_s:
-            q.popleft()
-        return q
-
-    def blocked(self, ip: str) -> bool:
-        with self._lock:
-            return len(self._recent(ip, time.monotonic())) >= self.max_failures
-
-    def failed(self, ip: str) -> None:
-        with self._lock:
-            now = time.monotonic()
-            self._recent(ip, now).append(now)
-
-    def succeeded(self, ip: str) -> None:
-        with self._lock:
-            self._failures.pop(ip, None)
+def sign_out(request: Request, db: Session) -> None:
+    """End this browser's session on the server, so a copy of the cookie stops working too; the caller commits."""
+    sid = request.session.get("sid")
+    if isinstance(sid, str):
+        end_session(db, sid, "logout")
+    request.session.clear()

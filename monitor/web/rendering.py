@@ -77,6 +77,21 @@ def highlight(text: str | None, cues: list[Any] | None) -> Markup:
     return Markup("".join(out))
 
 
+_WEB_URL = re.compile(r"https?://[^\s/?#]+", re.IGNORECASE)
+
+
+def web_url(url: object) -> str | None:
+    """``url`` when it is an absolute http(s) link, else None: only those become clickable.
+
+    Captured links are hostile: ``javascript:``, ``data:`` and friends must stay text (the CSP is
+    the second line of defence, not the first). Browsers drop tabs and newlines inside a scheme
+    and leading blanks, so anything but a clean ``http(s)://host`` start is refused.
+    """
+    if not isinstance(url, str) or not _WEB_URL.match(url) or any(ord(ch) < 0x21 or ch == "\x7f" for ch in url):
+        return None
+    return url
+
+
 def local_time(moment: datetime | None, fmt: str = "%d-%m-%Y %H:%M") -> str:
     if moment is None:
         return "—"
@@ -113,6 +128,7 @@ templates.env.globals.update(
 )
 templates.env.filters["highlight"] = highlight
 templates.env.filters["local_time"] = local_time
+templates.env.filters["web_url"] = web_url
 templates.env.filters["cue_label"] = cue_label
 
 

@@ -109,6 +109,7 @@ def case_out(case: CaseFile, identity: bool) -> CaseFileOut:
                                 occurred_at=e.activity.occurred_at,
                                 latest_verdict=e.latest.verdict if e.latest else None) for e in case.earlier],
         photos=[PhotoOut.of(m) for m in case.photos],
+        context_photos=[PhotoOut.of(m) for m in case.context_photos],
     )
 
 

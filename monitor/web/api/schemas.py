@@ -261,7 +261,9 @@ class CaseFileOut(BaseModel):
     default_register: str
     may_decide: bool = Field(description="Whether the caller may decide this item now.")
     earlier: list[EarlierItemOut] = Field(description="The same account's other items the caller may see.")
-    photos: list[PhotoOut]
+    photos: list[PhotoOut] = Field(description="Images of the act's own post.")
+    context_photos: list[PhotoOut] = Field(
+        description="Images of the post acted on (commented, liked, shared): context, not the account's own.")
 
 
 class ReportOut(BaseModel):

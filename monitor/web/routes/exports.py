@@ -40,6 +40,7 @@ def export(
     if what == "queue":
         columns, rows = columns_for(user, QUEUE_COLUMNS), queue_rows(db, user, filters)
     else:
+        filters = filters.for_decisions()
         columns, rows = columns_for(user, DECISION_COLUMNS), decision_rows(db, user, filters)
     body, count = to_csv(rows, columns) if fmt == "csv" else to_xlsx(rows, columns, what)
     audit_log.record(db, "export", user=user, object_type=what, ip=client_ip(request),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -13,28 +15,46 @@ from monitor.db.vocabulary import VERDICT_LABELS
 from monitor.review.case_file import load_case
 from monitor.review.decisions import DecisionError, DecisionForbidden, DecisionInput, decide
 from monitor.web.auth import client_ip, db_session, require
+from monitor.web.carry import carry, take
 from monitor.web.csrf import verify_csrf
 from monitor.web.rendering import flash, render
 
 router = APIRouter()
 
 
+@dataclass(frozen=True)
+class RefusedDecision:
+    """Why a decision was refused, as the form shows it after the redirect."""
+
+    field: str
+    message: str
+
+
 def _render_case(request: Request, db: Session, user: User, item_id: int, form: dict | None = None,
-                 error: DecisionError | None = None, status_code: int = 200) -> Response:
+                 error: RefusedDecision | None = None) -> Response:
     case = load_case(db, user, item_id)
     if case is None:
         raise HTTPException(status_code=404)
-    return render(request, "item.html", {"case": case, "form": form or {}, "error": error}, status_code=status_code)
+    return render(request, "item.html", {"case": case, "form": form or {}, "error": error})
 
 
 @router.get("/items/{item_id:int}")
 def item_view(
     request: Request, item_id: int, user: User = Depends(require("view")), db: Session = Depends(db_session)
 ) -> Response:
-    response = _render_case(request, db, user, item_id)
+    refused = take(request, db, _page(item_id))
+    form, error = None, None
+    if refused is not None:
+        form = refused.get("form") if isinstance(refused.get("form"), dict) else None
+        error = RefusedDecision(str(refused.get("field", "")), str(refused.get("message", "")))
+    response = _render_case(request, db, user, item_id, form=form, error=error)
     audit_log.record(db, "view_item", user=user, object_type="review_item", object_id=item_id, ip=client_ip(request))
     db.commit()
     return response
+
+
+def _page(item_id: int) -> str:
+    return f"/items/{item_id}"
 
 
 def _optional(form: dict, key: str) -> str | None:
@@ -80,12 +100,13 @@ def decide_item(
         decision = decide(db, item, user, data)
     except DecisionForbidden:
         raise HTTPException(status_code=403, detail="Item ini ditugaskan kepada peninjau lain.") from None
-    except DecisionError as exc:
+    except ValueError as exc:  # a DecisionError, or a tampered field (expected_latest_id)
         db.rollback()
-        return _render_case(request, db, user, item_id, form=form | {"clauses": clauses}, error=exc,
-                            status_code=400)
-    except ValueError:
-        raise HTTPException(status_code=400, detail="Formulir tidak sah.") from None
+        field, message = (exc.field, exc.message) if isinstance(exc, DecisionError) else ("form", "Formulir tidak sah.")
+        # Post/redirect/get: the form comes back with what was typed, and a refresh posts nothing again.
+        carry(request, db, _page(item_id), {"form": form | {"clauses": clauses}, "field": field, "message": message})
+        db.commit()
+        return RedirectResponse(f"{_page(item_id)}#decision-form", status_code=303)
     audit_log.record(db, "decide", user=user, object_type="review_item", object_id=item_id, ip=client_ip(request),
                  detail={"decision_id": decision.id, "verdict": decision.verdict,
                          "violation_code": decision.violation_code, "supersedes_id": decision.supersedes_id})

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from monitor.access import audit_log
+from monitor.access import audit_log, login_limits
 from monitor.access.users import LoginRefused, authenticate
 from monitor.config import Settings
-from monitor.web.auth import LoginThrottle, NotSignedIn, client_ip, current_user, db_session, sign_in
+from monitor.web.auth import NotSignedIn, client_ip, current_user, db_session, sign_in, sign_out
 from monitor.web.csrf import verify_csrf
 from monitor.web.rendering import render, safe_next
 
@@ -37,9 +37,8 @@ def login(
     db: Session = Depends(db_session),
 ) -> Response:
     settings: Settings = request.app.state.settings
-    throttle: LoginThrottle = request.app.state.login_throttle
     ip = client_ip(request)
-    if throttle.blocked(ip):
+    if login_limits.is_locked(db, login_limits.IP, ip):
         audit_log.record(db, "login_throttled", username=username, ip=ip)
         db.commit()
         return render(request, "login.html", {"next": safe_next(next), "error": "Terlalu banyak percobaan gagal "
@@ -47,28 +46,28 @@ def login(
     try:
         user = authenticate(db, username.strip(), password, settings.login_max_failures, settings.login_lockout_s)
     except LoginRefused as refused:
-        throttle.failed(ip)
+        # Per-IP limit is looser than per-account: an office behind one NAT address shares it.
+        login_limits.record_failure(db, login_limits.IP, ip, settings.login_max_failures * 4,
+                                    settings.login_lockout_s)
         audit_log.record(db, "login_failed", user=refused.user, username=username, ip=ip,
                      detail={"reason": refused.reason})
         db.commit()
         return render(request, "login.html", {"next": safe_next(next), "error": FAILED, "username": username},
                       status_code=401)
-    throttle.succeeded(ip)
     audit_log.record(db, "login", user=user, ip=ip)
+    sign_in(request, db, user)
     db.commit()
-    sign_in(request, user)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout", dependencies=[Depends(verify_csrf)])
 def logout(request: Request, db: Session = Depends(db_session)) -> Response:
-    uid = request.session.get("uid")
-    if uid is not None:
+    if request.session.get("uid") is not None:
         try:
             user = current_user(request, db)
             audit_log.record(db, "logout", user=user, ip=client_ip(request))
-            db.commit()
         except NotSignedIn:  # an expired session is signed out all the same
             pass
-    request.session.clear()
+    sign_out(request, db)
+    db.commit()
     return RedirectResponse("/login", status_code=303)

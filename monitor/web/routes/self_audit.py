@@ -35,6 +35,7 @@ from monitor.selfaudit.upload import (
     problem_text,
 )
 from monitor.web.auth import client_ip, db_session, require
+from monitor.web.carry import carry, take
 from monitor.web.csrf import FIELD, HEADER, check_token
 from monitor.web.rendering import render
 from monitor.web.uploads import ReceivedUpload, UploadRefused, human_size, receive_upload, safe_filename
@@ -50,7 +51,7 @@ REFRESH_S = 2
 
 
 def _form(request: Request, user: User, db: Session, *, values: dict[str, str] | None = None,
-          error: str | None = None, status_code: int = 200) -> Response:
+          error: str | None = None) -> Response:
     settings: Settings = request.app.state.settings
     accounts = [
         {"id": a.id, "platform": a.platform,
@@ -62,13 +63,18 @@ def _form(request: Request, user: User, db: Session, *, values: dict[str, str] |
         "importers": IMPORTER_LABELS, "accounts": accounts, "values": values or {}, "error": error,
         "max_size": human_size(settings.self_audit_upload_max_bytes),
         "has_profile": active_profile(db) is not None,
-    }, status_code=status_code)
+    })
 
 
 @router.get(PATH)
 def self_audit_form(request: Request, user: User = Depends(require("self_audit")),
                     db: Session = Depends(db_session)) -> Response:
-    return _form(request, user, db)
+    refused = take(request, db, PATH) or {}
+    db.commit()
+    values = refused.get("values")
+    error = refused.get("error")
+    return _form(request, user, db, values=values if isinstance(values, dict) else None,
+                 error=error if isinstance(error, str) else None)
 
 
 def _refuse(request: Request, user: User, db: Session, values: dict[str, str], reason: str, message: str,
@@ -76,9 +82,11 @@ def _refuse(request: Request, user: User, db: Session, values: dict[str, str], r
     account = values.get("account", "")
     audit_log.record(db, "self_audit_upload_refused", user=user, object_type="account",
                      object_id=account if account.isdigit() and len(account) <= 19 else None, ip=client_ip(request),
-                     detail={"reason": reason, **detail})
+                     detail={"reason": reason, "status": status_code, **detail})
+    # Post/redirect/get: the form shows why with the choices made, and a refresh uploads nothing again.
+    carry(request, db, PATH, {"values": values, "error": message})
     db.commit()
-    return _form(request, user, db, values=values, error=message, status_code=status_code)
+    return RedirectResponse(PATH, status_code=303)
 
 
 def _process(request: Request, user: User, db: Session, upload: ReceivedUpload) -> Response:
@@ -132,7 +140,7 @@ async def self_audit_upload(request: Request, user: User = Depends(require("self
                                       max_file_bytes=settings.self_audit_upload_max_bytes, before_file=vet)
     except UploadRefused as refused:
         return await run_in_threadpool(_refuse, request, user, db, {}, "refused_upload", refused.message,
-                                       refused.status, {"status": refused.status})
+                                       refused.status, {})
     try:
         check_token(request, header_token or upload.fields.get(FIELD))
         return await run_in_threadpool(_process, request, user, db, upload)
