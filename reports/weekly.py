@@ -12,6 +12,9 @@ rules for its readers; in short:
   same ``as_of`` rebuilds the same figures;
 - *flagged* = acts of the period in the review queue; *reviewed* = those whose latest verdict
   is final (``pelanggaran``/``bukan_pelanggaran``); *confirmed* = latest verdict ``pelanggaran``;
+- *hoax flagged* = flagged acts the matcher found repeating a claim fact-checkers rated false
+  (issue 19); *hoax confirmed* = confirmed violations whose code is ``hoax``, however the act was
+  queued (a reviewer may find a hoax in an act queued for partisanship);
 - *open*/*overdue* = the agency's queue at ``as_of`` (any period), overdue after
   ``settings.review_due_days`` in the queue;
 - reviewer throughput counts decisions made in the period (work is timed by when it was done);
@@ -37,6 +40,7 @@ from monitor.db.schema import (
     Account,
     Activity,
     Agency,
+    Classification,
     CrawlRun,
     Decision,
     ElectionProfile,
@@ -94,12 +98,17 @@ class Tally:
     count: int
 
 
+HOAX_CODE = "hoax"  # monitor/db/vocabulary.py: the violation type of the hoax clause
+
+
 @dataclass(frozen=True)
 class Counts:
     acts: int = 0
     flagged: int = 0
     reviewed: int = 0
     confirmed: int = 0
+    hoax_flagged: int = 0
+    hoax_confirmed: int = 0
 
     @property
     def unreviewed(self) -> int:
@@ -119,6 +128,8 @@ class AgencyRow:
     overdue: int
     declared: int
     reachable: int
+    hoax_flagged: int = 0
+    hoax_confirmed: int = 0
 
     @property
     def share(self) -> float | None:
@@ -346,7 +357,7 @@ class WeeklyData:
     @property
     def changes(self) -> dict[str, int]:
         return {name: getattr(self.current, name) - getattr(self.previous, name)
-                for name in ("acts", "flagged", "reviewed", "confirmed")}
+                for name in ("acts", "flagged", "reviewed", "confirmed", "hoax_flagged", "hoax_confirmed")}
 
     def attention(self) -> list[str]:
         """What the reader should act on first, in sentences (empty: nothing stands out)."""
@@ -364,6 +375,9 @@ class WeeklyData:
                           f"{self.current.confirmed} dibanding {self.period.previous_label}.")
         if self.current.unreviewed:
             points.append(f"{self.current.unreviewed} aktivitas {self.period.noun} yang ditandai belum diputus.")
+        if self.current.hoax_flagged:
+            points.append(f"{self.current.hoax_flagged} aktivitas {self.period.noun} mengulang klaim yang dinyatakan "
+                          f"salah oleh pemeriksa fakta; {self.current.hoax_confirmed} terkonfirmasi pelanggaran hoaks.")
         unreachable = self.declared_total - self.reachable_total
         if unreachable:
             points.append(f"{unreachable} dari {self.declared_total} akun terdaftar tidak dapat dirayapi "
@@ -408,12 +422,15 @@ def _acts(start: datetime, end: datetime, as_of: datetime, agency_ids: Sequence[
 def _item_states(start: datetime | None, end: datetime, as_of: datetime, agency_ids: Sequence[int] | None
                  ) -> Select[Any]:
     """Review items of acts that happened in [start, end) (no start: any time before end), with their
-    agency, queue time and latest verdict as of ``as_of`` (NULL: no decision yet)."""
+    agency, queue time, latest verdict and its violation code as of ``as_of`` (NULL: no decision yet),
+    and whether the act was queued as repeating a debunked claim."""
     latest = latest_decisions(as_of)
     when = act_time()
     stmt = (
-        select(ReviewItem.id, ReviewItem.agency_id, ReviewItem.created_at, Decision.verdict)
+        select(ReviewItem.id, ReviewItem.agency_id, ReviewItem.created_at, Decision.verdict,
+               Decision.violation_code, Classification.hoax)
         .join(Activity, Activity.id == ReviewItem.activity_id)
+        .join(Classification, Classification.id == ReviewItem.classification_id)
         .outerjoin(latest, latest.c.item_id == ReviewItem.id)
         .outerjoin(Decision, Decision.id == latest.c.decision_id)
         .where(when < end, ReviewItem.created_at < as_of, _agency_filter(ReviewItem.agency_id, agency_ids))
@@ -421,15 +438,21 @@ def _item_states(start: datetime | None, end: datetime, as_of: datetime, agency_
     return stmt if start is None else stmt.where(when >= start)
 
 
+def _item_counts(items: Sequence[Any]) -> dict[str, int]:
+    """Flagged, reviewed, confirmed and the hoax figures of rows of :func:`_item_states`."""
+    return {
+        "flagged": len(items),
+        "reviewed": sum(1 for i in items if i.verdict in FINAL_VERDICTS),
+        "confirmed": sum(1 for i in items if i.verdict == "pelanggaran"),
+        "hoax_flagged": sum(1 for i in items if i.hoax),
+        "hoax_confirmed": sum(1 for i in items if i.verdict == "pelanggaran" and i.violation_code == HOAX_CODE),
+    }
+
+
 def counts(session: Session, period: Period, as_of: datetime, agency_ids: Sequence[int] | None) -> Counts:
     start, end = period.start(), period.end()
-    verdicts = [v for (_, _, _, v) in session.execute(_item_states(start, end, as_of, agency_ids))]
-    return Counts(
-        acts=_count(session, _acts(start, end, as_of, agency_ids)),
-        flagged=len(verdicts),
-        reviewed=sum(1 for v in verdicts if v in FINAL_VERDICTS),
-        confirmed=sum(1 for v in verdicts if v == "pelanggaran"),
-    )
+    items = session.execute(_item_states(start, end, as_of, agency_ids)).all()
+    return Counts(acts=_count(session, _acts(start, end, as_of, agency_ids)), **_item_counts(items))
 
 
 def _tallies(counter: Counter[str], labels: Any = None) -> list[Tally]:
@@ -693,9 +716,9 @@ def report_data(session: Session, period: Period, agency_ids: Sequence[int] | No
     data.acts_by_platform = _tallies(platforms, platform_label)
 
     items = session.execute(_item_states(start, end, as_of, agency_ids)).all()
-    per_agency_items: dict[int, list[str | None]] = defaultdict(list)
-    for _, agency_id, _, verdict in items:
-        per_agency_items[agency_id].append(verdict)
+    per_agency_items: dict[int, list[Any]] = defaultdict(list)
+    for item in items:
+        per_agency_items[item.agency_id].append(item)
 
     all_cases = _confirmed_cases(session, start, end, as_of, agency_ids, candidate_labels(session))
     data.cases = [c for c in all_cases if c.in_period]
@@ -716,13 +739,11 @@ def report_data(session: Session, period: Period, agency_ids: Sequence[int] | No
     data.coverage, per_agency_accounts, data.failed_accounts = _coverage(session, as_of, agency_ids)
     backlog = {b.agency_code: b for b in data.backlog}
     for agency in agencies:
-        verdicts = per_agency_items.get(agency.id, [])
         declared, reachable = per_agency_accounts.get(agency.id, (0, 0))
         b = backlog[agency.code]
         data.agency_rows.append(AgencyRow(
-            code=agency.code, name=agency.name, acts=acts_per_agency.get(agency.id, 0), flagged=len(verdicts),
-            reviewed=sum(1 for v in verdicts if v in FINAL_VERDICTS),
-            confirmed=sum(1 for v in verdicts if v == "pelanggaran"), cumulative=cumulative.get(agency.code, 0),
+            code=agency.code, name=agency.name, acts=acts_per_agency.get(agency.id, 0),
+            **_item_counts(per_agency_items.get(agency.id, [])), cumulative=cumulative.get(agency.code, 0),
             open_items=b.open_items, overdue=b.overdue, declared=declared, reachable=reachable,
         ))
     if data.combined:
@@ -790,7 +811,9 @@ def weekly_tables(d: WeeklyData) -> list[Table]:
         ("ukuran", "Ukuran"), Column("periode_ini", "Periode ini", "int"),
         Column("periode_sebelumnya", "Periode sebelumnya", "int"), Column("perubahan", "Perubahan", "int")])
     for key, label in (("acts", "Aktivitas terkumpul"), ("flagged", "Ditandai (masuk antrean)"),
-                       ("reviewed", "Ditinjau (putusan final)"), ("confirmed", "Pelanggaran terkonfirmasi")):
+                       ("reviewed", "Ditinjau (putusan final)"), ("confirmed", "Pelanggaran terkonfirmasi"),
+                       ("hoax_flagged", "Ditandai hoaks (mengulang klaim yang dibantah)"),
+                       ("hoax_confirmed", "Pelanggaran hoaks terkonfirmasi")):
         cur, prev = getattr(d.current, key), getattr(d.previous, key)
         summary.add(label, cur, prev, cur - prev)
 
@@ -802,10 +825,11 @@ def weekly_tables(d: WeeklyData) -> list[Table]:
         Column("antrean_terbuka", "Antrean terbuka", "int"),
         Column("lewat_tenggat", f"Lewat tenggat (> {d.due_days} hari)", "int"),
         Column("akun_terdaftar", "Akun terdaftar", "int"), Column("akun_terjangkau", "Akun terjangkau perayap", "int"),
-        Column("cakupan", "Cakupan", "pct")])
+        Column("cakupan", "Cakupan", "pct"), Column("ditandai_hoaks", "Ditandai hoaks", "int"),
+        Column("pelanggaran_hoaks", "Pelanggaran hoaks", "int")])
     for r in d.agency_rows:
         agencies.add(r.code, r.name, r.acts, r.flagged, r.reviewed, r.confirmed, r.cumulative, r.open_items,
-                     r.overdue, r.declared, r.reachable, _dash(r.share))
+                     r.overdue, r.declared, r.reachable, _dash(r.share), r.hoax_flagged, r.hoax_confirmed)
 
     cases = table("kasus", "Kasus", [
         Column("review_item", "No. item", "int"), ("instansi", "Instansi"), ("nama", "Nama"), ("nip", "NIP"),

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from monitor.db.schema import Activity, Classification, Evidence, Report, ReviewItem, User
+from monitor.db.schema import Activity, ClaimReview, Classification, CrawlRun, Evidence, Report, ReviewItem, User
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -69,6 +69,22 @@ def test_demo_runs_start_to_finish(tmp_path: Path) -> None:
             assert s.scalar(select(func.count(ReviewItem.id)).where(
                 ReviewItem.activity_id == captured[source].id)) == 0
         assert s.scalar(select(func.count(Evidence.id)).where(Evidence.media_type == "image/png")) == 3
+        # The fact-checker's feed, read by the factcheck spider from the replay server: three ClaimReview articles
+        # (the explainer without markup is skipped), and the act repeating the debunked claim queued with the
+        # claim, its rating and the debunk link; the act sharing the debunk is not taken for a hoax.
+        assert sorted(c.rating for c in s.scalars(select(ClaimReview))) == ["Benar", "Hoaks", "Hoaks"]
+        debunk = s.scalars(select(ClaimReview).where(ClaimReview.claim.like("%diundur ke 5 Desember%"))).one()
+        assert debunk.url.startswith("https://cekfakta.sukamaju.example/") and debunk.publisher == "Cek Fakta Sukamaju"
+        run = s.scalars(select(CrawlRun).where(CrawlRun.spider == "FactCheckSpider")).one()
+        assert (run.status, run.items_seen, run.errors) == ("succeeded", 3, 0)
+        spreader = s.scalars(select(Activity).where(Activity.text.like("Info dari grup WA keluarga%"))).one()
+        hoax_item = s.scalars(select(ReviewItem).where(ReviewItem.activity_id == spreader.id)).one()
+        assert hoax_item.classification.hoax is True
+        assert [(c["url"], c["rating"]) for c in hoax_item.classification.hoax_claims] == [(debunk.url, "Hoaks")]
+        sharer = s.scalars(select(Activity).where(Activity.text.like("Hati-hati hoaks, rekan-rekan%"))).one()
+        assert s.scalars(select(Classification).where(Classification.activity_id == sharer.id)).one().hoax is False
+        assert s.scalar(select(func.count(Classification.id)).where(Classification.hoax.is_(True))) == 1
+        assert "fact-checked claims read from the local feed: 3; acts repeating a debunked claim: 1\n" in out
         assert {u.role for u in s.scalars(select(User))} == {"admin", "supervisor", "reviewer", "agency_auditor"}
         reports = s.scalars(select(Report)).all()
         assert any(r.format == "pdf" and r.agency_id is None for r in reports)
@@ -95,6 +111,8 @@ def test_demo_runs_start_to_finish(tmp_path: Path) -> None:
     summary, agencies = _csv(archive, "ringkasan.csv"), _csv(archive, "instansi.csv")
     figures = {row["ukuran"]: int(row["periode_ini"]) for row in summary}
     assert figures["Aktivitas terkumpul"] == in_week and figures["Ditandai (masuk antrean)"] >= 5
+    assert figures["Ditandai hoaks (mengulang klaim yang dibantah)"] == 1  # the demo's one repeated hoax
+    assert sum(int(r["ditandai_hoaks"]) for r in agencies) == 1
     assert len(agencies) == 5 and sum(int(r["akun_terdaftar"]) for r in agencies) > 0
     assert sum(int(r["aktivitas"]) for r in agencies) == in_week
 

@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from models.hoax import Claim, HoaxMatcher, HoaxRules
 from models.hoax.cues import read_cues
 from models.hoax.index import ClaimIndex
+from models.hoax.matcher import act_text, act_views
+from models.hoax.regional import to_indonesian
 from models.infer import ClassifyInput, ClassifyResult, with_hoax
 from monitor.cli import app
 from monitor.db.schema import ClaimReview
@@ -108,6 +110,41 @@ def test_cues_read_regional_languages_and_negations() -> None:
     assert not read_cues("Masa kampanye dimulai besok").question
     assert read_cues("lihat saja", "https://cekfakta.example/x/", "Cek Fakta Contoh").cites_debunk is False
     assert read_cues("menurut cekfakta.example tidak begitu", "https://cekfakta.example/x/").cites_debunk
+
+
+def test_why_questions_repeat_the_claim_and_truth_questions_ask() -> None:
+    # A why-question presupposes the claim; asking whether it is true, or who knows, is asking.
+    assert not read_cues("Kenapa KPU mengundurkan pemungutan suara ke hari Kamis? Sampai kapan kita diam?").question
+    assert not read_cues("Ngapain ke TPS, pencoblosan kan diundur ke Kamis?").question
+    assert read_cues("Kenapa pencoblosan diundur ke Kamis? Ada yang tahu?").question
+    assert read_cues("Pencoblosan diundur ke hari Kamis?").question
+    assert read_cues("Benarkah pemungutan suara diundur?").question
+
+
+def test_regional_words_read_in_indonesian() -> None:
+    text, replaced = to_indonesian("Saiki nyoblos iso seko HP, ora usah mlaku neng TPS. Nomer loro menang jare.")
+    assert text == "sekarang coblos bisa seko HP, tidak usah mlaku ke TPS. nomor dua menang katanya."
+    assert replaced == 8
+    assert to_indonesian("Rapat koordinasi dimulai jam dua siang di ruang rapat") == (
+        "Rapat koordinasi dimulai jam dua siang di ruang rapat", 0)
+    # A regional act is searched in its Indonesian form too; an Indonesian one is read once.
+    javanese = act("Pemungutan suara diundur dino Kemis, jare KPU, ora sido Rebo", "Piye kabare coblosan?")
+    views = act_views(javanese)
+    assert views[:2] == [act_text(javanese), "Pemungutan suara diundur dino Kemis, jare KPU, ora sido Rebo"]
+    assert "Pemungutan suara diundur hari Kemis, katanya KPU, tidak sido Rebo" in views
+    assert act_views(act("Pemungutan suara diundur ke hari Kamis")) == ["Pemungutan suara diundur ke hari Kamis"]
+
+
+def test_a_regional_repetition_is_closer_through_its_indonesian_reading() -> None:
+    claim = Claim(claim="KPU mengumumkan pemungutan suara diundur ke hari Kamis, tidak jadi hari Rabu", rating="Hoaks",
+                  url="https://cekfakta.example/kamis/", false=True, id=9)
+    matcher = HoaxMatcher.from_claims(FakeEncoder(), [claim, INK], FAKE_RULES)
+    javanese = act("Jare KPU pemungutan suara diundur dino Kamis, ora sido dino Rabu")
+    _, _, with_views = matcher.candidates([javanese])
+    plain = FakeEncoder().encode([act_text(javanese)], "query: ") @ matcher.index.matrix[0]
+    assert float(with_views[0][0]) > float(plain[0])
+    [found] = matcher.match([javanese])
+    assert found.hoax and found.claims[0].claim.id == 9
 
 
 def test_rules_round_trip(tmp_path: Path) -> None:

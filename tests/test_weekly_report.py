@@ -117,7 +117,7 @@ def test_figures_per_agency(session: Session) -> None:
     # As of 25 Nov: I1 and I5 are breaches; I2 was reversed in W47 and I4 on 24 Nov; I3 awaits clarification.
     assert (a.current.reviewed, a.current.confirmed, a.current.unreviewed) == (4, 2, 1)
     assert (a.previous.acts, a.previous.flagged, a.previous.reviewed, a.previous.confirmed) == (1, 1, 0, 0)
-    assert a.changes == {"acts": 5, "flagged": 4, "reviewed": 4, "confirmed": 2}
+    assert a.changes == {"acts": 5, "flagged": 4, "reviewed": 4, "confirmed": 2, "hoax_flagged": 0, "hoax_confirmed": 0}
     assert _tally(a.acts_by_kind) == {"post": 2, "like": 1, "comment": 1, "photo": 1, "share": 1}
     assert _tally(a.acts_by_platform) == {"bluesky": 5, "mastodon": 1}
     assert _tally(a.by_violation) == {"social_campaign": 1, "hate_speech": 1}
@@ -224,6 +224,67 @@ def test_range_report_figures(session: Session) -> None:
     assert (d.current.acts, d.current.flagged, d.current.confirmed) == (3, 3, 1)
     assert d.previous_period.label == "20260928-20261025" and d.previous.acts == 0
     assert [p.week for p in d.trend][-1] == "2026-W47"
+
+
+def _queue_hoax(session: Session, seed, account: str, agency: str, key: str, *,  # type: ignore[no-untyped-def]
+                occurred: datetime, hoax: bool, code: str | None = None) -> ReviewItem:
+    """An act queued by the classifier (as repeating a debunked claim when ``hoax``), decided with ``code``."""
+    act = _add_act(session, seed, account, key, occurred=occurred, captured=occurred,
+                   text="Pencoblosan diundur ke bulan depan, sebarkan!")
+    c = Classification(activity_id=act.id, model_version="test-1", profile_id="pilkada-contoh", score=0.8,
+                       flagged=True, stance="none" if hoax else "support", hate=False, cues=["uji"], hoax=hoax,
+                       hoax_claims=[{"claim": "Pencoblosan diundur", "rating": "Hoaks",
+                                     "url": "https://cekfakta.example/diundur", "similarity": 0.93}] if hoax else None)
+    session.add(c)
+    session.flush()
+    item = ReviewItem(activity_id=act.id, classification_id=c.id, agency_id=seed.agency[agency],
+                      created_at=occurred, status="decided" if code else "pending")
+    session.add(item)
+    session.flush()
+    if code:
+        session.add(Decision(review_item_id=item.id, verdict="pelanggaran", violation_code=code, clause="ikrar-3",
+                             register="discipline", reviewer_id=seed.reviewer_id, decided_at=utc(2026, 11, 21, 3, 0)))
+        session.flush()
+    return item
+
+
+def test_hoax_cases_counted(session: Session) -> None:
+    seed = seed_reports(session)
+    # KAB-A in W47: two acts queued as repeating a debunked claim, one confirmed as a hoax violation, the other
+    # undecided; one act of W46 queued as a hoax. KOTA-B: an act queued for partisanship that the reviewer
+    # confirmed as a hoax, and one queued as a hoax that the reviewer confirmed as campaigning instead.
+    _queue_hoax(session, seed, "a1", "KAB-A", "H1", occurred=utc(2026, 11, 18, 5, 0), hoax=True, code="hoax")
+    _queue_hoax(session, seed, "a1", "KAB-A", "H2", occurred=utc(2026, 11, 19, 5, 0), hoax=True)
+    _queue_hoax(session, seed, "a1", "KAB-A", "H0", occurred=utc(2026, 11, 12, 5, 0), hoax=True)
+    _queue_hoax(session, seed, "b1", "KOTA-B", "H3", occurred=utc(2026, 11, 18, 6, 0), hoax=False, code="hoax")
+    _queue_hoax(session, seed, "b1", "KOTA-B", "H4", occurred=utc(2026, 11, 18, 7, 0), hoax=True,
+                code="social_campaign")
+    session.commit()
+
+    a = weekly_data(session, W47, [seed.agency["KAB-A"]], now=NOW)
+    assert (a.current.flagged, a.current.hoax_flagged, a.current.hoax_confirmed) == (7, 2, 1)
+    assert (a.previous.hoax_flagged, a.previous.hoax_confirmed) == (1, 0)
+    assert (a.changes["hoax_flagged"], a.changes["hoax_confirmed"]) == (1, 1)
+    assert _tally(a.by_violation)["hoax"] == 1
+    [row] = a.agency_rows
+    assert (row.hoax_flagged, row.hoax_confirmed) == (2, 1)
+    assert a.attention()[-2] == ("2 aktivitas minggu ini mengulang klaim yang dinyatakan salah oleh pemeriksa fakta; "
+                                 "1 terkonfirmasi pelanggaran hoaks.")
+
+    combined = weekly_data(session, W47, None, now=NOW)
+    assert (combined.current.hoax_flagged, combined.current.hoax_confirmed) == (3, 2)
+    rows = {r.code: (r.hoax_flagged, r.hoax_confirmed) for r in combined.agency_rows}
+    assert rows == {"KAB-A": (2, 1), "KOTA-B": (1, 1)}
+    tables = {t.name: t for t in combined.tables()}
+    summary = {r[0]: r[1:] for r in tables["ringkasan"].rows}
+    assert summary["Ditandai hoaks (mengulang klaim yang dibantah)"] == [3, 1, 2]
+    assert summary["Pelanggaran hoaks terkonfirmasi"] == [2, 0, 2]
+    agencies = tables["instansi"]
+    keys = [c.key for c in agencies.columns]
+    assert {r[0]: (r[keys.index("ditandai_hoaks")], r[keys.index("pelanggaran_hoaks")]) for r in agencies.rows} == rows
+    # Without hoax cases the figures are zero, not missing.
+    empty = weekly_data(session, IsoWeek.parse("2026-W44"), [seed.agency["KOTA-B"]], now=NOW)
+    assert (empty.current.hoax_flagged, empty.current.hoax_confirmed) == (0, 0)
 
 
 def test_mask_third_parties() -> None:
@@ -477,8 +538,9 @@ def test_table_rows_never_split_across_pages(sqlite_db: str, netra_home: Path) -
     assert len(spanning) >= 2  # the agency tables do cross pages
     for page in spanning:
         assert "Instansi" in page  # the header row repeats on every page a table spans
-        # Each name wraps over several lines of its cell: a row that started on this page also ends here.
-        assert page.count("Organisasi Perangkat") == page.count("Barisnya Tinggi")
+        # Each name wraps over several lines of its cell: a row that started on this page also ends here
+        # (its last word: where the line before it breaks depends on the column's width).
+        assert page.count("Organisasi Perangkat") == page.count("Tinggi")
 
 
 def test_cli_weekly_and_range_reports(sqlite_db: str, netra_home: Path) -> None:

@@ -77,6 +77,7 @@ QUESTION = re.compile(
     r"bener(an)?\s*(gak|ga|nggak|ngga|enggak|tidak|kah|ya)\s*\?|beneran\s*\?|apa iya|masa (sih|iya|iya sih)|"
     r"emang(nya)?\s+(iya|bener|benar)\s*\?|ada (yang|yg) (tahu|tau|bisa (konfirmasi|jelaskan))|"
     r"mohon (info|pencerahan|konfirmasi|penjelasan|dicek|klarifikasi)|minta (info|pencerahan|konfirmasi)|"
+    r"(serius|beneran|mau|numpang|cuma|sekadar) (nanya|tanya)|(nanya|tanya) (serius|dong|nih|ya)|"
     r"tolong (dicek|dikonfirmasi|dijelaskan)|cek dulu|hoaks (bukan|gak|nggak|ga)\b|hoax (bukan|gak|nggak|ga)\b|"
     r"opo (bener|iyo|tenan|leres)|tenan (po|to)\b|leres\s*(kitu|teu|henteu)|naha (leres|bener)|enya kitu|"
     r"bana (kok|ko)\b|iyo (kok|ko)\b)",
@@ -93,6 +94,10 @@ RIDICULE = re.compile(
     r"lucu(nya)?|guyon\w*|heureuy|ota)\b)|[\U0001F923\U0001F602\U0001F606\U0001F644\U0001F926\U0001F921]",
     _FLAGS,
 )
+# Why-questions presuppose what they ask about ("Kenapa KPU meloloskan calon berijazah palsu?"): a question that
+# opens with one repeats the claim unless it also asks whether it is true (QUESTION above).
+RHETORICAL = re.compile(r"\b(kenapa|mengapa|knp|ngapain|napa|sampai kapan|sampe kapan|mana lagi|siapa lagi|ada apa)\b",
+                        _FLAGS)
 URL = re.compile(r"https?://[^\s<>\"')\]]+", _FLAGS)
 
 
@@ -145,7 +150,7 @@ def read_cues(text: str | None, debunk_url: str | None = None, publisher: str | 
 
 def _asks(text: str) -> bool:
     """The act opens with a question, or is one question: asking. A question mark closing a statement
-    ("… Masih mau percaya?") is rhetoric, and rhetoric repeats the claim."""
+    ("… Masih mau percaya?") is rhetoric, and so is a why-question: rhetoric repeats the claim."""
     stripped = text.strip().rstrip(" \t\n🤔🙏😅😳🧐")
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", stripped) if s.strip()]
-    return bool(sentences) and sentences[0].rstrip().endswith("?")
+    return bool(sentences) and sentences[0].rstrip().endswith("?") and not RHETORICAL.search(sentences[0])

@@ -30,10 +30,14 @@ import numpy as np
 from models.hoax.cues import Cues, read_cues
 from models.hoax.encoder import PASSAGE, QUERY
 from models.hoax.index import ClaimIndex
+from models.hoax.regional import to_indonesian
 from models.text import clean_text, has_visible_text
 
 RULES_FILE = Path(__file__).with_name("rules.json")
 CANDIDATES = 8  # claims looked at per act: the best false one and the best true one are among them
+# Regional words replaced (models/hoax/regional.py) before an act is also read in its Indonesian form: one
+# shared word ("aku", "ora") is as likely a loan in an Indonesian sentence as a sign of another language.
+REGIONAL_WORDS = 2
 
 
 class Encoder(Protocol):
@@ -148,11 +152,24 @@ def act_text(act: ActLike) -> str:
 
 
 def act_views(act: ActLike) -> list[str]:
-    """The texts an act is searched with: all of it, and its own words alone when it has a context too."""
+    """The texts an act is searched with: all of it, and its own words alone when it has a context too;
+    and each of those in Indonesian words when it is written in a regional language (``regional.py``)."""
     whole = act_text(act)
     own = clean_text(act.text or "").strip()
     context = clean_text(act.context or "").strip()
-    return [whole, own] if own and context and has_visible_text(own) else [whole]
+    views = [whole, own] if own and context and has_visible_text(own) else [whole]
+    for view in list(views):
+        indonesian, replaced = to_indonesian(view)
+        if replaced >= REGIONAL_WORDS:
+            views.append(indonesian)
+    return list(dict.fromkeys(views))
+
+
+def overlap_text(act: ActLike) -> str:
+    """The act's words for the overlap with a claim: as written, plus their Indonesian form when regional."""
+    text = act_text(act)
+    indonesian, replaced = to_indonesian(text)
+    return f"{text}\n{indonesian}" if replaced >= REGIONAL_WORDS else text
 
 
 def claim_text(claim: Claim) -> str:
@@ -236,7 +253,7 @@ class HoaxMatcher:
         distinct = best.similarity - float(np.mean(others)) if others else best.similarity
         return MatchFeatures(
             best=best, best_true=best_true, distinct=distinct,
-            overlap=self.words.overlap(best.claim.claim, act_text(act)),
+            overlap=self.words.overlap(best.claim.claim, overlap_text(act)),
             numbers=number_agreement(best.claim.claim, act_text(act)),
             false_matches=[ClaimMatch(self.claims[indices[r]], float(sims[r])) for r in false_rows],
             own=read_cues(act.text, best.claim.url, best.claim.publisher),

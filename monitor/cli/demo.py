@@ -23,7 +23,8 @@ def demo(
     """Run the whole flow on bundled sample data, then serve the review app.
 
     Creates a fresh data directory, loads the sample registry and a fictional Pilkada profile,
-    crawls a local replay server with the real spiders, classifies with the bundled model,
+    crawls a local replay server with the real spiders (a fact-checker's feed among them),
+    classifies with the bundled model and matches the acts against the fact-checked claims,
     fills the review queue, builds the weekly report and serves the app with demo logins.
     No network is needed.
     """
@@ -47,6 +48,8 @@ def demo(
                   + (f" ({len(result.capture_failures)} failed, first: {result.capture_failures[0]})"
                      if result.capture_failures else ""))
     console.print(f"classified: {result.classified}, flagged: {result.flagged}, queued: {result.queued}")
+    console.print(f"fact-checked claims read from the local feed: {result.claims}; "
+                  f"acts repeating a debunked claim: {result.hoax_flagged}")
     combined = next((p for p in result.reports if "semua" in Path(p).name and p.endswith(".pdf")), None)
     console.print(f"weekly report ({result.week}): {combined or (result.reports[0] if result.reports else 'none')}")
     console.print(f"all report files: {Path(result.reports[0]).parent if result.reports else '-'}")

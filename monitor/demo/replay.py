@@ -1,5 +1,5 @@
 """The demo's platforms: ``monitor/demo/data/activity.yaml`` served in the real Bluesky, Mastodon, X API v2
-and YouTube Data API v3 wire formats.
+and YouTube Data API v3 wire formats, and its fact-checker's site as an RSS feed of ClaimReview articles.
 
 The demo crawls this with the real spiders through the replay server. Responses
 are computed per request (any page size, cursors, lookups), from one small
@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ import yaml
 
 from models.photos import GESTURE_DATA
 from monitor.demo import DEMO_DATA
+from spiders.factcheck.replay import Article, FactCheckSite
 from spiders.platforms.x.replay import XApi, XTweet
 from spiders.platforms.youtube.replay import Video, YouTubeApi
 from spiders.replay import JSON_TYPE, ReplayServer, Reply
@@ -64,6 +65,10 @@ def _iso(when: datetime) -> str:
 
 def _time(value: Any) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def _json(obj: Any, status: int = 200) -> Reply:
@@ -519,6 +524,18 @@ def demo_youtube(spec: dict[str, Any], shift: timedelta = timedelta(0)) -> YouTu
     return api
 
 
+def demo_factcheck(spec: dict[str, Any], shift: timedelta = timedelta(0)) -> FactCheckSite | None:
+    """The demo's fact-checker (``factcheck:`` in activity.yaml), its articles dated like the demo week."""
+    site = spec.get("factcheck")
+    if not site:
+        return None
+    articles = [Article(slug=a["slug"], title=a["title"], claim=a.get("claim") or "", rating=a.get("rating") or "",
+                        published=_day(a["published"]) + shift, body=a.get("body", ""),
+                        claim_review=a.get("claim_review", True), claimant=a.get("claimant"))
+                for a in site.get("articles") or []]
+    return FactCheckSite(name=site["name"], url=site["url"], articles=articles)
+
+
 def serve_demo_media(server: ReplayServer) -> None:
     """Photos named in X posts and YouTube thumbnails come from the replay server, as from a CDN."""
     server.add_handler("/demo-media", lambda path, _q: _image_reply(path.removeprefix("/demo-media/")), prefix=True)
@@ -557,6 +574,9 @@ def demo_server(path: Path = DEMO_FILE, declared_handles: set[tuple[str, str]] =
     mastodon.install(server)
     x.install(server)
     youtube.install(server)
+    factcheck = demo_factcheck(spec, shift)
+    if factcheck is not None:
+        factcheck.install(server)
     serve_demo_media(server)
     return server
 

@@ -2,8 +2,9 @@
 
 Everything runs for real: the Scrapy spiders crawl a local replay server that
 answers in Bluesky's, Mastodon's, X's and YouTube's wire formats (``monitor/demo/replay.py``),
-the bundled model classifies, flags enter the review queue, and the weekly
-report is rendered. Nothing leaves the machine.
+the fact-check spider reads a fact-checker's feed from the same server into the claims store,
+the bundled model classifies and matches the acts against those claims, flags enter the review
+queue, and the weekly report is rendered. Nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -83,10 +84,12 @@ class DemoResult:
     database_url: str
     crawl_runs: list[int] = field(default_factory=list)
     crawl_errors: int = 0
+    claims: int = 0  # fact-checked claims stored from the demo's fact-check feed
     activities: int = 0
     classified: int = 0
     flagged: int = 0
     queued: int = 0
+    hoax_flagged: int = 0  # acts found repeating a claim the demo's fact-checker rated false
     reports: list[str] = field(default_factory=list)
     week: str = ""
     # Public post pages captured like tips (monitor/demo/capture.py) and the ones that failed, with why.
@@ -142,14 +145,15 @@ def run_demo(home: Path, *, say: Callable[[str], None] = print) -> DemoResult:
     from monitor.classify import load_configured_classifier
     from monitor.classify.pipeline import classify_pending
     from monitor.db.migrate import upgrade
-    from monitor.db.schema import Account, Activity, Agency
+    from monitor.db.schema import Account, Activity, Agency, ClaimReview, Classification
     from monitor.db.session import session_factory, session_scope
     from monitor.demo.capture import capture_demo_pages, serve_capture_pages
-    from monitor.demo.replay import DEMO_X_TOKEN, DEMO_YOUTUBE_KEY, demo_server
+    from monitor.demo.replay import DEMO_X_TOKEN, DEMO_YOUTUBE_KEY, demo_factcheck, demo_server, load_spec
     from monitor.registry.importer import import_registry
     from monitor.registry.profiles import active_profile, store_profile
     from reports.period import previous_week
     from reports.weekly import build_weekly_report
+    from spiders.factcheck.runner import crawl_factcheck
     from spiders.runner import crawl
     from spiders.store import IngestStore
 
@@ -173,7 +177,7 @@ def run_demo(home: Path, *, say: Callable[[str], None] = print) -> DemoResult:
         store_profile(session, shifted_profile(shift, home / "profile-demo.yaml"))
         declared = {(p, h) for p, h in session.execute(select(Account.platform, Account.handle))}
 
-    say("2/6 crawling the local replay server with the Bluesky, Mastodon, X and YouTube spiders")
+    say("2/6 crawling the local replay server with the Bluesky, Mastodon, X, YouTube and fact-check spiders")
     server = demo_server(declared_handles=declared, shift=shift)
     serve_capture_pages(server, now)
     base_url = server.start()
@@ -185,6 +189,11 @@ def run_demo(home: Path, *, say: Callable[[str], None] = print) -> DemoResult:
         with library_output_to(log):  # `say` stays on the console, between the steps
             for platform in ("bluesky", "mastodon", "x", "youtube"):
                 result.crawl_runs += crawl(platform, base_url=base_url, scrapy_settings=FAST_CRAWL)
+            # The fact-checker's claims are read before classifying, so the week's acts are matched against them.
+            factcheck = demo_factcheck(load_spec(), shift)
+            if factcheck is not None:
+                result.crawl_runs.append(crawl_factcheck([factcheck.feed_url], base_url=base_url,
+                                                         scrapy_settings=FAST_CRAWL))
         say("    capturing Instagram, TikTok and Facebook post pages (headless Chromium)")
         with library_output_to(log):
             captures = capture_demo_pages(base_url)
@@ -206,6 +215,10 @@ def run_demo(home: Path, *, say: Callable[[str], None] = print) -> DemoResult:
             raise DemoError("no active election profile")
         summary = classify_pending(session_factory(), classifier, profile)
     result.classified, result.flagged, result.queued = summary.classified, summary.flagged, summary.queued
+    with session_scope() as session:
+        result.claims = session.scalar(select(func.count(ClaimReview.id))) or 0
+        result.hoax_flagged = session.scalar(select(func.count(Classification.id)).where(
+            Classification.hoax.is_(True))) or 0
 
     say("4/6 demo users")
     with session_scope() as session:

@@ -1,0 +1,109 @@
+"""Common words of the regional languages acts are written in, read as their Indonesian equivalents.
+
+A claim is published in Indonesian; an act repeating it in Javanese, Sundanese, Minang, Banjar,
+Betawi/Jakarta slang or Manado Malay shares few of its words ("nomer loro" for "nomor dua", "ora
+usah" for "tidak usah") and e5 places it further from the claim than the same act in Indonesian.
+:func:`to_indonesian` replaces the frequent words whose meaning is unambiguous (numbers, negation,
+time, people, the verbs of voting and of reporting) word by word; the matcher then reads the act in
+that form too (a second ``query:`` view, and the word overlap). It is a glossary, not a translator:
+rare words stay as written, and words that are also Indonesian with another meaning are left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+_GLOSSARY: dict[str, str] = {}
+
+
+def _add(target: str, words: str) -> None:
+    for word in words.split():
+        _GLOSSARY[word] = target
+
+
+# Numbers (Javanese, Sundanese, Minang, Banjar, Manado).
+_add("satu", "siji hiji ciek")
+_add("dua", "loro duo")
+_add("tiga", "telu telung tilu tigo talu")
+_add("empat", "papat opat ampek")
+_add("lima", "limo")
+_add("enam", "enem genep anam")
+_add("tujuh", "pitu tujuah")
+_add("delapan", "wolu dalapan salapan")
+_add("sembilan", "songo sangang")
+_add("sepuluh", "sepuloh sapuluh sapuluah")
+_add("ratus", "atus")
+_add("ribu", "ewu rewu")
+_add("nomor", "nomer nomere nomerna")
+# Negation, existence, wanting and being able.
+_add("tidak", "ora ra gak nggak ndak ndag teu henteu indak kada nyanda kagak enggak")
+_add("bukan", "dudu sanes")
+_add("belum", "durung acan balum")
+_add("sudah", "wis wes uwis geus alah")
+_add("ada", "ono onok enek aya ado")
+_add("mau", "arep pengen hoyong handak")
+_add("bisa", "iso saged tiasa")
+_add("harus", "kudu kedah")
+_add("jangan", "ojo ulah entong")
+_add("boleh", "kenging buleh bulih bole")
+# Pronouns and people.
+_add("saya", "aku kulo kula abdi ambo ulun")
+_add("kamu", "kowe koen sampeyan panjenengan maneh anjeun ikam ngana ente lu lo")
+_add("dia", "deweke dheweke piyambakipun manehna inyo")
+_add("orang", "wong jalma uwong")
+_add("semua", "kabeh kabehe sadaya sadayana sakabeh sadonyo")
+# Time.
+_add("sekarang", "saiki kiwari ayeuna wayahini")
+_add("besok", "sesuk sesok isukan isuak")
+_add("kemarin", "wingi kamari kapatang")
+_add("nanti", "mengko engko ngke beko kaina")
+_add("hari", "dino dinten poe")
+_add("tahun", "taun")
+_add("malam", "bengi wengi peuting")
+# Saying, knowing, getting, giving, taking.
+_add("katanya", "jare jarene cenah ceunah kecek kicek")
+_add("kabar", "kabare beja")
+_add("tahu", "ngerti weruh nyaho")
+_add("dapat", "entuk dapek")
+_add("beri", "kase wenehi mere bere")
+_add("bawa", "gawa nggowo mawa mambawa")
+_add("pulang", "mulih bulik mulang")
+_add("ambil", "jupuk nyokot ambiak ambe")
+_add("tangkap", "kecekel dicekel ditangkep katangkap ditangkok")
+_add("naik", "munggah naiak")
+_add("tutup", "nutup tutuik")
+# Voting and campaigning.
+_add("coblos", "nyoblos nyoblose nyoblosna")
+_add("pilih", "milih pilihane milihna mamiliah")
+_add("menang", "menange manang")
+_add("kalah", "eleh")
+_add("uang", "duit dhuwit artos piti pitih")
+_add("beras", "beas bareh baras")
+_add("rumah", "omah griya imah")
+_add("jalan", "dalan")
+_add("desa", "deso")
+# Small words that carry meaning in a claim.
+_add("kalau", "nek yen lamun mun kalo amun")
+_add("juga", "uga oge juo")
+_add("karena", "mergo amarga karana")
+_add("untuk", "kanggo kangge keur gasan")
+_add("dengan", "karo kalayan")
+_add("ke", "neng menyang")
+
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?", re.UNICODE)
+
+
+def to_indonesian(text: str) -> tuple[str, int]:
+    """``text`` with the glossary's regional words in Indonesian, and how many words were replaced."""
+    replaced = 0
+
+    def swap(match: re.Match[str]) -> str:
+        nonlocal replaced
+        word = match.group()
+        target = _GLOSSARY.get(word.lower())
+        if target is None or target == word.lower():
+            return word
+        replaced += 1
+        return target
+
+    return _WORD.sub(swap, text), replaced
