@@ -290,8 +290,19 @@ class Settings(BaseSettings):
         description="days a review item may wait for a final decision before the reports count it overdue "
         "(agencies have no deadline of their own yet)",
     )
+    # four eyes (docs/review-web-app.md): a breach or an escalation counts only once a second reviewer agrees.
+    four_eyes: bool = Field(
+        default=False,
+        description="every agency: a `pelanggaran` or `eskalasi` verdict counts only after a second, different "
+        "reviewer confirms it; a disagreement goes to a supervisor",
+    )
+    four_eyes_agencies: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="agency codes that need the four-eyes confirmation although `four_eyes` is off, comma-separated "
+        "(a list in TOML)",
+    )
 
-    @field_validator("capture_allow_hosts", "factcheck_feeds", mode="before")
+    @field_validator("capture_allow_hosts", "factcheck_feeds", "four_eyes_agencies", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         # NETRA_CAPTURE_ALLOW_HOSTS=127.0.0.1:8765,mirror.local — a list in TOML.

@@ -11,7 +11,8 @@ rules for its readers; in short:
   an item's verdict is its latest decision made before it. Decisions are append-only, so the
   same ``as_of`` rebuilds the same figures;
 - *flagged* = acts of the period in the review queue; *reviewed* = those whose latest verdict
-  is final (``pelanggaran``/``bukan_pelanggaran``); *confirmed* = latest verdict ``pelanggaran``;
+  is final (``pelanggaran``/``bukan_pelanggaran``); *confirmed* = latest counting verdict
+  ``pelanggaran`` (under four eyes, only once a second reviewer or a supervisor settled it);
 - *hoax flagged* = flagged acts the matcher found repeating a claim fact-checkers rated false
   (issue 19); *hoax confirmed* = confirmed violations whose code is ``hoax``, however the act was
   queued (a reviewer may find a hoax in an act queued for partisanship);
@@ -390,10 +391,15 @@ class WeeklyData:
 
 
 def latest_decisions(as_of: datetime) -> Any:
-    """Subquery: the latest decision id per review item among decisions made before ``as_of``."""
+    """Subquery: the latest decision id per review item among decisions made before ``as_of`` that count.
+
+    Under four eyes a verdict still awaiting its second reviewer, or disputed between the two, does not count
+    (monitor.review.decisions.counts): the item stands where its last counting decision left it.
+    """
+    counted = Decision.four_eyes.is_(None) | Decision.four_eyes.in_(("confirmed", "resolved"))
     return (
         select(Decision.review_item_id.label("item_id"), func.max(Decision.id).label("decision_id"))
-        .where(Decision.decided_at < as_of)
+        .where(Decision.decided_at < as_of, counted)
         .group_by(Decision.review_item_id)
         .subquery()
     )

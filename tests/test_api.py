@@ -220,6 +220,7 @@ def test_openapi_document_validates_and_describes_the_answers(env_sqlite: ApiEnv
     validate_spec(spec)
     assert spec["servers"] == [{"url": "/api/v1"}]
     assert set(spec["paths"]) == {"/me", "/vocabulary", "/items", "/items/{item_id}", "/items/{item_id}/decisions",
+                                  "/items/{item_id}/dossiers", "/items/{item_id}/dossiers/{dossier_id}/{fmt}",
                                   "/reports", "/reports/{report_id}/file", "/registry/imports"}
     assert spec["components"]["securitySchemes"]["token"] == {
         "type": "http", "scheme": "bearer", "bearerFormat": "netra_<selector>_<secret>",
@@ -249,6 +250,7 @@ def test_openapi_document_validates_and_describes_the_answers(env_sqlite: ApiEnv
             "DecisionOut": client.post(f"/items/{item}/decisions", json={
                 "verdict": "pelanggaran", "note": "Ajakan memilih paslon 1.", "violation_code": "social_campaign",
                 "candidate": "k1", "register": "discipline"}),
+            "DossierOut": client.post(f"/items/{item}/dossiers"),  # the breach just decided
             "VocabularyOut": client.get("/vocabulary"),
         }
         errors = [client.get(f"/items/{MISSING}"), client.get("/items", params={"status": "bogus"}),

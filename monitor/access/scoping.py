@@ -12,13 +12,15 @@ from sqlalchemy.orm import Session
 from monitor.db.schema import Account, Agency, Employee, Report, ReviewItem, User, UserAgencyScope
 
 # What each role may do. Viewing an item (and the ASN identity on it) is further limited by agency scope.
+# ``build_dossier``: make the case dossier of a confirmed breach (those who decide); whoever sees the item
+# may download the dossiers made (monitor.review.dossier.visible_dossier).
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"view", "view_identity", "decide", "assign", "take_next", "export", "view_audit",
                         "manage_users", "view_reports", "generate_reports", "self_audit", "import_registry",
-                        "submit_tips"}),
+                        "submit_tips", "build_dossier"}),
     "supervisor": frozenset({"view", "view_identity", "decide", "assign", "take_next", "export", "view_reports",
-                             "generate_reports", "submit_tips"}),
-    "reviewer": frozenset({"view", "view_identity", "decide", "take_next", "export", "submit_tips"}),
+                             "generate_reports", "submit_tips", "build_dossier"}),
+    "reviewer": frozenset({"view", "view_identity", "decide", "take_next", "export", "submit_tips", "build_dossier"}),
     "agency_auditor": frozenset({"view", "view_identity", "export", "view_reports", "self_audit"}),
 }
 

@@ -49,6 +49,9 @@ ACTIVITY_KINDS = ("post", "share", "comment", "like", "photo", "follow")
 STANCES = ("support", "oppose", "none")
 REVIEW_STATUSES = ("pending", "clarification", "escalated", "decided")
 VERDICTS = ("pelanggaran", "bukan_pelanggaran", "perlu_klarifikasi", "eskalasi")
+# awaiting: a first verdict waiting for a second reviewer; confirmed: the second agreed; disputed: the second
+# disagreed (the item goes to a supervisor); resolved: a supervisor's decision on a disputed item.
+FOUR_EYES_STAGES = ("awaiting", "confirmed", "disputed", "resolved")
 ROLES = ("admin", "supervisor", "reviewer", "agency_auditor")
 REGISTERS = ("ethics", "discipline", "election_crime")
 ACCOUNT_STATES = ("active", "not_found", "suspended", "deactivated", "protected")
@@ -404,6 +407,7 @@ class Decision(Base):
         CheckConstraint(
             "verdict <> 'pelanggaran' OR violation_code IS NOT NULL", name="breach_cites_code"
         ),
+        CheckConstraint(_in("four_eyes", FOUR_EYES_STAGES), name="four_eyes"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -419,8 +423,37 @@ class Decision(Base):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Four eyes (FOUR_EYES_STAGES, monitor.review.decisions): null where no second look is needed. An
+    # ``awaiting`` or ``disputed`` decision does not count yet; ``confirmed`` and ``resolved`` ones do.
+    four_eyes: Mapped[str | None] = mapped_column(String(16))
 
     review_item: Mapped[ReviewItem] = relationship(back_populates="decisions")
+
+
+class CaseDossier(Base):
+    """The file forwarded on a confirmed breach to the PPK and the civil-service body: a PDF and a ZIP of evidence.
+
+    Built from one decision (``decision_id``, the confirmed ``pelanggaran`` it documents) and kept with the
+    SHA-256 of both files, as reports are. ``agency_id`` is the item's, so scoping is one indexed filter.
+    Append-only: a later decision gets a new dossier, the earlier one stays as it was handed on.
+    """
+
+    __tablename__ = "case_dossier"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_item_id: Mapped[int] = mapped_column(ForeignKey("review_item.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id"))
+    pdf_path: Mapped[str] = mapped_column(Text)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    pdf_bytes: Mapped[int] = mapped_column(BigInteger)
+    zip_path: Mapped[str] = mapped_column(Text)
+    zip_sha256: Mapped[str] = mapped_column(String(64))
+    zip_bytes: Mapped[int] = mapped_column(BigInteger)
+    evidence_files: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_by: Mapped[str | None] = mapped_column(String(128))
 
 
 class AuditLog(Base):

@@ -122,6 +122,14 @@ STATUS_LABELS: dict[str, str] = {
     "decided": "diputus",
 }
 
+# Where a decision stands under four eyes (decision.four_eyes).
+FOUR_EYES_LABELS: dict[str, str] = {
+    "awaiting": "menunggu konfirmasi peninjau kedua",
+    "confirmed": "mengonfirmasi putusan peninjau pertama",
+    "disputed": "berbeda pendapat — diteruskan kepada supervisor",
+    "resolved": "putusan supervisor atas perbedaan pendapat",
+}
+
 STANCE_LABELS: dict[str, str] = {"support": "mendukung", "oppose": "menentang", "none": "netral"}
 
 KIND_LABELS: dict[str, str] = {

@@ -172,7 +172,11 @@ def content_disposition(name: str) -> str:
 
 def open_verified(report: Report) -> VerifiedFile:
     """Open the report's file and check its SHA-256; raises :class:`ReportUnavailable` (never returns a bad file)."""
-    path = Path(report.path)
+    return open_verified_path(Path(report.path), report.sha256, report.format)
+
+
+def open_verified_path(path: Path, sha256: str, fmt: str) -> VerifiedFile:
+    """Open any stored file recorded with ``sha256`` (a report's, a case dossier's) and check it, as above."""
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -184,11 +188,10 @@ def open_verified(report: Report) -> VerifiedFile:
             digest.update(block)
             size += len(block)
         actual = digest.hexdigest()
-        if actual != report.sha256:
-            raise ReportUnavailable("sha256_mismatch", {"path": str(path), "expected": report.sha256,
-                                                        "actual": actual})
+        if actual != sha256:
+            raise ReportUnavailable("sha256_mismatch", {"path": str(path), "expected": sha256, "actual": actual})
     except BaseException:
         handle.close()
         raise
-    media = MEDIA_TYPES.get(report.format, "application/octet-stream")
+    media = MEDIA_TYPES.get(fmt, "application/octet-stream")
     return VerifiedFile(handle, size, media, content_disposition(path.name))

@@ -23,6 +23,7 @@ from monitor.access.scoping import can
 from monitor.config import get_settings
 from monitor.db.schema import Account, Activity, Decision, Employee, ReviewItem, User
 from monitor.db.vocabulary import VERDICT_LABELS, VIOLATIONS
+from monitor.review.decisions import counted_filter
 from monitor.review.queue import QueueFilters, filtered_item_ids
 from reports.cells import neutralise, sheet_row
 
@@ -35,7 +36,7 @@ QUEUE_COLUMNS = (
 DECISION_COLUMNS = (
     "decision_id", "item_id", "agency", "nip", "name", "platform", "handle", "kind", "occurred_at", "url",
     "verdict", "violation_code", "violation_label", "clause", "register", "candidate", "party", "reason", "note",
-    "reviewer", "decided_at", "supersedes_id",
+    "reviewer", "decided_at", "supersedes_id", "four_eyes",
 )
 _CHUNK = 500
 
@@ -73,10 +74,12 @@ def _usernames(session: Session) -> dict[int, str]:
 
 
 def _latest_decisions(session: Session, ids: list[int]) -> dict[int, Decision]:
+    """Each item's latest decision that counts: a verdict still awaiting its second reviewer (four eyes) is not one."""
     latest: dict[int, Decision] = {}
     for start in range(0, len(ids), _CHUNK):
         for d in session.scalars(
-            select(Decision).where(Decision.review_item_id.in_(ids[start:start + _CHUNK])).order_by(Decision.id)
+            select(Decision).where(Decision.review_item_id.in_(ids[start:start + _CHUNK]), counted_filter())
+            .order_by(Decision.id)
         ):
             latest[d.review_item_id] = d
     return latest
@@ -124,7 +127,7 @@ def decision_rows(session: Session, user: User, filters: QueueFilters) -> Iterat
                 "clause": d.clause or "", "register": d.register or "", "candidate": d.candidate or "",
                 "party": d.party or "", "reason": d.reason or "", "note": d.note or "",
                 "reviewer": names.get(d.reviewer_id, ""), "decided_at": _local(d.decided_at),
-                "supersedes_id": d.supersedes_id or "",
+                "supersedes_id": d.supersedes_id or "", "four_eyes": d.four_eyes or "",
             }
 
 

@@ -28,7 +28,7 @@ from monitor.db.schema import (
     ReviewItem,
     User,
 )
-from monitor.review.decisions import default_register, history, item_profile, latest_decision
+from monitor.review.decisions import default_register, four_eyes_block, history, item_profile, latest_decision
 
 EARLIER_ITEMS_SHOWN = 20
 # Acts whose meaning is the acted-on post itself: hate words there are what the ASN passed on.
@@ -69,6 +69,9 @@ class CaseFile:
     # A captured page (``netra capture``, tips): the newest screenshot and rendered HTML of the act's own post.
     screenshot: Evidence | None = None
     page_html: Evidence | None = None
+    # Why the viewer may not decide now under four eyes (their own verdict awaits a second reviewer; a
+    # disagreement is the supervisor's), or None.
+    four_eyes_block: str | None = None
 
     @property
     def own_text(self) -> str:
@@ -169,6 +172,8 @@ def load_case(session: Session, user: User, item_id: int) -> CaseFile | None:
         reviewer_ids.add(item.assignee_id)
     reviewers = {u.id: u.full_name or u.username
                  for u in session.scalars(select(User).where(User.id.in_(reviewer_ids)))} if reviewer_ids else {}
+    latest = decisions[-1] if decisions else None
+    blocked = four_eyes_block(user, latest)
     return CaseFile(
         item=item,
         activity=activity,
@@ -182,14 +187,15 @@ def load_case(session: Session, user: User, item_id: int) -> CaseFile | None:
         profile_row=row,
         profile=profile,
         decisions=decisions,
-        latest=decisions[-1] if decisions else None,
+        latest=latest,
         default_register=default_register(session, item),
         earlier=earlier,
-        may_decide=may_decide(session, user, item),
+        may_decide=may_decide(session, user, item) and blocked is None,
         reviewers=reviewers,
         # Kept apart: a candidate's photo under a comment must never read as the commenter's own.
         photos=post_photos(session, activity.post_id),
         context_photos=post_photos(session, activity.target_post_id),
         screenshot=captured_page(session, activity, "capture-screenshot"),
         page_html=captured_page(session, activity, "capture-html"),
+        four_eyes_block=blocked if may_decide(session, user, item) else None,
     )

@@ -1,7 +1,14 @@
-"""Reviewers' decisions: validation, defaults (clause, register) and the append-only history.
+"""Reviewers' decisions: validation, defaults (clause, register), four eyes and the append-only history.
 
 A decision never changes; a later one supersedes it (``supersedes_id``) and the
 review item's status follows the latest (domain.md §6).
+
+Four eyes (``Settings.four_eyes``, or per agency ``four_eyes_agencies``): a ``pelanggaran`` or
+``eskalasi`` verdict is recorded as ``awaiting`` and the item stays pending, released to the pool;
+a different user's next decision either agrees (same verdict, and for a breach the same violation
+code: ``confirmed``) or not (``disputed``: the item is escalated). A disputed item is decided by a
+supervisor or admin (``resolved``). Only decisions that are not ``awaiting`` or ``disputed`` count
+(:func:`counts`, :func:`counted_filter`): reports, exports and dossiers see the last one that does.
 """
 
 from __future__ import annotations
@@ -9,13 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from models.profile import ElectionProfile as LoadedProfile
 from models.profile import ProfileError, load_profile_text
 from monitor.access.scoping import may_decide
-from monitor.db.schema import REGISTERS, VERDICTS, Decision, ElectionProfile, ReviewItem, User
+from monitor.config import Settings, get_settings
+from monitor.db.schema import REGISTERS, VERDICTS, Agency, Decision, ElectionProfile, ReviewItem, User
 from monitor.db.vocabulary import (
     CLAUSES,
     NOT_BREACH_REASONS,
@@ -37,6 +45,13 @@ CODES_NEEDING_TARGET = frozenset({
     "social_campaign", "campaign_account_interaction", "partisan_photo", "partisan_appeal", "campaign_attendance",
     "campaign_props", "party_membership", "campaign_team_role", "independent_support", "official_favouritism",
 })
+
+
+# Verdicts that need a second reviewer where four eyes applies (issue 17).
+FOUR_EYES_VERDICTS = frozenset({"pelanggaran", "eskalasi"})
+UNCOUNTED_STAGES = ("awaiting", "disputed")
+# Who settles a disagreement between the two reviewers.
+RESOLVER_ROLES = frozenset({"supervisor", "admin"})
 
 
 class DecisionError(ValueError):
@@ -100,6 +115,42 @@ def latest_decision(session: Session, item: ReviewItem) -> Decision | None:
     )
 
 
+def counts(decision: Decision | None) -> bool:
+    """Whether a decision counts: it needs no second look, or got it (confirmed, or resolved by a supervisor)."""
+    return decision is not None and decision.four_eyes not in UNCOUNTED_STAGES
+
+
+def counted_filter() -> ColumnElement[bool]:
+    """SQL for :func:`counts`: what reports and exports use to find an item's latest decision that counts."""
+    return or_(Decision.four_eyes.is_(None), Decision.four_eyes.not_in(UNCOUNTED_STAGES))
+
+
+def four_eyes_applies(session: Session, item: ReviewItem, settings: Settings | None = None) -> bool:
+    settings = settings or get_settings()
+    if settings.four_eyes:
+        return True
+    if not settings.four_eyes_agencies:
+        return False
+    return session.scalar(select(Agency.code).where(Agency.id == item.agency_id)) in settings.four_eyes_agencies
+
+
+def four_eyes_block(user: User, latest: Decision | None) -> str | None:
+    """Why ``user`` may not decide now because of four eyes (Bahasa Indonesia), or ``None``."""
+    if latest is None:
+        return None
+    if latest.four_eyes == "awaiting" and latest.reviewer_id == user.id:
+        return "Putusan Anda menunggu konfirmasi peninjau kedua; peninjau lain yang harus mengonfirmasinya."
+    if latest.four_eyes == "disputed" and user.role not in RESOLVER_ROLES:
+        return "Kedua peninjau berbeda pendapat; item ini diputus oleh supervisor."
+    return None
+
+
+def _agrees(first: Decision, data: DecisionInput) -> bool:
+    if data.verdict != first.verdict:
+        return False
+    return data.verdict != "pelanggaran" or data.violation_code == first.violation_code
+
+
 def _clean(value: str | None, field: str, max_length: int) -> str | None:
     if value is None:
         return None
@@ -109,7 +160,8 @@ def _clean(value: str | None, field: str, max_length: int) -> str | None:
     return value or None
 
 
-def decide(session: Session, item: ReviewItem, reviewer: User, data: DecisionInput) -> Decision:
+def decide(session: Session, item: ReviewItem, reviewer: User, data: DecisionInput,
+           settings: Settings | None = None) -> Decision:
     """Validate and append a decision; raises DecisionError (bad input) or DecisionForbidden."""
     if not may_decide(session, reviewer, item):
         raise DecisionForbidden(f"{reviewer.username} may not decide item {item.id}")
@@ -123,6 +175,10 @@ def decide(session: Session, item: ReviewItem, reviewer: User, data: DecisionInp
         if (latest.id if latest else None) != data.expected_latest_id:
             raise DecisionError("expected_latest_id", "item ini sudah diputus orang lain; muat ulang halaman")
 
+    blocked = four_eyes_block(reviewer, latest)
+    if blocked is not None:
+        raise DecisionError("verdict", blocked)
+
     decision = Decision(review_item_id=item.id, verdict=data.verdict, note=note, reviewer_id=reviewer.id,
                         supersedes_id=latest.id if latest else None)
     if data.verdict == "pelanggaran":
@@ -132,10 +188,29 @@ def decide(session: Session, item: ReviewItem, reviewer: User, data: DecisionInp
             raise DecisionError("reason", "pilih alasan dari daftar")
         decision.reason = data.reason
 
+    decision.four_eyes = _four_eyes_stage(session, item, latest, data, settings)
     session.add(decision)
     item.status = STATUS_AFTER[data.verdict]
+    if decision.four_eyes == "awaiting":
+        # Still open: back to the pool for a second reviewer (take_next never hands it to the first one).
+        item.status = "pending"
+        item.assignee_id = None
+    elif decision.four_eyes == "disputed":
+        item.status = "escalated"
     session.flush()
     return decision
+
+
+def _four_eyes_stage(session: Session, item: ReviewItem, latest: Decision | None, data: DecisionInput,
+                     settings: Settings | None) -> str | None:
+    """Where the new decision stands; the rule follows the decision it answers, whatever the setting is now."""
+    if latest is not None and latest.four_eyes == "disputed":
+        return "resolved"
+    if latest is not None and latest.four_eyes == "awaiting":
+        return "confirmed" if _agrees(latest, data) else "disputed"
+    if data.verdict in FOUR_EYES_VERDICTS and four_eyes_applies(session, item, settings):
+        return "awaiting"
+    return None
 
 
 def _fill_breach(session: Session, item: ReviewItem, data: DecisionInput, decision: Decision, note: str) -> None:

@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, select, tuple_
+from sqlalchemy import Select, and_, exists, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from monitor.access.scoping import can, scope_filter, visible_agency_ids
 from monitor.config import get_settings
@@ -27,6 +27,7 @@ from monitor.db.schema import (
     Account,
     Activity,
     Classification,
+    Decision,
     ElectionProfile,
     Employee,
     ReviewItem,
@@ -397,8 +398,14 @@ def take_next(session: Session, user: User) -> ReviewItem | None:
     )
     if mine is not None:
         return mine
+    # Four eyes: a verdict of the user's own that awaits a second reviewer is not theirs to confirm.
+    later = aliased(Decision)
+    own_awaiting = exists().where(
+        Decision.review_item_id == ReviewItem.id, Decision.four_eyes == "awaiting", Decision.reviewer_id == user.id,
+        ~exists().where(later.supersedes_id == Decision.id))
     item = session.scalar(
-        base.where(ReviewItem.assignee_id.is_(None)).order_by(*order).limit(1).with_for_update(skip_locked=True)
+        base.where(ReviewItem.assignee_id.is_(None), ~own_awaiting).order_by(*order).limit(1)
+        .with_for_update(skip_locked=True)
     )
     if item is not None:
         item.assignee_id = user.id

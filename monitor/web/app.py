@@ -22,7 +22,20 @@ from monitor.selfaudit.jobs import JobRunner
 from monitor.web import api
 from monitor.web.auth import NotSignedIn, load_secret_key
 from monitor.web.rendering import render
-from monitor.web.routes import audit, exports, health, item, login, media, queue, reports, screenshots, self_audit, tips
+from monitor.web.routes import (
+    audit,
+    dossiers,
+    exports,
+    health,
+    item,
+    login,
+    media,
+    queue,
+    reports,
+    screenshots,
+    self_audit,
+    tips,
+)
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 256 * 1024
@@ -113,7 +126,7 @@ def create_app(settings: Settings | None = None, *, secure_cookies: bool | None 
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (login, queue, item, audit, exports, reports, self_audit, media, health):
         app.include_router(module.router)
-    for module in (tips, screenshots):
+    for module in (tips, screenshots, dossiers):
         app.include_router(module.router)
     # The JSON API has its own error handlers and OpenAPI document (the HTML app publishes none).
     app.mount(api.PREFIX, api.create_api(settings, app.state.session_factory))

@@ -24,6 +24,7 @@ from monitor.access.scoping import can
 from monitor.config import get_settings
 from monitor.db.vocabulary import (
     CLAUSES,
+    FOUR_EYES_LABELS,
     KIND_LABELS,
     NOT_BREACH_REASONS,
     REGISTER_LABELS,
@@ -112,6 +113,7 @@ templates.env.globals.update(
     csrf_token=csrf_token,
     can=can,
     CLAUSES=CLAUSES,
+    FOUR_EYES_LABELS=FOUR_EYES_LABELS,
     KIND_LABELS=KIND_LABELS,
     NOT_BREACH_REASONS=NOT_BREACH_REASONS,
     REGISTER_LABELS=REGISTER_LABELS,

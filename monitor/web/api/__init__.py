@@ -13,14 +13,14 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.config import Settings
-from monitor.web.api import decisions, errors, items, me, registry, reports
+from monitor.web.api import decisions, dossiers, errors, items, me, registry, reports
 
 PREFIX = "/api/v1"
 VERSION = "1.0.0"
 REGISTRY_UPLOAD_PATH = PREFIX + registry.PATH
 REGISTRY_UPLOAD_MAX_BYTES = registry.MAX_UPLOAD_BYTES
 DESCRIPTION = """\
-Review items, decisions, case files, the agency registry and stored reports of Netra, as JSON.
+Review items, decisions, case files, case dossiers, the agency registry and stored reports of Netra, as JSON.
 
 Every call needs `Authorization: Bearer <token>`; an operator creates the token with
 `netra user token USERNAME`. The token acts as that user: same role, same agency scope as the web
@@ -52,7 +52,7 @@ def create_api(settings: Settings, factory: sessionmaker[Session]) -> FastAPI:
     api.state.settings = settings
     api.state.session_factory = factory
     errors.install(api)
-    for module in (me, items, decisions, reports, registry):
+    for module in (me, items, decisions, dossiers, reports, registry):
         api.include_router(module.router)
 
     generate = api.openapi

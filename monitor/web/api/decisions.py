@@ -6,7 +6,7 @@ decide, valid verdicts, codes, clauses, register and the stale-page check.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from monitor.access.scoping import visible_item
@@ -45,7 +45,7 @@ def list_decisions(item_id: int, caller: Caller = Depends(require("view")),
 
 @router.post("/items/{item_id}/decisions", response_model=DecisionOut, status_code=201,
              responses=responses(401, 403, 404, 409, 422), summary="Record a decision on an item")
-def create_decision(item_id: int, body: DecisionIn, caller: Caller = Depends(require("decide")),
+def create_decision(request: Request, item_id: int, body: DecisionIn, caller: Caller = Depends(require("decide")),
                     db: Session = Depends(db_session)) -> DecisionOut:
     item = visible_item(db, caller.user, item_id)
     if item is None:
@@ -63,7 +63,7 @@ def create_decision(item_id: int, body: DecisionIn, caller: Caller = Depends(req
         expected_latest_id=body.expected_latest_id,
     )
     try:
-        decision = decide(db, item, caller.user, data)
+        decision = decide(db, item, caller.user, data, settings=request.app.state.settings)
     except DecisionForbidden:
         raise ApiError(403, "Item ini ditugaskan kepada peninjau lain.") from None
     except DecisionError as exc:
@@ -72,7 +72,8 @@ def create_decision(item_id: int, body: DecisionIn, caller: Caller = Depends(req
         raise ApiError(status, f"Putusan ditolak — {exc.field}: {exc.message}", field=exc.field) from None
     caller.audit(db, "decide", object_type="review_item", object_id=item_id,
                  detail={"decision_id": decision.id, "verdict": decision.verdict,
-                         "violation_code": decision.violation_code, "supersedes_id": decision.supersedes_id})
+                         "violation_code": decision.violation_code, "supersedes_id": decision.supersedes_id,
+                         "four_eyes": decision.four_eyes})
     db.commit()
     return DecisionOut.of(decision, display_names(db, {decision.reviewer_id}))
 

@@ -13,12 +13,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from monitor.db.schema import (
     ACTIVITY_KINDS,
+    FOUR_EYES_STAGES,
     PLATFORMS,
     REGISTERS,
     VERDICTS,
     Account,
     Activity,
     Agency,
+    CaseDossier,
     Classification,
     Decision,
     Employee,
@@ -174,13 +176,19 @@ class DecisionOut(BaseModel):
     reviewer: str | None
     supersedes_id: int | None
     decided_at: datetime
+    four_eyes: str | None = Field(
+        json_schema_extra={"enum": [*FOUR_EYES_STAGES, None]},
+        description="Four eyes: `awaiting` (a second reviewer must confirm), `confirmed`, `disputed` (a supervisor "
+                    "decides), `resolved`; null where no second look is needed. Awaiting and disputed ones do not "
+                    "count yet.")
 
     @classmethod
     def of(cls, d: Decision, names: dict[int, str]) -> DecisionOut:
         return cls(id=d.id, item_id=d.review_item_id, verdict=d.verdict, violation_code=d.violation_code,
                    clauses=list(parse_clauses(d.clause)), register_=d.register, candidate=d.candidate,
                    party=d.party, reason=d.reason, note=d.note, reviewer_id=d.reviewer_id,
-                   reviewer=names.get(d.reviewer_id), supersedes_id=d.supersedes_id, decided_at=d.decided_at)
+                   reviewer=names.get(d.reviewer_id), supersedes_id=d.supersedes_id, decided_at=d.decided_at,
+                   four_eyes=d.four_eyes)
 
 
 class PostOut(BaseModel):
@@ -340,3 +348,28 @@ class VocabularyOut(BaseModel):
     registers: dict[str, str]
     not_breach_reasons: dict[str, str]
     statuses: dict[str, str]
+
+
+class DossierOut(BaseModel):
+    """A case dossier of a confirmed breach: its PDF and its evidence ZIP (manifest.json, manifest.csv)."""
+
+    id: int
+    item_id: int
+    decision_id: int = Field(description="The `pelanggaran` decision the dossier documents.")
+    pdf_sha256: str
+    pdf_bytes: int
+    zip_sha256: str
+    zip_bytes: int
+    evidence_files: int
+    created_at: datetime
+    created_by: str | None
+    pdf: str = Field(description="Path of the PDF, relative to the API root.")
+    zip: str = Field(description="Path of the evidence ZIP, relative to the API root.")
+
+    @classmethod
+    def of(cls, dossier: CaseDossier) -> DossierOut:
+        base = f"/items/{dossier.review_item_id}/dossiers/{dossier.id}"
+        return cls(id=dossier.id, item_id=dossier.review_item_id, decision_id=dossier.decision_id,
+                   pdf_sha256=dossier.pdf_sha256, pdf_bytes=dossier.pdf_bytes, zip_sha256=dossier.zip_sha256,
+                   zip_bytes=dossier.zip_bytes, evidence_files=dossier.evidence_files, created_at=dossier.created_at,
+                   created_by=dossier.created_by, pdf=f"{base}/pdf", zip=f"{base}/zip")

@@ -14,12 +14,19 @@ from monitor.db.schema import User
 from monitor.db.vocabulary import VERDICT_LABELS
 from monitor.review.case_file import load_case
 from monitor.review.decisions import DecisionError, DecisionForbidden, DecisionInput, decide
+from monitor.review.dossier import confirmed_breach, item_dossiers
 from monitor.web.auth import client_ip, db_session, require
 from monitor.web.carry import carry, take
 from monitor.web.csrf import verify_csrf
 from monitor.web.rendering import flash, render
 
 router = APIRouter()
+FOUR_EYES_FLASH = {
+    "awaiting": " Putusan ini baru berlaku setelah dikonfirmasi peninjau kedua.",
+    "confirmed": " Putusan peninjau pertama terkonfirmasi.",
+    "disputed": " Berbeda dengan putusan peninjau pertama: item diteruskan kepada supervisor.",
+    "resolved": " Perbedaan pendapat diputus.",
+}
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,10 @@ def _render_case(request: Request, db: Session, user: User, item_id: int, form: 
     case = load_case(db, user, item_id)
     if case is None:
         raise HTTPException(status_code=404)
-    return render(request, "item.html", {"case": case, "form": form or {}, "error": error})
+    confirmed = confirmed_breach(db, case.item)
+    return render(request, "item.html", {"case": case, "form": form or {}, "error": error,
+                                         "dossiers": item_dossiers(db, case.item),
+                                         "confirmed_id": confirmed.id if confirmed else None})
 
 
 @router.get("/items/{item_id:int}")
@@ -97,7 +107,7 @@ def decide_item(
             reason=_optional(form, "reason"),
             expected_latest_id=int(expected) if expected else None,
         )
-        decision = decide(db, item, user, data)
+        decision = decide(db, item, user, data, settings=request.app.state.settings)
     except DecisionForbidden:
         raise HTTPException(status_code=403, detail="Item ini ditugaskan kepada peninjau lain.") from None
     except ValueError as exc:  # a DecisionError, or a tampered field (expected_latest_id)
@@ -109,7 +119,9 @@ def decide_item(
         return RedirectResponse(f"{_page(item_id)}#decision-form", status_code=303)
     audit_log.record(db, "decide", user=user, object_type="review_item", object_id=item_id, ip=client_ip(request),
                  detail={"decision_id": decision.id, "verdict": decision.verdict,
-                         "violation_code": decision.violation_code, "supersedes_id": decision.supersedes_id})
+                         "violation_code": decision.violation_code, "supersedes_id": decision.supersedes_id,
+                         "four_eyes": decision.four_eyes})
     db.commit()
-    flash(request, f"Putusan “{VERDICT_LABELS[decision.verdict]}” tersimpan.")
+    stage = FOUR_EYES_FLASH.get(decision.four_eyes or "", "")
+    flash(request, f"Putusan “{VERDICT_LABELS[decision.verdict]}” tersimpan.{stage}")
     return RedirectResponse(f"/items/{item_id}", status_code=303)

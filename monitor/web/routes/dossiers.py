@@ -1,0 +1,84 @@
+"""Case dossiers on the item page: building one for a confirmed breach, integrity-checked audited downloads.
+
+Scoped like the item (``visible_dossier``): another agency's item or dossier answers 404, like a missing one.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from sqlalchemy.orm import Session
+
+from monitor.access import audit_log
+from monitor.db.schema import CaseDossier, User
+from monitor.exports.report_files import ReportUnavailable, open_verified_path
+from monitor.review.dossier import FORMATS, DossierRefused, build_dossier, dossier_file, visible_dossier
+from monitor.web.auth import client_ip, db_session, require
+from monitor.web.csrf import verify_csrf
+from monitor.web.rendering import flash, render
+
+router = APIRouter()
+UNAVAILABLE = {
+    "missing": "Berkas perkara tidak ditemukan di server. Hubungi admin.",
+    "sha256_mismatch": "Berkas perkara tidak cocok dengan sidik SHA-256 yang tercatat — mungkin telah diubah. "
+                       "Berkas tidak diberikan; kejadian ini dicatat di log audit. Hubungi admin.",
+}
+
+
+def dossier_audit(dossier: CaseDossier) -> dict[str, object]:
+    """What the audit log keeps of a dossier: its item, decision and both files' hashes."""
+    return {"review_item_id": dossier.review_item_id, "decision_id": dossier.decision_id,
+            "agency_id": dossier.agency_id, "pdf_sha256": dossier.pdf_sha256, "zip_sha256": dossier.zip_sha256,
+            "evidence_files": dossier.evidence_files}
+
+
+@router.post("/items/{item_id:int}/berkas-perkara", dependencies=[Depends(verify_csrf)])
+def dossier_build(request: Request, item_id: int, user: User = Depends(require("build_dossier")),
+                  db: Session = Depends(db_session)) -> Response:
+    try:
+        dossier = build_dossier(db, user, item_id, settings=request.app.state.settings)
+    except LookupError:  # another agency's item answers exactly like a missing one
+        raise HTTPException(status_code=404) from None
+    except DossierRefused as exc:
+        db.rollback()
+        audit_log.record(db, "dossier_refused", user=user, object_type="review_item", object_id=item_id,
+                         ip=client_ip(request), detail={"reason": str(exc)})
+        db.commit()
+        flash(request, f"Berkas perkara tidak dibuat — {exc}", "error")
+        return RedirectResponse(f"/items/{item_id}#berkas-perkara", status_code=303)
+    audit_log.record(db, "dossier_generate", user=user, object_type="case_dossier", object_id=dossier.id,
+                     ip=client_ip(request), detail=dossier_audit(dossier))
+    db.commit()
+    flash(request, f"Berkas perkara #{dossier.id} dibuat ({dossier.evidence_files} berkas bukti).")
+    return RedirectResponse(f"/items/{item_id}#berkas-perkara", status_code=303)
+
+
+@router.get("/items/{item_id:int}/berkas-perkara/{dossier_id:int}/{fmt}")
+def dossier_download(request: Request, item_id: int, dossier_id: int, fmt: str,
+                     user: User = Depends(require("view")), db: Session = Depends(db_session)) -> Response:
+    dossier = visible_dossier(db, user, item_id, dossier_id) if fmt in FORMATS else None
+    if dossier is None:
+        raise HTTPException(status_code=404)
+    path, sha256 = dossier_file(dossier, fmt)
+    meta = {**dossier_audit(dossier), "format": fmt, "sha256": sha256}
+    try:
+        verified = open_verified_path(path, sha256, fmt)
+    except ReportUnavailable as exc:
+        audit_log.record(db, "dossier_download_refused", user=user, object_type="case_dossier", object_id=dossier.id,
+                         ip=client_ip(request), detail={**meta, "reason": exc.reason, **exc.detail})
+        db.commit()
+        status = 409 if exc.reason == "sha256_mismatch" else 410
+        return render(request, "error.html", {"status": status, "message": UNAVAILABLE[exc.reason]},
+                      status_code=status)
+    try:
+        audit_log.record(db, "dossier_download", user=user, object_type="case_dossier", object_id=dossier.id,
+                         ip=client_ip(request), detail={**meta, "bytes": verified.size})
+        db.commit()
+    except BaseException:
+        verified.handle.close()
+        raise
+    return StreamingResponse(verified.chunks(), media_type=verified.media_type, headers={
+        "content-disposition": verified.content_disposition,
+        "content-length": str(verified.size),
+        "x-content-sha256": sha256,
+    })
