@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import subprocess
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -121,6 +123,31 @@ def read_jsonl(path: Path, profiles: dict[str, ElectionProfile] | None = None) -
             except json.JSONDecodeError as exc:
                 raise DatasetError(f"{where}: invalid JSON: {exc.msg}") from None
             yield _item(obj, where, profiles)
+
+
+def split_digest(split: str, data_dir: Path | None = None) -> str:
+    """SHA-256 over the split's JSONL files and the profiles they are labelled against (names and bytes).
+
+    Recorded with a trained model, so a card's figures can be tied to the exact data that made it.
+    """
+    data_dir = data_dir or DATA_DIR
+    digest = hashlib.sha256()
+    paths = sorted((data_dir / split).glob("*.jsonl")) + sorted((data_dir / "profiles").glob("*.yaml"))
+    for path in paths:
+        digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def source_commit() -> str | None:
+    """The git commit of the code base when run from a checkout (None from an installed wheel)."""
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).resolve().parent, capture_output=True,
+                              text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = done.stdout.strip()
+    return commit if done.returncode == 0 and len(commit) == 40 else None
 
 
 def load_split(split: str, data_dir: Path | None = None, validate: bool = True) -> list[LabelledItem]:

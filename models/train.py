@@ -30,7 +30,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from models.dataset import CORPORA, LabelledItem, load_profiles, load_split
+from models.dataset import CORPORA, LabelledItem, load_profiles, load_split, source_commit, split_digest
 from models.features import KIND_WORDS, STANCES, view_act
 from models.matcher import Target, matcher_for
 from models.network import (
@@ -286,6 +286,8 @@ def train(data_dir: Path, out_dir: Path, config: TrainConfig | None = None) -> M
             "lora": None if config.full else {"r": config.lora_r, "layers": config.lora_layers},
             "seed": config.seed,
             "train_profiles": sorted({i.profile for i in train_items}),
+            "train_data_sha256": split_digest("train", data_dir),
+            "source_commit": source_commit(),
             "epoch_losses": epoch_losses,
             "seconds": round(time.monotonic() - started),
             "threads": config.threads,

@@ -91,7 +91,6 @@ def test_conversion_refuses_other_files(tmp_path: Path) -> None:
 
 def test_default_model_on_unseen_profile(with_base: Path) -> None:
     meta = ModelMeta.read(DEFAULT_MODEL_DIR)
-    assert meta.metrics["model"]["flag"]["recall"] >= 0.9
     classifier = load_classifier()
     assert classifier.model_version == meta.version and 0 < classifier.threshold < 1
     profile = load_profile_text(UNSEEN)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from models.dataset import split_digest
 from models.infer import ClassifyInput, load_classifier
 from models.network import META_FILE, ModelMeta
 from models.profile import load_profile_text
@@ -46,6 +47,9 @@ def test_train_lora_then_classify(tiny: tuple[Path, Path], tmp_path: Path) -> No
     assert meta.metrics["model"]["flag"]["recall"] >= 0.0
     assert set(meta.metrics) >= {"model", "keyword_baseline", "dev_profiles", "target_recall"}
     assert meta.metrics["dev_profiles"] == ["tiny-dev"]
+    # The card ties its figures to the data: a changed training file gives another digest.
+    assert meta.training["train_data_sha256"] == split_digest("train", data)
+    assert "source_commit" in meta.training
     assert "keyword_baseline" in (out / "README.md").read_text()
 
     classifier = load_classifier(out)
@@ -122,3 +126,16 @@ def test_load_classifier_sets_the_thread_count_it_is_given(
         assert torch.get_num_threads() == 1
     finally:
         torch.set_num_threads(before)
+
+
+def test_the_training_data_digest_follows_every_file(tmp_path: Path) -> None:
+    data = write_data(tmp_path / "data")
+    before = split_digest("train", data)
+    assert len(before) == 64 and split_digest("train", data) == before
+    first = sorted((data / "train").glob("*.jsonl"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert split_digest("train", data) != before
+    changed = split_digest("train", data)
+    profile = sorted((data / "profiles").glob("*.yaml"))[0]
+    profile.write_text(profile.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert split_digest("train", data) != changed
