@@ -301,6 +301,13 @@ class Settings(BaseSettings):
         description="agency codes that need the four-eyes confirmation although `four_eyes` is off, comma-separated "
         "(a list in TOML)",
     )
+    # claims (docs/review-web-app.md): an item a reviewer took is theirs only for a while, so work left
+    # open by someone who went home returns to the pool by itself.
+    claim_minutes: int = Field(
+        default=30, gt=0, le=7 * 24 * 60,
+        description="how long an item taken with *Ambil item berikutnya* stays its reviewer's before others may "
+        "take or decide it, minutes (an assignment by a supervisor does not expire)",
+    )
 
     @field_validator("capture_allow_hosts", "factcheck_feeds", "four_eyes_agencies", mode="before")
     @classmethod

@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -107,9 +108,14 @@ def test_reviewer_signs_in_takes_an_item_and_decides(served, browser) -> None:  
     page.select_option("select[name=candidate]", "k1")
     page.fill("textarea[name=note]", "Ajakan mencoblos nomor 1 dengan tagar kampanye.")
     page.screenshot(path=str(SCREENSHOTS / "item.png"), full_page=True)
-    page.click("#decision-form button[type=submit]")
-    page.wait_for_selector(".flash-ok")
+    assert page.locator("#claim").inner_text().startswith("Anda memegang item ini sampai")
+    assert page.is_checked("#next-item")  # saving goes on to the next item unless unticked
+    with page.expect_navigation():
+        page.click("#decision-form button[type=submit]")
     assert "tersimpan" in page.locator(".flash-ok").inner_text()
+    assert "Ini item berikutnya" in page.locator(".flash-ok").inner_text()
+    assert int(page.url.rsplit("/", 1)[1]) != item_id
+    page.goto(f"{base}/items/{item_id}")
     assert page.locator(".history li.latest .verdict").inner_text() == "pelanggaran"
 
     with session_factory(env.url)() as s:
@@ -133,6 +139,41 @@ def test_reviewer_signs_in_takes_an_item_and_decides(served, browser) -> None:  
     mobile.screenshot(path=str(SCREENSHOTS / "item-phone.png"), full_page=True)
     phone.close()
     context.close()
+
+
+def test_claim_is_shown_to_others_expires_and_is_released(served, browser) -> None:  # type: ignore[no-untyped-def]
+    base, env = served
+    holder = browser.new_context().new_page()
+    _sign_in(holder, base, "reviewer")
+    holder.click("#take-next")
+    holder.wait_for_url(f"{base}/items/*")
+    item_id = int(holder.url.rsplit("/", 1)[1])
+
+    other = browser.new_context().new_page()  # a second reviewer, in a browser of their own
+    _sign_in(other, base, "reviewer2")
+    other.goto(f"{base}/items/{item_id}")
+    assert "sedang dipegang oleh" in other.locator("#claim").inner_text()
+    assert other.locator("#decision-form").count() == 0
+
+    with session_factory(env.url)() as s:  # the claim runs out
+        item = s.get(ReviewItem, item_id)
+        assert item is not None and item.claimed_until is not None
+        item.claimed_until = datetime.now(UTC) - timedelta(seconds=1)
+        s.commit()
+    other.reload()
+    assert "berakhir pada" in other.locator("#claim").inner_text()
+    assert other.locator("#decision-form").count() == 1
+
+    # The holder takes it again (renewed), then lets it go: back in the pool, held by nobody.
+    holder.goto(f"{base}/queue")
+    holder.click("#take-next")
+    holder.wait_for_url(f"{base}/items/{item_id}")
+    with holder.expect_navigation():
+        holder.click("#release-claim")
+    assert holder.url.endswith("/queue") and f"Item #{item_id} dilepas" in holder.locator(".flash-ok").inner_text()
+    with session_factory(env.url)() as s:
+        item = s.get(ReviewItem, item_id)
+        assert item is not None and item.assignee_id is None and item.claimed_until is None
 
 
 def test_supervisor_assigns_work(served, browser) -> None:  # type: ignore[no-untyped-def]

@@ -89,13 +89,25 @@ def test_a_submission_is_checked_before_anything_is_stored(web: tuple[WebEnv, st
     client = env.client("supervisor")
     no_token = client.post("/tautan", data={"links": "https://www.instagram.com/p/C8sUkm2PqXr/"})
     assert no_token.status_code == 403
-    empty = post(client, "/tautan", {"links": "  \n "}, token_from="/tautan")
-    assert empty.status_code == 400 and "sedikitnya satu tautan" in empty.text
-    many = post(client, "/tautan", {"links": "\n".join(f"https://x.com/a/status/{i}" for i in range(60))},
-                token_from="/tautan")
-    assert many.status_code == 400 and "Paling banyak 50 tautan" in many.text
-    half = post(client, "/tautan", {"links": "https://example.org/", "platform": "instagram"}, token_from="/tautan")
-    assert half.status_code == 400 and "platform dan akun bersama-sama" in half.text
+    # A refusal is a redirect back to the form (post/redirect/get): it shows the reason and what was typed
+    # once, and a refresh of that page is a plain GET that posts nothing again.
+    def refused(data: dict[str, str]) -> str:
+        answer = post(client, "/tautan", data, token_from="/tautan")
+        assert answer.status_code == 303 and answer.headers["location"] == "/tautan#tips-form"
+        page = client.get("/tautan")
+        assert page.status_code == 200 and 'id="tips-error"' in page.text
+        again = client.get("/tautan")
+        assert 'id="tips-error"' not in again.text
+        return page.text
+
+    assert "sedikitnya satu tautan" in refused({"links": "  \n ", "note": "dari hotline"})
+    many = refused({"links": "\n".join(f"https://x.com/a/status/{i}" for i in range(60))})
+    assert "Paling banyak 50 tautan" in many and "https://x.com/a/status/59" in many
+    half = refused({"links": "https://example.org/", "platform": "instagram", "reporter": "Surat 12/2029"})
+    assert "platform dan akun bersama-sama" in half and 'value="Surat 12/2029"' in half
+    assert '<option value="instagram" selected>' in half
+    assert "Pilih platform dari daftar" in refused({"links": "https://example.org/", "platform": "myspace",
+                                                     "account": "@a"})
     assert _rows(env.url, CaptureTip) == []
 
 

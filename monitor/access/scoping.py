@@ -6,10 +6,13 @@ Every route and export asks these functions; nothing decides access on its own
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, select, true
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from monitor.db.schema import Account, Agency, Employee, Report, ReviewItem, User, UserAgencyScope
+from monitor.db.types import utcnow
 
 # What each role may do. Viewing an item (and the ASN identity on it) is further limited by agency scope.
 # ``build_dossier``: make the case dossier of a confirmed breach (those who decide); whoever sees the item
@@ -82,12 +85,32 @@ def visible_item(session: Session, user: User, item_id: int) -> ReviewItem | Non
     return item
 
 
+def claim_holder(item: ReviewItem, now: datetime | None = None) -> int | None:
+    """Who holds ``item`` now: its assignee, unless the claim they took has run out (then nobody)."""
+    if item.assignee_id is None:
+        return None
+    if item.claimed_until is not None and item.claimed_until <= (now or utcnow()):
+        return None
+    return item.assignee_id
+
+
+def held_by(user_id: int, now: datetime) -> ColumnElement[bool]:
+    """SQL: ``user_id`` holds the item (assigned, or a claim not yet run out); :func:`claim_holder` in SQL."""
+    return (ReviewItem.assignee_id == user_id) & or_(ReviewItem.claimed_until.is_(None),
+                                                     ReviewItem.claimed_until > now)
+
+
+def unheld(now: datetime) -> ColumnElement[bool]:
+    """SQL: nobody holds the item (never assigned, released, or the claim has run out)."""
+    return or_(ReviewItem.assignee_id.is_(None), ReviewItem.claimed_until <= now)
+
+
 def may_decide(session: Session, user: User, item: ReviewItem) -> bool:
-    """Reviewers decide items assigned to them or still open to anyone; supervisors and admins any in scope."""
+    """Reviewers decide items they hold or nobody holds; supervisors and admins any in scope."""
     if not can(user, "decide") or not may_see_agency(session, user, item.agency_id):
         return False
     if user.role == "reviewer":
-        return item.assignee_id in (None, user.id)
+        return claim_holder(item) in (None, user.id)
     return True
 
 

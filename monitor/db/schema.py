@@ -377,6 +377,9 @@ class ReviewItem(Base):
         Index("ix_review_item_queue", "status", "priority", "id"),
         Index("ix_review_item_agency_queue", "agency_id", "status", "priority", "id"),
         Index("ix_review_item_assignee", "assignee_id", "status"),
+        # The queue page sorted oldest first (age, deadlines), in the same two shapes.
+        Index("ix_review_item_age", "status", "created_at", "id"),
+        Index("ix_review_item_agency_age", "agency_id", "status", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -387,6 +390,9 @@ class ReviewItem(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     priority: Mapped[float] = mapped_column(Float, default=0.0)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # When the assignee's claim ends (an item taken with "take next"); null while the item is assigned by a
+    # supervisor, which lasts until changed. An expired claim leaves ``assignee_id`` as it was: who held it.
+    claimed_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

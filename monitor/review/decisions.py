@@ -195,6 +195,7 @@ def decide(session: Session, item: ReviewItem, reviewer: User, data: DecisionInp
         # Still open: back to the pool for a second reviewer (take_next never hands it to the first one).
         item.status = "pending"
         item.assignee_id = None
+        item.claimed_until = None
     elif decision.four_eyes == "disputed":
         item.status = "escalated"
     session.flush()

@@ -14,12 +14,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, exists, func, select, tuple_
+from sqlalchemy import Select, and_, case, exists, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from monitor.access.scoping import can, scope_filter, visible_agency_ids
-from monitor.config import get_settings
+from monitor.access.scoping import can, claim_holder, held_by, scope_filter, unheld, visible_agency_ids
+from monitor.config import Settings, get_settings
 from monitor.db.schema import (
     ACTIVITY_KINDS,
     PLATFORMS,
@@ -33,6 +33,7 @@ from monitor.db.schema import (
     ReviewItem,
     User,
 )
+from monitor.db.types import utcnow
 
 # How much an act weighs by kind: an own post or photo shows intent more than a like. A follow is lasting
 # and deliberate (it stays until undone), but says less than words: between a like and a comment.
@@ -40,6 +41,10 @@ KIND_SEVERITY: dict[str, float] = {"post": 1.0, "photo": 1.0, "share": 0.8, "com
                                    "like": 0.5}
 MAX_PER_PAGE = 200
 DEFAULT_PER_PAGE = 50
+# The queue's orders: by priority (the default), or oldest first (time in the queue, for deadlines).
+SORTS = ("priority", "oldest")
+# Statuses still waiting for a final decision: these can run past the review deadline.
+OPEN_STATUSES = ("pending", "clarification", "escalated")
 
 
 class QueueError(ValueError):
@@ -135,6 +140,7 @@ class QueueFilters:
     date_from: date | None = None
     date_to: date | None = None
     assignee: int | str | None = None  # a user id, or "none" for unassigned
+    sort: str = "priority"
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> QueueFilters:
@@ -165,7 +171,11 @@ class QueueFilters:
         elif assignee_raw is not None:
             assignee = _int(assignee_raw, "assignee")
         agency_raw = value("agency")
+        sort = value("sort") or "priority"
+        if sort not in SORTS:
+            raise QueueError(f"sort: {sort!r} is not one of {', '.join(SORTS)}")
         return cls(
+            sort=sort,
             status=status,
             agency_id=_int(agency_raw, "agency") if agency_raw else None,
             platform=platform,
@@ -187,6 +197,7 @@ class QueueFilters:
             "date_from": self.date_from.isoformat() if self.date_from else None,
             "date_to": self.date_to.isoformat() if self.date_to else None,
             "assignee": self.assignee,
+            "sort": self.sort if self.sort != "priority" else None,
         }
         return {k: str(v) for k, v in out.items() if v is not None}
 
@@ -236,10 +247,11 @@ def _conditions(
         conds.append(ReviewItem.status == filters.status)
     if filters.agency_id is not None:
         conds.append(ReviewItem.agency_id == filters.agency_id)
+    # "Assigned to" means held now: a claim that ran out is open again.
     if filters.assignee == "none":
-        conds.append(ReviewItem.assignee_id.is_(None))
+        conds.append(unheld(utcnow()))
     elif filters.assignee is not None:
-        conds.append(ReviewItem.assignee_id == filters.assignee)
+        conds.append(held_by(filters.assignee, utcnow()))
     if filters.kind is not None:
         conds.append(Activity.kind == filters.kind)
         needs_activity = True
@@ -286,25 +298,77 @@ def status_counts(session: Session, user: User, filters: QueueFilters) -> dict[s
 
 
 @dataclass(frozen=True)
+class AgencyCounts:
+    """One agency's line of the queue page's summary: items per status, and open ones past the deadline."""
+
+    agency_id: int
+    counts: dict[str, int]
+    overdue: int
+
+
+def overdue_cutoff(due_days: int, now: datetime | None = None) -> datetime:
+    """Items queued before this moment and still open are past the review deadline (as the reports count)."""
+    return (now or utcnow()) - timedelta(days=due_days)
+
+
+def is_overdue(item: ReviewItem, cutoff: datetime) -> bool:
+    return item.status in OPEN_STATUSES and item.created_at < cutoff
+
+
+def agency_counts(session: Session, user: User, filters: QueueFilters, due_days: int) -> list[AgencyCounts]:
+    """Items per agency and status, with the overdue ones, under every filter but status and agency.
+
+    One grouped query over the agency index; agencies without items under the filters are left out.
+    """
+    agency_ids = visible_agency_ids(session, user) if can(user, "view") else frozenset()
+    conds, act, cls = _conditions(agency_ids, replace(filters, agency_id=None), with_status=False)
+    late = case((and_(ReviewItem.status.in_(OPEN_STATUSES), ReviewItem.created_at < overdue_cutoff(due_days)), 1),
+                else_=0)
+    query = _apply(select(ReviewItem.agency_id, ReviewItem.status, func.count(), func.sum(late)), conds, act, cls)
+    by_agency: dict[int, AgencyCounts] = {}
+    for agency_id, status, n, overdue in session.execute(query.group_by(ReviewItem.agency_id, ReviewItem.status)):
+        row = by_agency.setdefault(agency_id, AgencyCounts(agency_id, dict.fromkeys(REVIEW_STATUSES, 0), 0))
+        row.counts[status] = n
+        by_agency[agency_id] = replace(row, overdue=row.overdue + int(overdue or 0))
+    return list(by_agency.values())
+
+
+@dataclass(frozen=True)
 class Cursor:
-    """A position in the queue order (priority descending, then id descending)."""
+    """A position in the queue order: priority descending then id descending, or (with ``created``, the
+    oldest-first order) time queued ascending then id ascending."""
 
     priority: float
     item_id: int
+    created: datetime | None = None
 
     def encode(self) -> str:
+        if self.created is not None:
+            return f"{self.created.astimezone(UTC).isoformat()}_{self.item_id}"
         return f"{self.priority!r}_{self.item_id}"
 
     @classmethod
     def decode(cls, raw: str, name: str = "after") -> Cursor:
         try:
-            priority, item_id = raw.split("_", 1)
-            cursor = cls(float(priority), int(item_id))
+            key, item_id = raw.rsplit("_", 1)
+            if "T" in key:  # an ISO time: a position in the oldest-first order (a float never holds a T)
+                created = datetime.fromisoformat(key)
+                if created.tzinfo is None:
+                    raise ValueError(key)
+                cursor = cls(0.0, int(item_id), created)
+            else:
+                cursor = cls(float(key), int(item_id))
         except ValueError:
             raise QueueError(f"{name}: {raw!r} is not a queue position") from None
         if cursor.priority != cursor.priority or abs(cursor.priority) == float("inf"):
             raise QueueError(f"{name}: {raw!r} is not a queue position")
+        if not 0 < cursor.item_id < 2**63:
+            raise QueueError(f"{name}: {raw!r} is not a queue position")
         return cursor
+
+    @classmethod
+    def of(cls, item: ReviewItem, sort: str) -> Cursor:
+        return cls(item.priority, item.id, item.created_at if sort == "oldest" else None)
 
 
 @dataclass(frozen=True)
@@ -329,24 +393,37 @@ def queue_page(
     """One page of the queue, highest priority first, with the counts per status."""
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise QueueError(f"per_page: must be 1 to {MAX_PER_PAGE}")
+    oldest = filters.sort == "oldest"
+    for cursor, name in ((after, "after"), (before, "before")):
+        if cursor is not None and (cursor.created is not None) != oldest:
+            raise QueueError(f"{name}: not a position in this order")
     base = filtered_query(session, user, filters)
-    key = tuple_(ReviewItem.priority, ReviewItem.id)
+    # Keyset on (priority, id) descending, or (created_at, id) ascending; both served by their indexes.
+    key = tuple_(ReviewItem.created_at, ReviewItem.id) if oldest else tuple_(ReviewItem.priority, ReviewItem.id)
+    forward = (ReviewItem.created_at.asc(), ReviewItem.id.asc()) if oldest else \
+        (ReviewItem.priority.desc(), ReviewItem.id.desc())
+    backward = (ReviewItem.created_at.desc(), ReviewItem.id.desc()) if oldest else \
+        (ReviewItem.priority.asc(), ReviewItem.id.asc())
+
+    def position(cursor: Cursor) -> Any:
+        return tuple_(cursor.created, cursor.item_id) if oldest else tuple_(cursor.priority, cursor.item_id)
+
+    def ahead(cursor: Cursor) -> Any:  # rows that come before the cursor in the page order
+        return key < position(cursor) if oldest else key > position(cursor)
+
+    def behind(cursor: Cursor) -> Any:
+        return key > position(cursor) if oldest else key < position(cursor)
+
     if before is not None:
-        rows = session.execute(
-            base.where(key > tuple_(before.priority, before.item_id))
-            .order_by(ReviewItem.priority.asc(), ReviewItem.id.asc())
-            .limit(per_page + 1)
-        ).all()
+        rows = session.execute(base.where(ahead(before)).order_by(*backward).limit(per_page + 1)).all()
         has_prev = len(rows) > per_page
         rows = list(reversed(rows[:per_page]))
         has_next = True
     else:
         query = base
         if after is not None:
-            query = query.where(key < tuple_(after.priority, after.item_id))
-        rows = session.execute(
-            query.order_by(ReviewItem.priority.desc(), ReviewItem.id.desc()).limit(per_page + 1)
-        ).all()
+            query = query.where(behind(after))
+        rows = session.execute(query.order_by(*forward).limit(per_page + 1)).all()
         has_next = len(rows) > per_page
         rows = rows[:per_page]
         has_prev = after is not None
@@ -370,8 +447,8 @@ def queue_page(
         items=items,
         counts=counts,
         filters=filters,
-        next_cursor=Cursor(items[-1].priority, items[-1].id) if items and has_next else None,
-        prev_cursor=Cursor(items[0].priority, items[0].id) if items and has_prev else None,
+        next_cursor=Cursor.of(items[-1], filters.sort) if items and has_next else None,
+        prev_cursor=Cursor.of(items[0], filters.sort) if items and has_prev else None,
         per_page=per_page,
         total=total,
     )
@@ -379,24 +456,36 @@ def queue_page(
 
 def filtered_item_ids(session: Session, user: User, filters: QueueFilters, limit: int | None = None) -> list[int]:
     """Every matching item id in queue order (exports); never an item outside the user's scope."""
-    query = filtered_query(session, user, filters).order_by(ReviewItem.priority.desc(), ReviewItem.id.desc())
+    order = (ReviewItem.created_at.asc(), ReviewItem.id.asc()) if filters.sort == "oldest" else \
+        (ReviewItem.priority.desc(), ReviewItem.id.desc())
+    query = filtered_query(session, user, filters).order_by(*order)
     if limit is not None:
         query = query.limit(limit)
     return [row.id for row in session.execute(query)]
 
 
-def take_next(session: Session, user: User) -> ReviewItem | None:
-    """Give ``user`` the next item to review: their own pending items first, then the best open one in scope."""
+def take_next(session: Session, user: User, settings: Settings | None = None) -> ReviewItem | None:
+    """Give ``user`` the next item to review: their own pending items first, then the best open one in scope.
+
+    Taking an item claims it for ``settings.claim_minutes``; after that it is open again (to anyone, its
+    holder included), so an item left by someone who went away does not stay out of reach.
+    """
     if not can(user, "take_next"):
         raise QueueError("role: this role does not review items")
+    now = utcnow()
+    until = now + timedelta(minutes=(settings or get_settings()).claim_minutes)
     agency_ids = visible_agency_ids(session, user)
     base = select(ReviewItem).where(scope_filter(agency_ids), ReviewItem.status == "pending")
     order = (ReviewItem.priority.desc(), ReviewItem.id.desc())
     # SKIP LOCKED (PostgreSQL) lets two reviewers take different items at once; SQLite serialises writers anyway.
+    # An own claim that ran out is still "mine" while nobody else has taken it.
     mine = session.scalar(
         base.where(ReviewItem.assignee_id == user.id).order_by(*order).limit(1).with_for_update(skip_locked=True)
     )
     if mine is not None:
+        if mine.claimed_until is not None:
+            mine.claimed_until = until  # taking it again renews the claim; an assignment stays open-ended
+            session.flush()
         return mine
     # Four eyes: a verdict of the user's own that awaits a second reviewer is not theirs to confirm.
     later = aliased(Decision)
@@ -404,13 +493,23 @@ def take_next(session: Session, user: User) -> ReviewItem | None:
         Decision.review_item_id == ReviewItem.id, Decision.four_eyes == "awaiting", Decision.reviewer_id == user.id,
         ~exists().where(later.supersedes_id == Decision.id))
     item = session.scalar(
-        base.where(ReviewItem.assignee_id.is_(None), ~own_awaiting).order_by(*order).limit(1)
+        base.where(unheld(now), ~own_awaiting).order_by(*order).limit(1)
         .with_for_update(skip_locked=True)
     )
     if item is not None:
         item.assignee_id = user.id
+        item.claimed_until = until
         session.flush()
     return item
+
+
+def release(session: Session, user: User, item: ReviewItem) -> None:
+    """Give back an item ``user`` holds (a claim or an assignment) to the pool; QueueError if they do not hold it."""
+    if claim_holder(item) != user.id:
+        raise QueueError("item: Anda tidak sedang memegang item ini")
+    item.assignee_id = None
+    item.claimed_until = None
+    session.flush()
 
 
 def assignable_users(session: Session, agency_id: int | None = None) -> list[User]:
@@ -448,6 +547,7 @@ def assign(session: Session, actor: User, item_ids: list[int], assignee: User | 
             )
     for item in items:
         item.assignee_id = assignee.id if assignee is not None else None
+        item.claimed_until = None  # a supervisor's assignment holds until changed; it is not a claim
     session.flush()
     return items
 

@@ -101,6 +101,18 @@ def local_time(moment: datetime | None, fmt: str = "%d-%m-%Y %H:%M") -> str:
     return f"{moment.astimezone(tz).strftime(fmt)} {suffix}"
 
 
+def age(moment: datetime | None, now: datetime | None = None) -> str:
+    """How long ago, in the largest whole unit (the queue's age column): "3 hari", "5 jam", "12 menit"."""
+    if moment is None:
+        return "—"
+    seconds = max(0, int(((now or datetime.now(moment.tzinfo)) - moment).total_seconds()))
+    if seconds >= 86400:
+        return f"{seconds // 86400} hari"
+    if seconds >= 3600:
+        return f"{seconds // 3600} jam"
+    return f"{seconds // 60} menit"
+
+
 def query(params: dict[str, str], **changes: Any) -> str:
     merged = {**params, **{k: str(v) for k, v in changes.items() if v is not None}}
     for key, value in changes.items():
@@ -130,6 +142,7 @@ templates.env.globals.update(
 )
 templates.env.filters["highlight"] = highlight
 templates.env.filters["local_time"] = local_time
+templates.env.filters["age"] = age
 templates.env.filters["web_url"] = web_url
 templates.env.filters["cue_label"] = cue_label
 

@@ -1,26 +1,79 @@
-"""The audit log, for admins: read-only, newest first."""
+"""The audit log, for admins: read-only, newest first, filterable, exportable as CSV."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+import csv
+import io
+import json
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from monitor.access.audit_log import audit_page
+from monitor.access import audit_log
+from monitor.access.audit_log import AuditFilters, audit_entries, audit_page
 from monitor.db.schema import User
-from monitor.web.auth import db_session, require
+from monitor.web.auth import client_ip, db_session, require
 from monitor.web.rendering import render
+from reports.cells import neutralise
 
 router = APIRouter()
+# The actions the filter offers (the log may hold others; any is accepted by URL).
+ACTIONS = ("login", "login_failed", "login_throttled", "logout", "view_item", "take_next", "release_claim", "assign",
+           "decide", "export", "audit_export", "report_download", "report_download_refused", "report_generate",
+           "dossier_generate", "dossier_refused", "dossier_download", "dossier_download_refused", "self_audit_upload",
+           "self_audit_upload_refused", "self_audit_report", "self_audit_submit")
+# An export is one response built in memory: past this many rows the admin narrows the filters.
+EXPORT_MAX_ROWS = 100_000
+EXPORT_COLUMNS = ("at_utc", "username", "action", "object_type", "object_id", "ip", "detail")
+
+
+def _filters(request: Request) -> AuditFilters:
+    try:
+        return AuditFilters.from_params(request.query_params)
+    except ValueError as exc:
+        raise HTTPException(status_code=400, detail=f"Filter tidak sah — {exc}") from None
 
 
 @router.get("/audit")
 def audit_view(
     request: Request,
     page: int = Query(1, ge=1, le=1_000_000),
-    action: str = Query("", max_length=64),
     user: User = Depends(require("view_audit")),
     db: Session = Depends(db_session),
 ) -> Response:
-    return render(request, "audit.html", {"log": audit_page(db, page=page, action=action or None),
-                                          "action": action})
+    filters = _filters(request)
+    return render(request, "audit.html", {
+        "log": audit_page(db, page=page, filters=filters), "filters": filters, "params": filters.as_params(),
+        "actions": ACTIONS, "usernames": list(db.scalars(select(User.username).order_by(User.username))),
+        "export_max": EXPORT_MAX_ROWS,
+    })
+
+
+@router.get("/audit.csv")
+def audit_export(
+    request: Request, user: User = Depends(require("view_audit")), db: Session = Depends(db_session)
+) -> Response:
+    filters = _filters(request)
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(EXPORT_COLUMNS)
+    rows = 0
+    for entry in audit_entries(db, filters, EXPORT_MAX_ROWS):
+        detail = json.dumps(entry.detail, ensure_ascii=False, sort_keys=True, default=str) if entry.detail else ""
+        # Usernames tried at sign-in and captured details are anyone's text: never let a spreadsheet run them.
+        writer.writerow([neutralise(v) for v in (entry.at.astimezone(UTC).isoformat(), entry.username or "",
+                                                 entry.action, entry.object_type or "", entry.object_id or "",
+                                                 entry.ip or "", detail)])
+        rows += 1
+    # Exporting the log is itself logged, after the rows are read (so the file does not hold its own entry).
+    audit_log.record(db, "audit_export", user=user, object_type="audit_log", ip=client_ip(request),
+                     detail={"format": "csv", "rows": rows, "filters": filters.as_params(),
+                             "truncated": rows >= EXPORT_MAX_ROWS})
+    db.commit()
+    name = f"netra-audit-{datetime.now().strftime('%Y%m%d-%H%M')}.csv"
+    # A BOM so spreadsheet programs read the UTF-8 correctly, as the other exports do.
+    return Response(("\ufeff" + buf.getvalue()).encode("utf-8"), media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="{name}"'})

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from monitor.access import audit_log
-from monitor.access.scoping import visible_item
-from monitor.db.schema import User
+from monitor.access.scoping import can, claim_holder, visible_item
+from monitor.db.schema import ReviewItem, User
+from monitor.db.types import utcnow
 from monitor.db.vocabulary import VERDICT_LABELS
 from monitor.review.case_file import load_case
 from monitor.review.decisions import DecisionError, DecisionForbidden, DecisionInput, decide
 from monitor.review.dossier import confirmed_breach, item_dossiers
+from monitor.review.queue import QueueError, release, take_next
 from monitor.web.auth import client_ip, db_session, require
 from monitor.web.carry import carry, take
 from monitor.web.csrf import verify_csrf
@@ -37,6 +40,24 @@ class RefusedDecision:
     message: str
 
 
+@dataclass(frozen=True)
+class Claim:
+    """Who holds the item and until when, as the page shows it (``until`` None: an open-ended assignment)."""
+
+    holder: str
+    until: datetime | None
+    mine: bool
+    expired: bool
+
+
+def _claim(item: ReviewItem, user: User, names: dict[int, str]) -> Claim | None:
+    if item.assignee_id is None:
+        return None
+    expired = claim_holder(item, utcnow()) is None
+    return Claim(holder=names.get(item.assignee_id, "—"), until=item.claimed_until,
+                 mine=item.assignee_id == user.id, expired=expired)
+
+
 def _render_case(request: Request, db: Session, user: User, item_id: int, form: dict | None = None,
                  error: RefusedDecision | None = None) -> Response:
     case = load_case(db, user, item_id)
@@ -45,6 +66,7 @@ def _render_case(request: Request, db: Session, user: User, item_id: int, form: 
     confirmed = confirmed_breach(db, case.item)
     return render(request, "item.html", {"case": case, "form": form or {}, "error": error,
                                          "dossiers": item_dossiers(db, case.item),
+                                         "claim": _claim(case.item, user, case.reviewers),
                                          "confirmed_id": confirmed.id if confirmed else None})
 
 
@@ -85,6 +107,7 @@ def decide_item(
     party: str = Form(""),
     reason: str = Form(""),
     expected_latest_id: str = Form(""),
+    next_item: str = Form(""),
     user: User = Depends(require("decide")),
     db: Session = Depends(db_session),
 ) -> Response:
@@ -92,7 +115,7 @@ def decide_item(
     if item is None:
         raise HTTPException(status_code=404)
     form = {"verdict": verdict, "note": note, "violation_code": violation_code, "register": register_,
-            "candidate": candidate, "party": party, "reason": reason}
+            "candidate": candidate, "party": party, "reason": reason, "next_item": next_item}
     try:
         expected = expected_latest_id.strip()
         data = DecisionInput(
@@ -123,5 +146,37 @@ def decide_item(
                          "four_eyes": decision.four_eyes})
     db.commit()
     stage = FOUR_EYES_FLASH.get(decision.four_eyes or "", "")
-    flash(request, f"Putusan “{VERDICT_LABELS[decision.verdict]}” tersimpan.{stage}")
+    saved = f"Putusan “{VERDICT_LABELS[decision.verdict]}” untuk item #{item_id} tersimpan.{stage}"
+    if next_item and can(user, "take_next"):
+        # "Save and go on": the reviewer lands on the next item as if they had pressed "take next".
+        following = take_next(db, user, settings=request.app.state.settings)
+        if following is not None:
+            audit_log.record(db, "take_next", user=user, object_type="review_item", object_id=following.id,
+                             ip=client_ip(request), detail={"after_decision": decision.id})
+            db.commit()
+            flash(request, f"{saved} Ini item berikutnya.")
+            return RedirectResponse(_page(following.id), status_code=303)
+        flash(request, f"{saved} Tidak ada item lain yang menunggu dalam cakupan Anda.", "info")
+        return RedirectResponse("/queue", status_code=303)
+    flash(request, saved)
     return RedirectResponse(f"/items/{item_id}", status_code=303)
+
+
+@router.post("/items/{item_id:int}/lepas", dependencies=[Depends(verify_csrf)])
+def release_item(
+    request: Request, item_id: int, user: User = Depends(require("view")), db: Session = Depends(db_session)
+) -> Response:
+    item = visible_item(db, user, item_id)
+    if item is None:
+        raise HTTPException(status_code=404)
+    until = item.claimed_until
+    try:
+        release(db, user, item)
+    except QueueError:
+        flash(request, "Item ini tidak sedang Anda pegang, jadi tidak ada yang dilepas.", "error")
+        return RedirectResponse(_page(item_id), status_code=303)
+    audit_log.record(db, "release_claim", user=user, object_type="review_item", object_id=item_id,
+                     ip=client_ip(request), detail={"claimed_until": until.isoformat() if until else None})
+    db.commit()
+    flash(request, f"Item #{item_id} dilepas dan kembali ke antrean.")
+    return RedirectResponse("/queue", status_code=303)

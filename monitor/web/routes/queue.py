@@ -8,15 +8,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.access import audit_log
-from monitor.access.scoping import can, scope_filter, visible_agency_ids
+from monitor.access.scoping import can, claim_holder, scope_filter, visible_agency_ids
 from monitor.db.schema import Agency, User
+from monitor.db.types import utcnow
 from monitor.review.queue import (
     DEFAULT_PER_PAGE,
     Cursor,
     QueueError,
     QueueFilters,
+    agency_counts,
     assign,
     assignable_users,
+    is_overdue,
+    overdue_cutoff,
     queue_page,
     take_next,
 )
@@ -51,18 +55,28 @@ def queue_view(request: Request, user: User = Depends(require("view")), db: Sess
     if agency_ids is not None and assignees:
         # A supervisor picks among people who share at least one of their agencies.
         assignees = [u for u in assignees if (visible_agency_ids(db, u) or frozenset()) & agency_ids]
+    now = utcnow()
+    # Only a live hold is shown: a claim that ran out leaves the item open to anyone.
+    holders = {i.id: h for i in page.items if (h := claim_holder(i, now)) is not None}
     names = {u.id: u.full_name or u.username for u in db.scalars(
-        select(User).where(User.id.in_({i.assignee_id for i in page.items if i.assignee_id}))
-    )} if any(i.assignee_id for i in page.items) else {}
+        select(User).where(User.id.in_(set(holders.values())))
+    )} if holders else {}
+    due_days = request.app.state.settings.review_due_days
+    cutoff = overdue_cutoff(due_days, now)
+    agency_names = {a.id: a.name for a in agencies}
+    summary = sorted(agency_counts(db, user, filters, due_days), key=lambda r: agency_names.get(r.agency_id, ""))
     return render(request, "queue.html", {
         "page": page, "params": filters.with_page_size(per_page), "agencies": agencies, "assignees": assignees,
-        "names": names, "return_to": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
+        "names": names, "holders": holders, "now": now, "due_days": due_days,
+        "overdue": {i.id for i in page.items if is_overdue(i, cutoff)},
+        "summary": summary, "agency_names": agency_names,
+        "return_to": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
     })
 
 
 @router.post("/queue/take", dependencies=[Depends(verify_csrf)])
 def take(request: Request, user: User = Depends(require("take_next")), db: Session = Depends(db_session)) -> Response:
-    item = take_next(db, user)
+    item = take_next(db, user, settings=request.app.state.settings)
     if item is None:
         flash(request, "Tidak ada item yang menunggu dalam cakupan Anda.", "info")
         return RedirectResponse("/queue", status_code=303)

@@ -24,6 +24,7 @@ from monitor.capture.tips import TipInput, create_tips, split_links, summary, ti
 from monitor.config import Settings
 from monitor.db.schema import CaptureTip, User
 from monitor.web.auth import client_ip, db_session, require
+from monitor.web.carry import carry, take
 from monitor.web.csrf import verify_csrf
 from monitor.web.rendering import render
 from spiders.platforms import PLATFORMS
@@ -59,7 +60,7 @@ REASON_LABELS = {
 
 
 def _form(request: Request, user: User, db: Session, *, values: dict[str, str] | None = None,
-          error: str | None = None, status_code: int = 200) -> Response:
+          error: str | None = None) -> Response:
     settings: Settings = request.app.state.settings
     query = (select(CaptureTip.batch, func.min(CaptureTip.created_at), func.count(CaptureTip.id))
              .where(CaptureTip.source == "web").group_by(CaptureTip.batch)
@@ -69,14 +70,27 @@ def _form(request: Request, user: User, db: Session, *, values: dict[str, str] |
     batches = [{"batch": b, "at": at, "count": n} for b, at, n in db.execute(query).all()]
     platforms = {name: p.label for name, p in PLATFORMS.items()}
     return render(request, "tips.html", {"values": values or {}, "error": error, "batches": batches,
-                                         "platforms": platforms, "max_links": settings.tips_max_links},
-                  status_code=status_code)
+                                         "platforms": platforms, "max_links": settings.tips_max_links})
 
 
 @router.get(PATH)
 def tips_form(request: Request, user: User = Depends(require("submit_tips")),
               db: Session = Depends(db_session)) -> Response:
-    return _form(request, user, db)
+    refused = take(request, db, PATH)
+    values, error = None, None
+    if refused is not None:
+        raw = refused.get("values")
+        values = {k: str(v) for k, v in raw.items()} if isinstance(raw, dict) else None
+        error = str(refused.get("error", "")) or None
+        db.commit()  # the carried form is shown once
+    return _form(request, user, db, values=values, error=error)
+
+
+def _refuse(request: Request, db: Session, values: dict[str, str], error: str) -> Response:
+    """Post/redirect/get: the form comes back once with what was typed and why, and a refresh posts nothing."""
+    carry(request, db, PATH, {"values": values, "error": error})
+    db.commit()
+    return RedirectResponse(f"{PATH}#tips-form", status_code=303)
 
 
 @router.post(PATH, dependencies=[Depends(verify_csrf)])
@@ -94,15 +108,14 @@ def submit_tips(
     values = {"links": links, "note": note, "reporter": reporter, "platform": platform, "account": account}
     urls = split_links(links)
     if not urls:
-        return _form(request, user, db, values=values, error="Tempelkan sedikitnya satu tautan.", status_code=400)
+        return _refuse(request, db, values, "Tempelkan sedikitnya satu tautan.")
     if len(urls) > settings.tips_max_links:
-        return _form(request, user, db, values=values, status_code=400,
-                     error=f"Paling banyak {settings.tips_max_links} tautan sekali kirim; kirim sisanya terpisah.")
+        return _refuse(request, db, values,
+                       f"Paling banyak {settings.tips_max_links} tautan sekali kirim; kirim sisanya terpisah.")
     if bool(platform.strip()) != bool(account.strip()):
-        return _form(request, user, db, values=values, status_code=400,
-                     error="Isi platform dan akun bersama-sama, atau kosongkan keduanya.")
+        return _refuse(request, db, values, "Isi platform dan akun bersama-sama, atau kosongkan keduanya.")
     if platform.strip() and platform.strip() not in PLATFORMS:
-        return _form(request, user, db, values=values, status_code=400, error="Pilih platform dari daftar.")
+        return _refuse(request, db, values, "Pilih platform dari daftar.")
     inputs = [TipInput(url=u, platform=platform.strip() or None, handle=account.strip()[:255] or None) for u in urls]
     batch, tip_ids = create_tips(db, inputs, source="web", user=user, note=note.strip()[:4000] or None,
                                  reporter=reporter.strip()[:255] or None)
