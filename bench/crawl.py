@@ -16,7 +16,9 @@ starts once per process), best of ``--repeat``:
 
 Only the ingest pipeline runs (not the media pipeline: the generated image
 URLs lead nowhere). Printed per platform: pages/s, stored activities/s, and each run's speed
-as a ratio of bare Scrapy's (1.00 = as fast as bare Scrapy; the target for storing is ≥ 0.5).
+as a ratio of bare Scrapy's (1.00 = as fast as bare Scrapy; the target for storing is ≥ 0.5); then
+the crawling process's CPU seconds and bare Scrapy's CPU seconds as a ratio of them (steadier than
+wall time on a shared machine; the database server's own CPU is not counted).
 
     .venv/bin/python bench/crawl.py [--accounts 1000] [--posts 50] [--platform bluesky|x|both] [--pg URL]
 """
@@ -278,15 +280,15 @@ def _bare_child(platform: str, base_url: str, accounts: int, posts: int, out: An
                      "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor"})
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(BareFeedSpider)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     process.crawl(crawler)
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     out.put((time.perf_counter() - started, stats.get("downloader/response_count", 0),
-             stats.get("item_scraped_count", 0)))
+             stats.get("item_scraped_count", 0), time.process_time() - cpu))
 
 
-def timed_bare(platform: str, base_url: str, accounts: int, posts: int) -> tuple[float, int, int]:
+def timed_bare(platform: str, base_url: str, accounts: int, posts: int) -> tuple[float, int, int, float]:
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     child = ctx.Process(target=_bare_child, args=(platform, base_url, accounts, posts, queue))
@@ -297,14 +299,19 @@ def timed_bare(platform: str, base_url: str, accounts: int, posts: int) -> tuple
 
 
 def _child(plan_data: dict[str, Any], url: str | None, settings: dict[str, Any], out: Any) -> None:
-    started = time.perf_counter()
+    import spiders.settings  # noqa: F401
+    from spiders.runner import spider_class
+
     the_plan = CrawlPlan(**plan_data)
+    # Imported before the clock starts, as the bare run imports Scrapy before its clock: both time the crawl.
+    spider_class(the_plan.kind)
+    started, cpu = time.perf_counter(), time.process_time()
     stats = crawl_in_this_process([the_plan], database_url=url, scrapy_settings=settings)[the_plan.kind]
     out.put((time.perf_counter() - started, stats.get("downloader/response_count", 0),
-             stats.get("item_scraped_count", 0)))
+             stats.get("item_scraped_count", 0), time.process_time() - cpu))
 
 
-def timed_crawl(the_plan: CrawlPlan, url: str | None, store: bool) -> tuple[float, int, int]:
+def timed_crawl(the_plan: CrawlPlan, url: str | None, store: bool) -> tuple[float, int, int, float]:
     settings = dict(SETTINGS)
     if not store:
         settings["ITEM_PIPELINES"] = {}
@@ -350,33 +357,40 @@ def main() -> None:
         rows = measure(platform, server.base_url, the_plan, seed_db, args)
         server.stop()
         pages = args.accounts  # one page of --posts items per account (NETRA_PAGE_SIZE is --posts)
-        base = rows[0][1]
-        print(f"{'run':<13}{'seconds':>9}{'pages/s':>10}{'items':>8}{'stored acts':>13}{'acts/s':>9}{'× bare':>8}")
-        for name, elapsed, items, stored in rows:
+        base, base_cpu = rows[0][1], rows[0][4]
+        # CPU seconds are the crawling process's own (PostgreSQL's server and the replay server are not in
+        # them); on a shared machine their ratio moves less with the neighbours' load than wall time does.
+        print(f"{'run':<13}{'seconds':>9}{'pages/s':>10}{'items':>8}{'stored acts':>13}{'acts/s':>9}{'× bare':>8}"
+              f"{'cpu s':>8}{'cpu × bare':>12}")
+        for name, elapsed, items, stored, cpu in rows:
             print(f"{name:<13}{elapsed:>9.2f}{pages / elapsed:>10.1f}{items:>8}{stored:>13}"
-                  f"{(stored / elapsed if stored else items / elapsed):>9.0f}{base / elapsed:>8.2f}")
+                  f"{(stored / elapsed if stored else items / elapsed):>9.0f}{base / elapsed:>8.2f}"
+                  f"{cpu:>8.2f}{base_cpu / cpu:>12.2f}")
 
 
 def measure(platform: str, base_url: str, the_plan: CrawlPlan, seed_db: Any,
-            args: argparse.Namespace) -> list[tuple[str, float, int, int]]:
-    """Bare Scrapy, parse only, SQLite and PostgreSQL runs of one platform: (run, seconds, items, stored acts)."""
-    rows: list[tuple[str, float, int, int]] = []
+            args: argparse.Namespace) -> list[tuple[str, float, int, int, float]]:
+    """Bare Scrapy, parse only, SQLite and PostgreSQL runs of one platform.
+
+    Each row: (run, seconds, items, stored acts, CPU seconds of the crawling process), the best of the repeats.
+    """
+    rows: list[tuple[str, float, int, int, float]] = []
     best = min(timed_bare(platform, base_url, args.accounts, args.posts) for _ in range(args.repeat))
-    rows.append(("bare Scrapy", best[0], best[2], 0))
+    rows.append(("bare Scrapy", best[0], best[2], 0, best[3]))
     best = min(timed_crawl(the_plan, None, store=False) for _ in range(args.repeat))
-    rows.append(("parse only", best[0], best[2], 0))
+    rows.append(("parse only", best[0], best[2], 0, best[3]))
 
     def storing(label: str, make_url: Any) -> None:
         timings = []
         for _ in range(args.repeat):
             with make_url() as url:
                 seed_db(url)
-                elapsed, _responses, items = timed_crawl(the_plan, url, store=True)
+                elapsed, _responses, items, cpu = timed_crawl(the_plan, url, store=True)
                 with session_scope(url) as s:
                     stored = s.scalar(select(func.count()).select_from(Activity)) or 0
-                timings.append((elapsed, items, stored))
-        elapsed, items, stored = min(timings)
-        rows.append((label, elapsed, items, stored))
+                timings.append((elapsed, items, stored, cpu))
+        elapsed, items, stored, cpu = min(timings)
+        rows.append((label, elapsed, items, stored, cpu))
 
     @contextmanager
     def sqlite_url() -> Iterator[str]:

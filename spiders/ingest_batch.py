@@ -5,8 +5,9 @@ post, activity and evidence record one at a time: some eight statements and
 three flushes per act, which bounded a crawl at a few hundred acts a second.
 Here a batch reads at once the posts it names, the evidence they have and the
 activities already stored, decides in memory in the order the items came, and
-writes the new rows of each table with one multi-row ``INSERT … RETURNING``
-(SQLAlchemy Core; the same statement on SQLite and PostgreSQL). Rows that
+writes the new rows of each table with one executemany ``INSERT`` (SQLAlchemy
+Core; the same statement on SQLite and PostgreSQL), reading the new ids back by
+their natural keys with index seeks. Rows that
 already existed and changed (an edited post, a gap filled in an activity) are
 rare and go through the ORM as before.
 
@@ -14,10 +15,10 @@ The outcome is the one of storing the items one by one in that order
 (tests/test_ingest_batch.py compares both paths): posts keyed on (platform,
 external id), an edit adding an evidence version, a partial view filling only
 what is missing, an activity keyed on (account, kind, external id) whose later
-sightings fill its gaps. Items other than posts and activities (checkpoints,
-tombstones, account states, quarantined records) are stored one at a time at
-their place, after everything before them, so a checkpoint still vouches only
-for what precedes it.
+sightings fill its gaps. Items other than posts and activities (tombstones,
+account states, quarantined records) are stored one at a time at their place,
+after everything before them; checkpoints last, in the same transaction, so a
+checkpoint still commits together with what it vouches for.
 """
 
 from __future__ import annotations
@@ -29,12 +30,12 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from monitor.db.schema import Account, Activity, Evidence, Post
 from monitor.db.types import utcnow
-from spiders.items import ActivityItem, PostItem
+from spiders.items import ActivityItem, CrawlCheckpointItem, PostItem
 from spiders.store_errors import UnknownAccount
 
 if TYPE_CHECKING:
@@ -96,14 +97,24 @@ class BatchWriter:
     def store_all(self, items: list[Any]) -> list[bool | None]:
         results: list[bool | None] = [None] * len(items)
         segment: list[int] = []
+        checkpoints: list[int] = []
         for index, item in enumerate(items):
             if isinstance(item, ActivityItem | PostItem):
                 segment.append(index)
+                continue
+            if isinstance(item, CrawlCheckpointItem):
+                # Saved after all the batch's contents, in the same transaction: it still commits with the
+                # items it vouches for and never before them, and reads nothing they write (only its account
+                # and the retry table). A crawl yields one per page, so storing it in place cut a batch into
+                # a segment per page, each with its own round of queries.
+                checkpoints.append(index)
                 continue
             self._contents(items, segment, results)
             segment = []
             results[index] = self.store._store_item(self.s, item, self.run_id)
         self._contents(items, segment, results)
+        for index in checkpoints:
+            results[index] = self.store._store_item(self.s, items[index], self.run_id)
         return results
 
     def _contents(self, items: list[Any], indexes: list[int], results: list[bool | None]) -> None:
@@ -175,14 +186,17 @@ class BatchWriter:
         self.new_evidence = []
         values = [{**{c: getattr(r, c) for c in EVIDENCE_COLUMNS if c != "post_id"}, "post_id": _id(r.post)}
                   for r in rows]
-        # A plain executemany, then the ids by the natural key: far faster than RETURNING row by row on SQLite.
+        # A plain executemany, then the ids by the natural key. Not INSERT … RETURNING: SQLAlchemy sends that
+        # as multi-row statements too long for psycopg's statement cache, and psycopg parses each again in
+        # Python, which took half the writer's time on PostgreSQL (3× the CPU of this, bench/crawl.py).
         self.s.execute(insert(Evidence.__table__), values)
+        # By subject only: a row-value IN ((subject, sha), …) makes SQLite scan the whole index, a cost
+        # that grows with the table; a subject's few other versions are filtered out here.
+        wanted = {(r.subject_key, r.sha256) for r in rows}
         by_key: dict[tuple[str, str], int] = {}
-        pairs = [(r.subject_key, r.sha256) for r in rows]
-        for chunk in _chunks(pairs):
-            query = select(Evidence.subject_key, Evidence.sha256, Evidence.id).where(
-                tuple_(Evidence.subject_key, Evidence.sha256).in_(chunk))
-            by_key.update({(k, sha): i for k, sha, i in self.s.execute(query)})
+        for chunk in _chunks(sorted({r.subject_key for r in rows})):
+            query = select(Evidence.subject_key, Evidence.sha256, Evidence.id).where(Evidence.subject_key.in_(chunk))
+            by_key.update({(k, sha): i for k, sha, i in self.s.execute(query) if (k, sha) in wanted})
         for row in rows:
             row.id = by_key[(row.subject_key, row.sha256)]
 
@@ -239,16 +253,17 @@ class BatchWriter:
                 # A later sighting of the same unchanged post in this batch must find it has evidence.
                 self.has_evidence.add(item.subject_key)
         if new_posts:
+            # As for evidence: a plain executemany, then the ids by the unique (platform, external id).
             self.s.execute(insert(Post.__table__), [{c: getattr(p, c) for c in POST_COLUMNS} for p in new_posts])
-            by_key: dict[str, dict[str, int]] = defaultdict(dict)
-            for platform in {p.platform for p in new_posts}:
+            by_key: dict[tuple[str, str], int] = {}
+            for platform in sorted({p.platform for p in new_posts}):
                 ids = [p.external_id for p in new_posts if p.platform == platform]
                 for chunk in _chunks(ids):
                     query = select(Post.external_id, Post.id).where(Post.platform == platform,
                                                                     Post.external_id.in_(chunk))
-                    by_key[platform].update(dict(self.s.execute(query).all()))
+                    by_key.update({(platform, external_id): i for external_id, i in self.s.execute(query)})
             for post in new_posts:
-                post.id = by_key[post.platform][post.external_id]
+                post.id = by_key[(post.platform, post.external_id)]
         for outcome, item, new_post in capture:
             ref, wrote = self._evidence(item.subject_key, item.raw, item.source_url,
                                         item.source or f"crawl:{item.platform}", item.media_type, outcome.post,
@@ -280,11 +295,17 @@ class BatchWriter:
         return ids
 
     def _load_activities(self, keys: set[tuple[int, str, str]]) -> None:
-        todo = sorted(keys - self.activities.keys())
-        for chunk in _chunks(todo):
-            query = select(Activity).where(tuple_(Activity.account_id, Activity.kind, Activity.external_id).in_(chunk))
-            for activity in self.s.scalars(query):
-                self.activities[(activity.account_id, activity.kind, activity.external_id)] = activity
+        # One query per (account, kind), external ids in IN: the unique index (account, kind, external id)
+        # answers it by seeks. A row-value IN over the triples made SQLite scan the whole index per batch.
+        todo: dict[tuple[int, str], list[str]] = defaultdict(list)
+        for account_id, kind, external_id in sorted(keys - self.activities.keys()):
+            todo[(account_id, kind)].append(external_id)
+        for (account_id, kind), external_ids in todo.items():
+            for chunk in _chunks(external_ids):
+                query = select(Activity).where(Activity.account_id == account_id, Activity.kind == kind,
+                                               Activity.external_id.in_(chunk))
+                for activity in self.s.scalars(query):
+                    self.activities[(activity.account_id, activity.kind, activity.external_id)] = activity
 
     def _decide_activities(self, acts: list[tuple[int, ActivityItem]], outcomes: dict[tuple[int, str], _PostOutcome],
                            results: list[bool | None]) -> list[_New]:

@@ -1,7 +1,8 @@
 """The Scrapy item pipeline: every item goes into the ingestion store in small transactions.
 
 Items are committed together in small batches (``NETRA_COMMIT_EVERY`` items
-or ``NETRA_COMMIT_WAIT`` seconds, whichever comes first), in the order the
+or ``NETRA_COMMIT_WAIT`` seconds, whichever comes first; items that queue while
+the previous batch is written go together into the next), in the order the
 spider yielded them; an item is passed on (acknowledged) only after its
 batch committed, so a crash loses nothing acknowledged, and an account's
 resume point never commits before the items it vouches for. The store's keys
@@ -36,6 +37,9 @@ log = logging.getLogger(__name__)
 
 COUNT_FLUSH_EVERY = 50  # items between counter updates on the crawl run
 HEARTBEAT_S = 30.0  # well inside spiders.store.STALE_AFTER
+# Up to this many times NETRA_COMMIT_EVERY items in one transaction when they queued behind a busy writer:
+# bounds a batch's memory and the cost of its one-by-one retry should it fail.
+GROUP_COMMIT_FACTOR = 20
 KEPT_STATS = (
     "downloader/request_count", "downloader/response_count", "item_scraped_count", "item_dropped_count",
     "retry/count", "retry/max_reached", "netra/errors", "netra/retry_wait_seconds", "elapsed_time_seconds",
@@ -55,8 +59,13 @@ class IngestPipeline:
         self.commit_wait = crawler.settings.getfloat("NETRA_COMMIT_WAIT", 0.2)
         self._pending: list[tuple[Any, asyncio.Future[bool | None | Exception]]] = []
         self._timer: asyncio.TimerHandle | None = None
+        # Group commit: the most items one transaction takes when many waited for a busy writer.
+        self.batch_limit = self.commit_every * GROUP_COMMIT_FACTOR
+        self._in_flight = False  # a batch is being written
+        self._commit_asked = False  # a commit came due while it was
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="netra-ingest")
-        self._writing: set[asyncio.Future[list[bool | None | Exception]]] = set()
+        # Batches and counter updates on the writer thread, until each is done (close_spider waits for them).
+        self._writing: set[asyncio.Future[Any]] = set()
         self.seen = self.stored = self.quarantined = self.store_failures = 0
         self._unflushed = 0
         self._heartbeat: asyncio.TimerHandle | None = None
@@ -138,26 +147,39 @@ class IngestPipeline:
         return item
 
     def _commit(self) -> None:
-        """Hand the queued items to the writer thread as one transaction.
+        """Hand the queued items to the writer thread as one transaction, or ask for it once the writer is free.
 
         One writer thread keeps batches in order and lets Scrapy go on
-        downloading and parsing while the database works.
+        downloading and parsing while the database works. One batch is in
+        flight at a time: items that arrive meanwhile wait and go together
+        into the next one (group commit), so when the database is the bound
+        each transaction carries more items instead of a queue of small ones.
         """
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        batch, self._pending = self._pending, []
+        if self._in_flight:
+            self._commit_asked = True
+            return
+        batch, self._pending = self._pending[:self.batch_limit], self._pending[self.batch_limit:]
+        self._commit_asked = bool(self._pending)  # what did not fit is due as well: it goes next
         if not batch:
             return
         loop = asyncio.get_running_loop()
         writing = loop.run_in_executor(self._writer, self._store_batch, [item for item, _ in batch])
         self._writing.add(writing)
+        self._in_flight = True
 
         def resolve(done_writing: asyncio.Future[list[bool | None | Exception]]) -> None:
             self._writing.discard(done_writing)
+            self._in_flight = False
             for (_item, done), result in zip(batch, done_writing.result(), strict=True):
                 if not done.done():
                     done.set_result(result)
+            # Items left waiting because their commit came due while this batch was written (or more than one
+            # batch's worth) go now; the others keep the timer process_item set for them.
+            if self._commit_asked or len(self._pending) >= self.commit_every:
+                self._commit()
 
         writing.add_done_callback(resolve)
 
@@ -185,11 +207,30 @@ class IngestPipeline:
         if handle:
             self.spider.incomplete_handles.add(handle)  # type: ignore[attr-defined]
 
-    def _flush_counts(self) -> None:
-        if self.run_id is not None and (self.seen or self.stored or self.quarantined or self.store_failures):
-            self.store.add_counts(self.run_id, seen=self.seen, stored=self.stored, quarantined=self.quarantined,
-                                  store_failures=self.store_failures)
+    def _flush_counts(self, *, here: bool = False) -> None:
+        """Add the counts gathered since the last flush to the crawl run.
+
+        On the writer thread, after the batches already queued: done here, the update blocked the reactor
+        for a transaction every 50 items and, on SQLite, waited for the write lock the writer held.
+        ``here``: in this thread, once the writer has stopped (close_spider).
+        """
+        counts = {"seen": self.seen, "stored": self.stored, "quarantined": self.quarantined,
+                  "store_failures": self.store_failures}
         self.seen = self.stored = self.quarantined = self.store_failures = self._unflushed = 0
+        if self.run_id is None or not any(counts.values()):
+            return
+        if here:
+            self.store.add_counts(self.run_id, **counts)
+            return
+        writing = asyncio.get_running_loop().run_in_executor(self._writer, self._add_counts, self.run_id, counts)
+        self._writing.add(writing)
+        writing.add_done_callback(self._writing.discard)
+
+    def _add_counts(self, run_id: int, counts: dict[str, int]) -> None:
+        try:
+            self.store.add_counts(run_id, **counts)
+        except Exception:  # noqa: BLE001 — the database failed: say so; the run's counts are then short
+            log.exception("could not add counts %s to crawl run %s", counts, run_id)
 
     def on_crawl_error(self, account: str | None, url: str | None, error: str) -> None:
         if self.run_id is None:
@@ -201,10 +242,10 @@ class IngestPipeline:
         if self._heartbeat is not None:
             self._heartbeat.cancel()
         self._commit()
-        if self._writing:
-            await asyncio.gather(*self._writing)
+        while self._writing:  # a batch's items, once resolved, may queue a counter update of their own
+            await asyncio.gather(*list(self._writing))
         self._writer.shutdown(wait=True)
-        self._flush_counts()
+        self._flush_counts(here=True)
         if self.run_id is None:
             return
         incomplete = len(getattr(self.spider, "incomplete_handles", ()))

@@ -244,43 +244,46 @@ def test_bad_record_copies_are_independent() -> None:
 
 
 def test_kill_9_of_the_process_group_then_a_crawl_that_closes_the_run_and_stores_every_act_once(
-        feed: FeedServer, sqlite_db: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        feed: FeedServer, db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Both backends: the pipeline commits in batches (group commit) on each, and the kill lands
+    # between or inside them.
     import os
     import signal
     import subprocess
     import sys
     import time
 
-    add_declared(sqlite_db, "bluesky", HANDLE)
+    add_declared(db_url, "bluesky", HANDLE)
     everything = set(feed.add_posts(150))
     feed.delay = 0.25  # 30 pages of 5: several seconds to kill it in the middle
-    env = {**os.environ, "NETRA_DATABASE_URL": sqlite_db, "NETRA_PAGE_SIZE": "5", "NETRA_MAX_PAGES": "100",
+    env = {**os.environ, "NETRA_DATABASE_URL": db_url, "NETRA_PAGE_SIZE": "5", "NETRA_MAX_PAGES": "100",
            "NETRA_COMMIT_WAIT": "0.05"}
     child = subprocess.Popen([sys.executable, "-m", "monitor", "crawl", "bluesky", "--base-url", feed.base_url,
                               "--handle", HANDLE, "--no-watched"], env=env, start_new_session=True,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
-        while activity_count(sqlite_db) < 20:
+        while activity_count(db_url) < 20:
             assert child.poll() is None and time.monotonic() < deadline, "the crawl ended before it could be killed"
             time.sleep(0.2)
     finally:
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()
-    stored_before = activity_count(sqlite_db)
+    stored_before = activity_count(db_url)
     assert 20 <= stored_before < 150
-    with session_scope(sqlite_db) as s:
+    with session_scope(db_url) as s:
         stuck = s.scalars(select(CrawlRun).where(CrawlRun.status == "running")).all()
     assert len(stuck) == 1  # what kill -9 leaves behind
 
     feed.delay = 0.0
-    after = run("bluesky", feed.base_url, sqlite_db, watched=False, NETRA_PAGE_SIZE=5, NETRA_MAX_PAGES=100)
+    after = run("bluesky", feed.base_url, db_url, watched=False, NETRA_PAGE_SIZE=5, NETRA_MAX_PAGES=100)
     assert after.status == "succeeded", after.error_log
-    with session_scope(sqlite_db) as s:
+    with session_scope(db_url) as s:
         closed = s.get(CrawlRun, stuck[0].id)
         assert closed.status == "failed" and "ended without closing the run" in closed.error_log[-1]["error"]
         assert s.scalar(select(func.count(CrawlRun.id)).where(CrawlRun.status == "running")) == 0
-    assert stored_uris(sqlite_db) == everything and activity_count(sqlite_db) == 150  # each act exactly once
+    assert stored_uris(db_url) == everything and activity_count(db_url) == 150  # each act exactly once
+    assert after.items_stored == 150 - stored_before  # the run counts exactly the acts it added
 
 
 def test_runs_list_and_show_tell_what_a_run_skipped(feed: FeedServer, sqlite_db: str) -> None:

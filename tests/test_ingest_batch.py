@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from monitor.db.schema import Activity, Evidence, Post
+from monitor.db.schema import Account, Activity, Evidence, Post
 from monitor.db.session import session_scope
 from spiders.items import ActivityItem, CrawlCheckpointItem, PostItem, TombstoneItem, raw_json
 from spiders.store import IngestStore
@@ -85,7 +85,10 @@ def snapshot(url: str) -> dict[str, Any]:
              evidence.get(a.evidence_id), (a.post.external_id if a.post else None),
              (a.target_post.external_id if a.target_post else None))
             for a in s.scalars(select(Activity)))
-        return {"posts": posts, "evidence": sorted(evidence.values()), "activities": acts}
+        # The checkpoint's resume point: a batch saves it after its contents, one by one saves it in place.
+        accounts = sorted((a.handle, str(a.crawl_state), a.last_crawled_at is not None)
+                          for a in s.scalars(select(Account)))
+        return {"posts": posts, "evidence": sorted(evidence.values()), "activities": acts, "accounts": accounts}
 
 
 @pytest.mark.parametrize("batch_size", [3, 50])
