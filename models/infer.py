@@ -10,7 +10,7 @@ quantisation of the linear layers trades a little accuracy for speed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -258,6 +258,51 @@ def _owner(target: Target | None, view: ActView, profile: ElectionProfile) -> tu
 
 
 def quantize_dynamic(net: StanceHateNet) -> StanceHateNet:
+    """Every Linear layer in dynamic int8 (attention projections and the head too)."""
+    return _quantize_dynamic(net, {torch.nn.Linear})
+
+
+def _encoder_linears(net: StanceHateNet) -> dict[str, list[str]]:
+    """The encoder's Linear layers by role: ``attention`` (query, key, value, output), ``ffn_up``
+    (BERT's ``intermediate.dense``) and ``ffn_down`` (the feed-forward ``output.dense``)."""
+    roles: dict[str, list[str]] = {"attention": [], "ffn_up": [], "ffn_down": []}
+    for name, module in net.named_modules():
+        if not isinstance(module, torch.nn.Linear) or not name.startswith("encoder."):
+            continue
+        if ".attention." in name:
+            roles["attention"].append(name)
+        elif name.endswith(".intermediate.dense"):
+            roles["ffn_up"].append(name)
+        elif name.endswith(".output.dense"):
+            roles["ffn_down"].append(name)
+    return roles
+
+
+def quantize_feed_forward(net: StanceHateNet) -> StanceHateNet:
+    """Dynamic int8 on the feed-forward layers only; attention, embeddings and the head stay fp32."""
+    roles = _encoder_linears(net)
+    names = set(roles["ffn_up"] + roles["ffn_down"])
+    if not names:
+        raise ValueError("no feed-forward Linear layers found (not a BERT-style encoder?)")
+    return _quantize_dynamic(net, names)
+
+
+def quantize_except_ffn_down(net: StanceHateNet) -> StanceHateNet:
+    """Dynamic int8 on attention and the feed-forward up-projection; the down-projection, embeddings and head fp32.
+
+    The down-projection reads the GELU's output, whose few large values a per-tensor int8 scale
+    flattens: on the bundled model, quantising it cost 2–3 points of flag F1 (bench/classify.py,
+    docs/scale.md), while the other layers together cost none.
+    """
+    roles = _encoder_linears(net)
+    names = set(roles["attention"] + roles["ffn_up"])
+    if not names:
+        raise ValueError("no attention or feed-forward Linear layers found (not a BERT-style encoder?); "
+                         "set NETRA_CLASSIFY_PRECISION=fp32")
+    return _quantize_dynamic(net, names)
+
+
+def _quantize_dynamic(net: StanceHateNet, spec: set[Any]) -> StanceHateNet:
     import warnings
 
     # torch marks eager-mode quantisation deprecated in favour of torchao, which is not installed here;
@@ -266,17 +311,23 @@ def quantize_dynamic(net: StanceHateNet) -> StanceHateNet:
         warnings.simplefilter("ignore")
         from torch.ao.quantization import quantize_dynamic as _quantize
 
-        return _quantize(net, {torch.nn.Linear}, dtype=torch.qint8)
+        return _quantize(net, spec, dtype=torch.qint8)
 
 
 def load_classifier(model_dir: Path | None = None, quantize: bool = False, threads: int | None = None,
-                    batch_size: int = 32) -> Classifier:
+                    batch_size: int = 32, precision: str = "fp32") -> Classifier:
     """The classifier in ``model_dir`` (default: the bundled ``models/default``).
 
     ``threads`` sets torch's thread count for the process (``None``: torch's default): several workers on
-    one machine must share its cores, or their thread pools spin against each other. The service passes
-    its settings (``monitor.classify.load_configured_classifier``); this module reads none.
+    one machine must share its cores, or their thread pools spin against each other. ``precision`` is one
+    of ``PRECISIONS`` (``quantize=True`` is ``"int8-all"``); a quantised path adds its suffix to the model
+    version, so its classifications are never taken for the fp32 model's. The service passes its settings
+    (``monitor.classify.load_configured_classifier``); this module reads none.
     """
+    if quantize:
+        precision = "int8-all"
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision {precision!r}: expected one of {', '.join(PRECISIONS)}")
     model_dir = Path(model_dir or DEFAULT_MODEL_DIR)
     if threads is not None and threads > 0:
         torch.set_num_threads(threads)
@@ -286,7 +337,19 @@ def load_classifier(model_dir: Path | None = None, quantize: bool = False, threa
         raise
     except OSError as exc:
         raise ModelDirError(f"{model_dir}: cannot load model ({exc})") from None
-    if quantize:
-        net = quantize_dynamic(net)
-        meta.version += "+int8"
+    quantise, suffix = PRECISIONS[precision]
+    if quantise is not None:
+        net = quantise(net)
+        meta.version += suffix
     return Classifier(net, tokenizer, meta, batch_size=batch_size)
+
+
+# Inference paths: how the network's Linear layers run, and the suffix each adds to the model version.
+# "int8" is the service's default (monitor.config.classify_precision): on the bundled model it read
+# 1.8× as fast as fp32 with flag F1 within a point on the test and challenge sets; "int8-all" read faster
+# still but lost 1.3 points on test (bench/classify.py, docs/scale.md).
+PRECISIONS: dict[str, tuple[Callable[[StanceHateNet], StanceHateNet] | None, str]] = {
+    "fp32": (None, ""),
+    "int8": (quantize_except_ffn_down, "+int8-no-ffn-down"),
+    "int8-all": (quantize_dynamic, "+int8"),
+}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationInfo, field_validator
@@ -176,7 +176,11 @@ class Settings(BaseSettings):
         default=300.0, gt=0,
         description="longest wait before a retry, also when the server asks for longer, seconds",
     )
-    commit_every: int = Field(default=50, gt=0, description="crawled items stored per database transaction")
+    commit_every: int = Field(
+        default=50, gt=0,
+        description="crawled items stored per database transaction (more, up to 20×, when they queued behind "
+        "a busy database)",
+    )
     commit_wait: float = Field(
         default=0.2, gt=0, description="longest a crawled item waits for its transaction, seconds"
     )
@@ -264,6 +268,12 @@ class Settings(BaseSettings):
         default=2, ge=0, description="torch threads per classifying process (0: torch's default)"
     )
     classify_batch_size: int = Field(default=32, gt=0, description="acts classified per batch")
+    classify_precision: Literal["fp32", "int8", "int8-all"] = Field(
+        default="int8",
+        description="how the classifier runs: `int8` (attention and feed-forward up-projection in dynamic int8, "
+        "the rest fp32; about 1.8x fp32 with flag F1 within a point, docs/scale.md), `fp32` (the model as "
+        "trained), `int8-all` (every layer int8: faster, loses more); each adds its own suffix to the model version",
+    )
     gesture_tiles: bool = Field(
         default=True,
         description="also search photos of 960 px and more in overlapping tiles, for the small hands of group and "

@@ -64,7 +64,8 @@ def test_classify_writes_one_result_per_line_in_order(tiny_model: Path, profile_
         assert 0.0 <= p["score"] <= 1.0
         assert p["stance"] in ("support", "oppose", "none")
         assert p["candidate"] in (None, "d1", "d2")
-        assert p["model_version"] == "tiny-cli" and p["profile_id"] == "tiny-dev"
+        # The default path (NETRA_CLASSIFY_PRECISION=int8) names itself in the version (docs/scale.md).
+        assert p["model_version"] == "tiny-cli+int8-no-ffn-down" and p["profile_id"] == "tiny-dev"
     assert "Bung Yo" in preds[0]["cues"]
     assert "#EtiPasti" in preds[1]["cues"]
 

@@ -83,7 +83,7 @@ def test_evaluate_file_with_profile(tiny: tuple[Path, Path], tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert "keyword_baseline" in result.output and "stance confusion" in result.output
     report = json.loads(report_path.read_text())
-    assert report["model_version"] == "tiny-eval"
+    assert report["model_version"] == "tiny-eval+int8-no-ffn-down"  # the default path (docs/scale.md)
     for system in ("model", "keyword_baseline"):
         assert {"flag", "stance_macro_f1", "hate", "candidate_accuracy", "per_kind", "stance_confusion"} <= set(
             report[system]

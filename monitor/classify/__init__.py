@@ -16,15 +16,20 @@ if TYPE_CHECKING:
 
 
 def load_configured_classifier(model_dir: Path | None = None, *, quantize: bool = False, threads: int | None = None,
-                               settings: Settings | None = None) -> Classifier:
-    """The classifier the settings name (``model_dir``, ``classify_threads``, ``classify_batch_size``).
+                               settings: Settings | None = None, precision: str | None = None) -> Classifier:
+    """The classifier the settings name (``model_dir``, ``classify_threads``, ``classify_batch_size``,
+    ``classify_precision``).
 
-    An explicit ``model_dir`` or ``threads`` wins over the settings; no model dir anywhere means the bundled one.
+    An explicit ``model_dir``, ``threads`` or ``precision`` wins over the settings (``quantize=True`` is
+    precision ``int8-all``); no model dir anywhere means the bundled one.
     """
     from models.infer import load_classifier
     from monitor.config import get_settings
 
     settings = settings or get_settings()
-    return load_classifier(model_dir or settings.model_dir, quantize=quantize,
+    if quantize:
+        precision = "int8-all"
+    return load_classifier(model_dir or settings.model_dir,
                            threads=settings.classify_threads if threads is None else threads,
-                           batch_size=settings.classify_batch_size)
+                           batch_size=settings.classify_batch_size,
+                           precision=settings.classify_precision if precision is None else precision)

@@ -124,7 +124,9 @@ def classify(
     input_path: Path = typer.Option(..., "--input", help="JSONL: id, kind, text, context, platform."),
     output: Path = typer.Option(..., "--output", help="JSONL predictions, one per valid input line, same order."),
     model: Path | None = typer.Option(None, "--model", help="Model directory (default: the bundled model)."),
-    quantize: bool = typer.Option(False, "--quantize", help="Dynamic int8 quantisation (faster, a little less exact)."),
+    quantize: bool = typer.Option(False, "--quantize", help="Every layer in dynamic int8 (--precision int8-all)."),
+    precision: str | None = typer.Option(None, "--precision", help="fp32, int8 or int8-all (default: the "
+                                         "setting classify_precision, int8; docs/scale.md)."),
     chunk: int = typer.Option(512, "--chunk", help="Acts classified per round (memory bound)."),
     claims: Path | None = typer.Option(None, "--claims", help="Hoax claims to match acts against (ClaimReview "
                                        "JSON-LD or CSV, as `netra hoax import` reads) instead of the stored ones."),
@@ -141,8 +143,8 @@ def classify(
     if not input_path.is_file():
         fail(f"{input_path}: input file not found")
     try:
-        classifier = load_configured_classifier(model, quantize=quantize)
-    except ModelDirError as exc:
+        classifier = load_configured_classifier(model, quantize=quantize, precision=precision)
+    except (ModelDirError, ValueError) as exc:  # ValueError: an unknown --precision
         fail(str(exc))
     attach_claims(classifier, claims)
 
@@ -257,7 +259,9 @@ def evaluate(
     split: list[str] = typer.Option(["dev"], "--split", help="Split folder(s) when --data is a data directory "
                                     "(repeatable: --split test --split challenge reports each)."),
     output: Path | None = typer.Option(None, "--output", help="Where to save the JSON report."),
-    quantize: bool = typer.Option(False, "--quantize"),
+    quantize: bool = typer.Option(False, "--quantize", help="Every layer in dynamic int8 (--precision int8-all)."),
+    precision: str | None = typer.Option(None, "--precision", help="fp32, int8 or int8-all (default: the "
+                                         "setting classify_precision, int8)."),
     hate_tweets: int = typer.Option(
         0, "--hate-tweets", help="Also score the hate flag on N real tweets held out from training (Ibrohim & Budi)."
     ),
@@ -280,8 +284,8 @@ def evaluate(
             fail(f"{data}: no labelled items" + (f" in split {name!r}" if len(split) > 1 else ""))
         sets[name] = labelled
     try:
-        classifier = load_configured_classifier(model, quantize=quantize)
-    except ModelDirError as exc:
+        classifier = load_configured_classifier(model, quantize=quantize, precision=precision)
+    except (ModelDirError, ValueError) as exc:  # ValueError: an unknown --precision
         fail(str(exc))
     reports = {}
     for name, labelled in sets.items():
