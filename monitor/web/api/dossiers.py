@@ -7,7 +7,7 @@ built, :func:`visible_dossier` who may download, :func:`open_verified_path` re-h
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from monitor.access.scoping import visible_item
@@ -18,6 +18,7 @@ from monitor.web.api.errors import ApiError, responses
 from monitor.web.api.items import NOT_FOUND
 from monitor.web.api.schemas import DossierOut
 from monitor.web.auth import db_session
+from monitor.web.downloads import stream_verified, unavailable_status
 from monitor.web.routes.dossiers import UNAVAILABLE, dossier_audit
 
 router = APIRouter(tags=["dossiers"])
@@ -65,22 +66,12 @@ def download_dossier(item_id: int, dossier_id: int, fmt: str, caller: Caller = D
         raise ApiError(404, "Berkas perkara tidak ditemukan.")
     path, sha256 = dossier_file(dossier, fmt)
     meta = {**dossier_audit(dossier), "format": fmt, "sha256": sha256}
-    try:
-        verified = open_verified_path(path, sha256, fmt)
-    except ReportUnavailable as exc:
-        caller.audit(db, "dossier_download_refused", object_type="case_dossier", object_id=dossier.id,
-                     detail={**meta, "reason": exc.reason, **exc.detail})
-        db.commit()
-        raise ApiError(409 if exc.reason == "sha256_mismatch" else 410, UNAVAILABLE[exc.reason]) from None
-    try:
-        caller.audit(db, "dossier_download", object_type="case_dossier", object_id=dossier.id,
-                     detail={**meta, "bytes": verified.size})
-        db.commit()
-    except BaseException:
-        verified.handle.close()
-        raise
-    return StreamingResponse(verified.chunks(), media_type=verified.media_type, headers={
-        "content-disposition": verified.content_disposition,
-        "content-length": str(verified.size),
-        "x-content-sha256": sha256,
-    })
+
+    def audit(action: str, detail: dict[str, object]) -> None:
+        caller.audit(db, action, object_type="case_dossier", object_id=dossier.id, detail=detail)
+
+    def refused(exc: ReportUnavailable) -> Response:
+        raise ApiError(unavailable_status(exc), UNAVAILABLE[exc.reason])
+
+    return stream_verified(db, lambda: open_verified_path(path, sha256, fmt), action="dossier_download", meta=meta,
+                           sha256=sha256, audit=audit, refused=refused)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from monitor.web.api.auth import Caller, require
 from monitor.web.api.errors import ApiError, responses
 from monitor.web.api.schemas import ReportOut
 from monitor.web.auth import db_session
+from monitor.web.downloads import stream_verified
 
 router = APIRouter(tags=["reports"])
 UNAVAILABLE = {
@@ -58,23 +59,13 @@ def download_report(report_id: int, caller: Caller = Depends(require("view_repor
         raise ApiError(404, "Laporan tidak ditemukan.")
     meta = {"kind": report.kind, "agency_id": report.agency_id, "period": report.period_label,
             "format": report.format, "sha256": report.sha256}
-    try:
-        verified = open_verified(report)
-    except ReportUnavailable as exc:
-        caller.audit(db, "report_download_refused", object_type="report", object_id=report.id,
-                     detail={**meta, "reason": exc.reason, **exc.detail})
-        db.commit()
+
+    def audit(action: str, detail: dict[str, object]) -> None:
+        caller.audit(db, action, object_type="report", object_id=report.id, detail=detail)
+
+    def refused(exc: ReportUnavailable) -> Response:
         status, message = UNAVAILABLE[exc.reason]
-        raise ApiError(status, message) from None
-    try:
-        caller.audit(db, "report_download", object_type="report", object_id=report.id,
-                     detail={**meta, "bytes": verified.size})
-        db.commit()
-    except BaseException:
-        verified.handle.close()
-        raise
-    return StreamingResponse(verified.chunks(), media_type=verified.media_type, headers={
-        "content-disposition": verified.content_disposition,
-        "content-length": str(verified.size),
-        "x-content-sha256": report.sha256,
-    })
+        raise ApiError(status, message)
+
+    return stream_verified(db, lambda: open_verified(report), action="report_download", meta=meta,
+                           sha256=report.sha256, audit=audit, refused=refused)

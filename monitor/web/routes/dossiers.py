@@ -6,7 +6,7 @@ Scoped like the item (``visible_dossier``): another agency's item or dossier ans
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from monitor.access import audit_log
@@ -15,6 +15,7 @@ from monitor.exports.report_files import ReportUnavailable, open_verified_path
 from monitor.review.dossier import FORMATS, DossierRefused, build_dossier, dossier_file, visible_dossier
 from monitor.web.auth import client_ip, db_session, require
 from monitor.web.csrf import verify_csrf
+from monitor.web.downloads import stream_verified, unavailable_status
 from monitor.web.rendering import flash, render
 
 router = APIRouter()
@@ -61,24 +62,15 @@ def dossier_download(request: Request, item_id: int, dossier_id: int, fmt: str,
         raise HTTPException(status_code=404)
     path, sha256 = dossier_file(dossier, fmt)
     meta = {**dossier_audit(dossier), "format": fmt, "sha256": sha256}
-    try:
-        verified = open_verified_path(path, sha256, fmt)
-    except ReportUnavailable as exc:
-        audit_log.record(db, "dossier_download_refused", user=user, object_type="case_dossier", object_id=dossier.id,
-                         ip=client_ip(request), detail={**meta, "reason": exc.reason, **exc.detail})
-        db.commit()
-        status = 409 if exc.reason == "sha256_mismatch" else 410
+
+    def audit(action: str, detail: dict[str, object]) -> None:
+        audit_log.record(db, action, user=user, object_type="case_dossier", object_id=dossier.id,
+                         ip=client_ip(request), detail=detail)
+
+    def refused(exc: ReportUnavailable) -> Response:
+        status = unavailable_status(exc)
         return render(request, "error.html", {"status": status, "message": UNAVAILABLE[exc.reason]},
                       status_code=status)
-    try:
-        audit_log.record(db, "dossier_download", user=user, object_type="case_dossier", object_id=dossier.id,
-                         ip=client_ip(request), detail={**meta, "bytes": verified.size})
-        db.commit()
-    except BaseException:
-        verified.handle.close()
-        raise
-    return StreamingResponse(verified.chunks(), media_type=verified.media_type, headers={
-        "content-disposition": verified.content_disposition,
-        "content-length": str(verified.size),
-        "x-content-sha256": sha256,
-    })
+
+    return stream_verified(db, lambda: open_verified_path(path, sha256, fmt), action="dossier_download", meta=meta,
+                           sha256=sha256, audit=audit, refused=refused)

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,7 @@ from monitor.db.schema import Agency, User
 from monitor.exports.report_files import ReportBundle, ReportUnavailable, group_reports, open_verified
 from monitor.web.auth import client_ip, db_session, require
 from monitor.web.csrf import verify_csrf
+from monitor.web.downloads import stream_verified, unavailable_status
 from monitor.web.rendering import flash, render
 from reports.period import WIB, IsoWeek, Period, parse_day, previous_week
 
@@ -153,24 +154,15 @@ def report_download(request: Request, report_id: int, user: User = Depends(requi
         raise HTTPException(status_code=404)
     meta = {"kind": report.kind, "agency_id": report.agency_id, "period": report.period_label,
             "format": report.format, "sha256": report.sha256}
-    try:
-        verified = open_verified(report)
-    except ReportUnavailable as exc:
-        audit_log.record(db, "report_download_refused", user=user, object_type="report", object_id=report.id,
-                     ip=client_ip(request), detail={**meta, "reason": exc.reason, **exc.detail})
-        db.commit()
-        status = 409 if exc.reason == "sha256_mismatch" else 410
+
+    def audit(action: str, detail: dict[str, object]) -> None:
+        audit_log.record(db, action, user=user, object_type="report", object_id=report.id,
+                         ip=client_ip(request), detail=detail)
+
+    def refused(exc: ReportUnavailable) -> Response:
+        status = unavailable_status(exc)
         return render(request, "error.html", {"status": status, "message": UNAVAILABLE[exc.reason]},
                       status_code=status)
-    try:
-        audit_log.record(db, "report_download", user=user, object_type="report", object_id=report.id,
-                     ip=client_ip(request), detail={**meta, "bytes": verified.size})
-        db.commit()
-    except BaseException:
-        verified.handle.close()
-        raise
-    return StreamingResponse(verified.chunks(), media_type=verified.media_type, headers={
-        "content-disposition": verified.content_disposition,
-        "content-length": str(verified.size),
-        "x-content-sha256": report.sha256,
-    })
+
+    return stream_verified(db, lambda: open_verified(report), action="report_download", meta=meta,
+                           sha256=report.sha256, audit=audit, refused=refused)
