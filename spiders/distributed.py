@@ -301,6 +301,7 @@ class WorkerLifecycle:
         self.loop: task.LoopingCall | None = None
         crawler.signals.connect(self.opened, signal=signals.spider_opened)
         crawler.signals.connect(self.idle, signal=signals.spider_idle)
+        crawler.signals.connect(self.busy, signal=signals.response_received)
         crawler.signals.connect(self.closed, signal=signals.spider_closed)
 
     @classmethod
@@ -321,6 +322,12 @@ class WorkerLifecycle:
         self.beat()
         self.loop = task.LoopingCall(self.beat)
         self.loop.start(HEARTBEAT_SECONDS / 4 if self.idle_exit else HEARTBEAT_SECONDS, now=False)
+
+    def busy(self) -> None:
+        # The idle clock measures time since this worker last had work. Without this, a clock started before
+        # the sweep's enqueue (the worker waiting for it) survived a crawl whose queue the heartbeat happened
+        # never to see non-empty, and the worker left the moment the crawl drained (a flake of the two-worker test).
+        self.idle_since = None
 
     def idle(self, spider: Spider) -> None:
         queue = _queue(self.crawler)

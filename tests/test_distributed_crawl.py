@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import redis
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
@@ -176,7 +176,7 @@ def test_two_workers_one_killed_store_every_item_exactly_once(pg_url: str, serve
             if stored_activities(pg_url)[0] >= len(expected) and drained(client, keys):
                 break
             time.sleep(0.1)
-        assert survivor.is_alive(), "the survivor stopped before the crawl was drained"
+        assert survivor.is_alive(), f"the survivor stopped (exit code {survivor.exitcode}) before the crawl was drained"
         survivor.terminate()  # SIGTERM, as a service manager stops a worker: Scrapy shuts down cleanly
         survivor.join(timeout=60)
         assert survivor.exitcode == 0
@@ -251,6 +251,26 @@ def test_idle_exit_waits_until_no_worker_holds_requests(redis_prefix: tuple[redi
     assert life.idle(spider) is None  # drained for longer than the idle exit: Scrapy may close the spider
     life.closed(spider)
     assert client.zscore(keys.workers, "quiet") is None  # a stopped worker is no longer counted, even holding nothing
+
+
+def test_idle_clock_restarts_when_the_worker_gets_work(redis_prefix: tuple[redis.Redis, str]) -> None:
+    # A full run's flake: a clock started while the worker waited for the sweep outlived the crawl, and the worker
+    # left the moment the queue drained. Any response the worker receives restarts the clock.
+    _client, prefix = redis_prefix
+    crawler = get_crawler(Spider, {"REDIS_URL": redis_test_url(), "NETRA_CRAWL_PREFIX": prefix,
+                                   "NETRA_CRAWL_KIND": "bluesky", "NETRA_WORKER_ID": "waiting",
+                                   "NETRA_IDLE_EXIT": 0.05})
+    life = WorkerLifecycle(crawler)
+    spider = Spider(name="bluesky")
+    with pytest.raises(DontCloseSpider):
+        life.idle(spider)  # waiting for the sweep: the clock starts
+    time.sleep(0.1)
+    crawler.signals.send_catch_log(signals.response_received, response=None, request=None, spider=spider)
+    with pytest.raises(DontCloseSpider):
+        life.idle(spider)  # idle again, but only just
+    time.sleep(0.1)
+    assert life.idle(spider) is None
+    life.closed(spider)
 
 
 def test_rate_limit_is_shared_between_workers(redis_prefix: tuple[redis.Redis, str]) -> None:
