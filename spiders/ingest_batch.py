@@ -6,7 +6,7 @@ three flushes per act, which bounded a crawl at a few hundred acts a second.
 Here a batch reads at once the posts it names, the evidence they have and the
 activities already stored, decides in memory in the order the items came, and
 writes the new rows of each table with one executemany ``INSERT`` (SQLAlchemy
-Core; the same statement on SQLite and PostgreSQL), reading the new ids back by
+Core) on SQLite and one ``COPY`` on PostgreSQL, reading the new ids back by
 their natural keys with index seeks. Rows that
 already existed and changed (an edited post, a gap filled in an activity) are
 rare and go through the ORM as before.
@@ -30,7 +30,9 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+import psycopg
+from sqlalchemy import Table, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from monitor.db.schema import Account, Activity, Evidence, Post
@@ -91,6 +93,39 @@ class BatchWriter:
         self.activities: dict[tuple[int, str, str], Any] = {}
         self.accounts: dict[tuple[str, str, str], int] = {}
         self.new_evidence: list[_New] = []
+
+    # ------------------------------------------------------------------ rows
+
+    def _insert_rows(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """New rows of one table: ``COPY`` on PostgreSQL, one executemany ``INSERT`` elsewhere.
+
+        On PostgreSQL the executemany sends one ``INSERT`` per row (in a pipeline) and the server parses,
+        plans and executes each: the writer waited on it for most of a batch (bench/crawl.py). ``COPY`` in the
+        same transaction stores the same rows with the same constraints (a duplicate key still fails the
+        batch, which is then stored again item by item), at a fraction of the server's work. Values pass
+        through the columns' own bind processing first, as the ``INSERT`` would have them.
+        """
+        if not rows:
+            return
+        connection = self.s.connection()
+        dialect = connection.dialect
+        if dialect.name != "postgresql" or dialect.driver != "psycopg":
+            self.s.execute(insert(table), rows)
+            return
+        columns = list(rows[0])
+        processors = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
+        driver = connection.connection.driver_connection
+        quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
+        statement = f"COPY {dialect.identifier_preparer.format_table(table)} ({quoted}) FROM STDIN"
+        try:
+            with driver.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row([value if process is None else process(value)
+                                    for value, process in zip((row[name] for name in columns), processors,
+                                                              strict=True)])
+        except psycopg.errors.IntegrityError as exc:
+            # As SQLAlchemy would raise it: the store retries a batch that lost a unique-key race to another writer.
+            raise IntegrityError(statement, None, exc) from exc
 
     # ------------------------------------------------------------------ order
 
@@ -189,7 +224,7 @@ class BatchWriter:
         # A plain executemany, then the ids by the natural key. Not INSERT … RETURNING: SQLAlchemy sends that
         # as multi-row statements too long for psycopg's statement cache, and psycopg parses each again in
         # Python, which took half the writer's time on PostgreSQL (3× the CPU of this, bench/crawl.py).
-        self.s.execute(insert(Evidence.__table__), values)
+        self._insert_rows(Evidence.__table__, values)
         # By subject only: a row-value IN ((subject, sha), …) makes SQLite scan the whole index, a cost
         # that grows with the table; a subject's few other versions are filtered out here.
         wanted = {(r.subject_key, r.sha256) for r in rows}
@@ -254,7 +289,7 @@ class BatchWriter:
                 self.has_evidence.add(item.subject_key)
         if new_posts:
             # As for evidence: a plain executemany, then the ids by the unique (platform, external id).
-            self.s.execute(insert(Post.__table__), [{c: getattr(p, c) for c in POST_COLUMNS} for p in new_posts])
+            self._insert_rows(Post.__table__, [{c: getattr(p, c) for c in POST_COLUMNS} for p in new_posts])
             by_key: dict[tuple[str, str], int] = {}
             for platform in sorted({p.platform for p in new_posts}):
                 ids = [p.external_id for p in new_posts if p.platform == platform]
@@ -377,4 +412,4 @@ class BatchWriter:
             row = {c: getattr(a, c) for c in ACTIVITY_COLUMNS if c not in ("post_id", "target_post_id", "evidence_id")}
             row.update(post_id=_id(a.post), target_post_id=_id(a.target), evidence_id=_id(a.evidence_id))
             values.append(row)
-        self.s.execute(insert(Activity.__table__), values)
+        self._insert_rows(Activity.__table__, values)

@@ -10,6 +10,7 @@ the tables must hold the same rows (ids and capture times aside).
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -79,7 +80,9 @@ def snapshot(url: str) -> dict[str, Any]:
             (p.platform, p.external_id, p.text, p.url, p.author_handle, p.lang, p.parent_external_id, p.posted_at,
              p.content_sha256, p.deleted_at is not None, str(p.extras))
             for p in s.scalars(select(Post)))
-        evidence = {e.id: (e.subject_key, e.version, e.sha256) for e in s.scalars(select(Evidence))}
+        # The stored bytes themselves, not only the hash computed before storing (PostgreSQL stores by COPY).
+        evidence = {e.id: (e.subject_key, e.version, e.sha256, hashlib.sha256(e.raw).hexdigest(), e.source,
+                           e.media_type, e.source_url) for e in s.scalars(select(Evidence))}
         acts = sorted(
             (a.account_id, a.kind, a.external_id, a.text, a.context_text, a.url, a.occurred_at,
              evidence.get(a.evidence_id), (a.post.external_id if a.post else None),
@@ -116,3 +119,27 @@ def test_batches_store_what_one_by_one_stores(db_url: str, batch_size: int, tmp_
     assert snapshot(db_url) == snapshot(one_by_one_url)
     again = IngestStore(db_url).store_batch(sequence(first, second)[12:])
     assert again == [False] * len(again)  # a repeat writes nothing new
+
+
+def test_copy_reports_a_lost_unique_key_race_as_integrity_error(pg_url: str) -> None:
+    # On PostgreSQL new rows go in by COPY; a row another writer stored meanwhile must still surface as the
+    # IntegrityError the store retries on (the batch is then re-read and writes nothing twice).
+    from sqlalchemy.exc import IntegrityError
+
+    from monitor.db.migrate import upgrade
+    from monitor.db.types import utcnow
+    from spiders.ingest_batch import POST_COLUMNS, BatchWriter
+
+    upgrade(pg_url)
+    store = IngestStore(pg_url)
+    assert store.store_batch([post(1)]) == [True]
+    now = utcnow()
+    row = {c: None for c in POST_COLUMNS} | {"platform": "bluesky", "external_id": post(1).external_id,
+                                              "first_seen_at": now, "last_seen_at": now, "extras": {"k": [1]}}
+    with pytest.raises(IntegrityError), session_scope(pg_url) as s:
+        BatchWriter(store, s, None)._insert_rows(Post.__table__, [row])
+    with session_scope(pg_url) as s:
+        BatchWriter(store, s, None)._insert_rows(Post.__table__, [row | {"external_id": "at://a/p/2"}])
+    with session_scope(pg_url) as s:
+        stored = s.scalar(select(Post).where(Post.external_id == "at://a/p/2"))
+        assert stored is not None and stored.extras == {"k": [1]} and stored.first_seen_at == now
