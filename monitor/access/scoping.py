@@ -16,13 +16,14 @@ from monitor.db.types import utcnow
 
 # What each role may do. Viewing an item (and the ASN identity on it) is further limited by agency scope.
 # ``build_dossier``: make the case dossier of a confirmed breach (those who decide); whoever sees the item
-# may download the dossiers made (monitor.review.dossier.visible_dossier).
+# may download the dossiers made (monitor.review.dossier.visible_dossier). ``view_reviewer_stats``: the figures of
+# reviewers' work on the agencies in scope (monitor.review.stats), for those who supervise it.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"view", "view_identity", "decide", "assign", "take_next", "export", "view_audit",
                         "manage_users", "view_reports", "generate_reports", "self_audit", "import_registry",
-                        "submit_tips", "build_dossier"}),
+                        "submit_tips", "build_dossier", "view_reviewer_stats"}),
     "supervisor": frozenset({"view", "view_identity", "decide", "assign", "take_next", "export", "view_reports",
-                             "generate_reports", "submit_tips", "build_dossier"}),
+                             "generate_reports", "submit_tips", "build_dossier", "view_reviewer_stats"}),
     "reviewer": frozenset({"view", "view_identity", "decide", "take_next", "export", "submit_tips", "build_dossier"}),
     "agency_auditor": frozenset({"view", "view_identity", "export", "view_reports", "self_audit"}),
 }

@@ -32,6 +32,7 @@ from monitor.web.routes import (
     media,
     queue,
     reports,
+    reviewer_stats,
     screenshots,
     self_audit,
     tips,
@@ -126,7 +127,7 @@ def create_app(settings: Settings | None = None, *, secure_cookies: bool | None 
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (login, queue, item, audit, exports, reports, self_audit, media, health):
         app.include_router(module.router)
-    for module in (tips, screenshots, dossiers):
+    for module in (tips, screenshots, dossiers, reviewer_stats):
         app.include_router(module.router)
     # The JSON API has its own error handlers and OpenAPI document (the HTML app publishes none).
     app.mount(api.PREFIX, api.create_api(settings, app.state.session_factory))

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from monitor.access.scoping import can
+from monitor.access.scoping import can, claim_holder
 from monitor.db.schema import ACTIVITY_KINDS, PLATFORMS, REVIEW_STATUSES, User
 from monitor.review.case_file import CaseFile, load_case
 from monitor.review.queue import DEFAULT_PER_PAGE, MAX_PER_PAGE, Cursor, QueueError, QueueFilters, queue_page
@@ -80,7 +80,7 @@ def list_items(
         page = queue_page(db, caller.user, filters, after=after, per_page=limit)
     except QueueError as exc:
         raise field_error(422, str(exc), "Filter tidak sah — ") from None
-    names = display_names(db, {i.assignee_id or 0 for i in page.items})
+    names = display_names(db, {claim_holder(i) or 0 for i in page.items})
     identity = can(caller.user, "view_identity")
     caller.audit(db, "view_queue", object_type="review_item",
                  detail={"filters": filters.as_params(), "items": [i.id for i in page.items]})

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from monitor.access.scoping import claim_holder
 from monitor.db.schema import (
     ACTIVITY_KINDS,
     FOUR_EYES_STAGES,
@@ -111,8 +112,11 @@ class ItemOut(BaseModel):
     status: str
     priority: float
     created_at: datetime
-    assignee_id: int | None
-    assignee: str | None = Field(description="The assignee's display name.")
+    assignee_id: int | None = Field(description="Who holds the item now: a supervisor's assignment, or a claim "
+                                    "(\"take next\") that has not run out; null when nobody does.")
+    assignee: str | None = Field(description="The holder's display name.")
+    claimed_until: datetime | None = Field(description="When the holder's claim runs out; null for an assignment "
+                                           "(no end) or when nobody holds the item.")
     agency: AgencyOut
     employee: EmployeeOut | None = Field(description="Null when the caller's role may not see identities.")
     activity: ActivityOut
@@ -123,8 +127,11 @@ class ItemOut(BaseModel):
         activity = item.activity
         account = activity.account
         employee = account.employee
+        # A claim that ran out leaves assignee_id as it was (who held it) but nobody holds the item any more.
+        holder = claim_holder(item)
         return cls(id=item.id, status=item.status, priority=item.priority, created_at=item.created_at,
-                   assignee_id=item.assignee_id, assignee=names.get(item.assignee_id or 0),
+                   assignee_id=holder, assignee=names.get(holder or 0),
+                   claimed_until=item.claimed_until if holder is not None else None,
                    agency=AgencyOut.of(employee.agency), employee=EmployeeOut.of(employee) if identity else None,
                    activity=ActivityOut.of(activity, account), classification=ClassificationOut.of(item.classification))
 

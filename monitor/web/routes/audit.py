@@ -24,7 +24,7 @@ router = APIRouter()
 ACTIONS = ("login", "login_failed", "login_throttled", "logout", "view_item", "take_next", "release_claim", "assign",
            "decide", "export", "audit_export", "report_download", "report_download_refused", "report_generate",
            "dossier_generate", "dossier_refused", "dossier_download", "dossier_download_refused", "self_audit_upload",
-           "self_audit_upload_refused", "self_audit_report", "self_audit_submit")
+           "self_audit_upload_refused", "self_audit_report", "self_audit_submit", "view_reviewer_stats")
 # An export is one response built in memory: past this many rows the admin narrows the filters.
 EXPORT_MAX_ROWS = 100_000
 EXPORT_COLUMNS = ("at_utc", "username", "action", "object_type", "object_id", "ip", "detail")
