@@ -129,3 +129,28 @@ def test_decisions_export_from_the_default_tab_gives_the_decisions(web: WebEnv) 
     # The queue export of that tab still lists pending items only.
     assert str(items["budi_post"]) not in {r["item_id"] for r in _csv(reviewer, html.unescape(
         re.findall(r'href="(/export/queue\.csv[^"]*)"', page)[0]))}
+
+
+def test_queue_export_names_only_a_live_claim_holder(web: WebEnv) -> None:
+    from datetime import timedelta
+
+    from monitor.db.schema import ReviewItem
+    from monitor.db.types import utcnow
+    from monitor.review.queue import take_next
+    from tests.seed import user
+
+    with session_factory(web.url)() as s:
+        item = take_next(s, user(s, "reviewer"))
+        assert item is not None
+        item_id = item.id
+        s.commit()
+
+    def assignee() -> str:
+        rows = _csv(web.client("supervisor"), "/export/queue.csv?status=all")
+        return next(r["assignee"] for r in rows if r["item_id"] == str(item_id))
+
+    assert assignee() == "reviewer"
+    with session_factory(web.url)() as s:  # the claim runs out; the row still remembers who held it
+        s.get(ReviewItem, item_id).claimed_until = utcnow() - timedelta(seconds=1)  # type: ignore[union-attr]
+        s.commit()
+    assert assignee() == ""

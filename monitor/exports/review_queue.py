@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from monitor.access.scoping import can
+from monitor.access.scoping import can, claim_holder
 from monitor.config import get_settings
 from monitor.db.schema import Account, Activity, Decision, Employee, ReviewItem, User
 from monitor.db.vocabulary import VERDICT_LABELS, VIOLATIONS
@@ -106,7 +106,9 @@ def queue_rows(session: Session, user: User, filters: QueueFilters) -> Iterator[
             "status": item.status, "priority": item.priority, "text": item.activity.text or "",
             "context": item.activity.context_text or "", "score": round(cls.score, 4), "stance": cls.stance,
             "hate": cls.hate, "candidate": cls.candidate or "", "party": cls.party or "",
-            "model_version": cls.model_version, "assignee": names.get(item.assignee_id or 0, ""),
+            "model_version": cls.model_version,
+            # A claim that ran out keeps assignee_id (who held it), but nobody holds the item any more.
+            "assignee": names.get(claim_holder(item) or 0, ""),
             "verdict": VERDICT_LABELS[decision.verdict] if decision else "",
             "violation_code": decision.violation_code or "" if decision else "",
         }
