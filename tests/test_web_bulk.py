@@ -26,8 +26,8 @@ BREACH = {"verdict": "pelanggaran", "violation_code": "social_campaign", "candid
 
 
 @pytest.fixture
-def web(sqlite_db: str) -> WebEnv:
-    env = make_env(sqlite_db)
+def web(db_url: str) -> WebEnv:
+    env = make_env(db_url)
     add_identical(env)
     return env
 

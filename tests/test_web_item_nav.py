@@ -13,8 +13,8 @@ from tests.web_support import WebEnv, make_env, post
 
 
 @pytest.fixture
-def web(sqlite_db: str) -> WebEnv:
-    return make_env(sqlite_db)
+def web(db_url: str) -> WebEnv:
+    return make_env(db_url)
 
 
 def test_previous_and_next_follow_the_queue_order_within_scope(web: WebEnv) -> None:
