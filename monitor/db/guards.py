@@ -1,4 +1,4 @@
-"""Append-only rules for evidence, decisions, case dossiers and the audit log, enforced in the ORM.
+"""Append-only rules for evidence, decisions, item comments, case dossiers and the audit log, enforced in the ORM.
 
 The migrations add database triggers for the same rule, so raw SQL cannot
 bypass it either. Retention purges are the one sanctioned deletion of
@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from monitor.db.schema import AuditLog, CaseDossier, Decision, Evidence
+from monitor.db.schema import AuditLog, CaseDossier, Decision, Evidence, ItemComment
 
-APPEND_ONLY = (Evidence, Decision, AuditLog, CaseDossier)
+APPEND_ONLY = (Evidence, Decision, AuditLog, CaseDossier, ItemComment)
 
 
 class AppendOnlyViolation(RuntimeError):

@@ -2,7 +2,7 @@
 
 The flow is one-directional: registry → posts/activities/evidence (spiders and
 importers) → classifications (models) → review items and decisions (web app) →
-reports. Evidence, decisions and the audit log are append-only: the ORM refuses
+reports. Evidence, decisions, comments and the audit log are append-only: the ORM refuses
 to update or delete them (see ``monitor.db.guards``) and the migrations add
 database triggers that refuse UPDATE as well.
 """
@@ -434,6 +434,21 @@ class Decision(Base):
     four_eyes: Mapped[str | None] = mapped_column(String(16))
 
     review_item: Mapped[ReviewItem] = relationship(back_populates="decisions")
+
+
+class ItemComment(Base):
+    """A reviewer's remark on a review item: discussion beside the decisions, never a verdict.
+
+    Append-only like decisions (ORM guard and database triggers): what was said stays as it was said.
+    """
+
+    __tablename__ = "item_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_item_id: Mapped[int] = mapped_column(ForeignKey("review_item.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class CaseDossier(Base):

@@ -1,5 +1,5 @@
 """What a reviewer sees about one review item: the captured act, its context, evidence,
-classification, the ASN (to those allowed), and the account's earlier items — all scoped.
+classification, the ASN (to those allowed), the decisions and comments, and the account's earlier items — all scoped.
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ from monitor.db.schema import (
     ElectionProfile,
     Employee,
     Evidence,
+    ItemComment,
     Media,
     MediaLink,
     Post,
     ReviewItem,
     User,
 )
+from monitor.review.comments import item_comments, may_comment
 from monitor.review.decisions import default_register, four_eyes_block, history, item_profile, latest_decision
 
 EARLIER_ITEMS_SHOWN = 20
@@ -72,6 +74,9 @@ class CaseFile:
     # Why the viewer may not decide now under four eyes (their own verdict awaits a second reviewer; a
     # disagreement is the supervisor's), or None.
     four_eyes_block: str | None = None
+    # Reviewers' discussion, oldest first; ``reviewers`` names their authors too.
+    comments: list[ItemComment] = field(default_factory=list)
+    may_comment: bool = False
 
     @property
     def own_text(self) -> str:
@@ -158,6 +163,7 @@ def load_case(session: Session, user: User, item_id: int) -> CaseFile | None:
     employee = account.employee
     row, profile = item_profile(session, item)
     decisions = history(session, item)
+    comments = item_comments(session, item)
     agency_ids = visible_agency_ids(session, user)
     earlier_rows = session.execute(
         select(ReviewItem, Activity)
@@ -168,6 +174,7 @@ def load_case(session: Session, user: User, item_id: int) -> CaseFile | None:
     ).all()
     earlier = [EarlierItem(it, act, latest_decision(session, it)) for it, act in earlier_rows]
     reviewer_ids = {d.reviewer_id for d in decisions} | {e.latest.reviewer_id for e in earlier if e.latest}
+    reviewer_ids |= {c.author_id for c in comments}
     if item.assignee_id:
         reviewer_ids.add(item.assignee_id)
     reviewers = {u.id: u.full_name or u.username
@@ -198,4 +205,6 @@ def load_case(session: Session, user: User, item_id: int) -> CaseFile | None:
         screenshot=captured_page(session, activity, "capture-screenshot"),
         page_html=captured_page(session, activity, "capture-html"),
         four_eyes_block=blocked if may_decide(session, user, item) else None,
+        comments=comments,
+        may_comment=may_comment(session, user, item),
     )

@@ -190,8 +190,8 @@ def render_files(session: Session, case: CaseFile, decision: Decision, user: Use
     day = act_day(activity)
     default = register_for(day, determination)
     candidates = {c.id: f"no. {c.number} {' – '.join(c.names)}" for c in profile.candidates} if profile else {}
-    reviewers = {u.id: u.full_name or u.username
-                 for u in session.scalars(select(User).where(User.id.in_({d.reviewer_id for d in case.decisions})))}
+    people = {d.reviewer_id for d in case.decisions} | {c.author_id for c in case.comments}
+    reviewers = {u.id: u.full_name or u.username for u in session.scalars(select(User).where(User.id.in_(people)))}
     photo_views = [{"uri": _data_uri(f.media_type, f.data), "role": f.role, "sha256": f.sha256}
                    for f in files if f.record.startswith("media:") and f.data is not None
                    and f.media_type in PRINTABLE]
@@ -228,6 +228,9 @@ def render_files(session: Session, case: CaseFile, decision: Decision, user: Use
         "default_register": REGISTER_LABELS[default],
         "decisions": [_decision_view(d, reviewers, decision.id, SANCTION_TYPES) for d in case.decisions],
         "documented": _decision_view(decision, reviewers, decision.id, SANCTION_TYPES),
+        # The reviewers' discussion, as it stood when the dossier was built (comments are append-only).
+        "comments": [{"author": reviewers.get(c.author_id, f"pengguna #{c.author_id}"), "at": c.created_at,
+                      "body": c.body} for c in case.comments],
         "files": files,
     }
     pdf = html_to_pdf(render_html("dossier.html", context))

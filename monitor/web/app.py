@@ -28,6 +28,8 @@ from monitor.web.routes import (
     exports,
     health,
     item,
+    item_bulk,
+    item_comments,
     login,
     media,
     queue,
@@ -128,6 +130,8 @@ def create_app(settings: Settings | None = None, *, secure_cookies: bool | None 
     for module in (login, queue, item, audit, exports, reports, self_audit, media, health):
         app.include_router(module.router)
     for module in (tips, screenshots, dossiers, reviewer_stats):
+        app.include_router(module.router)
+    for module in (item_comments, item_bulk):
         app.include_router(module.router)
     # The JSON API has its own error handlers and OpenAPI document (the HTML app publishes none).
     app.mount(api.PREFIX, api.create_api(settings, app.state.session_factory))

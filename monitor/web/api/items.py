@@ -18,6 +18,7 @@ from monitor.web.api.auth import Caller, require
 from monitor.web.api.errors import ApiError, field_error, responses
 from monitor.web.api.schemas import (
     CaseFileOut,
+    CommentOut,
     DecisionOut,
     EarlierItemOut,
     EvidenceOut,
@@ -102,6 +103,7 @@ def case_out(case: CaseFile, identity: bool) -> CaseFileOut:
         evidence=EvidenceOut.of(case.evidence),
         profile=ProfileOut(id=case.profile_row.id, name=case.profile_row.name) if case.profile_row else None,
         decisions=[DecisionOut.of(d, names) for d in case.decisions],
+        comments=[CommentOut.of(c, names) for c in case.comments],
         latest_decision_id=case.latest.id if case.latest else None,
         default_register=case.default_register,
         may_decide=case.may_decide,

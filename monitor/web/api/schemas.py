@@ -26,6 +26,7 @@ from monitor.db.schema import (
     Decision,
     Employee,
     Evidence,
+    ItemComment,
     Media,
     Post,
     Report,
@@ -198,6 +199,22 @@ class DecisionOut(BaseModel):
                    four_eyes=d.four_eyes)
 
 
+class CommentOut(BaseModel):
+    """A reviewer's comment on the item: discussion, not a verdict; append-only (never edited or deleted)."""
+
+    id: int
+    item_id: int
+    author_id: int
+    author: str | None
+    body: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, c: ItemComment, names: dict[int, str]) -> CommentOut:
+        return cls(id=c.id, item_id=c.review_item_id, author_id=c.author_id, author=names.get(c.author_id),
+                   body=c.body, created_at=c.created_at)
+
+
 class PostOut(BaseModel):
     platform: str
     external_id: str
@@ -272,6 +289,7 @@ class CaseFileOut(BaseModel):
     evidence: EvidenceOut | None
     profile: ProfileOut | None
     decisions: list[DecisionOut] = Field(description="Every decision, oldest first (append-only history).")
+    comments: list[CommentOut] = Field(description="Reviewers' comments on the item, oldest first (append-only).")
     latest_decision_id: int | None
     default_register: str
     may_decide: bool = Field(description="Whether the caller may decide this item now.")

@@ -22,7 +22,8 @@ from reports.cells import neutralise
 router = APIRouter()
 # The actions the filter offers (the log may hold others; any is accepted by URL).
 ACTIONS = ("login", "login_failed", "login_throttled", "logout", "view_item", "take_next", "release_claim", "assign",
-           "decide", "export", "audit_export", "report_download", "report_download_refused", "report_generate",
+           "decide", "bulk_decide", "comment", "export", "audit_export", "report_download",
+           "report_download_refused", "report_generate",
            "dossier_generate", "dossier_refused", "dossier_download", "dossier_download_refused", "self_audit_upload",
            "self_audit_upload_refused", "self_audit_report", "self_audit_submit", "view_reviewer_stats")
 # An export is one response built in memory: past this many rows the admin narrows the filters.

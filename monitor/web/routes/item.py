@@ -1,4 +1,4 @@
-"""One review item: the case file and the decision form."""
+"""One review item: the case file and the decision form (comments and bulk decisions: item_comments, item_bulk)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from monitor.access.scoping import can, claim_holder, visible_item
 from monitor.db.schema import ReviewItem, User
 from monitor.db.types import utcnow
 from monitor.db.vocabulary import VERDICT_LABELS
+from monitor.review.bulk import bulk_rows, identical_items
 from monitor.review.case_file import load_case
 from monitor.review.decisions import DecisionError, DecisionForbidden, DecisionInput, decide
 from monitor.review.dossier import confirmed_breach, item_dossiers
+from monitor.review.neighbours import neighbours
 from monitor.review.queue import QueueError, release, take_next
 from monitor.web.auth import client_ip, db_session, require
 from monitor.web.carry import carry, take
@@ -58,28 +60,40 @@ def _claim(item: ReviewItem, user: User, names: dict[int, str]) -> Claim | None:
                  mine=item.assignee_id == user.id, expired=expired)
 
 
-def _render_case(request: Request, db: Session, user: User, item_id: int, form: dict | None = None,
-                 error: RefusedDecision | None = None) -> Response:
+def _render_case(request: Request, db: Session, user: User, item_id: int, carried: dict | None = None) -> Response:
+    """The item page; ``carried`` is what a refused form left for it (post/redirect/get), shown once."""
     case = load_case(db, user, item_id)
     if case is None:
         raise HTTPException(status_code=404)
     confirmed = confirmed_breach(db, case.item)
-    return render(request, "item.html", {"case": case, "form": form or {}, "error": error,
+    identical = identical_items(db, user, case.item)
+    rows = bulk_rows(db, user, case.item, identical.items) if identical.items and can(user, "decide") else []
+    return render(request, "item.html", {"case": case, **_refused_forms(carried),
                                          "dossiers": item_dossiers(db, case.item),
                                          "claim": _claim(case.item, user, case.reviewers),
-                                         "confirmed_id": confirmed.id if confirmed else None})
+                                         "confirmed_id": confirmed.id if confirmed else None,
+                                         "identical": identical, "bulk_rows": rows,
+                                         "nav": neighbours(db, user, case.item)})
+
+
+def _refused_forms(carried: dict | None) -> dict:
+    """Which of the page's forms was refused, with what was typed and why; every form empty when none was."""
+    forms: dict = {"form": {}, "error": None, "comment_form": {}, "comment_error": None, "bulk_form": {},
+                   "bulk_error": None}
+    if carried is None:
+        return forms
+    prefix = {"comment": "comment_", "bulk": "bulk_"}.get(str(carried.get("kind", "")), "")
+    typed = carried.get("form")
+    forms[f"{prefix}form"] = typed if isinstance(typed, dict) else {}
+    forms[f"{prefix}error"] = RefusedDecision(str(carried.get("field", "")), str(carried.get("message", "")))
+    return forms
 
 
 @router.get("/items/{item_id:int}")
 def item_view(
     request: Request, item_id: int, user: User = Depends(require("view")), db: Session = Depends(db_session)
 ) -> Response:
-    refused = take(request, db, _page(item_id))
-    form, error = None, None
-    if refused is not None:
-        form = refused.get("form") if isinstance(refused.get("form"), dict) else None
-        error = RefusedDecision(str(refused.get("field", "")), str(refused.get("message", "")))
-    response = _render_case(request, db, user, item_id, form=form, error=error)
+    response = _render_case(request, db, user, item_id, carried=take(request, db, _page(item_id)))
     audit_log.record(db, "view_item", user=user, object_type="review_item", object_id=item_id, ip=client_ip(request))
     db.commit()
     return response
