@@ -238,7 +238,7 @@ def test_openapi_document_validates_and_describes_the_answers(env_sqlite: ApiEnv
     assert upload["schema"]["required"] == ["file"]
     listed = {p["name"] for p in spec["paths"]["/items"]["get"]["parameters"]}
     assert listed == {"status", "agency", "platform", "kind", "candidate", "date_from", "date_to", "assignee",
-                      "cursor", "limit"}
+                      "q", "cursor", "limit"}
 
     # What the server answers is what the document says it answers.
     item = env.web.data.items["budi_post"]

@@ -477,6 +477,22 @@ class CaseDossier(Base):
     created_by: Mapped[str | None] = mapped_column(String(128))
 
 
+class SavedFilter(Base):
+    """A reviewer's named set of queue filters (the query string of the queue page), private to its owner."""
+
+    __tablename__ = "saved_filter"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    # The filters as QueueFilters.as_params() writes them: parsed again on use, so a filter the parser
+    # no longer accepts is refused then instead of being applied half.
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class AuditLog(Base):
     """Who viewed, decided or exported what, when, from where (UU PDP Pasal 31). Append-only."""
 

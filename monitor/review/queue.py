@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, case, exists, func, select, tuple_
+from sqlalchemy import Select, and_, case, exists, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
@@ -33,13 +33,17 @@ from monitor.db.schema import (
     ReviewItem,
     User,
 )
+from monitor.db.search import MAX_QUERY_CHARS, search_terms, text_match
 from monitor.db.types import utcnow
+from monitor.review.candidates import candidate_condition
 
 # How much an act weighs by kind: an own post or photo shows intent more than a like. A follow is lasting
 # and deliberate (it stays until undone), but says less than words: between a like and a comment.
 KIND_SEVERITY: dict[str, float] = {"post": 1.0, "photo": 1.0, "share": 0.8, "comment": 0.7, "follow": 0.6,
                                    "like": 0.5}
 MAX_PER_PAGE = 200
+# A candidate is chosen by the ticket's names (monitor.review.candidates), longer than an id.
+MAX_CANDIDATE_CHARS = 200
 DEFAULT_PER_PAGE = 50
 # The queue's orders: by priority (the default), or oldest first (time in the queue, for deadlines).
 SORTS = ("priority", "oldest")
@@ -141,6 +145,7 @@ class QueueFilters:
     date_to: date | None = None
     assignee: int | str | None = None  # a user id, or "none" for unassigned
     sort: str = "priority"
+    q: str | None = None  # search: the ASN's name, NIP or handle, or the act's text (monitor.db.search)
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> QueueFilters:
@@ -162,7 +167,7 @@ class QueueFilters:
         if kind is not None and kind not in ACTIVITY_KINDS:
             raise QueueError(f"kind: {kind!r} is not one of {', '.join(ACTIVITY_KINDS)}")
         candidate = value("candidate")
-        if candidate is not None and len(candidate) > 64:
+        if candidate is not None and len(candidate) > MAX_CANDIDATE_CHARS:
             raise QueueError("candidate: too long")
         assignee_raw = value("assignee")
         assignee: int | str | None = None
@@ -184,6 +189,8 @@ class QueueFilters:
             date_from=_date(value("date_from"), "date_from"),
             date_to=_date(value("date_to"), "date_to"),
             assignee=assignee,
+            # Whatever was typed is kept (cut, never refused): search_terms makes it safe to query.
+            q=(value("q") or "")[:MAX_QUERY_CHARS].strip() or None,
         )
 
     def as_params(self) -> dict[str, str]:
@@ -198,6 +205,7 @@ class QueueFilters:
             "date_to": self.date_to.isoformat() if self.date_to else None,
             "assignee": self.assignee,
             "sort": self.sort if self.sort != "priority" else None,
+            "q": self.q,
         }
         return {k: str(v) for k, v in out.items() if v is not None}
 
@@ -237,11 +245,38 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(get_settings().timezone))
 
 
+@dataclass(frozen=True)
+class _Viewer:
+    """Who looks at the queue, as the conditions need it: their agencies, and what they may search by."""
+
+    agency_ids: frozenset[int] | None
+    identity: bool  # may see (and so search by) the ASN's name, NIP and handle
+    dialect: str
+
+    @classmethod
+    def of(cls, session: Session, user: User) -> _Viewer:
+        agency_ids = visible_agency_ids(session, user) if can(user, "view") else frozenset()
+        return cls(agency_ids, can(user, "view_identity"), session.get_bind().dialect.name)
+
+
+def _search(terms: tuple[str, ...], viewer: _Viewer) -> list[Any]:
+    """One condition per term: the act's text has a word starting with it (the full-text index), or, for
+    those who may see identities, the ASN's name, NIP or account handle contains it."""
+    conds = []
+    for term in terms:
+        found: list[Any] = [ReviewItem.activity_id.in_(text_match(term, viewer.dialect))]
+        if viewer.identity:
+            like = f"%{term}%"  # a term is letters and digits only: no LIKE wildcard gets in
+            found += [Employee.name.ilike(like), Employee.nip.like(like), Account.handle.ilike(like)]
+        conds.append(or_(*found))
+    return conds
+
+
 def _conditions(
-    agency_ids: frozenset[int] | None, filters: QueueFilters, with_status: bool
+    session: Session, viewer: _Viewer, filters: QueueFilters, with_status: bool
 ) -> tuple[list[Any], bool, bool]:
-    """WHERE conditions, and whether they need the activity/account and classification joins."""
-    conds: list[Any] = [scope_filter(agency_ids)]
+    """WHERE conditions, and whether they need the activity/account/employee and classification joins."""
+    conds: list[Any] = [scope_filter(viewer.agency_ids)]
     needs_activity = needs_classification = False
     if with_status and filters.status is not None:
         conds.append(ReviewItem.status == filters.status)
@@ -265,16 +300,21 @@ def _conditions(
         conds.append(Activity.occurred_at < _local_midnight(filters.date_to + timedelta(days=1)))
         needs_activity = True
     if filters.candidate is not None:
-        conds.append(Classification.candidate == filters.candidate)
+        conds.append(candidate_condition(session, filters.candidate))
         needs_classification = True
+    terms = search_terms(filters.q)
+    if terms:
+        conds += _search(terms, viewer)
+        needs_activity = needs_activity or viewer.identity
     return conds, needs_activity, needs_classification
 
 
 def _apply(query: Select[Any], conds: list[Any], needs_activity: bool, needs_classification: bool) -> Select[Any]:
     if needs_activity:
+        # Each item has one act, one account and one employee: these joins never repeat an item.
         query = query.join(Activity, Activity.id == ReviewItem.activity_id).join(
             Account, Account.id == Activity.account_id
-        )
+        ).join(Employee, Employee.id == Account.employee_id)
     if needs_classification:
         query = query.join(Classification, Classification.id == ReviewItem.classification_id)
     return query.where(and_(*conds))
@@ -282,15 +322,13 @@ def _apply(query: Select[Any], conds: list[Any], needs_activity: bool, needs_cla
 
 def filtered_query(session: Session, user: User, filters: QueueFilters) -> Select[Any]:
     """``SELECT review_item.id, priority`` for everything ``user`` may see that matches ``filters``, unordered."""
-    agency_ids = visible_agency_ids(session, user) if can(user, "view") else frozenset()
-    conds, act, cls = _conditions(agency_ids, filters, with_status=True)
+    conds, act, cls = _conditions(session, _Viewer.of(session, user), filters, with_status=True)
     return _apply(select(ReviewItem.id, ReviewItem.priority), conds, act, cls)
 
 
 def status_counts(session: Session, user: User, filters: QueueFilters) -> dict[str, int]:
     """Items per status under every filter but the status one (the tabs above the queue)."""
-    agency_ids = visible_agency_ids(session, user) if can(user, "view") else frozenset()
-    conds, act, cls = _conditions(agency_ids, filters, with_status=False)
+    conds, act, cls = _conditions(session, _Viewer.of(session, user), filters, with_status=False)
     query = _apply(select(ReviewItem.status, func.count()), conds, act, cls).group_by(ReviewItem.status)
     counts = dict.fromkeys(REVIEW_STATUSES, 0)
     counts.update({status: n for status, n in session.execute(query)})
@@ -320,8 +358,8 @@ def agency_counts(session: Session, user: User, filters: QueueFilters, due_days:
 
     One grouped query over the agency index; agencies without items under the filters are left out.
     """
-    agency_ids = visible_agency_ids(session, user) if can(user, "view") else frozenset()
-    conds, act, cls = _conditions(agency_ids, replace(filters, agency_id=None), with_status=False)
+    conds, act, cls = _conditions(session, _Viewer.of(session, user), replace(filters, agency_id=None),
+                                  with_status=False)
     late = case((and_(ReviewItem.status.in_(OPEN_STATUSES), ReviewItem.created_at < overdue_cutoff(due_days)), 1),
                 else_=0)
     query = _apply(select(ReviewItem.agency_id, ReviewItem.status, func.count(), func.sum(late)), conds, act, cls)

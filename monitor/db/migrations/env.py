@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection, text
 
 from monitor.db.schema import Base
+from monitor.db.search import outside_orm
 from monitor.db.session import get_engine
 
 config = context.config
@@ -14,6 +15,11 @@ target_metadata = Base.metadata
 
 # The PostgreSQL advisory lock every Netra migration holds (any fixed bigint; ASCII "netradb1").
 MIGRATION_LOCK = 0x6E657472_61646231
+
+
+def _include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    # The full-text search index (0015) lives outside the ORM: autogenerate must not propose dropping it.
+    return not (reflected and compare_to is None and outside_orm(name, type_))
 
 
 def _run(connection: Connection) -> None:
@@ -28,6 +34,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=_include,
     )
     with context.begin_transaction():
         context.run_migrations()

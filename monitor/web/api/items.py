@@ -12,8 +12,17 @@ from sqlalchemy.orm import Session
 
 from monitor.access.scoping import can, claim_holder
 from monitor.db.schema import ACTIVITY_KINDS, PLATFORMS, REVIEW_STATUSES, User
+from monitor.db.search import MAX_QUERY_CHARS
 from monitor.review.case_file import CaseFile, load_case
-from monitor.review.queue import DEFAULT_PER_PAGE, MAX_PER_PAGE, Cursor, QueueError, QueueFilters, queue_page
+from monitor.review.queue import (
+    DEFAULT_PER_PAGE,
+    MAX_CANDIDATE_CHARS,
+    MAX_PER_PAGE,
+    Cursor,
+    QueueError,
+    QueueFilters,
+    queue_page,
+)
 from monitor.web.api.auth import Caller, require
 from monitor.web.api.errors import ApiError, field_error, responses
 from monitor.web.api.schemas import (
@@ -62,18 +71,24 @@ def list_items(
     agency: int | None = Query(None, description="Agency id (see /me)."),
     platform: str | None = Query(None, json_schema_extra={"enum": list(PLATFORMS)}),
     kind: str | None = Query(None, json_schema_extra={"enum": list(ACTIVITY_KINDS)}),
-    candidate: str | None = Query(None, description="Candidate id the classifier named.", max_length=64),
+    candidate: str | None = Query(None, description="The candidate, by name as the election profile gives it (the "
+                                  "ticket, one of its names, or an alias; case and dashes do not matter) or by the id "
+                                  "the classifier named (`k1`).", max_length=MAX_CANDIDATE_CHARS),
     date_from: date | None = Query(None, description="First day of the act (local time zone)."),
     date_to: date | None = Query(None, description="Last day of the act (local time zone)."),
     assignee: str | None = Query(None, description="A user id, or `none` for unassigned items.",
                                  pattern=r"^(none|[0-9]{1,19})$"),
+    q: str | None = Query(None, description="Search: every word must start a word of the act's text (full-text "
+                          "index) or, for callers who see identities, occur in the ASN's name, NIP or account "
+                          "handle. Only letters and digits count; any other character separates words.",
+                          max_length=MAX_QUERY_CHARS),
     cursor: str | None = Query(None, description="The `next` of the previous page.", max_length=200),
     limit: int = Query(DEFAULT_PER_PAGE, ge=1, le=MAX_PER_PAGE),
     caller: Caller = Depends(require("view")),
     db: Session = Depends(db_session),
 ) -> ItemPage:
     raw = {"status": status, "agency": agency, "platform": platform, "kind": kind, "candidate": candidate,
-           "date_from": date_from, "date_to": date_to, "assignee": assignee}
+           "date_from": date_from, "date_to": date_to, "assignee": assignee, "q": q}
     try:
         # The page's parser stays the one authority on what a filter means.
         filters = QueueFilters.from_params({k: str(v) for k, v in raw.items() if v is not None})

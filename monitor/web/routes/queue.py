@@ -1,6 +1,9 @@
-"""The queue: filters, counts, keyset pages, "take the next item" and bulk assignment."""
+"""The queue: search and filters (and saved filters), counts, keyset pages, "take the next item" and bulk
+assignment."""
 
 from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -11,6 +14,7 @@ from monitor.access import audit_log
 from monitor.access.scoping import can, claim_holder, scope_filter, visible_agency_ids
 from monitor.db.schema import Agency, User
 from monitor.db.types import utcnow
+from monitor.review.candidates import candidate_choices
 from monitor.review.queue import (
     DEFAULT_PER_PAGE,
     Cursor,
@@ -24,6 +28,7 @@ from monitor.review.queue import (
     queue_page,
     take_next,
 )
+from monitor.review.saved_filters import SavedFilterError, delete_filter, save_filter, saved_filters
 from monitor.web.auth import client_ip, db_session, require
 from monitor.web.csrf import verify_csrf
 from monitor.web.rendering import flash, render, safe_next
@@ -65,11 +70,15 @@ def queue_view(request: Request, user: User = Depends(require("view")), db: Sess
     cutoff = overdue_cutoff(due_days, now)
     agency_names = {a.id: a.name for a in agencies}
     summary = sorted(agency_counts(db, user, filters, due_days), key=lambda r: agency_names.get(r.agency_id, ""))
+    stored_candidates = candidate_choices(db, every_profile=True)
     return render(request, "queue.html", {
         "page": page, "params": filters.with_page_size(per_page), "agencies": agencies, "assignees": assignees,
         "names": names, "holders": holders, "now": now, "due_days": due_days,
         "overdue": {i.id for i in page.items if is_overdue(i, cutoff)},
         "summary": summary, "agency_names": agency_names,
+        "candidates": candidate_choices(db),
+        "candidate_names": {(c.profile_id, c.candidate_id): c.name for c in stored_candidates},
+        "saved": saved_filters(db, user), "filter_params": filters.as_params(),
         "return_to": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
     })
 
@@ -113,3 +122,45 @@ def assign_items(
     who = target.full_name or target.username if target else "tidak ada (dilepas)"
     flash(request, f"{len(items)} item ditugaskan kepada {who}.")
     return RedirectResponse(back, status_code=303)
+
+
+@router.post("/queue/filters", dependencies=[Depends(verify_csrf)])
+def save_queue_filter(
+    request: Request,
+    name: str = Form(""),
+    params: str = Form(""),
+    user: User = Depends(require("view")),
+    db: Session = Depends(db_session),
+) -> Response:
+    """Save the filters the page shows (sent as its query string) under a name of the user's choosing."""
+    try:
+        filters = QueueFilters.from_params(dict(parse_qsl(params[:4000])))
+    except QueueError as exc:
+        flash(request, f"Saringan tidak disimpan — filter tidak sah: {exc}", "error")
+        return RedirectResponse("/queue", status_code=303)
+    back = "/queue?" + urlencode(filters.as_params())
+    try:
+        row, created = save_filter(db, user, name, filters)
+    except SavedFilterError as exc:
+        flash(request, f"Saringan tidak disimpan — {exc}", "error")
+        return RedirectResponse(back, status_code=303)
+    db.commit()
+    flash(request, f"Saringan “{row.name}” {'disimpan' if created else 'diperbarui'}.")
+    return RedirectResponse(back, status_code=303)
+
+
+@router.post("/queue/filters/{filter_id}/delete", dependencies=[Depends(verify_csrf)])
+def delete_queue_filter(
+    request: Request,
+    filter_id: int,
+    return_to: str = Form(""),
+    user: User = Depends(require("view")),
+    db: Session = Depends(db_session),
+) -> Response:
+    row = delete_filter(db, user, filter_id)
+    if row is None:
+        # Another user's filter reads as missing: its existence is not revealed.
+        raise HTTPException(status_code=404, detail="Saringan tidak ditemukan.")
+    db.commit()
+    flash(request, f"Saringan “{row.name}” dihapus.")
+    return RedirectResponse(safe_next(return_to, "/queue"), status_code=303)
