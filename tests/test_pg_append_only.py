@@ -32,6 +32,8 @@ COUNTED = {"evidence": Evidence, "decision": Decision, "audit_log": AuditLog}
     "TRUNCATE agency CASCADE",
     # Reviewers' comments are kept like decisions (0016).
     "TRUNCATE item_comment",
+    # Which dossiers were handed on is kept too (0017).
+    "TRUNCATE case_dossier",
 ])
 def test_truncate_of_an_append_only_table_is_refused(pg_url: str, statement: str) -> None:
     from monitor.db.migrate import upgrade

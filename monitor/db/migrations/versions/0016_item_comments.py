@@ -5,7 +5,7 @@ comment never changes once written: the ORM refuses it (monitor.db.guards), the 
 UPDATE and DELETE, and on PostgreSQL a statement trigger refuses TRUNCATE (as 0006 does for decisions).
 
 Revision ID: 0016_item_comments
-Revises: 0014_claims_and_age
+Revises: 0015_queue_search
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from alembic import op
 import monitor.db.types
 
 revision = "0016_item_comments"
-down_revision = "0014_claims_and_age"
+down_revision = "0015_queue_search"
 branch_labels = None
 depends_on = None
 
