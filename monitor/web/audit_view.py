@@ -30,6 +30,7 @@ CODED: dict[str, Callable[[str], str]] = {
     "sort": lambda v: label("sort", v),
     "register": lambda v: label("register", v),
     "format": str.upper,
+    "via": str.upper,
 }
 # Inside "filters" (the queue's), status and kind are the queue's own.
 FILTER_CODED: dict[str, Callable[[str], str]] = {

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from monitor.access.scoping import can
 from monitor.db.schema import ACTIVITY_KINDS, PLATFORMS, REVIEW_STATUSES, User
+from monitor.i18n import _
 from monitor.review.case_file import CaseFile, load_case
 from monitor.review.queue import DEFAULT_PER_PAGE, MAX_PER_PAGE, Cursor, QueueError, QueueFilters, queue_page
 from monitor.web.api.auth import Caller, require
@@ -42,7 +43,7 @@ def decode_cursor(raw: str) -> Cursor:
     try:
         text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("ascii")
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise QueueError("cursor: not a cursor returned as `next` by this API") from None
+        raise QueueError("cursor", _("not a cursor returned as `next` by this API")) from None
     return Cursor.decode(text, "cursor")
 
 
