@@ -38,6 +38,7 @@ def _codes() -> set[str]:
     codes = {msgid for (context, msgid) in catalogue() if context is not None and "_" in msgid}
     codes |= {c for c in (*VIOLATIONS, *NOT_BREACH_REASONS, *schema.VERDICTS, *schema.ACCOUNT_STATES,
                           *schema.ROLES, *schema.REGISTERS, *schema.EMPLOYEE_STATUSES) if "_" in c}
+    codes |= {p for p in schema.PLATFORMS if len(p) > 3}  # "bluesky" is a code; "Bluesky" is its label
     return codes - NOT_CODES
 
 
@@ -93,6 +94,7 @@ def test_the_detector_finds_what_the_tester_found() -> None:
     assert foreign(shown_text(page)) == ["False", "campaign_account_interaction", "clarification", "is not one of",
                                          "login_failed", "pending"]
     assert foreign(shown_text("<p>Menunggu · bukan pelanggaran · <a href='/items/1?x=not_found'>item</a></p>")) == []
+    assert foreign(shown_text("<td>Unggahan di bluesky · https://bluesky.example/p/1</td>")) == ["bluesky"]
 
 
 @pytest.fixture
