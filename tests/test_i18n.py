@@ -120,3 +120,20 @@ def test_lookups() -> None:
     with pytest.raises(KeyError, match="kode_baru"):
         labels("verdict", ("pelanggaran", "kode_baru"))
     assert i18n.LOCALE == "id" and CATALOGUE_PATH.name == "netra.po"
+
+
+def test_every_form_and_query_field_of_the_pages_has_a_label() -> None:
+    """A refused request names its field (monitor.web.rendering.invalid_request): in words, never the parameter."""
+    names = set()
+    for path in (REPO / "monitor" / "web" / "routes").glob("*.py"):
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            args = function.args
+            positional = [None] * (len(args.args) - len(args.defaults)) + list(args.defaults)
+            for arg, default in zip([*args.args, *args.kwonlyargs], [*positional, *args.kw_defaults], strict=True):
+                if isinstance(default, ast.Call) and getattr(default.func, "id", "") in ("Form", "Query"):
+                    alias = next((k.value.value for k in default.keywords if k.arg == "alias"), None)
+                    names.add(alias or arg.arg)
+    assert {"verdict", "page", "links", "username"} <= names
+    assert sorted(names - set(labels("field"))) == []

@@ -275,3 +275,15 @@ def test_web_downloads_have_indonesian_headers_and_no_codes(web: WebEnv, usernam
     assert decided["Jenis tindakan"] == "suka" and decided["Platform"] == "Bluesky" and decided["Skor model"] == "0,71"
     assert decided["Bentuk pelanggaran"] == "Interaksi dengan akun pemenangan"
     assert decided["Instansi"] == "Pemerintah Kabupaten Sukamaju"
+
+
+def test_refused_form_values_name_the_field_in_words(web: WebEnv) -> None:
+    anonymous = web.client()
+    assert foreign(shown_text(anonymous.get("/login").text)) == []
+    answer = anonymous.post("/login", data={"csrf_token": csrf(anonymous), "username": "u" * 200, "password": "x"})
+    assert answer.status_code == 400
+    text = shown_text(answer.text)
+    assert "Permintaan tidak sah — Nama pengguna: terlalu panjang." in text and foreign(text) == []
+    admin = web.client("admin")
+    text = shown_text(admin.get("/audit?page=0").text)
+    assert "Permintaan tidak sah — Halaman: terlalu kecil." in text
