@@ -2,59 +2,28 @@
 
 The stored codes (``campaign_account_interaction``, ``ikrar-2``, ``not_found``, classifier cues
 such as ``context:hashtag:#…``) stay the machine form in CSV files and the database; a PDF, an
-XLSX sheet or a web page shows these labels. The long violation and clause texts live in
-``monitor.db.vocabulary``; this module adds the short forms charts and narrow table columns need,
-and the labels of cues, platforms, sources and account states. ``reports`` may import nothing of
-``monitor`` above its database layer, so the web app imports :func:`cue_label` from here.
+XLSX sheet or a web page shows these labels. Every text comes from the one message catalogue
+(``monitor.i18n``, ground like ``monitor.db``): the long violation and clause texts through
+``monitor.db.vocabulary``, and here the short forms charts and narrow table columns need, and the
+labels of cues, platforms, sources and account states. ``reports`` may import nothing of ``monitor``
+above that ground, so the web app imports :func:`cue_label` from here.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from monitor.db.schema import ACCOUNT_STATES
 from monitor.db.vocabulary import CLAUSES, KIND_LABELS, VERDICT_LABELS, VIOLATIONS
+from monitor.i18n import labels
 
 # A chart's bar or a table column has room for a few words; the full text stays in the tables.
-VIOLATION_SHORT_LABELS: dict[str, str] = {
-    "social_campaign": "Kampanye di media sosial",
-    "campaign_account_interaction": "Interaksi dengan akun pemenangan",
-    "partisan_photo": "Foto dengan simbol keberpihakan",
-    "partisan_appeal": "Ajakan/imbauan berpihak",
-    "campaign_attendance": "Menghadiri kampanye/deklarasi",
-    "campaign_props": "Memasang alat peraga kampanye",
-    "party_membership": "Anggota/pengurus partai",
-    "campaign_team_role": "Tim pemenangan/konsultan",
-    "independent_support": "Dukungan calon perseorangan",
-    "official_favouritism": "Keputusan menguntungkan calon",
-    "self_candidacy": "Mencalonkan diri tanpa cuti",
-    "hate_speech": "Ujaran kebencian",
-    "hoax": "Hoaks/berita bohong",
-    "money_politics": "Politik uang",
-    "other": "Bentuk lain",
-}
-
-CLAUSE_SHORT_LABELS: dict[str, str] = {
-    "ikrar-1": "Butir 1 · netral dalam pelayanan publik",
-    "ikrar-2": "Butir 2 · tidak berpihak, tanpa konflik kepentingan",
-    "ikrar-3": "Butir 3 · bijak bermedia sosial",
-    "ikrar-4": "Butir 4 · menolak politik uang",
-}
+VIOLATION_SHORT_LABELS: dict[str, str] = labels("violation_short", VIOLATIONS)
+CLAUSE_SHORT_LABELS: dict[str, str] = labels("clause_short", CLAUSES)
 NO_CLAUSE = "(tanpa butir ikrar)"
 
-ACCOUNT_STATE_LABELS: dict[str, str] = {
-    "active": "aktif",
-    "not_found": "tidak ditemukan",
-    "suspended": "ditangguhkan",
-    "deactivated": "dinonaktifkan",
-    "protected": "dikunci (privat)",
-}
-
-PERIOD_CUE_LABELS: dict[str, str] = {
-    "campaign": "periode: masa kampanye",
-    "election_season": "periode: tahapan pemilihan, di luar masa kampanye",
-    "other": "periode: di luar tahapan pemilihan",
-    "unknown": "periode: tanggal tidak diketahui",
-}
+ACCOUNT_STATE_LABELS: dict[str, str] = labels("account_state", ACCOUNT_STATES)
+PERIOD_CUE_LABELS: dict[str, str] = labels("period_cue", ("campaign", "election_season", "other", "unknown"))
 
 
 def violation_label(code: str | None) -> str:

@@ -159,9 +159,9 @@ def test_web_exports_hold_no_formula(sqlite_db: str) -> None:
     for what in ("queue", "decisions"):
         response = admin.get(f"/export/{what}.csv?status=all")
         assert response.status_code == 200
-        _assert_csv_guarded(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")))))
+        _assert_csv_guarded(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")))
     body = admin.get("/export/queue.csv?status=all").content.decode("utf-8-sig")
-    _assert_csv_guarded(list(csv.reader(io.StringIO(body))), HYPERLINK, AT_SUM, DDE)
+    _assert_csv_guarded(list(csv.reader(io.StringIO(body), delimiter=";")), HYPERLINK, AT_SUM, DDE)
     xlsx = admin.get("/export/queue.xlsx?status=all")
     assert xlsx.status_code == 200
     _assert_xlsx_guarded(io.BytesIO(xlsx.content), HYPERLINK, AT_SUM, DDE)

@@ -1,6 +1,7 @@
 """The layers of the code base, checked on its import statements (every import, also those inside functions).
 
-Ground: ``monitor.config`` and ``monitor.db`` (settings, schema, sessions, stored codes).
+Ground: ``monitor.config``, ``monitor.db`` (settings, schema, sessions, stored codes) and ``monitor.i18n``
+(the message catalogue: what people read instead of those codes).
 Middle: ``spiders`` (collect), ``models`` (classify), ``reports`` (render figures) — each stands on the
 ground only, and ``models`` not even on that: it takes its settings as arguments.
 Roof: the rest of ``monitor`` (registry, classify, review, selfaudit, exports, access, ops, demo, web,
@@ -16,7 +17,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGES = ("monitor", "spiders", "models", "reports")
-GROUND = ("monitor.config", "monitor.db")
+GROUND = ("monitor.config", "monitor.db", "monitor.i18n")
 
 
 def _module_name(path: Path) -> str:

@@ -111,9 +111,10 @@ def test_take_next_and_assign(session: Session, seeded) -> None:
     ids = [seeded.items["budi_like"], seeded.items["sari_comment"]]
     assign(session, supervisor, ids, reviewer)
     assert {item(session, i).assignee_id for i in ids} == {reviewer.id}
-    with pytest.raises(QueueError, match="not found"):
+    with pytest.raises(QueueError, match="tidak ditemukan") as missing:
         assign(session, supervisor, [seeded.items["joko_photo"]], reviewer)  # outside supervisor's scope
-    with pytest.raises(QueueError, match="may not see"):
+    assert missing.value.field == "items"  # the code stays the field (the API's), the reason is for people
+    with pytest.raises(QueueError, match="tidak boleh melihat"):
         assign(session, user(session, "admin"), [seeded.items["joko_photo"]], reviewer)
     with pytest.raises(QueueError, match="role"):
         assign(session, reviewer, ids, reviewer)

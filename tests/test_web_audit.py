@@ -34,7 +34,7 @@ def web(sqlite_db: str) -> WebEnv:
 
 
 def _rows(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
 
 
 def test_filters_by_user_action_and_local_dates(web: WebEnv) -> None:
@@ -44,10 +44,10 @@ def test_filters_by_user_action_and_local_dates(web: WebEnv) -> None:
     by_user = body("/audit?user=rina")
     assert by_user.count('<span class="tag">') == 2 and "budi" not in by_user
     rina_decides = body("/audit?user=rina&action=decide")
-    assert rina_decides.count('<span class="tag">') == 1 and "verdict: pelanggaran" in rina_decides
+    assert rina_decides.count('<span class="tag">') == 1 and "putusan: pelanggaran" in rina_decides
     # Days are WIB days: 2 Oct holds the 17:30 UTC entry of 1 Oct, not the 16:30 one.
     second = body("/audit?date_from=2029-10-02&date_to=2029-10-02")
-    assert second.count('<span class="tag">') == 1 and "decide" in second
+    assert second.count('<span class="tag">') == 1 and "Memutus item" in second
     assert body("/audit?date_from=2029-10-01&date_to=2029-10-03").count('<span class="tag">') == 4
     page = admin.get("/audit?user=rina&action=decide&date_from=2029-10-01")
     assert 'href="/audit.csv?user=rina&amp;action=decide&amp;date_from=2029-10-01"' in page.text
@@ -66,10 +66,11 @@ def test_export_is_filtered_formula_guarded_admin_only_and_audited(web: WebEnv) 
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
     assert answer.headers["content-disposition"].startswith('attachment; filename="netra-audit-')
     rows = _rows(answer.text)
-    assert rows[0] == ["at_utc", "username", "action", "object_type", "object_id", "ip", "detail"]
-    assert [r[2] for r in rows[1:]] == ["decide", "login_failed", "decide"]  # newest first
-    assert rows[1][1] == "budi" and rows[1][0] == "2029-10-03T03:00:00+00:00"
-    assert rows[1][6] == '{"note": "@SUM(A1)"}'  # JSON starts with "{": nothing to guard
+    # For people: Indonesian headers, actions and details (the database keeps the codes).
+    assert rows[0] == ["Waktu (UTC)", "Pengguna", "Aksi", "Objek", "Alamat IP", "Rincian"]
+    assert [r[2] for r in rows[1:]] == ["Memutus item", "Gagal masuk", "Memutus item"]  # newest first
+    assert rows[1][1] == "budi" and rows[1][0] == "2029-10-03 03:00:00" and rows[1][3] == "item #7"
+    assert rows[1][5] == "catatan: @SUM(A1)"
     assert rows[2][1] == "'=HYPERLINK(\"http://x\")"  # a tried username that is a formula is neutralised
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows[1:] for cell in row)
 

@@ -209,6 +209,6 @@ def test_agency_auditor_cannot_reach_another_agency(served, browser) -> None:  #
     export = page.request.get(f"{base}/export/queue.csv?status=all&agency={env.data.agencies['KAB-B']}")
     assert export.status == 200
     lines = export.text().strip().splitlines()
-    assert len(lines) == 1 and lines[0].lstrip("\ufeff").startswith("item_id,")
+    assert len(lines) == 1 and lines[0].lstrip("\ufeff").startswith("Item;")
     everything = page.request.get(f"{base}/export/queue.csv?status=all").text()
     assert "Joko" not in everything and "Budi Santoso" in everything

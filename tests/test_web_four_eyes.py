@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 
 from monitor.db.schema import AuditLog, Decision, ReviewItem
 from monitor.db.session import session_factory
+from monitor.db.vocabulary import FOUR_EYES_LABELS
 from monitor.review.decisions import DecisionError, DecisionInput, decide
 from monitor.review.dossier import confirmed_breach
 from monitor.review.queue import take_next
@@ -116,18 +117,18 @@ def test_disagreement_goes_to_a_supervisor_and_both_decisions_stay(web: WebEnv) 
 
     # The decisions export keeps all three with their stage.
     export = supervisor.get("/export/decisions.csv", params={"status": "all"})
-    rows = [r for r in csv.DictReader(io.StringIO(export.content.decode("utf-8-sig")))
-            if r["item_id"] == str(item_id)]
-    assert [r["four_eyes"] for r in rows] == ["awaiting", "disputed", "resolved"]
+    rows = [r for r in csv.DictReader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";")
+            if r["Item"] == str(item_id)]
+    assert [r["Empat mata"] for r in rows] == [FOUR_EYES_LABELS[s] for s in ("awaiting", "disputed", "resolved")]
 
 
 def test_agreement_confirms_and_only_then_counts(web: WebEnv) -> None:
     item_id = web.data.items["budi_post"]
     client, _ = _decide(web, "reviewer", item_id, **BREACH)
     queue = client.get("/export/queue.csv", params={"status": "all"})
-    rows = csv.DictReader(io.StringIO(queue.content.decode("utf-8-sig")))
-    row = next(r for r in rows if r["item_id"] == str(item_id))
-    assert row["verdict"] == ""  # an unconfirmed breach is not the item's verdict yet
+    rows = csv.DictReader(io.StringIO(queue.content.decode("utf-8-sig")), delimiter=";")
+    row = next(r for r in rows if r["Item"] == str(item_id))
+    assert row["Putusan"] == ""  # an unconfirmed breach is not the item's verdict yet
     assert _confirmed(web, "KAB-A") == 0
     # A different violation code is a disagreement, not a confirmation.
     _decide(web, "reviewer2", item_id, **{**BREACH, "violation_code": "partisan_appeal"})

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from monitor.config import get_settings
 from monitor.db.schema import AuditLog, User
+from monitor.i18n import _
 
 
 def record(
@@ -53,12 +54,12 @@ class AuditFilters:
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> AuditFilters:
-        """Parse query-string filters (empty = any); raises ValueError with an Indonesian message."""
+        """Parse query-string filters (empty = any); raises ValueError reading ``field: reason`` (in Indonesian)."""
 
         def value(name: str, limit: int) -> str | None:
             raw = (params.get(name) or "").strip()
             if len(raw) > limit:
-                raise ValueError(f"{name}: terlalu panjang")
+                raise ValueError(name + ": " + _("too long"))
             return raw or None
 
         def day(name: str) -> date | None:
@@ -66,12 +67,12 @@ class AuditFilters:
             try:
                 return date.fromisoformat(raw) if raw else None
             except ValueError:
-                raise ValueError(f"{name}: {raw!r} bukan tanggal (TTTT-BB-HH)") from None
+                raise ValueError(name + ": " + _("“{value}” is not a date (YYYY-MM-DD)", value=raw)) from None
 
         filters = cls(username=value("user", 128), action=value("action", 64), date_from=day("date_from"),
                       date_to=day("date_to"))
         if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-            raise ValueError("date_from: tanggal awal sesudah tanggal akhir")
+            raise ValueError("date_from: " + _("the first day is after the last day"))
         return filters
 
     def as_params(self) -> dict[str, str]:

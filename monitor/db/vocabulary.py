@@ -1,13 +1,25 @@
 """Violation codes, pledge clauses and reasons a reviewer cites (domain.md §3, §5, §6).
 
 The codes are stable identifiers stored with decisions; the labels are what
-users read (Bahasa Indonesia). Changing a code breaks stored decisions — add
-new ones instead.
+users read (Bahasa Indonesia), from the one message catalogue (``monitor.i18n``,
+msgctxt = the vocabulary). Changing a code breaks stored decisions — add new
+ones instead, with their label in the catalogue.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from monitor.db.schema import (
+    ACTIVITY_KINDS,
+    FOUR_EYES_STAGES,
+    REGISTERS,
+    REVIEW_STATUSES,
+    ROLES,
+    STANCES,
+    VERDICTS,
+)
+from monitor.i18n import labels
 
 
 @dataclass(frozen=True)
@@ -17,44 +29,33 @@ class ViolationType:
     act_kinds: tuple[str, ...]
 
 
-# domain.md §3 (SKB 5 instansi 2022, Lampiran II; SKB 11 K/L 2019 for hate speech and hoaxes).
-VIOLATION_TYPES: tuple[ViolationType, ...] = (
-    ViolationType("social_campaign", "Sosialisasi/kampanye (bakal) calon di media sosial/online",
-                  ("post", "share", "photo")),
-    ViolationType("campaign_account_interaction",
-                  "Membuat posting, comment, share, like, bergabung/follow grup/akun pemenangan (bakal) calon",
-                  ("like", "comment", "share", "follow")),
-    ViolationType("partisan_photo",
-                  "Memposting foto bersama (bakal) calon, tim sukses dengan simbol keberpihakan/atribut partai/"
-                  "latar belakang partai atau calon, atau alat peraga", ("photo", "post")),
-    ViolationType("partisan_appeal",
-                  "Mengadakan kegiatan yang mengarah keberpihakan: pertemuan, ajakan, imbauan, seruan, "
-                  "pemberian barang", ("post", "comment", "share")),
-    ViolationType("campaign_attendance", "Menghadiri deklarasi/kampanye dan memberi dukungan", ("photo", "post")),
-    ViolationType("campaign_props", "Memasang spanduk/baliho/alat peraga (bakal) calon", ("photo", "post")),
-    ViolationType("party_membership", "Menjadi anggota/pengurus partai politik", ("post", "photo")),
-    ViolationType("campaign_team_role", "Menjadi tim ahli/tim pemenangan/konsultan", ("post",)),
-    ViolationType("independent_support", "Dukungan calon perseorangan dengan surat dukungan/fotokopi KTP",
-                  ("post", "photo")),
-    ViolationType("official_favouritism", "Keputusan/tindakan yang menguntungkan/merugikan calon", ("post", "share")),
-    ViolationType("self_candidacy",
-                  "Pendekatan ke partai/masyarakat sebagai bakal calon tanpa cuti di luar tanggungan negara",
-                  ("post", "photo")),
-    ViolationType("hate_speech", "Ujaran kebencian (SARA; terhadap Pancasila, UUD 1945, NKRI, Pemerintah)",
-                  ("post", "comment", "share", "like")),
-    ViolationType("hoax", "Menyebarkan berita bohong/hoaks, pemberitaan menyesatkan", ("post", "share", "comment")),
-    ViolationType("money_politics", "Politik uang / pemberian", ("post", "comment")),
-    ViolationType("other", "Bentuk lain (diputus Satgas)", ("post", "share", "comment", "like", "photo", "follow")),
+# domain.md §3 (SKB 5 instansi 2022, Lampiran II; SKB 11 K/L 2019 for hate speech and hoaxes): each code with
+# the act kinds it covers; the label (the regulation's words) is the catalogue's (msgctxt "violation").
+_VIOLATION_ACTS: dict[str, tuple[str, ...]] = {
+    "social_campaign": ("post", "share", "photo"),
+    "campaign_account_interaction": ("like", "comment", "share", "follow"),
+    "partisan_photo": ("photo", "post"),
+    "partisan_appeal": ("post", "comment", "share"),
+    "campaign_attendance": ("photo", "post"),
+    "campaign_props": ("photo", "post"),
+    "party_membership": ("post", "photo"),
+    "campaign_team_role": ("post",),
+    "independent_support": ("post", "photo"),
+    "official_favouritism": ("post", "share"),
+    "self_candidacy": ("post", "photo"),
+    "hate_speech": ("post", "comment", "share", "like"),
+    "hoax": ("post", "share", "comment"),
+    "money_politics": ("post", "comment"),
+    "other": ("post", "share", "comment", "like", "photo", "follow"),
+}
+_VIOLATION_TEXT = labels("violation", _VIOLATION_ACTS)
+VIOLATION_TYPES: tuple[ViolationType, ...] = tuple(
+    ViolationType(code, _VIOLATION_TEXT[code], acts) for code, acts in _VIOLATION_ACTS.items()
 )
 VIOLATIONS: dict[str, ViolationType] = {v.code: v for v in VIOLATION_TYPES}
 
 # domain.md §5: the four clauses of the ikrar netralitas ASN.
-CLAUSES: dict[str, str] = {
-    "ikrar-1": "Menjaga dan menegakkan netralitas dalam pelayanan publik sebelum, selama, dan sesudah pemilihan",
-    "ikrar-2": "Menghindari konflik kepentingan, tidak mengintimidasi/mengancam, tidak berpihak kepada pasangan calon",
-    "ikrar-3": "Menggunakan media sosial secara bijak; tidak menyebarkan ujaran kebencian dan berita bohong (hoaks)",
-    "ikrar-4": "Menolak politik uang dan segala jenis pemberian",
-}
+CLAUSES: dict[str, str] = labels("clause", ("ikrar-1", "ikrar-2", "ikrar-3", "ikrar-4"))
 
 _PARTISANSHIP = (
     "social_campaign", "campaign_account_interaction", "partisan_photo", "partisan_appeal",
@@ -87,56 +88,16 @@ def parse_clauses(stored: str | None) -> tuple[str, ...]:
     return tuple(c for c in (stored or "").split(",") if c)
 
 
-VERDICT_LABELS: dict[str, str] = {
-    "pelanggaran": "pelanggaran",
-    "bukan_pelanggaran": "bukan pelanggaran",
-    "perlu_klarifikasi": "perlu klarifikasi",
-    "eskalasi": "eskalasi",
-}
-
-REGISTER_LABELS: dict[str, str] = {
-    "ethics": "Kode etik (PP 42/2004) — bakal calon",
-    "discipline": "Disiplin (UU ASN Pasal 9(2), PP 94/2021) — calon",
-    "election_crime": "Tindak pidana pemilu (Bawaslu/Gakkumdu)",
-}
-
+VERDICT_LABELS: dict[str, str] = labels("verdict", VERDICTS)
+REGISTER_LABELS: dict[str, str] = labels("register", REGISTERS)
 # Reasons a flag is not a breach: the hard negatives of domain.md §3 plus the wrong-person case.
-NOT_BREACH_REASONS: dict[str, str] = {
-    "official_duty": "Unggahan kedinasan yang menyebut petahana dalam jabatannya",
-    "neutral_information": "Informasi netral KPU/Bawaslu (jadwal, cara memilih)",
-    "call_to_vote": "Ajakan memilih yang tidak berpihak (jangan golput)",
-    "neutrality_campaign": "Kampanye netralitas ASN / ikrar netralitas",
-    "news_report": "Pemberitaan atau laporan pelanggaran",
-    "policy_criticism": "Kritik kebijakan yang faktual dan berbasis data",
-    "gesture_no_context": "Gestur/angka tanpa konteks pemilu",
-    "same_name": "Orang/tempat yang kebetulan bernama sama dengan calon",
-    "wrong_person": "Akun bukan milik ASN yang bersangkutan",
-    "no_election_link": "Tidak berkaitan dengan pemilihan",
-    "other": "Alasan lain (jelaskan di catatan)",
-}
-
-STATUS_LABELS: dict[str, str] = {
-    "pending": "menunggu",
-    "clarification": "perlu klarifikasi",
-    "escalated": "eskalasi",
-    "decided": "diputus",
-}
-
+NOT_BREACH_REASONS: dict[str, str] = labels("not_breach_reason", (
+    "official_duty", "neutral_information", "call_to_vote", "neutrality_campaign", "news_report", "policy_criticism",
+    "gesture_no_context", "same_name", "wrong_person", "no_election_link", "other",
+))
+STATUS_LABELS: dict[str, str] = labels("review_status", REVIEW_STATUSES)
 # Where a decision stands under four eyes (decision.four_eyes).
-FOUR_EYES_LABELS: dict[str, str] = {
-    "awaiting": "menunggu konfirmasi peninjau kedua",
-    "confirmed": "mengonfirmasi putusan peninjau pertama",
-    "disputed": "berbeda pendapat — diteruskan kepada supervisor",
-    "resolved": "putusan supervisor atas perbedaan pendapat",
-}
-
-STANCE_LABELS: dict[str, str] = {"support": "mendukung", "oppose": "menentang", "none": "netral"}
-
-KIND_LABELS: dict[str, str] = {
-    "post": "unggahan", "share": "bagikan", "comment": "komentar", "like": "suka", "photo": "foto",
-    "follow": "mengikuti",
-}
-
-ROLE_LABELS: dict[str, str] = {
-    "admin": "Admin", "supervisor": "Supervisor", "reviewer": "Peninjau", "agency_auditor": "Auditor instansi",
-}
+FOUR_EYES_LABELS: dict[str, str] = labels("four_eyes", FOUR_EYES_STAGES)
+STANCE_LABELS: dict[str, str] = labels("stance", STANCES)
+KIND_LABELS: dict[str, str] = labels("act_kind", ACTIVITY_KINDS)
+ROLE_LABELS: dict[str, str] = labels("role", ROLES)

@@ -19,6 +19,7 @@ from typing import BinaryIO
 from urllib.parse import quote
 
 from monitor.db.schema import Report
+from monitor.i18n import labels
 
 MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
@@ -28,8 +29,7 @@ MEDIA_TYPES = {
     "zip": "application/zip",
 }
 FORMAT_ORDER = {"html": 0, "pdf": 1, "xlsx": 2, "csv": 3, "zip": 4}
-KIND_LABELS = {"weekly": "Laporan mingguan", "range": "Laporan periode",
-               "self_audit": "Audit mandiri (rahasia instansi)"}
+KIND_LABELS = labels("report_kind")
 FORMAT_LABELS = {"zip": "CSV (ZIP)"}
 CSV_ZIP_SUFFIX = "-csv"  # reports.render.render_bundle names the CSV archive <stem>-csv.zip
 CHUNK = 1 << 16

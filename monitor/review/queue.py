@@ -35,6 +35,7 @@ from monitor.db.schema import (
 )
 from monitor.db.search import MAX_QUERY_CHARS, search_terms, text_match
 from monitor.db.types import utcnow
+from monitor.i18n import _
 from monitor.review.candidates import candidate_condition
 
 # How much an act weighs by kind: an own post or photo shows intent more than a like. A follow is lasting
@@ -52,7 +53,16 @@ OPEN_STATUSES = ("pending", "clarification", "escalated")
 
 
 class QueueError(ValueError):
-    """A queue request is invalid; the message names the field."""
+    """A queue request is invalid: ``field`` is the parameter's code (the API's ``field``), ``message`` says why
+    in Bahasa Indonesia (the catalogue's). ``str()`` reads ``field: message``; ``QueueError("field: message")``
+    is the same error written in one string."""
+
+    def __init__(self, field: str, message: str | None = None) -> None:
+        if message is None:
+            field, _sep, message = field.partition(": ")
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
 
 
 class ProfileDates(Protocol):
@@ -159,16 +169,16 @@ class QueueFilters:
         if status == "all":
             status = None
         elif status not in REVIEW_STATUSES:
-            raise QueueError(f"status: {status!r} is not one of {', '.join(REVIEW_STATUSES)}, all")
+            raise QueueError("status", _("“{value}” is not one of the choices", value=status))
         platform = value("platform")
         if platform is not None and platform not in PLATFORMS:
-            raise QueueError(f"platform: {platform!r} is not a known platform")
+            raise QueueError("platform", _("“{value}” is not a known platform", value=platform))
         kind = value("kind")
         if kind is not None and kind not in ACTIVITY_KINDS:
-            raise QueueError(f"kind: {kind!r} is not one of {', '.join(ACTIVITY_KINDS)}")
+            raise QueueError("kind", _("“{value}” is not one of the choices", value=kind))
         candidate = value("candidate")
         if candidate is not None and len(candidate) > MAX_CANDIDATE_CHARS:
-            raise QueueError("candidate: too long")
+            raise QueueError("candidate", _("too long"))
         assignee_raw = value("assignee")
         assignee: int | str | None = None
         if assignee_raw == "none":
@@ -178,7 +188,7 @@ class QueueFilters:
         agency_raw = value("agency")
         sort = value("sort") or "priority"
         if sort not in SORTS:
-            raise QueueError(f"sort: {sort!r} is not one of {', '.join(SORTS)}")
+            raise QueueError("sort", _("“{value}” is not one of the choices", value=sort))
         return cls(
             sort=sort,
             status=status,
@@ -226,9 +236,21 @@ def _int(raw: str, name: str) -> int:
     try:
         number = int(raw)
     except ValueError:
-        raise QueueError(f"{name}: {raw!r} is not a number") from None
+        raise QueueError(name, _("“{value}” is not a number", value=raw)) from None
     if not 0 < number < 2**63:
-        raise QueueError(f"{name}: {raw!r} is out of range")
+        raise QueueError(name, _("“{value}” is out of range", value=raw))
+    return number
+
+
+def page_size(raw: str | None, name: str = "n") -> int:
+    """The page size a link asks for (``n``), or the default; QueueError if it is not a number in range."""
+    if not raw:
+        return DEFAULT_PER_PAGE
+    if not raw.isdigit():
+        raise QueueError(name, _("“{value}” is not a number", value=raw[:20]))
+    number = int(raw[:9])
+    if not 1 <= number <= MAX_PER_PAGE or len(raw) > 9:
+        raise QueueError(name, _("must be 1 to {max}", max=MAX_PER_PAGE))
     return number
 
 
@@ -238,7 +260,7 @@ def _date(raw: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise QueueError(f"{name}: {raw!r} is not a date (YYYY-MM-DD)") from None
+        raise QueueError(name, _("“{value}” is not a date (YYYY-MM-DD)", value=raw)) from None
 
 
 def _local_midnight(day: date) -> datetime:
@@ -397,11 +419,11 @@ class Cursor:
             else:
                 cursor = cls(float(key), int(item_id))
         except ValueError:
-            raise QueueError(f"{name}: {raw!r} is not a queue position") from None
+            raise QueueError(name, _("“{value}” is not a queue position", value=raw)) from None
         if cursor.priority != cursor.priority or abs(cursor.priority) == float("inf"):
-            raise QueueError(f"{name}: {raw!r} is not a queue position")
+            raise QueueError(name, _("“{value}” is not a queue position", value=raw))
         if not 0 < cursor.item_id < 2**63:
-            raise QueueError(f"{name}: {raw!r} is not a queue position")
+            raise QueueError(name, _("“{value}” is not a queue position", value=raw))
         return cursor
 
     @classmethod
@@ -430,11 +452,11 @@ def queue_page(
 ) -> QueuePage:
     """One page of the queue, highest priority first, with the counts per status."""
     if not 1 <= per_page <= MAX_PER_PAGE:
-        raise QueueError(f"per_page: must be 1 to {MAX_PER_PAGE}")
+        raise QueueError("per_page", _("must be 1 to {max}", max=MAX_PER_PAGE))
     oldest = filters.sort == "oldest"
     for cursor, name in ((after, "after"), (before, "before")):
         if cursor is not None and (cursor.created is not None) != oldest:
-            raise QueueError(f"{name}: not a position in this order")
+            raise QueueError(name, _("not a position in this order"))
     base = filtered_query(session, user, filters)
     # Keyset on (priority, id) descending, or (created_at, id) ascending; both served by their indexes.
     key = tuple_(ReviewItem.created_at, ReviewItem.id) if oldest else tuple_(ReviewItem.priority, ReviewItem.id)
@@ -509,7 +531,7 @@ def take_next(session: Session, user: User, settings: Settings | None = None) ->
     holder included), so an item left by someone who went away does not stay out of reach.
     """
     if not can(user, "take_next"):
-        raise QueueError("role: this role does not review items")
+        raise QueueError("role", _("this role does not review items"))
     now = utcnow()
     until = now + timedelta(minutes=(settings or get_settings()).claim_minutes)
     agency_ids = visible_agency_ids(session, user)
@@ -544,7 +566,7 @@ def take_next(session: Session, user: User, settings: Settings | None = None) ->
 def release(session: Session, user: User, item: ReviewItem) -> None:
     """Give back an item ``user`` holds (a claim or an assignment) to the pool; QueueError if they do not hold it."""
     if claim_holder(item) != user.id:
-        raise QueueError("item: Anda tidak sedang memegang item ini")
+        raise QueueError("item", _("you do not hold this item"))
     item.assignee_id = None
     item.claimed_until = None
     session.flush()
@@ -563,11 +585,11 @@ def assignable_users(session: Session, agency_id: int | None = None) -> list[Use
 def assign(session: Session, actor: User, item_ids: list[int], assignee: User | None) -> list[ReviewItem]:
     """Assign (or with ``assignee=None`` release) items. All or nothing; raises QueueError naming what is wrong."""
     if not can(actor, "assign"):
-        raise QueueError("role: this role cannot assign work")
+        raise QueueError("role", _("this role cannot assign work"))
     if not item_ids:
-        raise QueueError("items: choose at least one item")
+        raise QueueError("items", _("choose at least one item"))
     if assignee is not None and (assignee.disabled or not can(assignee, "decide")):
-        raise QueueError(f"assignee: {assignee.username} cannot review items")
+        raise QueueError("assignee", _("{user} cannot review items", user=assignee.username))
     actor_scope = visible_agency_ids(session, actor)
     items = list(session.scalars(
         select(ReviewItem).where(ReviewItem.id.in_(set(item_ids)), scope_filter(actor_scope))
@@ -575,14 +597,13 @@ def assign(session: Session, actor: User, item_ids: list[int], assignee: User | 
     missing = sorted(set(item_ids) - {i.id for i in items})
     if missing:
         # Items outside the actor's scope read as missing: their existence is not revealed.
-        raise QueueError(f"items: not found: {', '.join(map(str, missing[:10]))}")
+        raise QueueError("items", _("not found: {items}", items=", ".join(f"#{i}" for i in missing[:10])))
     if assignee is not None:
         assignee_scope = visible_agency_ids(session, assignee)
         outside = [i.id for i in items if assignee_scope is not None and i.agency_id not in assignee_scope]
         if outside:
-            raise QueueError(
-                f"assignee: {assignee.username} may not see items {', '.join(map(str, outside[:10]))}"
-            )
+            raise QueueError("assignee", _("{user} may not see items {items}", user=assignee.username,
+                                           items=", ".join(f"#{i}" for i in outside[:10])))
     for item in items:
         item.assignee_id = assignee.id if assignee is not None else None
         item.claimed_until = None  # a supervisor's assignment holds until changed; it is not a claim

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.access import audit_log
 from monitor.db.schema import Account, ImportJob, User
 from monitor.db.types import utcnow
+from monitor.i18n import _
 from monitor.selfaudit.upload import (
     PROBLEMS_SHOWN,
     UploadProblem,
@@ -54,8 +55,8 @@ UNFINISHED = ("queued", "importing", "classifying")
 MAX_WAITING = 3
 # A job of another host not heard of for this long is taken as dead (its own host checks the process).
 STALE_AFTER = timedelta(minutes=30)
-INTERRUPTED = "Server web berhenti sebelum pekerjaan ini selesai. Unggah ulang ekspor ini."
-FAILED = "Terjadi galat saat memproses ekspor. Hubungi admin; ekspor dapat diunggah ulang."
+INTERRUPTED = _("The web server stopped before this job finished. Upload this export again.")
+FAILED = _("Processing the export failed. Contact an admin; the export can be uploaded again.")
 
 
 def _progress(stats: ImportStats, classified: int = 0) -> dict[str, int]:
@@ -195,7 +196,8 @@ class JobRunner:
                 classifier = shared_classifier(self.app)
             except Exception as exc:  # noqa: BLE001 — a missing or broken model: nothing is imported
                 self._refuse(db, job, user, "classifier_unavailable",
-                             "Model klasifikasi tidak dapat dimuat; hubungi admin.", {"error": str(exc)[:500]})
+                             _("The classification model cannot be loaded; contact an admin."),
+                             {"error": str(exc)[:500]})
                 return
             profile = active_profile(db)
             if profile is None:

@@ -14,6 +14,7 @@ Bahasa Indonesia and name the file as the user called it, never the server's tem
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,33 +24,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.access import audit_log
 from monitor.db.schema import Account, Agency, User
+from monitor.i18n import _, labels
 from monitor.selfaudit.workflow import ClassifierLike, SelfAuditOutcome, run_self_audit
+from reports.labels import platform_label
 from spiders.importers import IMPORTERS, Importer, import_export
 from spiders.importers.base import ExportError, ImportStats, Problem, open_export
 from spiders.importers.run import OwnerMismatch
 from spiders.store import IngestStore
 
-IMPORTER_LABELS = {
-    "x-archive": "X (Twitter) — arsip data",
-    "instagram": "Instagram — unduh informasi Anda (JSON)",
-    "tiktok": "TikTok — unduh data Anda (JSON)",
-    "facebook": "Facebook — unduh informasi Anda (JSON)",
-}
-PLATFORM_LABELS = {"x": "X (Twitter)", "instagram": "Instagram", "tiktok": "TikTok", "facebook": "Facebook"}
-
+IMPORTER_LABELS = labels("importer", IMPORTERS)
 # What an import skipped, worded for the uploader ({file}: the file inside the export, {n}: the entry number).
-PROBLEM_TEXT = {
-    "unusable_record": "Entri ke-{n} di {file} tidak dapat dibaca; entri itu disimpan utuh di karantina.",
-    "record_too_large": "Entri ke-{n} di {file} melebihi batas ukuran satu entri; disimpan terpotong di karantina "
-                        "dan sisa berkas itu tidak dibaca.",
-    "member_unreadable": "Berkas {file} di dalam arsip rusak dan tidak dapat dibaca sampai selesai.",
-    "member_malformed": "Berkas {file} terpotong atau bukan JSON yang sah; entri setelah titik itu tidak terbaca.",
-    "member_too_large": "Berkas {file} melebihi batas ukuran satu berkas dan tidak dibaca.",
-    "export_too_large": "Isi ekspor melebihi batas ukuran total; pembacaan dihentikan.",
-    "not_stored": "Sebuah aktivitas tidak dapat disimpan ke basis data; aktivitas itu menunggu untuk dicoba lagi.",
-    "interrupted": "Impor dihentikan sebelum selesai.",
-}
+PROBLEM_TEXT = labels("import_problem")
 PROBLEMS_SHOWN = 20
+log = logging.getLogger(__name__)
 
 
 class UploadProblem(ValueError):
@@ -67,50 +54,53 @@ def importable_platforms() -> frozenset[str]:
 
 def problem_text(problem: dict[str, Any]) -> str:
     """One skipped thing of an import (as kept on its job) in Bahasa Indonesia."""
-    template = PROBLEM_TEXT.get(str(problem.get("code")), "Sebagian isi ekspor tidak dapat diimpor.")
+    template = PROBLEM_TEXT.get(str(problem.get("code")), _("Part of the export could not be imported."))
     position = problem.get("position")
-    return template.format(file=problem.get("file") or "ekspor", n=position + 1 if isinstance(position, int) else "?")
+    return template.format(file=problem.get("file") or _("the export"),
+                           n=position + 1 if isinstance(position, int) else "?")
 
 
 def problem_record(problem: Problem) -> dict[str, Any]:
     return {"code": problem.code, "file": problem.file, "position": problem.position}
 
 
-def _plain(exc: Exception, path: Path, shown_name: str) -> str:
-    """An importer's message with the temporary path replaced by the name the user knows."""
-    return str(exc).replace(str(path), shown_name)
-
-
 def importer_for(importer_name: str, account: Account) -> Importer:
     importer = IMPORTERS.get(importer_name)
     if importer is None:
-        raise UploadProblem("unknown_importer", "Pilih platform ekspor dari daftar.")
+        raise UploadProblem("unknown_importer", _("Choose the export's platform from the list."))
     if importer.platform != account.platform:
-        raise UploadProblem("platform_mismatch", f"Akun {account.handle} adalah akun "
-                            f"{PLATFORM_LABELS.get(account.platform, account.platform)}; pilih ekspor platform itu.")
+        raise UploadProblem("platform_mismatch", _("Account {handle} is a {platform} account; choose that platform's "
+                                                   "export.", handle=account.handle,
+                                                   platform=platform_label(account.platform)))
     return importer
 
 
 def _look_inside(importer: Importer, path: Path, shown_name: str, *, owner_of: str | None) -> None:
-    platform = PLATFORM_LABELS.get(importer.platform, importer.platform)
+    # The importer's own reason is English and names the server's temporary path: the log has it, the user
+    # reads what to do.
+    platform = platform_label(importer.platform)
     owner = None
     try:
         with open_export(path, digest=False) as export:
             try:
                 importer.check(export)
             except ExportError as exc:
-                raise UploadProblem("wrong_platform", f"Berkas {shown_name} bukan ekspor data {platform}. Periksa "
-                                    f"pilihan platform. ({_plain(exc, path, shown_name)})") from None
+                log.info("export %s is not a %s export: %s", shown_name, importer.platform, exc)
+                raise UploadProblem("wrong_platform", _("The file {file} is not a {platform} data export. Check the "
+                                                        "platform you chose.", file=shown_name,
+                                                        platform=platform)) from None
             if owner_of is not None:
                 owner = importer.owner(export)
     except UploadProblem:
         raise
     except ExportError as exc:
-        raise UploadProblem("unreadable", f"Berkas {shown_name} tidak dapat dibaca sebagai arsip ZIP ekspor data "
-                            f"(rusak atau bukan ZIP). ({_plain(exc, path, shown_name)})") from None
+        log.info("export %s cannot be opened: %s", shown_name, exc)
+        raise UploadProblem("unreadable", _("The file {file} cannot be read as a ZIP data export (damaged, or not a "
+                                            "ZIP).", file=shown_name)) from None
     if owner_of is not None and owner is not None and owner.lower().lstrip("@") != owner_of:
-        raise UploadProblem("owner_mismatch", f"Ekspor ini milik akun {owner}, bukan akun terdaftar {owner_of}. "
-                            "Unggah ekspor dari akun yang dipilih.")
+        raise UploadProblem("owner_mismatch", _("This export belongs to account {owner}, not to the registered "
+                                                "account {handle}. Upload the chosen account's export.",
+                                                owner=owner, handle=owner_of))
 
 
 def precheck_upload(importer_name: str, account: Account, path: Path, shown_name: str) -> Importer:
@@ -167,13 +157,16 @@ def audit_upload(
         run_id, stats = import_export(importer, path, account.handle, store=IngestStore(sessions=sessions),
                                       received_by=user.username, watch=watch, on_run=on_run)
     except OwnerMismatch:
-        raise UploadProblem("owner_mismatch", f"Ekspor {shown_name} bukan milik akun {account.handle}.") from None
+        raise UploadProblem("owner_mismatch", _("The export {file} does not belong to account {handle}.",
+                                                file=shown_name, handle=account.handle)) from None
     except ExportError as exc:
-        raise UploadProblem("unreadable", f"Berkas {shown_name} tidak dapat diimpor. "
-                            f"({_plain(exc, path, shown_name)})") from None
+        log.info("export %s cannot be imported: %s", shown_name, exc)
+        raise UploadProblem("unreadable", _("The file {file} cannot be imported: it is damaged or not a data export "
+                                            "of this platform.", file=shown_name)) from None
     if stats.status == "failed":
         first = problem_text(problem_record(stats.problems[0])) if stats.problems else ""
-        raise UploadProblem("unreadable", f"Tidak ada aktivitas yang dapat dibaca dari {shown_name}. {first}".strip())
+        nothing = _("No activity could be read from {file}.", file=shown_name)
+        raise UploadProblem("unreadable", f"{nothing} {first}".strip())
     outcome = run_self_audit(session, agency.code, classifier, profile, submit=submit, created_by=user.username,
                              progress=on_classified)
     audit_log.record(session, "self_audit_upload", user=user, object_type="account", object_id=account.id, ip=ip,

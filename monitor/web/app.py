@@ -18,10 +18,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from monitor.capture.jobs import TipRunner
 from monitor.config import Settings, get_settings
 from monitor.db.session import session_factory
+from monitor.i18n import _
 from monitor.selfaudit.jobs import JobRunner
 from monitor.web import api
 from monitor.web.auth import NotSignedIn, load_secret_key
-from monitor.web.rendering import render
+from monitor.web.rendering import OWN_DETAIL, error_message, invalid_request, render
 from monitor.web.routes import (
     audit,
     dossiers,
@@ -74,7 +75,7 @@ class SecurityHeaders:
         length = dict(scope["headers"]).get(b"content-length")
         limit = self.large_bodies.get(scope["path"], MAX_BODY_BYTES) if scope["method"] == "POST" else MAX_BODY_BYTES
         if length is not None and (not length.isdigit() or int(length) > limit):
-            await Response("Permintaan terlalu besar.", status_code=413)(scope, receive, send)
+            await Response(_("Request too large."), status_code=413)(scope, receive, send)
             return
 
         async def send_with_headers(message: dict) -> None:  # type: ignore[type-arg]
@@ -145,18 +146,18 @@ def create_app(settings: Settings | None = None, *, secure_cookies: bool | None 
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        messages = {404: "Halaman atau item tidak ditemukan.", 405: "Metode tidak diizinkan.",
-                    403: "Anda tidak berwenang.", 413: "Permintaan terlalu besar.", 429: "Terlalu banyak percobaan."}
-        detail = exc.detail if isinstance(exc.detail, str) and exc.status_code in (400, 403, 429) else None
+        # Starlette's own details are English reason phrases ("Not Found"): only the app's own are shown.
+        detail = exc.detail if isinstance(exc.detail, str) and exc.status_code in OWN_DETAIL else None
         response = render(request, "error.html",
-                          {"status": exc.status_code, "message": detail or messages.get(exc.status_code, "Galat.")},
+                          {"status": exc.status_code, "message": detail or error_message(exc.status_code)},
                           status_code=exc.status_code)
         if exc.headers:
             response.headers.update(exc.headers)
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def _bad_request(request: Request, _exc: RequestValidationError) -> Response:
-        return render(request, "error.html", {"status": 400, "message": "Permintaan tidak sah."}, status_code=400)
+    async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
+        return render(request, "error.html", {"status": 400, "message": invalid_request(exc.errors())},
+                      status_code=400)
 
     return app

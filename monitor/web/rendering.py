@@ -1,13 +1,17 @@
-"""Templates and the filters they use.
+"""Templates, the filters they use, and the words of error pages.
 
 Captured content is hostile input: Jinja2 autoescaping is on for every page,
 and :func:`highlight` escapes each piece of text itself before wrapping cues in
 ``<mark>``, so no captured HTML is ever rendered.
+
+Every text the code puts on a page comes from the message catalogue (``monitor.i18n``):
+templates call ``_("…")`` and ``label("context", code)`` (or ``code | label("context")``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,8 +41,13 @@ from monitor.db.vocabulary import (
     default_clauses,
     parse_clauses,
 )
+from monitor.i18n import _, label
 from monitor.web.csrf import csrf_token
-from reports.labels import cue_label  # one translation of classifier cues for pages and reports
+from reports.labels import (  # one translation of classifier cues, platforms, sources for pages and reports
+    cue_label,
+    platform_label,
+    source_label,
+)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
@@ -139,12 +148,17 @@ templates.env.globals.update(
     GESTURE_LABELS=GESTURE_LABELS_ID,
     parse_clauses=parse_clauses,
     query=query,
+    _=_,
+    label=label,
 )
 templates.env.filters["highlight"] = highlight
 templates.env.filters["local_time"] = local_time
 templates.env.filters["age"] = age
 templates.env.filters["web_url"] = web_url
 templates.env.filters["cue_label"] = cue_label
+templates.env.filters["platform_label"] = platform_label
+templates.env.filters["source_label"] = source_label
+templates.env.filters["label"] = lambda code, context: label(context, code)  # {{ it.status | label("review_status") }}
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
@@ -162,3 +176,41 @@ def safe_next(target: str | None, default: str = "/queue") -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
     return target
+
+
+# Errors whose detail the app words itself (403 "not your agency", 409 "evidence changed"...); other statuses, and
+# Starlette's English reason phrases, get the catalogue's message for the status.
+OWN_DETAIL = (400, 403, 409, 429)
+
+
+def error_message(status: int) -> str:
+    messages = {404: _("Page or item not found."), 405: _("Method not allowed."), 403: _("You are not authorised."),
+                409: _("The data no longer matches its record."), 410: _("No longer available."),
+                413: _("Request too large."), 429: _("Too many attempts."), 400: _("Invalid request.")}
+    return messages.get(status, _("Error."))
+
+
+def invalid_request(errors: Sequence[Any]) -> str:
+    """A request FastAPI refused (a query or form value of the wrong type or range), naming the field in Indonesian.
+
+    pydantic's own messages are English ("Input should be greater than or equal to 1"): only its error type is used.
+    """
+    first = errors[0] if errors else {}
+    loc = [str(part) for part in first.get("loc", ())] if isinstance(first, dict) else []
+    if len(loc) < 2:
+        return _("Invalid request.")
+    problem = label("validation", first.get("type", ""), default=_("invalid value"))
+    return _("Invalid request — {field}: {problem}.", field=label("field", loc[1]), problem=problem)
+
+
+def field_problem(exc: Exception) -> str:
+    """A service error reading ``field: reason`` (QueueError, audit filters) with the field's label for people."""
+    field, sep, problem = str(exc).partition(": ")
+    if sep and field.isidentifier():
+        return f"{label('field', field)}: {problem}"
+    return str(exc)
+
+
+def filter_refused(exc: Exception) -> str:
+    """The error page's message for filters that cannot be read (the queue, exports, the audit log)."""
+    return _("Invalid filter — {problem}", problem=field_problem(exc))

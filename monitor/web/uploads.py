@@ -22,6 +22,8 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
+from monitor.i18n import _
+
 MAX_FIELDS = 32
 MAX_FIELD_BYTES = 4096
 
@@ -102,15 +104,15 @@ class _Receiver:
         _kind, options = parse_options_header(self._disposition)
         raw_name = options.get(b"name")
         if raw_name is None:
-            raise UploadRefused(400, "Formulir tidak sah.")
+            raise UploadRefused(400, _("Invalid form."))
         self._name = raw_name.decode("utf-8", "replace")
         if b"filename" not in options:
             self._fields += 1
             if self._fields > MAX_FIELDS:
-                raise UploadRefused(400, "Formulir tidak sah: terlalu banyak isian.")
+                raise UploadRefused(400, _("Invalid form: too many fields."))
             return
         if self._name != self.file_field or self._out is not None or self.upload.path is not None:
-            raise UploadRefused(400, "Formulir tidak sah: hanya satu berkas yang diterima.")
+            raise UploadRefused(400, _("Invalid form: only one file is accepted."))
         # Vet what came before the file (the CSRF token) before writing anything to disk.
         self.before_file(self.upload.fields)
         self.upload.filename = options[b"filename"].decode("utf-8", "replace")
@@ -123,12 +125,13 @@ class _Receiver:
         chunk = data[start:end]
         if self._out is None:
             if len(self._data) + len(chunk) > MAX_FIELD_BYTES:
-                raise UploadRefused(400, "Formulir tidak sah: isian terlalu panjang.")
+                raise UploadRefused(400, _("Invalid form: a field is too long."))
             self._data.extend(chunk)
             return
         self.upload.size += len(chunk)
         if self.upload.size > self.max_file_bytes:
-            raise UploadRefused(413, f"Berkas melebihi batas {human_size(self.max_file_bytes)}.")
+            raise UploadRefused(413, _("The file is larger than the limit of {size}.",
+                                       size=human_size(self.max_file_bytes)))
         # Small synchronous writes (one network chunk at a time) keep memory flat; the disk is local.
         self._out.write(chunk)
 
@@ -162,7 +165,7 @@ async def receive_upload(request: Request, root: Path, *, file_field: str, max_f
     content_type, params = parse_options_header(request.headers.get("content-type", ""))
     boundary = params.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
-        raise UploadRefused(400, "Formulir harus dikirim sebagai multipart/form-data.")
+        raise UploadRefused(400, _("The form must be sent as multipart/form-data."))
     receiver = _Receiver(private_directory(root), file_field, max_file_bytes, before_file)
     parser = MultipartParser(boundary, {
         "on_part_begin": receiver.on_part_begin,
@@ -178,11 +181,11 @@ async def receive_upload(request: Request, root: Path, *, file_field: str, max_f
             parser.write(chunk)
         parser.finalize()
         if receiver._out is not None:  # body ended inside the file part
-            raise UploadRefused(400, "Unggahan terputus sebelum selesai. Coba lagi.")
+            raise UploadRefused(400, _("The upload was cut off before it finished. Try again."))
     except FormParserError:
         receiver.close()
         receiver.upload.discard()
-        raise UploadRefused(400, "Formulir tidak sah (data multipart rusak).") from None
+        raise UploadRefused(400, _("Invalid form (damaged multipart data).")) from None
     except BaseException:
         receiver.close()
         receiver.upload.discard()

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from monitor.access.scoping import can, claim_holder
 from monitor.db.schema import ACTIVITY_KINDS, PLATFORMS, REVIEW_STATUSES, User
 from monitor.db.search import MAX_QUERY_CHARS
+from monitor.i18n import _
 from monitor.review.case_file import CaseFile, load_case
 from monitor.review.queue import (
     DEFAULT_PER_PAGE,
@@ -52,7 +53,7 @@ def decode_cursor(raw: str) -> Cursor:
     try:
         text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("ascii")
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise QueueError("cursor: not a cursor returned as `next` by this API") from None
+        raise QueueError("cursor", _("not a cursor returned as `next` by this API")) from None
     return Cursor.decode(text, "cursor")
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from monitor.access.scoping import visible_report, visible_reports
 from monitor.db.schema import Agency
 from monitor.exports.report_files import MEDIA_TYPES, ReportUnavailable, open_verified
+from monitor.i18n import label
 from monitor.web.api.auth import Caller, require
 from monitor.web.api.errors import ApiError, responses
 from monitor.web.api.schemas import ReportOut
@@ -23,11 +24,8 @@ from monitor.web.auth import db_session
 from monitor.web.downloads import stream_verified
 
 router = APIRouter(tags=["reports"])
-UNAVAILABLE = {
-    "missing": (410, "Berkas laporan tidak ditemukan di server. Hubungi admin."),
-    "sha256_mismatch": (409, "Berkas laporan tidak cocok dengan sidik SHA-256 yang tercatat — mungkin telah "
-                             "diubah. Berkas tidak diberikan; kejadian ini dicatat di log audit. Hubungi admin."),
-}
+UNAVAILABLE = {"missing": (410, label("report_unavailable", "missing")),
+               "sha256_mismatch": (409, label("report_unavailable", "sha256_mismatch"))}
 
 
 @router.get("/reports", response_model=list[ReportOut], responses=responses(401, 403, 422),

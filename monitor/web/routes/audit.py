@@ -1,10 +1,9 @@
-"""The audit log, for admins: read-only, newest first, filterable, exportable as CSV."""
+"""The audit log, for admins: read-only, newest first, filterable, exportable as CSV (in Indonesian, for people)."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -15,8 +14,10 @@ from sqlalchemy.orm import Session
 from monitor.access import audit_log
 from monitor.access.audit_log import AuditFilters, audit_entries, audit_page
 from monitor.db.schema import User
+from monitor.i18n import label
+from monitor.web.audit_view import action_label, detail_pairs, detail_text, object_label
 from monitor.web.auth import client_ip, db_session, require
-from monitor.web.rendering import render
+from monitor.web.rendering import filter_refused, render
 from reports.cells import neutralise
 
 router = APIRouter()
@@ -28,14 +29,14 @@ ACTIONS = ("login", "login_failed", "login_throttled", "logout", "view_item", "t
            "self_audit_upload_refused", "self_audit_report", "self_audit_submit", "view_reviewer_stats")
 # An export is one response built in memory: past this many rows the admin narrows the filters.
 EXPORT_MAX_ROWS = 100_000
-EXPORT_COLUMNS = ("at_utc", "username", "action", "object_type", "object_id", "ip", "detail")
+EXPORT_COLUMNS = ("at_utc", "username", "action", "object", "ip", "detail")
 
 
 def _filters(request: Request) -> AuditFilters:
     try:
         return AuditFilters.from_params(request.query_params)
     except ValueError as exc:
-        raise HTTPException(status_code=400, detail=f"Filter tidak sah — {exc}") from None
+        raise HTTPException(status_code=400, detail=filter_refused(exc)) from None
 
 
 @router.get("/audit")
@@ -49,7 +50,8 @@ def audit_view(
     return render(request, "audit.html", {
         "log": audit_page(db, page=page, filters=filters), "filters": filters, "params": filters.as_params(),
         "actions": ACTIONS, "usernames": list(db.scalars(select(User.username).order_by(User.username))),
-        "export_max": EXPORT_MAX_ROWS,
+        "export_max": EXPORT_MAX_ROWS, "action_label": action_label, "object_label": object_label,
+        "detail_pairs": detail_pairs,
     })
 
 
@@ -59,15 +61,15 @@ def audit_export(
 ) -> Response:
     filters = _filters(request)
     buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(EXPORT_COLUMNS)
+    # For people (a spreadsheet in an Indonesian locale): ";" between cells, headers and values in Indonesian.
+    writer = csv.writer(buf, delimiter=";")
+    writer.writerow([label("export_column", c) for c in EXPORT_COLUMNS])
     rows = 0
     for entry in audit_entries(db, filters, EXPORT_MAX_ROWS):
-        detail = json.dumps(entry.detail, ensure_ascii=False, sort_keys=True, default=str) if entry.detail else ""
         # Usernames tried at sign-in and captured details are anyone's text: never let a spreadsheet run them.
-        writer.writerow([neutralise(v) for v in (entry.at.astimezone(UTC).isoformat(), entry.username or "",
-                                                 entry.action, entry.object_type or "", entry.object_id or "",
-                                                 entry.ip or "", detail)])
+        writer.writerow([neutralise(v) for v in (entry.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                                                 entry.username or "", action_label(entry.action),
+                                                 object_label(entry), entry.ip or "", detail_text(entry.detail))])
         rows += 1
     # Exporting the log is itself logged, after the rows are read (so the file does not hold its own entry).
     audit_log.record(db, "audit_export", user=user, object_type="audit_log", ip=client_ip(request),

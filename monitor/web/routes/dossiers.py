@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from monitor.access import audit_log
 from monitor.db.schema import CaseDossier, User
 from monitor.exports.report_files import ReportUnavailable, open_verified_path
+from monitor.i18n import labels
 from monitor.review.dossier import FORMATS, DossierRefused, build_dossier, dossier_file, visible_dossier
 from monitor.web.auth import client_ip, db_session, require
 from monitor.web.csrf import verify_csrf
@@ -19,11 +20,7 @@ from monitor.web.downloads import stream_verified, unavailable_status
 from monitor.web.rendering import flash, render
 
 router = APIRouter()
-UNAVAILABLE = {
-    "missing": "Berkas perkara tidak ditemukan di server. Hubungi admin.",
-    "sha256_mismatch": "Berkas perkara tidak cocok dengan sidik SHA-256 yang tercatat — mungkin telah diubah. "
-                       "Berkas tidak diberikan; kejadian ini dicatat di log audit. Hubungi admin.",
-}
+UNAVAILABLE = labels("dossier_unavailable", ("missing", "sha256_mismatch"))
 
 
 def dossier_audit(dossier: CaseDossier) -> dict[str, object]:

@@ -21,6 +21,7 @@ from monitor.exports.review_queue import (
 )
 from monitor.review.queue import QueueError, QueueFilters
 from monitor.web.auth import client_ip, db_session, require
+from monitor.web.rendering import filter_refused
 
 router = APIRouter()
 MEDIA = {"csv": "text/csv; charset=utf-8",
@@ -36,7 +37,7 @@ def export(
     try:
         filters = QueueFilters.from_params(request.query_params)
     except QueueError as exc:
-        raise HTTPException(status_code=400, detail=f"Filter tidak sah — {exc}") from None
+        raise HTTPException(status_code=400, detail=filter_refused(exc)) from None
     if what == "queue":
         columns, rows = columns_for(user, QUEUE_COLUMNS), queue_rows(db, user, filters)
     else:

@@ -14,9 +14,9 @@ from monitor.access import audit_log
 from monitor.access.scoping import can, claim_holder, scope_filter, visible_agency_ids
 from monitor.db.schema import Agency, User
 from monitor.db.types import utcnow
+from monitor.i18n import _
 from monitor.review.candidates import candidate_choices
 from monitor.review.queue import (
-    DEFAULT_PER_PAGE,
     Cursor,
     QueueError,
     QueueFilters,
@@ -25,13 +25,14 @@ from monitor.review.queue import (
     assignable_users,
     is_overdue,
     overdue_cutoff,
+    page_size,
     queue_page,
     take_next,
 )
 from monitor.review.saved_filters import SavedFilterError, delete_filter, save_filter, saved_filters
 from monitor.web.auth import client_ip, db_session, require
 from monitor.web.csrf import verify_csrf
-from monitor.web.rendering import flash, render, safe_next
+from monitor.web.rendering import field_problem, filter_refused, flash, render, safe_next
 
 router = APIRouter()
 
@@ -48,10 +49,10 @@ def queue_view(request: Request, user: User = Depends(require("view")), db: Sess
         filters = QueueFilters.from_params(params)
         after = Cursor.decode(params["after"], "after") if params.get("after") else None
         before = Cursor.decode(params["before"], "before") if params.get("before") else None
-        per_page = int(params.get("n") or DEFAULT_PER_PAGE)
+        per_page = page_size(params.get("n"))
         page = queue_page(db, user, filters, after=after, before=before, per_page=per_page)
-    except (QueueError, ValueError) as exc:
-        raise HTTPException(status_code=400, detail=f"Filter tidak sah — {exc}") from None
+    except QueueError as exc:
+        raise HTTPException(status_code=400, detail=filter_refused(exc)) from None
     agency_ids = visible_agency_ids(db, user)
     agencies = list(db.scalars(
         select(Agency).where(scope_filter(agency_ids, Agency.id)).order_by(Agency.name)
@@ -110,10 +111,11 @@ def assign_items(
         if assignee:
             target = db.get(User, int(assignee))
             if target is None:
-                raise QueueError("assignee: no such user")
+                raise QueueError("assignee", _("no such user"))
         items = assign(db, user, item_ids, target)
-    except ValueError as exc:  # QueueError included
-        flash(request, f"Penugasan gagal — {exc}", "error")
+    except ValueError as exc:  # QueueError included; int() of a tampered id reads as a missing item
+        refused = exc if isinstance(exc, QueueError) else QueueError("items", _("invalid value"))
+        flash(request, _("Assignment failed — {problem}", problem=field_problem(refused)), "error")
         return RedirectResponse(back, status_code=303)
     audit_log.record(db, "assign", user=user, object_type="review_item",
                      object_id=",".join(str(i.id) for i in items)[:128], ip=client_ip(request),

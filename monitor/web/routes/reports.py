@@ -24,6 +24,7 @@ from monitor.access.scoping import (
 from monitor.config import get_settings
 from monitor.db.schema import Agency, User
 from monitor.exports.report_files import ReportBundle, ReportUnavailable, group_reports, open_verified
+from monitor.i18n import labels
 from monitor.web.auth import client_ip, db_session, require
 from monitor.web.csrf import verify_csrf
 from monitor.web.downloads import stream_verified, unavailable_status
@@ -31,11 +32,7 @@ from monitor.web.rendering import flash, render
 from reports.period import WIB, IsoWeek, Period, parse_day, previous_week
 
 router = APIRouter()
-UNAVAILABLE = {
-    "missing": "Berkas laporan tidak ditemukan di server. Hubungi admin.",
-    "sha256_mismatch": "Berkas laporan tidak cocok dengan sidik SHA-256 yang tercatat — mungkin telah diubah. "
-                       "Berkas tidak diberikan; kejadian ini dicatat di log audit. Hubungi admin.",
-}
+UNAVAILABLE = labels("report_unavailable", ("missing", "sha256_mismatch"))
 COMBINED = "semua"
 
 

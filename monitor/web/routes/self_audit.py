@@ -22,13 +22,13 @@ from starlette.exceptions import HTTPException
 from monitor.access import audit_log
 from monitor.access.scoping import self_audit_account, self_audit_accounts
 from monitor.config import Settings
-from monitor.db.schema import ImportJob, Report, User
+from monitor.db.schema import IMPORT_JOB_STATES, ImportJob, Report, User
 from monitor.exports.report_files import group_reports
+from monitor.i18n import _, labels
 from monitor.registry.profiles import active_profile
 from monitor.selfaudit.jobs import FINISHED, runner
 from monitor.selfaudit.upload import (
     IMPORTER_LABELS,
-    PLATFORM_LABELS,
     UploadProblem,
     importable_platforms,
     precheck_upload,
@@ -39,14 +39,14 @@ from monitor.web.carry import carry, take
 from monitor.web.csrf import FIELD, HEADER, check_token
 from monitor.web.rendering import render
 from monitor.web.uploads import ReceivedUpload, UploadRefused, human_size, receive_upload, safe_filename
+from reports.labels import platform_label
 from spiders.store import HOST
 
 router = APIRouter()
 PATH = "/swa-audit"
 JOB_PATH = "/swa-audit/pekerjaan"
 FILE_FIELD = "export"
-STATE_LABELS = {"queued": "Menunggu giliran", "importing": "Mengimpor", "classifying": "Mengklasifikasikan",
-                "done": "Selesai", "failed": "Gagal", "refused": "Ditolak"}
+STATE_LABELS = labels("import_job_state", IMPORT_JOB_STATES)
 REFRESH_S = 2
 
 
@@ -55,7 +55,7 @@ def _form(request: Request, user: User, db: Session, *, values: dict[str, str] |
     settings: Settings = request.app.state.settings
     accounts = [
         {"id": a.id, "platform": a.platform,
-         "label": f"{a.employee.name} — {PLATFORM_LABELS.get(a.platform, a.platform)} {a.handle} "
+         "label": f"{a.employee.name} — {platform_label(a.platform)} {a.handle} "
                   f"({a.employee.agency.code})"}
         for a in self_audit_accounts(db, user, importable_platforms())
     ]
@@ -95,24 +95,24 @@ def _process(request: Request, user: User, db: Session, upload: ReceivedUpload) 
     shown = safe_filename(upload.filename) if upload.filename else ""
     detail: dict[str, Any] = {"importer": values["importer"][:64], "file": shown, "bytes": upload.size}
     if upload.path is None or upload.size == 0:
-        return _refuse(request, user, db, values, "no_file", "Pilih berkas ekspor (ZIP) yang akan diunggah.",
-                       400, detail)
+        return _refuse(request, user, db, values, "no_file", _("Choose the export file (ZIP) to upload."), 400,
+                       detail)
     account_id = int(values["account"]) if values["account"].isdigit() and len(values["account"]) <= 19 else 0
     account = self_audit_account(db, user, account_id)
     if account is None:  # another agency's account answers like a missing one
-        return _refuse(request, user, db, values, "unknown_account", "Pilih akun terdaftar dari instansi Anda.",
-                       400, detail)
+        return _refuse(request, user, db, values, "unknown_account",
+                       _("Choose a registered account of your agency."), 400, detail)
     if active_profile(db) is None:
-        return _refuse(request, user, db, values, "no_profile", "Belum ada profil pemilihan aktif; minta admin "
-                       "memuatnya terlebih dahulu.", 409, detail)
+        return _refuse(request, user, db, values, "no_profile",
+                       _("No election profile is active yet; ask an admin to load one first."), 409, detail)
     try:
         precheck_upload(values["importer"], account, upload.path, shown)
     except UploadProblem as problem:
         return _refuse(request, user, db, values, problem.reason, problem.message, 400, detail)
     jobs = runner(request.app)
     if jobs.busy():
-        return _refuse(request, user, db, values, "queue_full", "Antrean impor sedang penuh. Coba unggah lagi "
-                       "beberapa menit lagi.", 503, detail)
+        return _refuse(request, user, db, values, "queue_full",
+                       _("The import queue is full. Try the upload again in a few minutes."), 503, detail)
     job = ImportJob(state="queued", user_id=user.id, username=user.username, account_id=account.id,
                     agency_id=account.employee.agency_id, importer=values["importer"], file_name=shown,
                     file_bytes=upload.size, submit=values["submit"] == "1", ip=client_ip(request), host=HOST,
@@ -165,7 +165,7 @@ def self_audit_job(job_id: int, request: Request, user: User = Depends(require("
         "job": job, "account": account, "agency": agency, "finished": finished,
         "state_label": STATE_LABELS.get(job.state, job.state), "progress": job.progress or {},
         "problems": [problem_text(p) for p in job.problems or []], "result": job.result or {},
-        "platform_label": PLATFORM_LABELS.get(account.platform, account.platform), "refresh_s": REFRESH_S,
+        "platform_label": platform_label(account.platform), "refresh_s": REFRESH_S,
         "periods": group_reports(reports, {agency.id: f"{agency.name} ({agency.code})"}),
     })
     return response

@@ -22,11 +22,13 @@ from monitor.access.scoping import may_see_agency
 from monitor.capture.jobs import runner
 from monitor.capture.tips import TipInput, create_tips, split_links, summary, tip_rows
 from monitor.config import Settings
-from monitor.db.schema import CaptureTip, User
+from monitor.db.schema import CAPTURE_TIP_STATES, CaptureTip, User
+from monitor.i18n import _, labels
 from monitor.web.auth import client_ip, db_session, require
 from monitor.web.carry import carry, take
 from monitor.web.csrf import verify_csrf
 from monitor.web.rendering import render
+from reports.labels import platform_label
 from spiders.platforms import PLATFORMS
 
 router = APIRouter()
@@ -34,29 +36,9 @@ PATH = "/tautan"
 BATCH_RE = re.compile(r"^[0-9a-f]{16}$")
 REFRESH_S = 2
 RECENT_BATCHES = 20
-STATE_LABELS = {"queued": "Menunggu", "capturing": "Sedang ditangkap", "captured": "Ditangkap",
-                "unchanged": "Tidak berubah", "failed": "Gagal"}
-# Why a tip failed, in the reviewers' words; the capture's own one-line reason is shown beside it.
-REASON_LABELS = {
-    "refused": "Tautan ditolak: hanya tautan http/https ke alamat publik yang diambil.",
-    "timeout": "Halaman tidak selesai dimuat dalam batas waktu.",
-    "login_wall": "Platform meminta masuk (login). Netra tidak pernah masuk ke akun mana pun.",
-    "consent": "Halaman persetujuan cookie menghalangi unggahan; Netra tidak menyetujui apa pun atas nama siapa pun.",
-    "removed": "Unggahan sudah tidak tersedia (dihapus atau disembunyikan).",
-    "no_account": "Penulis unggahan bukan akun ASN terdaftar; tidak ada yang disimpan.",
-    "wrong_platform": "Akun yang disebutkan tidak berada di platform tautan ini.",
-    "bad_account": "Platform atau akun yang disebutkan tidak dapat dibaca.",
-    "not_a_post": "Tautan bukan unggahan (profil, story, atau halaman pencarian).",
-    "unknown_platform": "Platform tautan tidak dikenali; sebutkan platform dan akunnya.",
-    "empty": "Halaman tidak memuat teks atau gambar unggahan.",
-    "too_large": "Halaman terlalu besar untuk disimpan.",
-    "http_error": "Server platform menolak permintaan.",
-    "network": "Halaman tidak dapat dimuat.",
-    "not_a_page": "Tautan berupa unduhan berkas, bukan halaman.",
-    "no_page": "Halaman tidak dapat dimuat.",
-    "interrupted": "Server berhenti sebelum tautan ini ditangkap; kirim ulang tautannya.",
-    "error": "Terjadi galat saat menangkap tautan ini; hubungi admin.",
-}
+STATE_LABELS = labels("tip_state", CAPTURE_TIP_STATES)
+# Why a tip failed, in the reviewers' words (the capture's own technical line stays in the database and the CLI).
+REASON_LABELS = labels("tip_reason")
 
 
 def _form(request: Request, user: User, db: Session, *, values: dict[str, str] | None = None,
@@ -108,14 +90,14 @@ def submit_tips(
     values = {"links": links, "note": note, "reporter": reporter, "platform": platform, "account": account}
     urls = split_links(links)
     if not urls:
-        return _refuse(request, db, values, "Tempelkan sedikitnya satu tautan.")
+        return _refuse(request, db, values, _("Paste at least one link."))
     if len(urls) > settings.tips_max_links:
         return _refuse(request, db, values,
-                       f"Paling banyak {settings.tips_max_links} tautan sekali kirim; kirim sisanya terpisah.")
+                       _("At most {n} links at a time; send the rest separately.", n=settings.tips_max_links))
     if bool(platform.strip()) != bool(account.strip()):
-        return _refuse(request, db, values, "Isi platform dan akun bersama-sama, atau kosongkan keduanya.")
+        return _refuse(request, db, values, _("Give both platform and account, or neither."))
     if platform.strip() and platform.strip() not in PLATFORMS:
-        return _refuse(request, db, values, "Pilih platform dari daftar.")
+        return _refuse(request, db, values, _("Choose a platform from the list."))
     inputs = [TipInput(url=u, platform=platform.strip() or None, handle=account.strip()[:255] or None) for u in urls]
     batch, tip_ids = create_tips(db, inputs, source="web", user=user, note=note.strip()[:4000] or None,
                                  reporter=reporter.strip()[:255] or None)
@@ -139,7 +121,10 @@ def tips_batch(batch: str, request: Request, user: User = Depends(require("submi
         visible = item is not None and may_see_agency(db, user, item.agency_id)
         shown.append({"tip": tip, "item": item if visible else None, "queued_elsewhere": item is not None
                       and not visible, "state_label": STATE_LABELS.get(tip.state, tip.state),
-                      "reason_label": REASON_LABELS.get(tip.reason or "", "") if tip.state == "failed" else ""})
+                      "reason_label": REASON_LABELS.get(tip.reason or "", _("The link could not be captured."))
+                      if tip.state == "failed" else "",
+                      "platform_label": platform_label(tip.platform) if tip.platform else "",
+                      "captured_platform_label": platform_label(tip.captured_platform or "")})
     counts = summary(tip for tip, _item in rows)
     first = rows[0][0]
     return render(request, "tips_batch.html", {"rows": shown, "counts": counts, "batch": batch, "first": first,
