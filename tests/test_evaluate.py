@@ -140,6 +140,29 @@ def test_hate_heldout_never_scores_a_training_tweet(tmp_path: Path) -> None:
         heldout_tweets({}, 10, tmp_path / "missing.csv")
 
 
+def test_hate_heldout_leaves_out_what_training_saw_in_another_form(tmp_path: Path) -> None:
+    # The corpus repeats tweets (with "RT USER" and without), and trC-0175 was written from a tweet that was
+    # then held out twice: neither a repeat of a chosen tweet nor an adapted item's source may be scored.
+    from models.hate_heldout import adapted_training_texts, heldout_tweets, normalised
+    from models.train import read_hate_set, split_hate_set
+
+    path = _hate_csv(tmp_path / "hate.csv", 60)
+    source = "Pasti ada hubungannya sama partai komunis dari Cina ini, rezim antek antek aseng"
+    with path.open("a", encoding="utf-8") as fh:
+        for row in read_hate_set(path):  # every tweet again, retweeted
+            fh.write(f'"RT USER USER {row["Tweet"]} URL",{row["HS"]}\n')
+        fh.write(f'"USER {source} URL",1\n')
+        fh.write('"USER aseng",1\n')  # short: not tied to the adapted item
+    chosen, rest = split_hate_set(read_hate_set(path), 10, seed=13)
+    trained = {normalised(r["Tweet"]) for r in chosen}
+    held = [normalised(r["Tweet"]) for r in heldout_tweets({"extra_hate_tweets": 10, "seed": 13}, 1000, path,
+                                                           adapted=[source])]
+    assert not trained & set(held)
+    assert normalised(source) not in held and "aseng" in held
+    assert len(held) == len([r for r in rest if normalised(r["Tweet"]) not in trained | {normalised(source)}])
+    assert any("komunis dari cina" in normalised(t) for t in adapted_training_texts())  # trC-0175 is one
+
+
 def test_hate_heldout_figures_count_against_the_labels(tmp_path: Path) -> None:
     import torch
 
