@@ -149,7 +149,7 @@ def test_queue_export_names_only_a_live_claim_holder(web: WebEnv) -> None:
 
     def assignee() -> str:
         rows = _csv(web.client("supervisor"), "/export/queue.csv?status=all")
-        return next(r["assignee"] for r in rows if r["item_id"] == str(item_id))
+        return next(r["Peninjau"] for r in rows if r["Item"] == str(item_id))
 
     assert assignee() == "reviewer"
     with session_factory(web.url)() as s:  # the claim runs out; the row still remembers who held it
