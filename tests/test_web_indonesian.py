@@ -16,6 +16,7 @@ import io
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -26,6 +27,7 @@ from monitor.db.schema import AuditLog, CaptureTip, Report
 from monitor.db.session import session_factory
 from monitor.db.vocabulary import NOT_BREACH_REASONS, VIOLATIONS
 from monitor.i18n import catalogue
+from tests.identical_seed import add_identical
 from tests.web_support import WebEnv, csrf, make_env, post
 
 SHOWN_ATTRIBUTES = ("title", "alt", "placeholder", "aria-label")
@@ -100,6 +102,7 @@ def test_the_detector_finds_what_the_tester_found() -> None:
 @pytest.fixture
 def web(sqlite_db: str) -> WebEnv:
     env = make_env(sqlite_db)
+    add_identical(env)  # item pages with the identical-acts section and its bulk form
     items = env.data.items
     reviewer = env.client("reviewer")
     for name, fields in {
@@ -112,6 +115,9 @@ def web(sqlite_db: str) -> WebEnv:
         answer = post(reviewer, f"/items/{items[name]}/decisions", {**fields, "note": "catatan uji",
                                                                     "expected_latest_id": ""})
         assert answer.status_code == 303 and "#decision-form" not in answer.headers["location"], name
+    commented = post(reviewer, f"/items/{items['sari_like']}/komentar", {"body": "Perlu dicek bersama supervisor."},
+                     token_from=f"/items/{items['sari_like']}")
+    assert commented.status_code == 303 and "#komentar-" in commented.headers["location"]
     with session_factory(env.url)() as s:
         at = datetime(2029, 10, 7, 3, 0, tzinfo=UTC)
         # What the audit log holds besides the seed's: refusals with server paths and English technical lines.
@@ -131,6 +137,14 @@ def web(sqlite_db: str) -> WebEnv:
             ("registry_import", "registry", {"bytes": 10, "rows": 2, "written": True, "employees_created": 2,
                                              "unchanged_rows": 0, "invalid": 0, "via": "api"}),
             ("tips_submitted", "capture_batch", {"links": 2, "tips": [1, 2]}),
+            ("bulk_decide", "review_item", {"verdict": "bukan_pelanggaran", "decided": [4, 5],
+                                            "skipped": [[6, "sedang dipegang oleh Reviewer2"]],
+                                            "refused": [[7, "candidate"]]}),
+            ("decide", "review_item", {"decision_id": 9, "verdict": "bukan_pelanggaran", "bulk_from": 3}),
+            ("view_reviewer_stats", "reviewer_stats", {"filters": {"date_from": "2029-10-01",
+                                                                   "date_to": "2029-10-28", "agency": "1"},
+                                                       "reviewers": ["reviewer"]}),
+            ("export", "reviewer_stats", {"format": "csv", "rows": 2, "filters": {"date_from": "2029-10-01"}}),
         ]:
             s.add(AuditLog(at=at, username="admin", action=action, object_type=object_type, object_id="3",
                            ip="10.0.0.1", detail=detail))
@@ -151,8 +165,10 @@ def web(sqlite_db: str) -> WebEnv:
 
 
 PAGES = ["/queue", "/queue?status=all", "/queue?status=decided", "/queue?status=clarification",
-         "/queue?status=escalated", "/queue?sort=oldest", "/laporan", "/tautan", "/tautan/00000000000000aa",
-         "/swa-audit", "/audit", "/audit?action=report_download_refused", "/audit?page=2"]
+         "/queue?status=escalated", "/queue?sort=oldest", "/queue?q=sutradewi", "/queue?q=budi+coblos&status=all",
+         "/queue?candidate=Sutrisno", "/laporan", "/tautan", "/tautan/00000000000000aa",
+         "/swa-audit", "/audit", "/audit?action=report_download_refused", "/audit?action=bulk_decide",
+         "/audit?page=2", "/statistik-peninjau", "/statistik-peninjau?date_from=2029-09-01&date_to=2029-10-31"]
 REFUSED = [
     "/queue?status=bogus", "/queue?kind=tweet", "/queue?platform=myspace", "/queue?n=abc", "/queue?n=9999",
     "/queue?after=zzz", "/queue?date_from=kemarin", "/queue?agency=x", "/queue?assignee=abc", "/queue?sort=random",
@@ -160,6 +176,9 @@ REFUSED = [
     "/audit?page=abc", "/audit?date_from=x", "/audit?date_from=2029-10-05&date_to=2029-10-01",
     "/audit?action=" + "x" * 80, "/export/queue.csv?status=bogus", "/export/decisions.xlsx?kind=tweet",
     "/export/users.csv", "/laporan/999999/unduh", "/tautan/zzz", "/swa-audit/pekerjaan/999999", "/bukti/999999/x.png",
+    "/statistik-peninjau?date_from=kemarin", "/statistik-peninjau?agency=x", "/statistik-peninjau?agency=0",
+    "/statistik-peninjau?date_from=2029-10-09&date_to=2029-10-01",
+    "/statistik-peninjau?date_from=2020-01-01&date_to=2029-01-01", "/statistik-peninjau.csv?date_to=bogus",
 ]
 
 
@@ -186,6 +205,9 @@ def test_every_page_and_error_reads_indonesian(web: WebEnv, username: str) -> No
         statuses[path] = _assert_indonesian(client, path, username)
     assert statuses["/queue?status=bogus"] == 400 and statuses["/items/999999"] == 404
     assert statuses["/audit"] == (200 if username == "admin" else 403)
+    stats_allowed = username in ("supervisor", "admin")
+    assert statuses["/statistik-peninjau"] == (200 if stats_allowed else 403)
+    assert statuses["/statistik-peninjau?agency=x"] == (400 if stats_allowed else 403)
     if username == "admin":
         assert statuses["/audit?page=0"] == 400 and statuses[f"/laporan/{_report_id(web)}/unduh"] == 410
     # Refused forms come back (post/redirect/get) with their reason on the next page.
@@ -287,3 +309,111 @@ def test_refused_form_values_name_the_field_in_words(web: WebEnv) -> None:
     admin = web.client("admin")
     text = shown_text(admin.get("/audit?page=0").text)
     assert "Permintaan tidak sah — Halaman: terlalu kecil." in text
+
+
+@pytest.mark.parametrize("username", ["reviewer", "supervisor", "admin"])
+def test_saved_filters_comments_and_bulk_forms_read_indonesian(web: WebEnv, username: str) -> None:
+    """The merged features' forms (issue 17): saved filters, comments, one verdict for identical acts."""
+    client = web.client(username)
+    # A saved filter is listed on the queue; refusals come back as a message naming the field in words.
+    saved = post(client, "/queue/filters", {"name": "Suka kampanye", "params": "kind=like&q=sutradewi"})
+    page = shown_text(client.get(saved.headers["location"]).text)
+    assert "Saringan “Suka kampanye” disimpan." in page and "Saringan tersimpan 1" in page
+    _assert_indonesian(client, "/queue", username)
+    invalid = "Saringan tidak disimpan — filter tidak sah: Jenis tindakan: “tweet” tidak termasuk pilihan"
+    for form, message in (({"name": "   ", "params": "kind=like"}, "Beri nama saringan yang akan disimpan."),
+                          ({"name": "n" * 65, "params": ""}, "Nama saringan paling banyak 64 karakter."),
+                          ({"name": "rusak", "params": "kind=tweet"}, invalid)):
+        refused = post(client, "/queue/filters", form)
+        assert refused.status_code == 303
+        page = shown_text(client.get(refused.headers["location"]).text)
+        assert message in page and foreign(page) == [], (form, foreign(page))
+
+    items = web.data.items
+    # A refused comment (empty) comes back on the item page; the comments already there read as words.
+    item = f"/items/{items['sari_like']}"
+    refused = post(client, f"{item}/komentar", {"body": "   "}, token_from=item)
+    assert refused.headers["location"] == f"{item}#komentar"
+    page = shown_text(client.get(item).text)
+    assert "komentar kosong" in page and "Perlu dicek bersama supervisor." in page and foreign(page) == []
+    refused = post(client, f"{item}/komentar", {"body": "x" * 2001}, token_from=item)
+    assert "komentar terlalu panjang (maksimal 2000 karakter)" in shown_text(client.get(item).text)
+
+    # The identical-acts form of budi_like (decided) lists sari_like and dewi_like; each refusal reads as words.
+    anchor = f"/items/{items['budi_like']}"
+    boxes = [("items", f"{items['sari_like']}:"), ("items", f"{items['dewi_like']}:")]
+    for form, message in (
+        ([("items", "abc"), ("verdict", "eskalasi"), ("note", "x")], "Formulir tidak sah."),
+        ([("verdict", "eskalasi"), ("note", "x")], "pilih sedikitnya satu item"),
+        ([*boxes, ("verdict", "bukan_pelanggaran"), ("note", "")], "catatan wajib diisi"),
+        ([*boxes, ("verdict", "bukan_pelanggaran"), ("note", "x")], "pilih alasan dari daftar"),
+        ([("items", f"{items['sari_share']}:"), ("verdict", "eskalasi"), ("note", "x")],
+         f"item #{items['sari_share']} bukan tindakan yang identik dengan item ini"),
+    ):
+        refused = post(client, f"{anchor}/putusan-identik", form, token_from=anchor)
+        assert refused.headers["location"] == f"{anchor}#tindakan-identik"
+        html = client.get(anchor).text
+        assert 'id="bulk-error"' in html
+        page = shown_text(html)
+        assert message in page and foreign(page) == [], (form, foreign(page))
+    # The keyboard help (in the template; netra.js only shows and hides it) is part of every item page.
+    assert "Pintasan papan ketik" in page and "Item berikutnya dalam antrean" in page
+    decided = post(client, f"{anchor}/putusan-identik",
+                   [*boxes, ("verdict", "bukan_pelanggaran"), ("reason", "official_duty"), ("note", "Resmi pemda.")],
+                   token_from=anchor)
+    page = shown_text(client.get(decided.headers["location"]).text)
+    assert "Putusan “bukan pelanggaran” tersimpan untuk 2 item" in page and foreign(page) == []
+    if username == "admin":
+        page = shown_text(client.get("/audit?action=bulk_decide").text)
+        assert "Memutus tindakan identik sekaligus" in page and foreign(page) == []
+        assert "dilewati: #6 (sedang dipegang oleh Reviewer2)" in page and "ditolak: #7 (Calon)" in page
+        page = shown_text(client.get("/audit").text)
+        for words in ("Mengomentari item", "nomor komentar", "Melihat statistik peninjau", "statistik peninjau",
+                      "diputus sekaligus dari item: 3"):
+            assert words in page, words
+
+
+def test_a_reader_cannot_comment_or_decide_in_bulk_and_is_told_so(web: WebEnv) -> None:
+    auditor = web.client("auditor_a")
+    item = f"/items/{web.data.items['sari_like']}"
+    token = csrf(auditor, item)
+    for path, form in ((f"{item}/komentar", {"body": "komentar"}),
+                       (f"{item}/putusan-identik", {"items": f"{web.data.items['dewi_like']}:", "verdict": "eskalasi",
+                                                     "note": "x"})):
+        answer = auditor.post(path, data={"csrf_token": token, **form})
+        assert answer.status_code == 403 and foreign(shown_text(answer.text)) == []
+
+
+@pytest.mark.parametrize("username", ["supervisor", "admin"])
+def test_reviewer_statistics_page_errors_and_csv_read_indonesian(web: WebEnv, username: str) -> None:
+    client = web.client(username)
+    answer = client.get("/statistik-peninjau", params={"date_from": "kemarin"})
+    assert answer.status_code == 400
+    assert "Filter tidak sah — Dari tanggal: “kemarin” bukan tanggal (TTTT-BB-HH)" in shown_text(answer.text)
+    answer = client.get("/statistik-peninjau", params={"date_from": "2020-01-01", "date_to": "2029-01-01"})
+    assert "Filter tidak sah — Sampai tanggal: rentang paling panjang 366 hari" in shown_text(answer.text)
+    answer = client.get("/statistik-peninjau", params={"agency": "x"})
+    assert "Filter tidak sah — Instansi: “x” bukan bilangan" in shown_text(answer.text)
+    page = shown_text(client.get("/statistik-peninjau").text)
+    assert "Semua peninjau" in page and "belum ada pasangan empat mata" in page and foreign(page) == []
+    # A download for people, like the queue's: Indonesian headers, role labels and words, a decimal comma.
+    rows = _csv_rows(client, "/statistik-peninjau.csv")
+    header, data = rows[0], rows[1:]
+    assert not any("_" in h for h in header) and all(h[0].isupper() for h in header), header
+    assert header[:4] == ["Pengguna", "Nama", "Peran", "Putusan"]
+    cells = " ".join(c for row in data for c in row)
+    assert foreign(cells) == [], foreign(cells)
+    reviewer = next(dict(zip(header, r, strict=True)) for r in data if r[0] == "reviewer")
+    assert reviewer["Peran"] == "Peninjau" and reviewer["Putusan"] == "5"
+    assert reviewer["Keterangan kappa"] == "belum ada pasangan empat mata"
+    assert "," in reviewer["Rata-rata putusan per minggu"] and "." not in reviewer["Rata-rata putusan per minggu"]
+    total = dict(zip(header, data[-1], strict=True))
+    assert total["Nama"] == "Semua peninjau" and total["Kappa Cohen"] == "tidak dapat dihitung"
+
+
+def test_netra_js_writes_no_text_of_its_own() -> None:
+    """Every word the browser shows is in a template (Indonesian, checked above): the script only shows, hides,
+    ticks, submits and follows links, so it has no English to leak."""
+    script = (Path(__file__).resolve().parent.parent / "monitor" / "web" / "static" / "netra.js").read_text("utf-8")
+    assert not re.search(r"textContent|innerText|innerHTML|outerHTML|insertAdjacent|createTextNode|alert\(|"
+                         r"confirm\(|prompt\(|setAttribute\(\"(title|aria-label|placeholder)|\.title\s*=", script)

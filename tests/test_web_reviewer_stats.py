@@ -1,5 +1,6 @@
 """The reviewer statistics page and its CSV (issue 17): supervisors and admins only, scoped to the items of their
-agencies on the server, audited, and the CSV separated and guarded like the reports' files."""
+agencies on the server, audited, and the CSV a download for people (Indonesian headers and values, decimal comma)
+separated and guarded like the reports' files."""
 
 from __future__ import annotations
 
@@ -41,10 +42,13 @@ def _decide(web: WebEnv, username: str, item_id: int, **fields: str) -> None:
     assert answer.status_code == 303 and "#decision-form" not in answer.headers["location"], answer.text[:300]
 
 
-def _rows(body: bytes) -> dict[str, dict[str, str]]:
+def _rows(body: bytes, separator: str = ";") -> dict[str, dict[str, str]]:
+    """Rows by username; the total row (no username, named "Semua peninjau") as ``semua``."""
     text = body.decode("utf-8")
     assert text.startswith("\ufeff")
-    return {r["reviewer"]: r for r in csv.DictReader(io.StringIO(text[1:]), delimiter=";")}
+    rows = list(csv.DictReader(io.StringIO(text[1:]), delimiter=separator))
+    assert rows[-1]["Pengguna"] == "" and rows[-1]["Nama"] == "Semua peninjau"
+    return {r["Pengguna"] or "semua": r for r in rows}
 
 
 def _audit(web: WebEnv, action: str) -> list[AuditLog]:
@@ -86,15 +90,15 @@ def test_supervisor_sees_only_the_work_on_their_agencies_items(db_url: str) -> N
     assert 'data-reviewer="reviewer_b"' not in page and "Reviewer B" not in page
     rows = _rows(supervisor.get(f"{PAGE}.csv").content)
     assert set(rows) == {"reviewer", "dua", "semua"}
-    assert rows["dua"]["decisions"] == "1"  # the KAB-B decision is not this supervisor's to see
-    assert rows["semua"]["decisions"] == "2"
+    assert rows["dua"]["Putusan"] == "1"  # the KAB-B decision is not this supervisor's to see
+    assert rows["semua"]["Putusan"] == "2"
     # Asking for the other agency by id gives nothing, not its figures.
     other = _rows(supervisor.get(f"{PAGE}.csv", params={"agency": web.data.agencies["KAB-B"]}).content)
-    assert set(other) == {"semua"} and other["semua"]["decisions"] == "0"
+    assert set(other) == {"semua"} and other["semua"]["Putusan"] == "0"
     assert "Reviewer B" not in supervisor.get(PAGE, params={"agency": web.data.agencies["KAB-B"]}).text
 
     admin = _rows(web.client("admin").get(f"{PAGE}.csv").content)
-    assert set(admin) == {"reviewer", "reviewer_b", "dua", "semua"} and admin["dua"]["decisions"] == "2"
+    assert set(admin) == {"reviewer", "reviewer_b", "dua", "semua"} and admin["dua"]["Putusan"] == "2"
     only_b = _rows(web.client("admin").get(f"{PAGE}.csv", params={"agency": web.data.agencies["KAB-B"]}).content)
     assert set(only_b) == {"reviewer_b", "dua", "semua"}
 
@@ -107,6 +111,7 @@ def test_four_eyes_figures_and_the_csv(web: WebEnv) -> None:
     page = web.client("supervisor").get(PAGE).text
     # One pair, both said pelanggaran: kappa is 0/0 and the page says so.
     assert "tidak dapat dihitung" in page and "nan" not in page.lower()
+    assert "kedua peninjau hanya memakai satu kategori putusan yang sama" in page and "one_category" not in page
 
     _decide(web, "reviewer", items["budi_post"], **BREACH)
     _decide(web, "reviewer2", items["budi_post"], verdict="bukan_pelanggaran", reason="same_name")
@@ -119,19 +124,27 @@ def test_four_eyes_figures_and_the_csv(web: WebEnv) -> None:
     assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
     assert "attachment" in export.headers["content-disposition"]
     header = export.content.decode("utf-8")[1:].splitlines()[0]
-    assert header.startswith("reviewer;name;role;decisions;decisions_per_week;decisions_")
+    assert header.startswith("Pengguna;Nama;Peran;Putusan;Rata-rata putusan per minggu;Putusan minggu ")
+    assert "_" not in header
     rows = _rows(export.content)
     first, second, total = rows["reviewer"], rows["reviewer2"], rows["semua"]
-    assert second["name"] == '\'=HYPERLINK("http://x.example","a")'
-    assert (first["decisions"], first["four_eyes_pairs"], first["four_eyes_agreed"]) == ("2", "2", "1")
-    assert first["agreement_rate"] == "0.5" and total["four_eyes_pairs"] == "2"
+    assert second["Nama"] == '\'=HYPERLINK("http://x.example","a")'
+    assert first["Peran"] == "Peninjau" and rows["supervisor"]["Peran"] == "Supervisor" and total["Peran"] == ""
+    assert (first["Putusan"], first["Pasangan empat mata"], first["Pasangan yang sepakat"]) == ("2", "2", "1")
+    assert first["Kesepakatan (0–1)"] == "0,5" and total["Pasangan empat mata"] == "2"
     # Pairs (pel, pel) and (pel, bukan): the first reviewer used one category only, so p_o = p_e and κ = 0.
-    assert first["kappa"] == "0.0" and first["kappa_note"] == ""
+    assert first["Kappa Cohen"] == "0,0" and first["Keterangan kappa"] == ""
     # The supervisor sided with the second reviewer: the first reviewer's breach is reversed, by a supervisor.
-    assert (first["answered"], first["reversed"], first["reversed_by_supervisor"]) == ("2", "1", "1")
-    assert (second["answered"], second["reversed"]) == ("1", "0")
-    assert rows["supervisor"]["decisions"] == "1" and rows["supervisor"]["kappa"] == "tidak dapat dihitung"
-    assert total["decisions"] == "5"
+    assert (first["Putusan yang dijawab orang lain"], first["Dibalik"],
+            first["Dibalik oleh supervisor/admin"]) == ("2", "1", "1")
+    assert (second["Putusan yang dijawab orang lain"], second["Dibalik"]) == ("1", "0")
+    supervisor = rows["supervisor"]
+    assert supervisor["Putusan"] == "1" and supervisor["Kappa Cohen"] == "tidak dapat dihitung"
+    assert supervisor["Keterangan kappa"] == "belum ada pasangan empat mata"
+    assert total["Putusan"] == "5"
+    # With a comma between cells (RFC 4180 tools), numbers keep their decimal point.
+    rfc = _rows(web.client("supervisor", report_csv_separator=",").get(f"{PAGE}.csv").content, separator=",")
+    assert rfc["reviewer"]["Kesepakatan (0–1)"] == "0.5" and rfc["reviewer"]["Kappa Cohen"] == "0.0"
     entry = _audit(web, "export")[-1]
     assert entry.object_type == "reviewer_stats" and entry.username == "supervisor"
     assert entry.detail is not None and entry.detail["rows"] == 4
@@ -149,8 +162,8 @@ def test_claim_to_decision_comes_from_the_take(web: WebEnv) -> None:
     other = next(i for i in web.data.items.values() if i != item_id and i != web.data.items["joko_photo"])
     _decide(web, "reviewer", other, verdict="eskalasi")
     rows = _rows(web.client("admin").get(f"{PAGE}.csv").content)
-    assert rows["reviewer"]["decisions"] == "2" and rows["reviewer"]["decisions_with_claim"] == "1"
-    assert rows["reviewer"]["median_claim_to_decision_min"] != ""
+    assert rows["reviewer"]["Putusan"] == "2" and rows["reviewer"]["Putusan dengan waktu ambil"] == "1"
+    assert rows["reviewer"]["Median ambil → putusan (menit)"] != ""
     page = web.client("admin").get(PAGE).text
     assert "(1 dari 2)" in page
 
@@ -161,9 +174,11 @@ def test_date_range_is_in_local_days(web: WebEnv) -> None:
     admin = web.client("admin")
     rows = _rows(admin.get(f"{PAGE}.csv", params={"date_from": today_wib.isoformat(),
                                                   "date_to": today_wib.isoformat()}).content)
-    assert rows["reviewer"]["decisions"] == "1"
-    assert rows["reviewer"][f"decisions_{today_wib.isocalendar().year}-W{today_wib.isocalendar().week:02d}"] == "1"
+    assert rows["reviewer"]["Putusan"] == "1"
+    week = f"{today_wib.isocalendar().year}-W{today_wib.isocalendar().week:02d}"
+    assert rows["reviewer"][f"Putusan minggu {week}"] == "1"
+    assert rows["reviewer"]["Dari tanggal"] == rows["reviewer"]["Sampai tanggal"] == today_wib.isoformat()
     yesterday = (today_wib - timedelta(days=1)).isoformat()
     rows = _rows(admin.get(f"{PAGE}.csv", params={"date_from": yesterday, "date_to": yesterday}).content)
-    assert "reviewer" not in rows and rows["semua"]["decisions"] == "0"
+    assert "reviewer" not in rows and rows["semua"]["Putusan"] == "0"
     assert admin.get(PAGE, params={"date_from": "kemarin"}).status_code == 400

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, joinedload
 from monitor.access.scoping import can, claim_holder, scope_filter, visible_agency_ids
 from monitor.config import Settings
 from monitor.db.schema import Activity, Decision, ReviewItem, User
+from monitor.i18n import _
 from monitor.review.decisions import DecisionError, DecisionForbidden, DecisionInput, decide, four_eyes_block
 from monitor.review.decisions import latest_decision as latest_of
 
@@ -45,7 +46,7 @@ _SPACE = re.compile(r"\s+")
 
 
 class BulkRefused(ValueError):
-    """The whole batch was refused; ``field`` names the form field, ``message`` says why (Bahasa Indonesia)."""
+    """The whole batch was refused; ``field`` names the form field, ``message`` says why (the catalogue's)."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
@@ -160,7 +161,7 @@ class BulkTarget:
 @dataclass
 class BulkOutcome:
     decided: list[Decision] = field(default_factory=list)
-    # (item id, why), in Bahasa Indonesia: not pending any more, held by someone else, four eyes, decided meanwhile.
+    # (item id, why), the catalogue's words: not pending any more, held by someone else, four eyes, decided meanwhile.
     skipped: list[tuple[int, str]] = field(default_factory=list)
     # (item id, the rule that refused the verdict for this item): e.g. a candidate not in its profile.
     refused: list[tuple[int, DecisionError]] = field(default_factory=list)
@@ -177,9 +178,9 @@ def bulk_decide(session: Session, anchor: ReviewItem, user: User, targets: list[
         raise DecisionForbidden(f"{user.username} may not decide")
     ids = list(dict.fromkeys(t.item_id for t in targets))
     if not ids:
-        raise BulkRefused("items", "pilih sedikitnya satu item")
+        raise BulkRefused("items", _("choose at least one item"))
     if len(ids) > MAX_BULK + 1:  # the identical ones listed and the item the form is on
-        raise BulkRefused("items", f"paling banyak {MAX_BULK} item sekaligus")
+        raise BulkRefused("items", _("at most {n} items at a time", n=MAX_BULK))
     items = {i.id: i for i in session.scalars(
         select(ReviewItem).where(ReviewItem.id.in_(ids), scope_filter(visible_agency_ids(session, user))))}
     missing = [i for i in ids if i not in items]
@@ -188,8 +189,8 @@ def bulk_decide(session: Session, anchor: ReviewItem, user: User, targets: list[
     key = act_key(anchor.activity)
     strangers = [i for i in ids if i != anchor.id and (key is None or act_key(items[i].activity) != key)]
     if strangers:
-        raise BulkRefused("items", "item " + ", ".join(f"#{i}" for i in strangers[:10])
-                          + " bukan tindakan yang identik dengan item ini")
+        raise BulkRefused("items", _("items {items} are not the same act as this item",
+                                     items=", ".join(f"#{i}" for i in strangers[:10])))
     expected = {t.item_id: t.expected_latest_id for t in targets}
     outcome = BulkOutcome()
     for item_id in ids:
@@ -204,7 +205,7 @@ def bulk_decide(session: Session, anchor: ReviewItem, user: User, targets: list[
         except DecisionError as exc:
             # decide() checks before it changes anything: a refusal leaves the item and the session as they were.
             if exc.field == "expected_latest_id":
-                outcome.skipped.append((item_id, "sudah diputus orang lain sejak halaman dimuat"))
+                outcome.skipped.append((item_id, _("decided by someone else since the page was loaded")))
             else:
                 outcome.refused.append((item_id, exc))
             continue
@@ -214,14 +215,14 @@ def bulk_decide(session: Session, anchor: ReviewItem, user: User, targets: list[
 
 def _skip_reason(session: Session, user: User, item: ReviewItem, latest: Decision | None) -> str | None:
     if item.status != "pending":
-        return "sudah tidak menunggu putusan"
+        return _("no longer awaiting a verdict")
     holder = claim_holder(item)
     # Held by someone else: they are reading it now, so a bulk verdict never takes it from them, whoever sends
     # it (a supervisor can still decide that item on its own page).
     if holder is not None and holder != user.id:
         other = session.get(User, holder)
-        return f"sedang dipegang oleh {(other.full_name or other.username) if other else '—'}"
+        return _("held by {name}", name=(other.full_name or other.username) if other else "—")
     # A pending item's latest decision can only be an awaiting one (a disputed item is escalated).
     if four_eyes_block(user, latest) is not None:
-        return "putusan Anda sendiri menunggu konfirmasi peninjau kedua"
+        return _("your own verdict awaits a second reviewer's confirmation")
     return None

@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 
 from monitor.access.scoping import can, visible_item
 from monitor.db.schema import ItemComment, ReviewItem, User
+from monitor.i18n import _
 
 MAX_COMMENT_LENGTH = 2000
 
 
 class CommentError(ValueError):
-    """A comment was refused; the message says why (Bahasa Indonesia)."""
+    """A comment was refused; the message says why (the catalogue's, Bahasa Indonesia)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -35,9 +36,9 @@ def add_comment(session: Session, item: ReviewItem, author: User, body: str) -> 
         raise PermissionError(f"{author.username} may not comment on item {item.id}")
     text = (body or "").strip()
     if not text:
-        raise CommentError("komentar kosong")
+        raise CommentError(_("the comment is empty"))
     if len(text) > MAX_COMMENT_LENGTH:
-        raise CommentError(f"komentar terlalu panjang (maksimal {MAX_COMMENT_LENGTH} karakter)")
+        raise CommentError(_("the comment is too long (at most {n} characters)", n=MAX_COMMENT_LENGTH))
     comment = ItemComment(review_item_id=item.id, author_id=author.id, body=text)
     session.add(comment)
     session.flush()

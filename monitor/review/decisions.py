@@ -31,6 +31,7 @@ from monitor.db.vocabulary import (
     default_clauses,
     format_clauses,
 )
+from monitor.i18n import _
 from monitor.review.queue import act_day
 
 MAX_NOTE_LENGTH = 4000
@@ -55,7 +56,7 @@ RESOLVER_ROLES = frozenset({"supervisor", "admin"})
 
 
 class DecisionError(ValueError):
-    """A decision was refused; ``field`` names the form field, the message says why (in Indonesian)."""
+    """A decision was refused; ``field`` names the form field, the message says why (the catalogue's, Indonesian)."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
@@ -100,7 +101,7 @@ def register_for(day: date, determination_date: date | None) -> str:
 
 
 def default_register(session: Session, item: ReviewItem) -> str:
-    row, _ = item_profile(session, item)
+    row, _loaded = item_profile(session, item)
     return register_for(act_day(item.activity), row.determination_date if row else None)
 
 
@@ -135,13 +136,13 @@ def four_eyes_applies(session: Session, item: ReviewItem, settings: Settings | N
 
 
 def four_eyes_block(user: User, latest: Decision | None) -> str | None:
-    """Why ``user`` may not decide now because of four eyes (Bahasa Indonesia), or ``None``."""
+    """Why ``user`` may not decide now because of four eyes (the catalogue's words), or ``None``."""
     if latest is None:
         return None
     if latest.four_eyes == "awaiting" and latest.reviewer_id == user.id:
-        return "Putusan Anda menunggu konfirmasi peninjau kedua; peninjau lain yang harus mengonfirmasinya."
+        return _("Your verdict awaits a second reviewer's confirmation; another reviewer must confirm it.")
     if latest.four_eyes == "disputed" and user.role not in RESOLVER_ROLES:
-        return "Kedua peninjau berbeda pendapat; item ini diputus oleh supervisor."
+        return _("The two reviewers disagree; a supervisor decides this item.")
     return None
 
 
@@ -156,7 +157,7 @@ def _clean(value: str | None, field: str, max_length: int) -> str | None:
         return None
     value = value.strip()
     if len(value) > max_length:
-        raise DecisionError(field, f"terlalu panjang (maksimal {max_length} karakter)")
+        raise DecisionError(field, _("too long (at most {n} characters)", n=max_length))
     return value or None
 
 
@@ -166,14 +167,14 @@ def decide(session: Session, item: ReviewItem, reviewer: User, data: DecisionInp
     if not may_decide(session, reviewer, item):
         raise DecisionForbidden(f"{reviewer.username} may not decide item {item.id}")
     if data.verdict not in VERDICTS:
-        raise DecisionError("verdict", "pilih salah satu putusan")
+        raise DecisionError("verdict", _("choose one of the verdicts"))
     note = _clean(data.note, "note", MAX_NOTE_LENGTH)
     if note is None:
-        raise DecisionError("note", "catatan wajib diisi")
+        raise DecisionError("note", _("a note is required"))
     latest = latest_decision(session, item)
     if data.expected_latest_id is not None or latest is not None:
         if (latest.id if latest else None) != data.expected_latest_id:
-            raise DecisionError("expected_latest_id", "item ini sudah diputus orang lain; muat ulang halaman")
+            raise DecisionError("expected_latest_id", _("someone else has decided this item; reload the page"))
 
     blocked = four_eyes_block(reviewer, latest)
     if blocked is not None:
@@ -185,7 +186,7 @@ def decide(session: Session, item: ReviewItem, reviewer: User, data: DecisionInp
         _fill_breach(session, item, data, decision, note)
     elif data.verdict == "bukan_pelanggaran":
         if data.reason not in NOT_BREACH_REASONS:
-            raise DecisionError("reason", "pilih alasan dari daftar")
+            raise DecisionError("reason", _("choose a reason from the list"))
         decision.reason = data.reason
 
     decision.four_eyes = _four_eyes_stage(session, item, latest, data, settings)
@@ -217,27 +218,28 @@ def _four_eyes_stage(session: Session, item: ReviewItem, latest: Decision | None
 def _fill_breach(session: Session, item: ReviewItem, data: DecisionInput, decision: Decision, note: str) -> None:
     code = data.violation_code
     if code not in VIOLATIONS:
-        raise DecisionError("violation_code", "pelanggaran wajib menyebut jenis pelanggaran dari daftar")
+        raise DecisionError("violation_code", _("a breach must name a kind of violation from the list"))
     clauses = default_clauses(code) if data.clauses is None else tuple(data.clauses)
     unknown = [c for c in clauses if c not in CLAUSES]
     if unknown:
-        raise DecisionError("clauses", f"butir ikrar tidak dikenal: {', '.join(unknown)}")
+        raise DecisionError("clauses", _("unknown pledge clauses: {clauses}", clauses=", ".join(unknown)))
     if not clauses:
-        raise DecisionError("clauses", "pilih sedikitnya satu butir ikrar")
+        raise DecisionError("clauses", _("choose at least one pledge clause"))
     default = default_register(session, item)
     register = data.register or default
     if register not in REGISTERS:
-        raise DecisionError("register", "ranah tidak dikenal")
+        raise DecisionError("register", _("unknown register"))
     candidate = _clean(data.candidate, "candidate", 64)
     party = _clean(data.party, "party", 128)
-    _, profile = item_profile(session, item)
+    _row, profile = item_profile(session, item)
     if candidate is not None and profile is not None and profile.candidate(candidate) is None:
-        raise DecisionError("candidate", f"calon {candidate!r} tidak ada dalam profil {profile.id}")
+        raise DecisionError("candidate", _("candidate “{candidate}” is not in profile {profile}", candidate=candidate,
+                                             profile=profile.id))
     if code in CODES_NEEDING_TARGET and candidate is None and party is None:
-        raise DecisionError("candidate", "sebutkan calon atau partai yang diuntungkan/dirugikan")
+        raise DecisionError("candidate", _("name the candidate or party favoured or harmed"))
     # The register is derived from dates; a reviewer who departs from it says why in the note (domain.md §2).
     if register != default and len(note) < 10:
-        raise DecisionError("note", "jelaskan di catatan mengapa ranah diubah dari bawaan")
+        raise DecisionError("note", _("explain in the note why the register differs from the default"))
     decision.violation_code = code
     decision.clause = format_clauses(clauses)
     decision.register = register

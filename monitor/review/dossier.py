@@ -37,6 +37,7 @@ from monitor.db.vocabulary import (
     VERDICT_LABELS,
     parse_clauses,
 )
+from monitor.i18n import _
 from monitor.review.case_file import CaseFile, load_case
 from monitor.review.decisions import counts, item_profile, latest_decision, register_for
 from monitor.review.queue import act_day
@@ -124,8 +125,8 @@ def collect_evidence(session: Session, case: CaseFile, settings: Settings) -> li
     files: list[EvidenceFile] = []
     for ev in rows.values():
         if hashlib.sha256(ev.raw).hexdigest() != ev.sha256:
-            raise DossierRefused(f"Bukti #{ev.id} tidak cocok dengan sidik SHA-256 yang tercatat; berkas perkara "
-                                 "tidak dibuat. Hubungi admin.")
+            raise DossierRefused(_("Evidence #{evidence} does not match its recorded SHA-256 fingerprint; the case "
+                                   "dossier was not built. Contact an admin.", evidence=ev.id))
         files.append(EvidenceFile(
             role=_evidence_role(ev, activity.post_id, activity.evidence_id), record=f"evidence:{ev.id}",
             media_type=ev.media_type, sha256=ev.sha256, data=bytes(ev.raw), source=ev.source,
@@ -143,8 +144,8 @@ def collect_evidence(session: Session, case: CaseFile, settings: Settings) -> li
         except OSError:
             data = None  # purged or lost: the manifest says so rather than leaving it out
         if data is not None and hashlib.sha256(data).hexdigest() != media.sha256:
-            raise DossierRefused(f"Foto {media.sha256[:16]}… tidak cocok dengan sidik SHA-256-nya; berkas perkara "
-                                 "tidak dibuat. Hubungi admin.")
+            raise DossierRefused(_("Photo {photo}… does not match its SHA-256 fingerprint; the case dossier was "
+                                   "not built. Contact an admin.", photo=media.sha256[:16]))
         files.append(EvidenceFile(role=role, record=f"media:{media.sha256}", media_type=media.mime,
                                   sha256=media.sha256, data=data, source="media", captured_at=media.first_seen))
     for number, f in enumerate(files, start=1):
@@ -291,8 +292,7 @@ def build_dossier(session: Session, user: User, item_id: int, *, settings: Setti
         raise PermissionError(user.username)
     decision = confirmed_breach(session, case.item)
     if decision is None:
-        raise DossierRefused("Berkas perkara hanya dibuat untuk pelanggaran yang sudah dikonfirmasi "
-                             "(putusan terakhir: pelanggaran).")
+        raise DossierRefused(_("A case dossier is built only for a confirmed breach (latest verdict: breach)."))
     if case.employee is None:
         raise PermissionError(user.username)
     now = utcnow()

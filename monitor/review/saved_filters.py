@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from monitor.db.schema import SavedFilter, User
 from monitor.db.types import utcnow
+from monitor.i18n import _
 from monitor.review.queue import QueueFilters
 
 MAX_NAME_CHARS = 64
@@ -19,7 +20,7 @@ MAX_PER_USER = 50
 
 
 class SavedFilterError(ValueError):
-    """A filter cannot be saved; the message is for the user (Bahasa Indonesia)."""
+    """A filter cannot be saved; the message is for the user (the catalogue's, Bahasa Indonesia)."""
 
 
 def saved_filters(session: Session, user: User) -> list[SavedFilter]:
@@ -33,9 +34,9 @@ def save_filter(session: Session, user: User, name: str, filters: QueueFilters) 
     """Save ``filters`` under ``name`` for ``user``; a name already used is overwritten. Returns (row, created)."""
     name = " ".join(name.split())
     if not name:
-        raise SavedFilterError("Beri nama saringan yang akan disimpan.")
+        raise SavedFilterError(_("Name the filter you are saving."))
     if len(name) > MAX_NAME_CHARS:
-        raise SavedFilterError(f"Nama saringan paling banyak {MAX_NAME_CHARS} karakter.")
+        raise SavedFilterError(_("A filter name has at most {n} characters.", n=MAX_NAME_CHARS))
     params = filters.as_params()
     row = session.scalar(select(SavedFilter).where(SavedFilter.user_id == user.id, SavedFilter.name == name))
     if row is not None:
@@ -45,7 +46,8 @@ def save_filter(session: Session, user: User, name: str, filters: QueueFilters) 
         return row, False
     count = session.scalar(select(func.count()).select_from(SavedFilter).where(SavedFilter.user_id == user.id)) or 0
     if count >= MAX_PER_USER:
-        raise SavedFilterError(f"Anda sudah menyimpan {MAX_PER_USER} saringan; hapus satu sebelum menyimpan lagi.")
+        raise SavedFilterError(_("You have already saved {n} filters; delete one before saving another.",
+                                 n=MAX_PER_USER))
     row = SavedFilter(user_id=user.id, name=name, params=params)
     try:
         with session.begin_nested():

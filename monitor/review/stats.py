@@ -14,6 +14,8 @@ from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
+from monitor.i18n import _
+
 # Verdicts that settle an item one way or the other; only these can be reversed or reverse another.
 DECISIVE = frozenset({"pelanggaran", "bukan_pelanggaran"})
 # Four-eyes stages whose decision does not count yet (monitor.review.decisions.UNCOUNTED_STAGES).
@@ -23,8 +25,9 @@ SUPERVISING_ROLES = frozenset({"supervisor", "admin"})
 MAX_DAYS = 366
 DEFAULT_DAYS = 28  # four weeks
 
-NO_PAIRS = "belum ada pasangan empat mata"
-ONE_CATEGORY = "kedua peninjau hanya memakai satu kategori putusan yang sama"
+# Why kappa cannot be computed: codes, read as words through the catalogue (``label("kappa_reason", code)``).
+NO_PAIRS = "no_pairs"
+ONE_CATEGORY = "one_category"
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ class Window:
 
     @classmethod
     def parse(cls, raw_from: str | None, raw_to: str | None, today: date, tz: ZoneInfo) -> Window:
-        """From query parameters (empty: the default four weeks); ValueError with an Indonesian message."""
+        """From query parameters (empty: the default four weeks); ValueError ``field: why`` (the catalogue's words)."""
         default = cls.last_weeks(today, tz)
 
         def day(raw: str | None, name: str, fallback: date) -> date:
@@ -85,14 +88,15 @@ class Window:
                     raise ValueError(raw)
                 return date.fromisoformat(raw)
             except ValueError:
-                raise ValueError(f"{name}: {raw[:40]!r} bukan tanggal (TTTT-BB-HH)") from None
+                problem = _("“{value}” is not a date (YYYY-MM-DD)", value=raw[:40])
+                raise ValueError(f"{name}: {problem}") from None
 
         date_to = day(raw_to, "date_to", default.date_to)
         date_from = day(raw_from, "date_from", date_to - timedelta(days=DEFAULT_DAYS - 1))
         if date_from > date_to:
-            raise ValueError("date_from: tanggal awal sesudah tanggal akhir")
+            raise ValueError("date_from: " + _("the first day is after the last day"))
         if (date_to - date_from).days + 1 > MAX_DAYS:
-            raise ValueError(f"date_to: rentang paling panjang {MAX_DAYS} hari")
+            raise ValueError("date_to: " + _("the range is at most {n} days", n=MAX_DAYS))
         return cls(date_from, date_to, tz)
 
     @property
@@ -120,7 +124,7 @@ class Window:
         monday = self.date_from - timedelta(days=self.date_from.weekday())
         while monday <= self.date_to:
             first, last = max(monday, self.date_from), min(monday + timedelta(days=6), self.date_to)
-            year, number, _ = monday.isocalendar()
+            year, number, _weekday = monday.isocalendar()
             out.append(Week(f"{year}-W{number:02d}", first, last))
             monday += timedelta(days=7)
         return out
@@ -139,7 +143,7 @@ class Week:
 
 @dataclass(frozen=True)
 class Kappa:
-    """Cohen's kappa, or why it cannot be computed (``value`` None, ``reason`` in Indonesian)."""
+    """Cohen's kappa, or why it cannot be computed (``value`` None; ``reason`` NO_PAIRS or ONE_CATEGORY)."""
 
     value: float | None
     pairs: int
@@ -169,8 +173,8 @@ def cohen_kappa(ratings: Sequence[tuple[str, str]]) -> Kappa:
     n = len(ratings)
     if n == 0:
         return Kappa(None, 0, None, None, NO_PAIRS)
-    first = Counter(a for a, _ in ratings)
-    second = Counter(b for _, b in ratings)
+    first = Counter(a for a, _b in ratings)
+    second = Counter(b for _a, b in ratings)
     observed = Fraction(sum(1 for a, b in ratings if a == b), n)
     expected = sum((Fraction(first[k], n) * Fraction(second[k], n) for k in first.keys() & second.keys()),
                    Fraction(0))

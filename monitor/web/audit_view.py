@@ -31,7 +31,10 @@ CODED: dict[str, Callable[[str], str]] = {
     "register": lambda v: label("register", v),
     "format": str.upper,
     "via": str.upper,
+    "refused": lambda v: label("field", v),  # bulk_decide: [item id, the form field that refused it]
 }
+# Details that list [item id, why] pairs (bulk_decide's skipped and refused items): read as "#7 (why)".
+ITEM_PAIRS = frozenset({"skipped", "refused"})
 # Inside "filters" (the queue's), status and kind are the queue's own.
 FILTER_CODED: dict[str, Callable[[str], str]] = {
     **CODED,
@@ -67,7 +70,9 @@ def value_text(value: Any, key: str = "", coded: dict[str, Callable[[str], str]]
         translate = coded.get(key)
         return translate(value) if translate is not None else value
     if isinstance(value, list):
-        shown = [value_text(v, key, coded) for v in value[:LIST_SHOWN]]
+        pairs = key in ITEM_PAIRS and all(_item_pair(v) for v in value)
+        shown = [f"#{v[0]} ({value_text(v[1], key, coded)})" if pairs else value_text(v, key, coded)
+                 for v in value[:LIST_SHOWN]]
         more = [_("{n} more", n=len(value) - LIST_SHOWN)] if len(value) > LIST_SHOWN else []
         return ", ".join(shown + more) or "—"
     if isinstance(value, dict):
@@ -75,6 +80,10 @@ def value_text(value: Any, key: str = "", coded: dict[str, Callable[[str], str]]
         parts = [f"{key_label(k)} {value_text(v, k, inner)}" for k, v in value.items() if k not in HIDDEN]
         return "; ".join(parts) or "—"
     return str(value)
+
+
+def _item_pair(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and isinstance(value[0], int) and isinstance(value[1], str)
 
 
 def detail_pairs(detail: dict[str, Any] | None) -> list[tuple[str, str]]:

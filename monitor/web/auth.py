@@ -23,6 +23,7 @@ from monitor.access.scoping import can
 from monitor.access.web_sessions import active_session, end_session, open_session
 from monitor.config import Settings
 from monitor.db.schema import User
+from monitor.i18n import _
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def require(permission: str) -> Callable[..., User]:
 
     def dependency(user: User = Depends(current_user)) -> User:
         if not can(user, permission):
-            raise HTTPException(status_code=403, detail="Anda tidak berwenang membuka halaman ini.")
+            raise HTTPException(status_code=403, detail=_("You are not authorised to open this page."))
         return user
 
     return dependency

@@ -10,6 +10,8 @@ import secrets
 
 from fastapi import HTTPException, Request
 
+from monitor.i18n import _
+
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 
@@ -30,7 +32,7 @@ def token_matches(request: Request, sent: str | None) -> bool:
 def check_token(request: Request, sent: str | None) -> None:
     """403 unless ``sent`` is this session's token (for routes that parse their own body, e.g. uploads)."""
     if not token_matches(request, sent):
-        raise HTTPException(status_code=403, detail="Token keamanan formulir tidak sah. Muat ulang halaman.")
+        raise HTTPException(status_code=403, detail=_("The form's security token is not valid. Reload the page."))
 
 
 async def verify_csrf(request: Request) -> None:

@@ -19,6 +19,7 @@ from monitor.db.vocabulary import (
     VIOLATION_TYPES,
     default_clauses,
 )
+from monitor.i18n import _
 from monitor.review.decisions import DecisionError, DecisionForbidden, DecisionInput, decide, history
 from monitor.web.api.auth import Caller, api_caller, require
 from monitor.web.api.errors import ApiError, responses
@@ -65,11 +66,13 @@ def create_decision(request: Request, item_id: int, body: DecisionIn, caller: Ca
     try:
         decision = decide(db, item, caller.user, data, settings=request.app.state.settings)
     except DecisionForbidden:
-        raise ApiError(403, "Item ini ditugaskan kepada peninjau lain.") from None
+        raise ApiError(403, _("This item is assigned to another reviewer.")) from None
     except DecisionError as exc:
         db.rollback()
         status = 409 if exc.field == "expected_latest_id" else 422
-        raise ApiError(status, f"Putusan ditolak — {exc.field}: {exc.message}", field=exc.field) from None
+        # The API names the field by its code (the client's parameter), in the message as in ``field``.
+        raise ApiError(status, _("Decision refused — {field}: {problem}", field=exc.field, problem=exc.message),
+                       field=exc.field) from None
     caller.audit(db, "decide", object_type="review_item", object_id=item_id,
                  detail={"decision_id": decision.id, "verdict": decision.verdict,
                          "violation_code": decision.violation_code, "supersedes_id": decision.supersedes_id,

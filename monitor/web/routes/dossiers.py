@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from monitor.access import audit_log
 from monitor.db.schema import CaseDossier, User
 from monitor.exports.report_files import ReportUnavailable, open_verified_path
-from monitor.i18n import labels
+from monitor.i18n import _, labels
 from monitor.review.dossier import FORMATS, DossierRefused, build_dossier, dossier_file, visible_dossier
 from monitor.web.auth import client_ip, db_session, require
 from monitor.web.csrf import verify_csrf
@@ -42,12 +42,13 @@ def dossier_build(request: Request, item_id: int, user: User = Depends(require("
         audit_log.record(db, "dossier_refused", user=user, object_type="review_item", object_id=item_id,
                          ip=client_ip(request), detail={"reason": str(exc)})
         db.commit()
-        flash(request, f"Berkas perkara tidak dibuat — {exc}", "error")
+        flash(request, _("Case dossier not built — {problem}", problem=str(exc)), "error")
         return RedirectResponse(f"/items/{item_id}#berkas-perkara", status_code=303)
     audit_log.record(db, "dossier_generate", user=user, object_type="case_dossier", object_id=dossier.id,
                      ip=client_ip(request), detail=dossier_audit(dossier))
     db.commit()
-    flash(request, f"Berkas perkara #{dossier.id} dibuat ({dossier.evidence_files} berkas bukti).")
+    flash(request, _("Case dossier #{dossier} built ({n} evidence files).", dossier=dossier.id,
+                      n=dossier.evidence_files))
     return RedirectResponse(f"/items/{item_id}#berkas-perkara", status_code=303)
 
 

@@ -14,6 +14,7 @@ from monitor.access.scoping import can, claim_holder, visible_item
 from monitor.db.schema import ReviewItem, User
 from monitor.db.types import utcnow
 from monitor.db.vocabulary import VERDICT_LABELS
+from monitor.i18n import _
 from monitor.review.bulk import bulk_rows, identical_items
 from monitor.review.case_file import load_case
 from monitor.review.decisions import DecisionError, DecisionForbidden, DecisionInput, decide
@@ -26,12 +27,16 @@ from monitor.web.csrf import verify_csrf
 from monitor.web.rendering import flash, render
 
 router = APIRouter()
-FOUR_EYES_FLASH = {
-    "awaiting": " Putusan ini baru berlaku setelah dikonfirmasi peninjau kedua.",
-    "confirmed": " Putusan peninjau pertama terkonfirmasi.",
-    "disputed": " Berbeda dengan putusan peninjau pertama: item diteruskan kepada supervisor.",
-    "resolved": " Perbedaan pendapat diputus.",
-}
+
+
+def four_eyes_note(stage: str | None) -> str | None:
+    """What the saved message adds about the decision's four-eyes stage (None: nothing)."""
+    return {
+        "awaiting": _("This verdict takes effect only once a second reviewer confirms it."),
+        "confirmed": _("The first reviewer's verdict is confirmed."),
+        "disputed": _("It differs from the first reviewer's verdict: the item goes to a supervisor."),
+        "resolved": _("The disagreement is settled."),
+    }.get(stage or "")
 
 
 @dataclass(frozen=True)
@@ -146,10 +151,10 @@ def decide_item(
         )
         decision = decide(db, item, user, data, settings=request.app.state.settings)
     except DecisionForbidden:
-        raise HTTPException(status_code=403, detail="Item ini ditugaskan kepada peninjau lain.") from None
+        raise HTTPException(status_code=403, detail=_("This item is assigned to another reviewer.")) from None
     except ValueError as exc:  # a DecisionError, or a tampered field (expected_latest_id)
         db.rollback()
-        field, message = (exc.field, exc.message) if isinstance(exc, DecisionError) else ("form", "Formulir tidak sah.")
+        field, message = (exc.field, exc.message) if isinstance(exc, DecisionError) else ("form", _("Invalid form."))
         # Post/redirect/get: the form comes back with what was typed, and a refresh posts nothing again.
         carry(request, db, _page(item_id), {"form": form | {"clauses": clauses}, "field": field, "message": message})
         db.commit()
@@ -159,8 +164,9 @@ def decide_item(
                          "violation_code": decision.violation_code, "supersedes_id": decision.supersedes_id,
                          "four_eyes": decision.four_eyes})
     db.commit()
-    stage = FOUR_EYES_FLASH.get(decision.four_eyes or "", "")
-    saved = f"Putusan “{VERDICT_LABELS[decision.verdict]}” untuk item #{item_id} tersimpan.{stage}"
+    saved = " ".join(filter(None, [
+        _("Verdict “{verdict}” for item #{item} saved.", verdict=VERDICT_LABELS[decision.verdict], item=item_id),
+        four_eyes_note(decision.four_eyes)]))
     if next_item and can(user, "take_next"):
         # "Save and go on": the reviewer lands on the next item as if they had pressed "take next".
         following = take_next(db, user, settings=request.app.state.settings)
@@ -168,9 +174,9 @@ def decide_item(
             audit_log.record(db, "take_next", user=user, object_type="review_item", object_id=following.id,
                              ip=client_ip(request), detail={"after_decision": decision.id})
             db.commit()
-            flash(request, f"{saved} Ini item berikutnya.")
+            flash(request, " ".join([saved, _("Here is the next item.")]))
             return RedirectResponse(_page(following.id), status_code=303)
-        flash(request, f"{saved} Tidak ada item lain yang menunggu dalam cakupan Anda.", "info")
+        flash(request, " ".join([saved, _("No other item is waiting in your scope.")]), "info")
         return RedirectResponse("/queue", status_code=303)
     flash(request, saved)
     return RedirectResponse(f"/items/{item_id}", status_code=303)
@@ -187,10 +193,10 @@ def release_item(
     try:
         release(db, user, item)
     except QueueError:
-        flash(request, "Item ini tidak sedang Anda pegang, jadi tidak ada yang dilepas.", "error")
+        flash(request, _("You do not hold this item, so there is nothing to release."), "error")
         return RedirectResponse(_page(item_id), status_code=303)
     audit_log.record(db, "release_claim", user=user, object_type="review_item", object_id=item_id,
                      ip=client_ip(request), detail={"claimed_until": until.isoformat() if until else None})
     db.commit()
-    flash(request, f"Item #{item_id} dilepas dan kembali ke antrean.")
+    flash(request, _("Item #{item} released and back in the queue.", item=item_id))
     return RedirectResponse("/queue", status_code=303)

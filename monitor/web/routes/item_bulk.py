@@ -15,6 +15,7 @@ from monitor.access import audit_log
 from monitor.access.scoping import visible_item
 from monitor.db.schema import User
 from monitor.db.vocabulary import VERDICT_LABELS
+from monitor.i18n import _
 from monitor.review.bulk import BulkOutcome, BulkRefused, BulkTarget, bulk_decide
 from monitor.review.decisions import DecisionForbidden, DecisionInput
 from monitor.web.auth import client_ip, db_session, require
@@ -48,25 +49,26 @@ def _optional(value: str) -> str | None:
 
 def _named(pairs: list[tuple[int, str]]) -> str:
     shown = "; ".join(f"#{i} ({why})" for i, why in pairs[:NAMED])
-    return shown + (f"; dan {len(pairs) - NAMED} lainnya" if len(pairs) > NAMED else "")
+    return _("{named}; and {n} more", named=shown, n=len(pairs) - NAMED) if len(pairs) > NAMED else shown
 
 
 def summary(outcome: BulkOutcome) -> str:
-    """What happened to every box ticked, in one message (Bahasa Indonesia)."""
+    """What happened to every box ticked, in one message (the catalogue's words)."""
     parts = []
     if outcome.decided:
         verdict = VERDICT_LABELS[outcome.decided[0].verdict]
         ids = [d.review_item_id for d in outcome.decided]
-        named = ", ".join(f"#{i}" for i in ids[:NAMED]) + (f" dan {len(ids) - NAMED} lainnya" if len(ids) > NAMED
-                                                             else "")
-        parts.append(f"Putusan “{verdict}” tersimpan untuk {len(ids)} item: {named}.")
+        named = ", ".join(f"#{i}" for i in ids[:NAMED])
+        if len(ids) > NAMED:
+            named = _("{named} and {n} more", named=named, n=len(ids) - NAMED)
+        parts.append(_("Verdict “{verdict}” saved for {n} items: {items}.", verdict=verdict, n=len(ids), items=named))
         awaiting = sum(1 for d in outcome.decided if d.four_eyes == "awaiting")
         if awaiting:
-            parts.append(f"{awaiting} di antaranya baru berlaku setelah dikonfirmasi peninjau kedua.")
+            parts.append(_("{n} of them take effect only once a second reviewer confirms them.", n=awaiting))
     if outcome.skipped:
-        parts.append(f"Dilewati: {_named(outcome.skipped)}.")
+        parts.append(_("Skipped: {items}.", items=_named(outcome.skipped)))
     if outcome.refused:
-        parts.append(f"Ditolak: {_named([(i, exc.message) for i, exc in outcome.refused])}.")
+        parts.append(_("Refused: {items}.", items=_named([(i, exc.message) for i, exc in outcome.refused])))
     return " ".join(parts)
 
 
@@ -101,7 +103,7 @@ def decide_identical(
     try:
         targets = parse_targets(items)
     except ValueError:
-        return refuse("items", "Formulir tidak sah.")
+        return refuse("items", _("Invalid form."))
     data = DecisionInput(verdict=verdict, note=note, violation_code=_optional(violation_code),
                          candidate=_optional(candidate), party=_optional(party), reason=_optional(reason))
     try:
@@ -114,10 +116,10 @@ def decide_identical(
     except DecisionForbidden:
         raise HTTPException(status_code=403) from None
     if not outcome.decided:
-        reasons = {(exc.field, exc.message) for _, exc in outcome.refused}
+        reasons = {(exc.field, exc.message) for _item, exc in outcome.refused}
         if len(reasons) == 1 and not outcome.skipped:  # the form itself is wrong (no note, no reason…): say it once
             return refuse(*reasons.pop())
-        return refuse("items", summary(outcome) or "Tidak ada item yang diputus.")
+        return refuse("items", summary(outcome) or _("No item was decided."))
     ip = client_ip(request)
     for decision in outcome.decided:
         audit_log.record(db, "decide", user=user, object_type="review_item", object_id=decision.review_item_id,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from monitor.access import audit_log
 from monitor.access.scoping import visible_item
 from monitor.db.schema import User
+from monitor.i18n import _
 from monitor.review.comments import CommentError, add_comment
 from monitor.web.auth import client_ip, db_session, require
 from monitor.web.carry import carry
@@ -44,5 +45,5 @@ def comment_on_item(
     audit_log.record(db, "comment", user=user, object_type="review_item", object_id=item_id, ip=client_ip(request),
                      detail={"comment_id": comment.id, "length": len(comment.body)})
     db.commit()
-    flash(request, f"Komentar pada item #{item_id} tersimpan.")
+    flash(request, _("Comment on item #{item} saved.", item=item_id))
     return RedirectResponse(f"{page}#komentar-{comment.id}", status_code=303)

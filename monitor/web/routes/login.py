@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 from monitor.access import audit_log, login_limits
 from monitor.access.users import LoginRefused, authenticate
 from monitor.config import Settings
+from monitor.i18n import _
 from monitor.web.auth import NotSignedIn, client_ip, current_user, db_session, sign_in, sign_out
 from monitor.web.csrf import verify_csrf
 from monitor.web.rendering import render, safe_next
 
 router = APIRouter()
-FAILED = "Nama pengguna atau kata sandi salah, atau akun sedang dikunci sementara."
 
 
 @router.get("/login")
@@ -41,8 +41,8 @@ def login(
     if login_limits.is_locked(db, login_limits.IP, ip):
         audit_log.record(db, "login_throttled", username=username, ip=ip)
         db.commit()
-        return render(request, "login.html", {"next": safe_next(next), "error": "Terlalu banyak percobaan gagal "
-                      "dari alamat ini. Coba lagi nanti.", "username": username}, status_code=429)
+        return render(request, "login.html", {"next": safe_next(next), "error": _(
+            "Too many failed attempts from this address. Try again later."), "username": username}, status_code=429)
     try:
         user = authenticate(db, username.strip(), password, settings.login_max_failures, settings.login_lockout_s)
     except LoginRefused as refused:
@@ -52,7 +52,8 @@ def login(
         audit_log.record(db, "login_failed", user=refused.user, username=username, ip=ip,
                      detail={"reason": refused.reason})
         db.commit()
-        return render(request, "login.html", {"next": safe_next(next), "error": FAILED, "username": username},
+        return render(request, "login.html", {"next": safe_next(next), "error": _(
+            "Wrong username or password, or the account is locked for a while."), "username": username},
                       status_code=401)
     audit_log.record(db, "login", user=user, ip=ip)
     sign_in(request, db, user)

@@ -88,7 +88,7 @@ def queue_view(request: Request, user: User = Depends(require("view")), db: Sess
 def take(request: Request, user: User = Depends(require("take_next")), db: Session = Depends(db_session)) -> Response:
     item = take_next(db, user, settings=request.app.state.settings)
     if item is None:
-        flash(request, "Tidak ada item yang menunggu dalam cakupan Anda.", "info")
+        flash(request, _("No item is waiting in your scope."), "info")
         return RedirectResponse("/queue", status_code=303)
     audit_log.record(db, "take_next", user=user, object_type="review_item", object_id=item.id, ip=client_ip(request))
     db.commit()
@@ -121,8 +121,8 @@ def assign_items(
                      object_id=",".join(str(i.id) for i in items)[:128], ip=client_ip(request),
                      detail={"items": [i.id for i in items], "assignee": target.username if target else None})
     db.commit()
-    who = target.full_name or target.username if target else "tidak ada (dilepas)"
-    flash(request, f"{len(items)} item ditugaskan kepada {who}.")
+    who = target.full_name or target.username if target else _("nobody (released)")
+    flash(request, _("{n} items assigned to {who}.", n=len(items), who=who))
     return RedirectResponse(back, status_code=303)
 
 
@@ -138,16 +138,17 @@ def save_queue_filter(
     try:
         filters = QueueFilters.from_params(dict(parse_qsl(params[:4000])))
     except QueueError as exc:
-        flash(request, f"Saringan tidak disimpan — filter tidak sah: {exc}", "error")
+        flash(request, _("Filter not saved — invalid filter: {problem}", problem=field_problem(exc)), "error")
         return RedirectResponse("/queue", status_code=303)
     back = "/queue?" + urlencode(filters.as_params())
     try:
         row, created = save_filter(db, user, name, filters)
     except SavedFilterError as exc:
-        flash(request, f"Saringan tidak disimpan — {exc}", "error")
+        flash(request, _("Filter not saved — {problem}", problem=str(exc)), "error")
         return RedirectResponse(back, status_code=303)
     db.commit()
-    flash(request, f"Saringan “{row.name}” {'disimpan' if created else 'diperbarui'}.")
+    flash(request, _("Filter “{name}” saved.", name=row.name) if created
+          else _("Filter “{name}” updated.", name=row.name))
     return RedirectResponse(back, status_code=303)
 
 
@@ -162,7 +163,7 @@ def delete_queue_filter(
     row = delete_filter(db, user, filter_id)
     if row is None:
         # Another user's filter reads as missing: its existence is not revealed.
-        raise HTTPException(status_code=404, detail="Saringan tidak ditemukan.")
+        raise HTTPException(status_code=404, detail=_("Saved filter not found."))
     db.commit()
-    flash(request, f"Saringan “{row.name}” dihapus.")
+    flash(request, _("Filter “{name}” deleted.", name=row.name))
     return RedirectResponse(safe_next(return_to, "/queue"), status_code=303)

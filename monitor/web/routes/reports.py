@@ -24,7 +24,7 @@ from monitor.access.scoping import (
 from monitor.config import get_settings
 from monitor.db.schema import Agency, User
 from monitor.exports.report_files import ReportBundle, ReportUnavailable, group_reports, open_verified
-from monitor.i18n import labels
+from monitor.i18n import _, labels
 from monitor.web.auth import client_ip, db_session, require
 from monitor.web.csrf import verify_csrf
 from monitor.web.downloads import stream_verified, unavailable_status
@@ -82,24 +82,24 @@ def _period_from_form(jenis: str, minggu: str, dari: str, sampai: str) -> Period
         try:
             week = IsoWeek.parse(minggu)
         except ValueError:
-            raise ValueError("minggu tidak sah (contoh: 2026-W47)") from None
+            raise ValueError(_("not a week (e.g. 2026-W47)")) from None
         if week.monday > today:
-            raise ValueError(f"minggu {week.label} belum dimulai")
+            raise ValueError(_("week {week} has not begun", week=week.label))
         return week.period()
     if jenis == "periode":
         try:
             first, last = parse_day(dari), parse_day(sampai)
         except ValueError:
-            raise ValueError("tanggal tidak sah (isi tanggal mulai dan tanggal akhir)") from None
+            raise ValueError(_("not a date (fill in the first and the last day)")) from None
         if last < first:
-            raise ValueError("tanggal akhir sebelum tanggal mulai")
+            raise ValueError(_("the last day is before the first day"))
         if first > today:
-            raise ValueError("periode belum dimulai")
+            raise ValueError(_("the period has not begun"))
         try:
             return Period.days(first, last)
         except ValueError:
-            raise ValueError("periode paling panjang satu tahun") from None
-    raise ValueError("pilih laporan mingguan atau rentang tanggal")
+            raise ValueError(_("a period is at most one year")) from None
+    raise ValueError(_("choose a weekly report or a date range"))
 
 
 @router.post("/laporan/buat", dependencies=[Depends(verify_csrf)])
@@ -119,7 +119,7 @@ def report_build(
     try:
         period = _period_from_form(jenis.strip(), minggu.strip(), dari.strip(), sampai.strip())
     except ValueError as exc:
-        flash(request, f"Laporan tidak dibuat — {exc}.", "error")
+        flash(request, _("Report not built — {problem}.", problem=str(exc)), "error")
         return RedirectResponse("/laporan", status_code=303)
     choice = instansi.strip()
     if choice == COMBINED:
@@ -127,19 +127,20 @@ def report_build(
     elif choice.isdigit():
         agency_id = int(choice)
     else:
-        flash(request, "Laporan tidak dibuat — pilih instansi.", "error")
+        flash(request, _("Report not built — choose an agency."), "error")
         return RedirectResponse("/laporan", status_code=303)
     if not may_generate_report(db, user, agency_id):
-        raise HTTPException(status_code=403, detail="Anda tidak berwenang membuat laporan untuk instansi ini.")
+        raise HTTPException(status_code=403, detail=_("You are not authorised to build a report for this agency."))
     rows = build_report(db, period, agency_id, created_by=user.username)
     audit_log.record(db, "report_generate", user=user, object_type="report", object_id=rows[0].id,
                      ip=client_ip(request), detail={
                          "kind": period.kind, "period": period.label, "agency_id": agency_id,
                          "files": [{"id": r.id, "format": r.format, "sha256": r.sha256} for r in rows]})
     db.commit()
-    who = "semua instansi" if agency_id is None else next(
+    who = _("every agency") if agency_id is None else next(
         (a.code for a in db.scalars(select(Agency).where(Agency.id == agency_id))), "")
-    flash(request, f"Laporan {period.label} ({who}) dibuat; versi sebelumnya tetap tersimpan di riwayat.")
+    flash(request, _("Report {period} ({agency}) built; earlier versions stay in its history.", period=period.label,
+                      agency=who))
     return RedirectResponse(f"/laporan#periode-{period.label}", status_code=303)
 
 

@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 from monitor.access import audit_log
 from monitor.access.scoping import scope_filter, visible_agency_ids
 from monitor.db.schema import Agency, User
-from monitor.exports.reviewer_stats import NOT_COMPUTABLE, to_csv
+from monitor.exports.reviewer_stats import not_computable, to_csv
+from monitor.i18n import _
 from monitor.review.stats import Kappa, ReviewerLine, Window
 from monitor.review.stats_data import PERMISSION, StatsResult, reviewer_figures
 from monitor.web.auth import client_ip, db_session, require
-from monitor.web.rendering import render
+from monitor.web.rendering import filter_refused, render
 
 router = APIRouter()
 PATH = "/statistik-peninjau"
@@ -29,14 +30,15 @@ def duration(seconds: float | None) -> str:
         return "—"
     minutes = int(seconds // 60)
     if minutes < 1:
-        return "< 1 menit"
+        return _("under a minute")
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     if days:
-        return f"{days} hari {hours} jam" if hours else f"{days} hari"
+        return _("{days} days {hours} hours", days=days, hours=hours) if hours else _("{days} days", days=days)
     if hours:
-        return f"{hours} jam {minutes} menit" if minutes else f"{hours} jam"
-    return f"{minutes} menit"
+        return (_("{hours} hours {minutes} minutes", hours=hours, minutes=minutes) if minutes
+                else _("{hours} hours", hours=hours))
+    return _("{minutes} minutes", minutes=minutes)
 
 
 def decimal(value: float, places: int) -> str:
@@ -49,7 +51,18 @@ def percent(value: float | None) -> str:
 
 
 def kappa_text(kappa: Kappa) -> str:
-    return NOT_COMPUTABLE if kappa.value is None else decimal(kappa.value, 2)
+    return not_computable() if kappa.value is None else decimal(kappa.value, 2)
+
+
+def _agency(value: str | None) -> int | None:
+    raw = (value or "").strip()[:40]
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ValueError("agency: " + _("“{value}” is not a number", value=raw))
+    if not 0 < int(raw) < 2**63:
+        raise ValueError("agency: " + _("“{value}” is out of range", value=raw))
+    return int(raw)
 
 
 def _params(request: Request, db: Session, user: User) -> tuple[Window, int | None, list[Agency]]:
@@ -57,12 +70,9 @@ def _params(request: Request, db: Session, user: User) -> tuple[Window, int | No
     tz = ZoneInfo(request.app.state.settings.timezone)
     try:
         window = Window.parse(params.get("date_from"), params.get("date_to"), datetime.now(tz).date(), tz)
-        raw = (params.get("agency") or "").strip()
-        agency_id = int(raw) if raw else None
-        if agency_id is not None and not 0 < agency_id < 2**63:
-            raise ValueError(f"agency: {raw!r} di luar jangkauan")
-    except ValueError as exc:
-        raise HTTPException(status_code=400, detail=f"Filter tidak sah — {exc}") from None
+        agency_id = _agency(params.get("agency"))
+    except ValueError as exc:  # "field: why", in the catalogue's words
+        raise HTTPException(status_code=400, detail=filter_refused(exc)) from None
     agencies = list(db.scalars(select(Agency).where(scope_filter(visible_agency_ids(db, user), Agency.id))
                                .order_by(Agency.name)))
     return window, agency_id, agencies
@@ -102,7 +112,7 @@ def stats_view(request: Request, user: User = Depends(require(PERMISSION)),
 @router.get(f"{PATH}.csv")
 def stats_export(request: Request, user: User = Depends(require(PERMISSION)),
                  db: Session = Depends(db_session)) -> Response:
-    window, agency_id, _ = _params(request, db, user)
+    window, agency_id, _agencies = _params(request, db, user)
     result = reviewer_figures(db, user, window, agency_id)
     lines = _ordered(result)
     body = to_csv(result.stats, lines, result.users, request.app.state.settings.report_csv_separator)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from monitor.access import audit_log
 from monitor.access.scoping import scope_filter, visible_agency_ids
 from monitor.db.schema import Activity, Evidence, ReviewItem, User
+from monitor.i18n import _
 from monitor.web.auth import client_ip, db_session, require
 
 router = APIRouter()
@@ -43,7 +44,7 @@ def screenshot(request: Request, evidence_id: int, user: User = Depends(require(
     if evidence is None:
         raise HTTPException(status_code=404)
     if hashlib.sha256(evidence.raw).hexdigest() != evidence.sha256:
-        raise HTTPException(status_code=409, detail="Bukti tidak cocok dengan sidik SHA-256-nya.")
+        raise HTTPException(status_code=409, detail=_("The evidence does not match its SHA-256 fingerprint."))
     audit_log.record(db, "view_screenshot", user=user, object_type="evidence", object_id=evidence_id,
                      ip=client_ip(request))
     db.commit()
