@@ -209,10 +209,15 @@ class NetraSpider(scrapy.Spider):
             raw = repr(record).encode("utf-8", "backslashreplace")
         return QuarantineItem(platform=self.platform, account=account, url=where, error=error[:2000], raw=raw)
 
+    def reported_url(self, request: scrapy.Request) -> str:
+        """The URL an error of ``request`` is recorded under: the one fetched, unless a spider knows a truer one."""
+        return request.url
+
     def on_callback_error(self, response: Response, exc: BaseException) -> None:
         """An exception escaped a callback: that account's reading stopped here and must not count as done."""
         target: Target | None = response.meta.get("target")
-        self.report_error(target.handle if target else None, response.url,
+        url = self.reported_url(response.request) if response.request is not None else response.url
+        self.report_error(target.handle if target else None, url,
                           f"page could not be read: {type(exc).__name__}: {exc}")
         self.on_target_failed(target)
 
@@ -236,7 +241,7 @@ class NetraSpider(scrapy.Spider):
         else:
             detail = failure.getErrorMessage() or "the connection ended before the whole body arrived"
             error = f"{type(failure.value).__name__}: {detail}"
-        self.report_error(target.handle if target else None, request.url, error)
+        self.report_error(target.handle if target else None, self.reported_url(request), error)
         self.on_target_failed(target)
 
     def on_target_failed(self, target: Target | None) -> None:

@@ -6,7 +6,8 @@ configured feed, fetches the articles it lists that are not stored yet, and yiel
 :class:`ClaimItem` per ClaimReview found; :class:`spiders.factcheck.pipeline.ClaimPipeline` stores
 them. An article without ClaimReview (news, explainers) is skipped and counted. Feeds and articles are
 web pages: robots.txt is obeyed. ``--base-url`` sends every request to one server (a mirror, or the
-replay server of the tests and the demo) while the claims keep their own URLs.
+replay server of the tests and the demo) while the claims, and the errors of the crawl run, keep
+their own URLs.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
-from scrapy.http import Response
+from scrapy.http import Request, Response
 
 from spiders.base import NetraSpider, Target
 from spiders.factcheck.claimreview import ClaimRecord, claims_in_html
@@ -86,6 +87,12 @@ class FactCheckSpider(NetraSpider):
         parts = urlsplit(url)
         return self.base_url + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
+    def reported_url(self, request: Request) -> str:
+        # The article or feed as the fact-checker lists it, as a page's other errors and its claims name it,
+        # not the --base-url server it was fetched from.
+        target: Target | None = request.meta.get("target")
+        return request.meta.get("article") or (target.handle if target else request.url)
+
     async def start(self) -> Any:
         for target in self.targets:
             yield self.request(self.fetch_url(target.handle), self.parse_feed, target, expect_json=False)
@@ -95,7 +102,7 @@ class FactCheckSpider(NetraSpider):
         try:
             links = feed_links(response.body, target.handle)
         except ValueError as exc:
-            self.report_error(target.handle, response.url, str(exc))
+            self.report_error(target.handle, target.handle, str(exc))
             self.on_target_failed(target)
             return
         self.crawler.stats.inc_value("netra/factcheck_articles_listed", len(links))
