@@ -219,12 +219,14 @@ class IngestStore:
                     heartbeat_at=utcnow())
         ))
 
-    def finish_run(self, run_id: int, *, stats: dict[str, Any] | None = None, failed: bool = False) -> str:
+    def finish_run(self, run_id: int, *, stats: dict[str, Any] | None = None, failed: bool = False,
+                   read_something: bool = False) -> str:
         """Close the run honestly.
 
         ``succeeded`` only when nothing was skipped: no error, no quarantined record, no act left
         unstored, no account left half read. Otherwise ``partial`` when something was read, and
-        ``failed`` when nothing was (or the caller says it failed).
+        ``failed`` when nothing was (or the caller says it failed). ``read_something``: the caller read
+        what no item counts (a fact-check feed whose articles are all stored already).
         """
 
         def work(s: Session) -> str:
@@ -235,7 +237,7 @@ class IngestStore:
             if failed:
                 status = "failed"
             elif skipped:
-                status = "partial" if (run.items_seen or run.quarantined) else "failed"
+                status = "partial" if (run.items_seen or run.quarantined or read_something) else "failed"
             else:
                 status = "succeeded"
             run.status = status

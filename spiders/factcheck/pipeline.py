@@ -23,7 +23,7 @@ from spiders.store import IngestStore
 log = logging.getLogger(__name__)
 
 STORE_EVERY = 50
-FACTCHECK_STATS = ("netra/factcheck_articles_listed", "netra/factcheck_articles_known",
+FACTCHECK_STATS = ("netra/factcheck_feeds_read", "netra/factcheck_articles_listed", "netra/factcheck_articles_known",
                    "netra/factcheck_articles_without_claimreview")
 
 
@@ -88,4 +88,6 @@ class ClaimPipeline:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         kept = {k: (v if isinstance(v, int | float | str) else str(v)) for k, v in stats.items()
                 if k in KEPT_STATS or k in FACTCHECK_STATS}
-        self.runs.finish_run(self.run_id, stats=kept)
+        # A feed read whose articles are all stored already is a reading, not nothing: an article that failed
+        # next to them makes the run partial, as it does on a day with new claims.
+        self.runs.finish_run(self.run_id, stats=kept, read_something=bool(stats.get("netra/factcheck_feeds_read")))

@@ -105,6 +105,7 @@ class FactCheckSpider(NetraSpider):
             self.report_error(target.handle, target.handle, str(exc))
             self.on_target_failed(target)
             return
+        self.crawler.stats.inc_value("netra/factcheck_feeds_read")
         self.crawler.stats.inc_value("netra/factcheck_articles_listed", len(links))
         for link in links:
             if link.rstrip("/") in self.known:
