@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select, tuple_
+from sqlalchemy import Select, and_, case, exists, func, or_, select, tuple_, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
@@ -260,15 +260,23 @@ class _Viewer:
 
 
 def _search(terms: tuple[str, ...], viewer: _Viewer) -> list[Any]:
-    """One condition per term: the act's text has a word starting with it (the full-text index), or, for
-    those who may see identities, the ASN's name, NIP or account handle contains it."""
+    """One condition per term: the item's act is one of a set of acts: those whose text has a word starting
+    with the term (the full-text index) and, for those who may see identities, those of the accounts whose
+    ASN's name, NIP or handle contains it.
+
+    A set of act ids, not an OR over the joined rows: the few thousand accounts are matched once, and the
+    page and its counts test one indexed id per item instead of joining every item to its act, account and
+    employee (at 100,000 items that join made a search take about a second).
+    """
     conds = []
     for term in terms:
-        found: list[Any] = [ReviewItem.activity_id.in_(text_match(term, viewer.dialect))]
+        acts: Any = text_match(term, viewer.dialect)
         if viewer.identity:
             like = f"%{term}%"  # a term is letters and digits only: no LIKE wildcard gets in
-            found += [Employee.name.ilike(like), Employee.nip.like(like), Account.handle.ilike(like)]
-        conds.append(or_(*found))
+            accounts = (select(Account.id).join(Employee, Employee.id == Account.employee_id)
+                        .where(or_(Employee.name.ilike(like), Employee.nip.like(like), Account.handle.ilike(like))))
+            acts = union_all(acts, select(Activity.id).where(Activity.account_id.in_(accounts)))
+        conds.append(ReviewItem.activity_id.in_(acts))
     return conds
 
 
@@ -305,7 +313,6 @@ def _conditions(
     terms = search_terms(filters.q)
     if terms:
         conds += _search(terms, viewer)
-        needs_activity = needs_activity or viewer.identity
     return conds, needs_activity, needs_classification
 
 
