@@ -364,7 +364,7 @@ def run_backend(name: str, url: str, n_items: int, repeat: int) -> dict[str, flo
             ("search rare word (supervisor)", "supervisor", f"/queue?q={RARE_WORD}", None),
             ("first page, 8 saved filters listed", "analis", "/queue", "Relawan di Instansi 03"),
             (f"item page, {len(seeded.viral_item_ids)} identical shares", "admin",
-             f"/items/{seeded.viral_item_ids[0]}", f"/items/{seeded.viral_item_ids[1]}"),
+             f"/items/{seeded.viral_item_ids[0]}", "200+ tindakan identik lain"),
             (f"item page, own post copied by {len(seeded.slogan_item_ids) - 1} accounts", "admin",
              f"/items/{seeded.slogan_item_ids[0]}", "tindakan identik lain"),
             ("item page, ordinary post", "admin", f"/items/{seeded.ordinary_item_id}", None),
