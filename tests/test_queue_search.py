@@ -14,8 +14,8 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from monitor.access.tokens import issue_token
-from monitor.db.schema import Activity
-from monitor.db.search import MAX_TERMS, search_terms, text_match
+from monitor.db.schema import Activity, ReviewItem
+from monitor.db.search import MAX_TERMS, index_words, search_terms, text_match, text_match_all
 from monitor.db.session import session_factory, session_scope
 from monitor.review.queue import QueueFilters, filtered_item_ids
 from spiders.importers import IMPORTERS, import_export
@@ -145,6 +145,30 @@ def _unaccent(url: str) -> bool:
         if s.get_bind().dialect.name != "postgresql":
             return True
         return s.scalar(text("SELECT to_tsvector('netra_search', 'Kámpanye')::text")) == "'kampanye':1"
+
+
+def test_index_words_are_every_stored_word_unjoined() -> None:
+    assert index_words("Ayo  COBLOS no-1! ayo 19850312 201001") == ("ayo", "coblos", "no", "1", "19850312", "201001")
+    assert index_words("🙂 -- ") == ()
+
+
+def test_text_match_all_needs_every_word_and_can_ask_about_one_act(web: WebEnv) -> None:
+    with session_factory(web.url)() as s:
+        dialect = s.get_bind().dialect.name
+        act = {name: s.get(ReviewItem, web.data.items[name]).activity_id  # type: ignore[union-attr]
+               for name in ("budi_post", "budi_like")}
+
+        def hits(*terms: str, act_id: int | None = None) -> set[int]:
+            return set(s.scalars(text_match_all(terms, dialect, act_id=act_id)))
+
+        assert act["budi_post"] in hits("ayo", "cobl", "bangkit")  # "Ayo coblos nomor 1! ... Bangkit"
+        assert act["budi_post"] not in hits("ayo", "cobl", "hendra")  # one word missing: not found
+        assert hits("cobl", act_id=act["budi_post"]) == {act["budi_post"]}
+        assert hits("cobl", act_id=act["budi_like"]) == set()
+        with pytest.raises(ValueError):
+            text_match_all(("ayo", "x*"), dialect)
+        with pytest.raises(ValueError):
+            text_match_all((), dialect)
 
 
 def test_search_finds_by_text_name_nip_and_handle(web: WebEnv) -> None:

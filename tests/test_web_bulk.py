@@ -12,12 +12,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from monitor.db.schema import AuditLog, Decision, ReviewItem
+from monitor.db.schema import Account, AuditLog, Decision, ReviewItem
 from monitor.db.session import session_factory
 from monitor.db.types import utcnow
 from monitor.review.bulk import act_key, identical_items, normalise
-from tests.identical_seed import add_identical
-from tests.seed import user
+from monitor.review.queue import enqueue
+from tests.identical_seed import COPIED_SLOGAN, add_identical
+from tests.seed import _act, user
 from tests.web_support import WebEnv, make_env, post
 
 NOT_BREACH = {"verdict": "bukan_pelanggaran", "reason": "official_duty", "note": "Menyukai unggahan resmi pemda."}
@@ -95,6 +96,33 @@ def test_identical_acts_are_found_only_within_scope(web: WebEnv) -> None:
     auditor = web.client("auditor_a").get(f"/items/{web.data.items['budi_like']}").text
     assert "2 tindakan identik lain" in auditor and 'id="bulk-form"' not in auditor
     assert 'id="tindakan-identik"' not in web.client("reviewer").get(f"/items/{web.data.items['sari_comment']}").text
+
+
+def test_own_post_copies_are_compared_word_for_word_whatever_the_search_index_finds(web: WebEnv) -> None:
+    with session_factory(web.url)() as s:
+        sari = s.scalar(select(Account).where(Account.handle == "sari@warga.example"))
+        assert sari is not None
+        # The slogan's words in another order: the search index finds it by every word, the words differ.
+        shuffled = _act(s, sari, "post", "p20", "Bangkit Sukamaju #SutraDewi2029 nomor 1! Ayo coblos",
+                        "2029-10-03T10:00:00+07:00", score=0.9)
+        # An act whose words are its post's only: the search index does not hold them.
+        post_only = _act(s, sari, "post", "p21", COPIED_SLOGAN, "2029-10-03T11:00:00+07:00", score=0.9)
+        post_only[0].text = None
+        added = {}
+        for name, (activity, classification) in (("shuffled", shuffled), ("post_only", post_only)):
+            item = enqueue(s, activity, classification)
+            assert item is not None
+            added[name] = item.id
+        s.commit()
+        reviewer = user(s, "reviewer")
+        budi_post = s.get(ReviewItem, web.data.items["budi_post"])
+        # Found through the index and compared exactly: the copy, not the shuffled words.
+        assert [i.id for i in identical_items(s, reviewer, budi_post).items] == _ids(  # type: ignore[arg-type]
+            web, "sari_copy")
+        # No word of the item finds it in the index: the pending queue is compared instead, and the copies found.
+        anchor = s.get(ReviewItem, added["post_only"])
+        assert {i.id for i in identical_items(s, reviewer, anchor).items} == set(  # type: ignore[arg-type]
+            _ids(web, "budi_post", "sari_copy"))
 
 
 def test_one_form_records_one_audited_decision_per_item(web: WebEnv) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, column, func, literal, literal_column, select, table
@@ -53,6 +54,15 @@ def search_terms(query: str | None) -> tuple[str, ...]:
     return tuple(terms)
 
 
+def index_words(text: str) -> tuple[str, ...]:
+    """Every word of ``text`` as a term :func:`text_match` takes (lower case, cut), once each, in order.
+
+    Unlike :func:`search_terms` nothing is joined (digits apart stay apart) and there is no limit: this
+    reads stored words, not what a user typed.
+    """
+    return tuple(dict.fromkeys(m.group().lower()[:MAX_TERM_CHARS] for m in _WORD.finditer(text)))
+
+
 def pg_document(act: Any) -> ColumnElement[Any]:
     """The indexed tsvector of ``act`` (the activity table or an alias of it), exactly as the index has it.
 
@@ -70,17 +80,28 @@ def pg_document(act: Any) -> ColumnElement[Any]:
 
 def text_match(term: str, dialect: str) -> Select[tuple[int]]:
     """``SELECT id`` of the acts whose text has a word starting with ``term`` (one of :func:`search_terms`)."""
-    if not _WORD.fullmatch(term):
-        raise ValueError(f"not a search term: {term!r}")
+    return text_match_all((term,), dialect)
+
+
+def text_match_all(terms: Sequence[str], dialect: str, act_id: int | None = None) -> Select[tuple[int]]:
+    """``SELECT id`` of the acts whose text has, for every one of ``terms``, a word starting with it.
+
+    With ``act_id``: of that act alone, which asks whether one act matches without reading the other hits.
+    """
+    if not terms or not all(_WORD.fullmatch(term) for term in terms):
+        raise ValueError(f"not search terms: {terms!r}")
     if dialect == "postgresql":
         act = Activity.__table__.alias("search_act")
-        tsquery = func.to_tsquery(literal_column(f"'{PG_CONFIG}'::regconfig"), literal(f"'{term}':*"))
-        return select(act.c.id).where(pg_document(act).op("@@")(tsquery)).correlate(None)
+        tsquery = func.to_tsquery(literal_column(f"'{PG_CONFIG}'::regconfig"),
+                                  literal(" & ".join(f"'{term}':*" for term in terms)))
+        query = select(act.c.id).where(pg_document(act).op("@@")(tsquery))
+        return (query if act_id is None else query.where(act.c.id == act_id)).correlate(None)
     if dialect == "sqlite":
         fts = table(SQLITE_FTS_TABLE, column("rowid"))
-        # A quoted FTS5 string followed by * : a prefix query whose text is never read as syntax.
-        match = literal_column(SQLITE_FTS_TABLE).op("MATCH")(literal(f'"{term}"*'))
-        return select(fts.c.rowid.label("id")).where(match).correlate(None)
+        # Quoted FTS5 strings followed by * : prefix queries whose text is never read as syntax.
+        match = literal_column(SQLITE_FTS_TABLE).op("MATCH")(literal(" AND ".join(f'"{term}"*' for term in terms)))
+        query = select(fts.c.rowid.label("id")).where(match)
+        return (query if act_id is None else query.where(fts.c.rowid == act_id)).correlate(None)
     raise ValueError(f"full-text search is not set up for {dialect}")
 
 
