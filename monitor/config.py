@@ -297,8 +297,14 @@ class Settings(BaseSettings):
     )
     review_due_days: int = Field(
         default=7, gt=0,
-        description="days a review item may wait for a final decision before the reports count it overdue "
-        "(agencies have no deadline of their own yet)",
+        description="days a review item may wait for a final decision before the queue and the reports count it "
+        "overdue; an agency in `review_due_days_agencies` has its own",
+    )
+    review_due_days_agencies: Annotated[dict[str, int], NoDecode] = Field(
+        default={},
+        description="agencies with a review deadline of their own, days per agency code, comma-separated "
+        "`CODE=DAYS` (`KAB-A=3,KAB-B=10`; a table in TOML); an agency not listed uses `review_due_days`, a code no "
+        "agency has is logged and ignored",
     )
     # four eyes (docs/review-web-app.md): a breach or an escalation counts only once a second reviewer agrees.
     four_eyes: bool = Field(
@@ -324,6 +330,35 @@ class Settings(BaseSettings):
     def _comma_separated(cls, value: Any) -> Any:
         # NETRA_CAPTURE_ALLOW_HOSTS=127.0.0.1:8765,mirror.local — a list in TOML.
         return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+    @field_validator("review_due_days_agencies", mode="before")
+    @classmethod
+    def _days_per_agency(cls, value: Any) -> Any:
+        # NETRA_REVIEW_DUE_DAYS_AGENCIES=KAB-A=3,KAB-B=10 — a table in TOML ({"KAB-A" = 3}).
+        if isinstance(value, str):
+            entries: list[tuple[str, Any]] = []
+            for part in (p.strip() for p in value.split(",")):
+                code, sep, days = part.partition("=")
+                if part and not sep:
+                    raise ValueError(f"entry {part!r} is not CODE=DAYS (such as KAB-A=3)")
+                if part:
+                    entries.append((code.strip(), days.strip()))
+        elif isinstance(value, dict):
+            entries = list(value.items())
+        else:
+            return value
+        out: dict[str, int] = {}
+        for code, days in entries:
+            entry = f"{code}={days}"
+            if not isinstance(code, str) or not code:
+                raise ValueError(f"entry {entry!r} names no agency code (CODE=DAYS, such as KAB-A=3)")
+            if code in out:
+                raise ValueError(f"entry {entry!r}: agency {code} is listed twice")
+            parsed = _whole_days(days)
+            if parsed is None or parsed <= 0:
+                raise ValueError(f"entry {entry!r}: the days must be a whole number above 0")
+            out[code] = parsed
+        return out
 
     @field_validator("home", "media_dir", "model_dir", "capture_chromium", mode="before")
     @classmethod
@@ -399,6 +434,17 @@ def get_settings() -> Settings:
 def reset_settings_cache() -> None:
     """Forget cached settings (tests and the CLI's --database-url change the environment)."""
     get_settings.cache_clear()
+
+
+def _whole_days(value: Any) -> int | None:
+    """``value`` as a whole number of days (from the environment's text or TOML's integer), or None."""
+    if isinstance(value, bool):  # TOML's true is no number of days
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        return int(value)
+    return None
 
 
 def _shown_default(value: Any) -> str:

@@ -16,8 +16,9 @@ rules for its readers; in short:
 - *hoax flagged* = flagged acts the matcher found repeating a claim fact-checkers rated false
   (issue 19); *hoax confirmed* = confirmed violations whose code is ``hoax``, however the act was
   queued (a reviewer may find a hoax in an act queued for partisanship);
-- *open*/*overdue* = the agency's queue at ``as_of`` (any period), overdue after
-  ``settings.review_due_days`` in the queue;
+- *open*/*overdue* = the agency's queue at ``as_of`` (any period), overdue after the agency's review
+  deadline in the queue (``monitor.db.deadlines``: ``review_due_days_agencies``, else ``review_due_days``,
+  the rule the queue page counts by);
 - reviewer throughput counts decisions made in the period (work is timed by when it was done);
 - self-audit activities never count (private to their agency, ``monitor.selfaudit``) unless
   the agency submitted them into the queue;
@@ -37,6 +38,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, func, select, true
 from sqlalchemy.orm import Session, aliased
 
+from monitor.db.deadlines import ReviewDeadlines
 from monitor.db.schema import (
     Account,
     Activity,
@@ -225,6 +227,7 @@ class BacklogRow:
     pending: int
     clarification: int
     escalated: int
+    due_days: int  # the agency's review deadline
     overdue: int
     oldest_days: int | None
     median_days: float | None
@@ -289,8 +292,12 @@ class WeeklyData:
     agency_ids: list[int] | None
     generated_at: datetime
     as_of: datetime
-    due_days: int
+    due_days: int  # the general deadline, review_due_days
+    # The deadline the agencies in scope share (None: they all have their own, and differ), and the
+    # agencies in scope whose own deadline differs from it, as (code, name, days).
+    due_common: int | None
     previous_period: Period
+    due_exceptions: list[tuple[str, str, int]] = field(default_factory=list)
     current: Counts = field(default_factory=Counts)
     previous: Counts = field(default_factory=Counts)
     acts_by_capture_time: int = 0
@@ -340,6 +347,26 @@ class WeeklyData:
         return sum(b.overdue for b in self.backlog)
 
     @property
+    def due_short(self) -> str:
+        """The deadline after "lewat tenggat" in a heading: "7 hari", or "instansinya" when agencies differ."""
+        return f"{self.due_common} hari" if self.due_common is not None and not self.due_exceptions else "instansinya"
+
+    @property
+    def due_heading(self) -> str:
+        """The overdue column's heading, naming the deadline where there is one for the whole scope."""
+        if self.due_common is not None and not self.due_exceptions:
+            return f"Lewat tenggat (> {self.due_common} hari)"
+        return "Lewat tenggat (tenggat per instansi)"
+
+    @property
+    def due_text(self) -> str:
+        """The review deadline of the scope in words, each agency with its own deadline named."""
+        own = ", ".join(f"{name} {days} hari" for _code, name, days in self.due_exceptions)
+        if self.due_common is None:
+            return f"sejak item masuk antrean: {own}"
+        return f"{self.due_common} hari sejak item masuk antrean" + (f", kecuali {own}" if own else "")
+
+    @property
     def declared_total(self) -> int:
         return sum(c.declared for c in self.coverage)
 
@@ -365,7 +392,7 @@ class WeeklyData:
         points = []
         if self.overdue_total:
             where = sum(1 for b in self.backlog if b.overdue)
-            points.append(f"{self.overdue_total} item antrean lewat tenggat {self.due_days} hari"
+            points.append(f"{self.overdue_total} item antrean lewat tenggat {self.due_short}"
                           + (f" di {where} instansi" if self.combined else "") + ".")
         if self.repeat_offenders:
             points.append(f"{len(self.repeat_offenders)} ASN melakukan pelanggaran berulang "
@@ -553,7 +580,7 @@ def _group_people(cases: Sequence[CaseRow]) -> list[PersonCases]:
     return list(people.values())
 
 
-def _backlog(session: Session, as_of: datetime, due_days: int, agencies: Sequence[Any],
+def _backlog(session: Session, as_of: datetime, deadlines: ReviewDeadlines, agencies: Sequence[Any],
              agency_ids: Sequence[int] | None) -> list[BacklogRow]:
     """The queue of every agency in scope at ``as_of``: items without a final decision, of any period."""
     latest = latest_decisions(as_of)
@@ -571,12 +598,14 @@ def _backlog(session: Session, as_of: datetime, due_days: int, agencies: Sequenc
     for agency in agencies:
         items = by_agency.get(agency.id, [])
         ages = [a for a, _ in items]
+        due_days = deadlines.days(agency.id)
         out.append(BacklogRow(
             agency_code=agency.code, agency_name=agency.name, open_items=len(items),
             pending=sum(1 for _, v in items if v is None),
             clarification=sum(1 for _, v in items if v == "perlu_klarifikasi"),
             escalated=sum(1 for _, v in items if v == "eskalasi"),
-            overdue=sum(1 for a in ages if a > due_days),
+            due_days=due_days,
+            overdue=sum(1 for a in ages if a > due_days),  # queued before as_of - due_days, as the queue counts
             oldest_days=int(max(ages)) if ages else None,
             median_days=round(statistics.median(ages), 1) if ages else None,
         ))
@@ -691,12 +720,14 @@ def report_data(session: Session, period: Period, agency_ids: Sequence[int] | No
 
     now = now or utcnow()
     as_of = as_of or now
-    due_days = get_settings().review_due_days
+    deadlines = ReviewDeadlines.load(session, get_settings())
     start, end = period.start(), period.end()
     agencies, scope = _scope(session, agency_ids)
+    due_common, due_own = deadlines.among(a.id for a in agencies)
     data = WeeklyData(period=period, scope_label=scope, agencies=[(a.code, a.name) for a in agencies],
                       agency_ids=None if agency_ids is None else sorted(agency_ids), generated_at=now, as_of=as_of,
-                      due_days=due_days, previous_period=period.previous())
+                      due_days=deadlines.default_days, previous_period=period.previous(), due_common=due_common,
+                      due_exceptions=[(a.code, a.name, due_own[a.id]) for a in agencies if a.id in due_own])
 
     data.current = counts(session, period, as_of, agency_ids)
     data.previous = counts(session, data.previous_period, as_of, agency_ids)
@@ -740,7 +771,7 @@ def report_data(session: Session, period: Period, agency_ids: Sequence[int] | No
     data.by_kind = _tallies(Counter(r.kind for r in rows), kind_label)
     data.by_candidate = _tallies(Counter(r.candidate for r in rows))
 
-    data.backlog = _backlog(session, as_of, due_days, agencies, agency_ids)
+    data.backlog = _backlog(session, as_of, deadlines, agencies, agency_ids)
     data.reviewers = _reviewers(session, start, end, as_of, agency_ids)
     data.coverage, per_agency_accounts, data.failed_accounts = _coverage(session, as_of, agency_ids)
     backlog = {b.agency_code: b for b in data.backlog}
@@ -810,6 +841,7 @@ def weekly_tables(d: WeeklyData) -> list[Table]:
         ("dasar_waktu", "waktu aktivitas terjadi; waktu perekaman bila platform tidak memberi waktu"),
         ("aktivitas_menurut_waktu_perekaman", d.acts_by_capture_time),
         ("tenggat_tinjauan_hari", d.due_days),
+        ("tenggat_tinjauan_per_instansi", "; ".join(f"{code}={days}" for code, _name, days in d.due_exceptions)),
     ):
         info.add(key, value)
 
@@ -829,7 +861,7 @@ def weekly_tables(d: WeeklyData) -> list[Table]:
         Column("ditinjau", "Ditinjau", "int"), Column("pelanggaran", "Pelanggaran", "int"),
         Column("pelanggaran_kumulatif", "Pelanggaran s.d. periode ini", "int"),
         Column("antrean_terbuka", "Antrean terbuka", "int"),
-        Column("lewat_tenggat", f"Lewat tenggat (> {d.due_days} hari)", "int"),
+        Column("lewat_tenggat", d.due_heading, "int"),
         Column("akun_terdaftar", "Akun terdaftar", "int"), Column("akun_terjangkau", "Akun terjangkau perayap", "int"),
         Column("cakupan", "Cakupan", "pct"), Column("ditandai_hoaks", "Ditandai hoaks", "int"),
         Column("pelanggaran_hoaks", "Pelanggaran hoaks", "int")])
@@ -900,12 +932,12 @@ def weekly_tables(d: WeeklyData) -> list[Table]:
         Column("kode_instansi", "Kode", people=False), ("instansi", "Instansi"),
         Column("terbuka", "Terbuka", "int"), Column("menunggu", "Menunggu", "int"),
         Column("perlu_klarifikasi", "Perlu klarifikasi", "int"), Column("eskalasi", "Eskalasi", "int"),
-        Column("lewat_tenggat", f"Lewat tenggat (> {d.due_days} hari)", "int"),
+        Column("tenggat_hari", "Tenggat (hari)", "int"), Column("lewat_tenggat", "Lewat tenggat", "int"),
         Column("umur_tertua_hari", "Umur tertua (hari)", "int"), Column("umur_median_hari", "Umur median (hari)",
                                                                           "float")])
     for b in d.backlog:
-        backlog.add(b.agency_code, b.agency_name, b.open_items, b.pending, b.clarification, b.escalated, b.overdue,
-                    _dash(b.oldest_days), _dash(b.median_days))
+        backlog.add(b.agency_code, b.agency_name, b.open_items, b.pending, b.clarification, b.escalated, b.due_days,
+                    b.overdue, _dash(b.oldest_days), _dash(b.median_days))
 
     coverage = table("cakupan", "Cakupan akun", [
         Column("platform", "Kode platform", people=False), ("platform_nama", "Platform"),

@@ -82,6 +82,7 @@ def test_table_rows_show_default_and_meaning() -> None:
         ("NETRA_SESSION_MAX_AGE_S", "0", "session_max_age_s"),
         ("NETRA_CLASSIFY_BATCH_SIZE", "0", "classify_batch_size"),
         ("NETRA_CRAWL_INTERVAL_HOURS", "0", "crawl_interval_hours"),
+        ("NETRA_REVIEW_DUE_DAYS_AGENCIES", "KAB-A=0", "review_due_days_agencies"),
     ],
 )
 def test_bad_values_are_refused_naming_the_setting(
@@ -94,6 +95,55 @@ def test_bad_values_are_refused_naming_the_setting(
     assert locs == [(field,)]
     # The CLI turns the error's location back into the variable the operator set.
     assert f"NETRA_{str(locs[0][0]).upper()}" == variable
+
+
+def test_review_deadlines_per_agency_are_read_from_code_equals_days(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert Settings().review_due_days_agencies == {}
+    monkeypatch.setenv("NETRA_REVIEW_DUE_DAYS_AGENCIES", " KAB-A=3, KAB-B = 10 ,")
+    assert Settings().review_due_days_agencies == {"KAB-A": 3, "KAB-B": 10}
+    monkeypatch.setenv("NETRA_REVIEW_DUE_DAYS_AGENCIES", "")
+    assert Settings().review_due_days_agencies == {}
+    monkeypatch.delenv("NETRA_REVIEW_DUE_DAYS_AGENCIES")
+    config = tmp_path / "netra.toml"
+    config.write_text('review_due_days = 5\n[review_due_days_agencies]\nKAB-A = 3\n"KOTA-B" = 14\n', encoding="utf-8")
+    monkeypatch.setenv("NETRA_CONFIG", str(config))
+    settings = Settings()
+    assert (settings.review_due_days, settings.review_due_days_agencies) == (5, {"KAB-A": 3, "KOTA-B": 14})
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("KAB-A", "entry 'KAB-A' is not CODE=DAYS"),
+        ("KAB-A=3,KAB-B", "entry 'KAB-B' is not CODE=DAYS"),
+        ("KAB-A=0", "entry 'KAB-A=0': the days must be a whole number above 0"),
+        ("KAB-A=-2", "entry 'KAB-A=-2': the days must be a whole number above 0"),
+        ("KAB-A=tiga", "entry 'KAB-A=tiga': the days must be a whole number above 0"),
+        ("KAB-A=2.5", "entry 'KAB-A=2.5': the days must be a whole number above 0"),
+        ("=3", "entry '=3' names no agency code"),
+        ("KAB-A=3,KAB-A=5", "entry 'KAB-A=5': agency KAB-A is listed twice"),
+    ],
+)
+def test_a_bad_review_deadline_entry_is_refused_naming_the_setting_and_the_entry(
+    value: str, problem: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor.cli.errors import describe
+
+    monkeypatch.setenv("NETRA_REVIEW_DUE_DAYS_AGENCIES", value)
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    [error] = caught.value.errors()
+    assert error["loc"] == ("review_due_days_agencies",) and problem in error["msg"]
+    message = describe(caught.value)  # what the operator reads
+    assert message is not None and f"NETRA_REVIEW_DUE_DAYS_AGENCIES={value!r}" in message and problem in message
+
+
+@pytest.mark.parametrize("table", [{"KAB-A": 0}, {"KAB-A": True}, {"KAB-A": 1.5}, {"": 3}])
+def test_a_bad_review_deadline_in_toml_is_refused(table: dict[str, object]) -> None:
+    with pytest.raises(ValidationError, match="review_due_days_agencies"):
+        Settings(review_due_days_agencies=table)
 
 
 def test_media_settings_keep_their_environment_names(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -175,6 +175,52 @@ def test_figures_per_agency(session: Session) -> None:
     assert combined.attention()[0] == "2 item antrean lewat tenggat 7 hari di 1 instansi."
 
 
+def test_overdue_follows_each_agencys_own_deadline(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    from collections import defaultdict
+
+    from monitor.config import reset_settings_cache
+    from reports.render import render_html
+    from reports.weekly import weekly_tables
+
+    seed = seed_reports(session)
+    # Open at 25 Nov 09:00 UTC: KAB-A's I0 (9.96 days) and I3 (7.67); KOTA-B's J1 (6.67) and J2 (5.67).
+    # KAB-A gets 8 days and KOTA-B 6: I3 is within KAB-A's deadline while J1, a day younger, is past KOTA-B's.
+    monkeypatch.setenv("NETRA_REVIEW_DUE_DAYS_AGENCIES", "KAB-A=8,KOTA-B=6")
+    reset_settings_cache()
+    combined = weekly_data(session, W47, None, now=NOW)
+    assert [(b.agency_code, b.due_days, b.open_items, b.overdue) for b in combined.backlog] == [
+        ("KAB-A", 8, 2, 1), ("KOTA-B", 6, 2, 1)]
+    assert {r.code: r.overdue for r in combined.agency_rows} == {"KAB-A": 1, "KOTA-B": 1}
+    assert combined.overdue_total == 2
+    assert combined.attention()[0] == "2 item antrean lewat tenggat instansinya di 2 instansi."
+    assert combined.due_text == "sejak item masuk antrean: Pemerintah Kabupaten A 8 hari, Pemerintah Kota B 6 hari"
+    tables = {t.name: t for t in weekly_tables(combined)}
+    assert [c.header for c in tables["instansi"].columns if c.key == "lewat_tenggat"] == [
+        "Lewat tenggat (tenggat per instansi)"]
+    backlog = tables["antrean"]
+    keys = [c.key for c in backlog.columns]
+    assert [(r[0], r[keys.index("tenggat_hari")], r[keys.index("lewat_tenggat")]) for r in backlog.rows] == [
+        ("KAB-A", 8, 1), ("KOTA-B", 6, 1)]
+    info = {row[0]: row[1] for row in tables["keterangan"].rows}
+    assert info.get("tenggat_tinjauan_per_instansi") == "KAB-A=8; KOTA-B=6"
+    html = render_html("weekly.html", {"title": "t", "subtitle": "s", "footer": "f", "generated_at": NOW,
+                                       "d": combined, "charts": defaultdict(str), "charts_empty": defaultdict(bool),
+                                       "clause_label": str})
+    assert "lewat tenggat instansinya" in html
+    assert "tenggat\nsejak item masuk antrean: Pemerintah Kabupaten A 8 hari, Pemerintah Kota B 6 hari." in html
+
+    # One agency alone: its own deadline is the report's deadline, named in the headings.
+    a = weekly_data(session, W47, [seed.agency["KAB-A"]], now=NOW)
+    assert (a.backlog[0].overdue, a.due_short, a.due_heading) == (1, "8 hari", "Lewat tenggat (> 8 hari)")
+    assert a.attention()[0] == "1 item antrean lewat tenggat 8 hari."
+    # Only KOTA-B listed: KAB-A keeps the general 7 days (both its items late), KOTA-B's 6 days count J1.
+    monkeypatch.setenv("NETRA_REVIEW_DUE_DAYS_AGENCIES", "KOTA-B=6")
+    reset_settings_cache()
+    mixed = weekly_data(session, W47, None, now=NOW)
+    assert [(b.agency_code, b.due_days, b.overdue) for b in mixed.backlog] == [("KAB-A", 7, 2), ("KOTA-B", 6, 1)]
+    assert mixed.due_text == "7 hari sejak item masuk antrean, kecuali Pemerintah Kota B 6 hari"
+
+
 def test_state_as_of_a_moment_rebuilds_the_past(session: Session) -> None:
     seed = seed_reports(session)
     # As of the week's end, I4 was still a breach (its reversal came on 24 Nov): Budi had two.

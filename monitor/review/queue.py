@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from monitor.access.scoping import can, claim_holder, held_by, scope_filter, unheld, visible_agency_ids
 from monitor.config import Settings, get_settings
+from monitor.db.deadlines import ReviewDeadlines
 from monitor.db.schema import (
     ACTIVITY_KINDS,
     PLATFORMS,
@@ -367,31 +368,29 @@ def status_counts(session: Session, user: User, filters: QueueFilters) -> dict[s
 
 @dataclass(frozen=True)
 class AgencyCounts:
-    """One agency's line of the queue page's summary: items per status, and open ones past the deadline."""
+    """One agency's line of the queue page's summary: items per status, and open ones past its deadline."""
 
     agency_id: int
     counts: dict[str, int]
     overdue: int
 
 
-def overdue_cutoff(due_days: int, now: datetime | None = None) -> datetime:
-    """Items queued before this moment and still open are past the review deadline (as the reports count)."""
-    return (now or utcnow()) - timedelta(days=due_days)
+def is_overdue(item: ReviewItem, deadlines: ReviewDeadlines, now: datetime) -> bool:
+    """Still open and queued longer than its agency's deadline (as the reports count)."""
+    return item.status in OPEN_STATUSES and deadlines.is_past(item.agency_id, item.created_at, now)
 
 
-def is_overdue(item: ReviewItem, cutoff: datetime) -> bool:
-    return item.status in OPEN_STATUSES and item.created_at < cutoff
-
-
-def agency_counts(session: Session, user: User, filters: QueueFilters, due_days: int) -> list[AgencyCounts]:
-    """Items per agency and status, with the overdue ones, under every filter but status and agency.
+def agency_counts(session: Session, user: User, filters: QueueFilters, deadlines: ReviewDeadlines,
+                  now: datetime | None = None) -> list[AgencyCounts]:
+    """Items per agency and status, with the overdue ones (each agency's own deadline), under every filter but
+    status and agency.
 
     One grouped query over the agency index; agencies without items under the filters are left out.
     """
     conds, joins = _conditions(session, _Viewer.of(session, user), replace(filters, agency_id=None),
                                with_status=False)
-    late = case((and_(ReviewItem.status.in_(OPEN_STATUSES), ReviewItem.created_at < overdue_cutoff(due_days)), 1),
-                else_=0)
+    past = deadlines.past_sql(ReviewItem.agency_id, ReviewItem.created_at, now or utcnow())
+    late = case((and_(ReviewItem.status.in_(OPEN_STATUSES), past), 1), else_=0)
     query = _apply(select(ReviewItem.agency_id, ReviewItem.status, func.count(), func.sum(late)), conds, joins)
     by_agency: dict[int, AgencyCounts] = {}
     for agency_id, status, n, overdue in session.execute(query.group_by(ReviewItem.agency_id, ReviewItem.status)):

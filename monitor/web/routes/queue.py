@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from monitor.access import audit_log
 from monitor.access.scoping import can, claim_holder, scope_filter, visible_agency_ids
+from monitor.db.deadlines import ReviewDeadlines
 from monitor.db.schema import Agency, User
 from monitor.db.types import utcnow
 from monitor.i18n import _
@@ -24,7 +25,6 @@ from monitor.review.queue import (
     assign,
     assignable_users,
     is_overdue,
-    overdue_cutoff,
     page_size,
     queue_page,
     take_next,
@@ -67,21 +67,35 @@ def queue_view(request: Request, user: User = Depends(require("view")), db: Sess
     names = {u.id: u.full_name or u.username for u in db.scalars(
         select(User).where(User.id.in_(set(holders.values())))
     )} if holders else {}
-    due_days = request.app.state.settings.review_due_days
-    cutoff = overdue_cutoff(due_days, now)
+    deadlines = ReviewDeadlines.load(db, request.app.state.settings)
     agency_names = {a.id: a.name for a in agencies}
-    summary = sorted(agency_counts(db, user, filters, due_days), key=lambda r: agency_names.get(r.agency_id, ""))
+    summary = sorted(agency_counts(db, user, filters, deadlines, now),
+                     key=lambda r: agency_names.get(r.agency_id, ""))
     stored_candidates = candidate_choices(db, every_profile=True)
     return render(request, "queue.html", {
         "page": page, "params": filters.with_page_size(per_page), "agencies": agencies, "assignees": assignees,
-        "names": names, "holders": holders, "now": now, "due_days": due_days,
-        "overdue": {i.id for i in page.items if is_overdue(i, cutoff)},
+        "names": names, "holders": holders, "now": now, "deadlines": deadlines,
+        "deadline_note": deadline_note(deadlines, agencies),
+        "overdue": {i.id for i in page.items if is_overdue(i, deadlines, now)},
         "summary": summary, "agency_names": agency_names,
         "candidates": candidate_choices(db),
         "candidate_names": {(c.profile_id, c.candidate_id): c.name for c in stored_candidates},
         "saved": saved_filters(db, user), "filter_params": filters.as_params(),
         "return_to": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
     })
+
+
+def deadline_note(deadlines: ReviewDeadlines, agencies: list[Agency]) -> str:
+    """The review deadline of the agencies a user sees, in one sentence (above the oldest-first order)."""
+    common, exceptions = deadlines.among(a.id for a in agencies)
+    own = ", ".join(_("{agency} {days} days", agency=a.name, days=exceptions[a.id])
+                    for a in agencies if a.id in exceptions)
+    if common is None:
+        return _("Review deadline from entering the queue: {agencies}.", agencies=own)
+    if own:
+        return _("Review deadline: {days} days from entering the queue, except {agencies}.", days=common,
+                 agencies=own)
+    return _("Review deadline: {days} days from entering the queue.", days=common)
 
 
 @router.post("/queue/take", dependencies=[Depends(verify_csrf)])
