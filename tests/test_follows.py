@@ -231,7 +231,7 @@ def test_the_review_page_shows_the_followed_account_and_an_unfollow(sqlite_db: s
     client = env.client("admin")
     page = client.get(f"/items/{item_id}")
     assert page.status_code == 200
-    assert "Mengikuti di bluesky" in page.text and "Konteks: akun yang diikuti" in page.text
+    assert "Mengikuti di Bluesky" in page.text and "Konteks: akun yang diikuti" in page.text
     assert "<strong>Hendra Kusuma</strong>" in page.text and "@hendrakusuma.bsky.social" in page.text
     assert "Calon Bupati Sukamaju nomor urut 2" in page.text and "Berhenti mengikuti" not in page.text
 
