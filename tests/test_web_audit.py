@@ -85,3 +85,14 @@ def test_export_is_filtered_formula_guarded_admin_only_and_audited(web: WebEnv) 
     # Still no way to change the log through the app.
     for verb in ("post", "put", "delete", "patch"):
         assert getattr(admin, verb)("/audit.csv").status_code == 405
+
+
+def test_queue_page_views_and_searches_are_audited(web: WebEnv) -> None:
+    # The API recorded who listed which items; the page did not, so a search for an ASN's name left no trace.
+    client = web.client("reviewer")
+    assert client.get("/queue", params={"q": "Wulandari"}).status_code == 200
+    with session_factory(web.url)() as s:
+        entry = s.scalars(select(AuditLog).where(AuditLog.action == "view_queue").order_by(AuditLog.id.desc())).first()
+        assert entry is not None and entry.username == "reviewer"
+        assert entry.detail["filters"]["q"] == "Wulandari"
+        assert entry.detail["items"] and all(isinstance(i, int) for i in entry.detail["items"])

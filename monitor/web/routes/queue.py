@@ -53,6 +53,10 @@ def queue_view(request: Request, user: User = Depends(require("view")), db: Sess
         page = queue_page(db, user, filters, after=after, before=before, per_page=per_page)
     except QueueError as exc:
         raise HTTPException(status_code=400, detail=filter_refused(exc)) from None
+    # As the API does: who listed which items, and under which filters (a search may name an ASN).
+    audit_log.record(db, "view_queue", user=user, object_type="review_item", ip=client_ip(request),
+                     detail={"filters": filters.as_params(), "items": [i.id for i in page.items]})
+    db.commit()
     agency_ids = visible_agency_ids(db, user)
     agencies = list(db.scalars(
         select(Agency).where(scope_filter(agency_ids, Agency.id)).order_by(Agency.name)
