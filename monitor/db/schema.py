@@ -428,7 +428,8 @@ class Decision(Base):
     note: Mapped[str | None] = mapped_column(Text)
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
-    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Indexed for the reviewer statistics and the reports, which read decisions by date range.
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     # Four eyes (FOUR_EYES_STAGES, monitor.review.decisions): null where no second look is needed. An
     # ``awaiting`` or ``disputed`` decision does not count yet; ``confirmed`` and ``resolved`` ones do.
     four_eyes: Mapped[str | None] = mapped_column(String(16))
