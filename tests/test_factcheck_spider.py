@@ -368,6 +368,32 @@ def test_the_scheduler_reads_the_fact_check_feeds_daily_before_the_workday(sqlit
         sched.shutdown(scheduler, wait=False)
 
 
+def test_a_weekly_job_reads_stored_articles_again_for_revised_verdicts(sqlite_db: str,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # The daily job never fetches a stored article, so a revised verdict needs a reading with --refetch.
+    import spiders.factcheck.runner as runner
+
+    spec = next(s for s in sched.fixed_job_specs(WIB) if s.id == "factcheck_recheck")
+    assert (spec.func, spec.args) == ("monitor.ops.jobs:crawl_factcheck", (True,))
+    first = spec.trigger.get_next_fire_time(None, datetime(2029, 10, 27, 12, 0, tzinfo=WIB))  # a Saturday
+    assert first == datetime(2029, 10, 28, 4, 45, tzinfo=WIB)
+    assert spec.trigger.get_next_fire_time(first, first + timedelta(seconds=1)) == first + timedelta(days=7)
+
+    asked: list[tuple[list[str], bool]] = []
+
+    def fake_crawl(feeds: list[str], *, refetch: bool = False, **_: object) -> int:
+        asked.append((feeds, refetch))
+        return 1
+
+    monkeypatch.setattr(runner, "crawl_factcheck", fake_crawl)
+    monkeypatch.setenv("NETRA_FACTCHECK_FEEDS", "https://cekfakta.example/feed/")
+    reset_settings_cache()
+    job = resolve(spec.func)
+    assert job(*spec.args) == {"run": 1, "encoded": 0}
+    assert job() == {"run": 1, "encoded": 0}  # the daily job, for comparison
+    assert asked == [(["https://cekfakta.example/feed/"], True), (["https://cekfakta.example/feed/"], False)]
+
+
 def test_the_daily_job_crawls_the_configured_feeds_and_encodes_their_claims(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

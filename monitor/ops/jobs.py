@@ -182,10 +182,11 @@ def close_stale_runs() -> list[int]:
     return closed
 
 
-def crawl_factcheck() -> dict[str, Any]:
+def crawl_factcheck(refetch: bool = False) -> dict[str, Any]:
     """Read the fact-check feeds (``NETRA_FACTCHECK_FEEDS``) and encode the new claims for hoax matching.
 
     Encoding here, once a day, spares the first classification after new claims the wait (docs/hoax.md).
+    ``refetch`` (the weekly job) reads again the articles already stored, for revised verdicts.
     """
     from sqlalchemy import func, select
 
@@ -198,7 +199,7 @@ def crawl_factcheck() -> dict[str, Any]:
     if not feeds:
         log.info("factcheck: no feeds configured (NETRA_FACTCHECK_FEEDS); claims come from `netra hoax import`")
         return {"run": None, "encoded": 0}
-    run_id = crawl(feeds)
+    run_id = crawl(feeds, refetch=refetch)
     with session_scope() as session:
         indexed = session.scalar(select(func.count()).select_from(ClaimReview)
                                  .where(ClaimReview.verdict.in_(INDEXED_VERDICTS))) or 0

@@ -89,6 +89,11 @@ class Schedule:
     # Fact-checkers publish through the day; one early reading has the night's debunks before the workday.
     factcheck_hour: int = 5
     factcheck_minute: int = 15
+    # The daily reading skips stored articles; once a week every article still in the feeds is read again,
+    # so a verdict the fact-checker revised (e.g. "Menyesatkan" to "Salah") reaches the claims store.
+    factcheck_recheck_day: str = "sun"
+    factcheck_recheck_hour: int = 4
+    factcheck_recheck_minute: int = 45
     misfire_grace_s: int = 6 * 3600
     workers: int = 4
 
@@ -281,6 +286,10 @@ def fixed_job_specs(tz: ZoneInfo, schedule: Schedule | None = None) -> list[JobS
         JobSpec("factcheck", "monitor.ops.jobs:crawl_factcheck",
                 CronTrigger(hour=s.factcheck_hour, minute=s.factcheck_minute, timezone=tz),
                 "read fact-check feeds (hoax claims)"),
+        JobSpec("factcheck_recheck", "monitor.ops.jobs:crawl_factcheck",
+                CronTrigger(day_of_week=s.factcheck_recheck_day, hour=s.factcheck_recheck_hour,
+                            minute=s.factcheck_recheck_minute, timezone=tz),
+                "re-read fact-check articles for revised verdicts", args=(True,)),
     ]
 
 
