@@ -47,7 +47,11 @@ def test_bulk_decision_for_identical_likes(served, browser) -> None:  # type: ig
     assert form.locator("fieldset[data-when=pelanggaran]").is_hidden()
     # The decision form of the item itself is left as it was.
     assert page.locator("#decision-form input[name=verdict]:checked").count() == 0
+    master = page.locator("#bulk-form input[data-select-all]")
+    assert master.is_checked()
     page.locator(f"#bulk-form input[name=items][value='{dewi}:']").uncheck()
+    # "Pilih semua" follows the boxes: no longer ticked, half-ticked while some are.
+    assert not master.is_checked() and master.evaluate("el => el.indeterminate")
     form.locator("select[name=reason]").select_option("official_duty")
     form.locator("textarea[name=note]").fill("Menyukai unggahan; bukan ajakan.")
     page.screenshot(path=str(SCREENSHOTS / "item-bulk.png"), full_page=True)

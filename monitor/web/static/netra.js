@@ -3,13 +3,26 @@
   "use strict";
 
   // "Select all" checkbox for bulk assignment and bulk decisions (boxes that are disabled stay as they are).
+  // The master follows the boxes too: ticked only while every enabled box is, half-ticked when some are.
   document.querySelectorAll("[data-select-all]").forEach(function (master) {
     var name = master.getAttribute("data-select-all");
+    function boxes() {
+      return Array.prototype.filter.call(
+        document.querySelectorAll('input[type=checkbox][name="' + name + '"]'),
+        function (box) { return !box.disabled; });
+    }
+    function follow() {
+      var all = boxes();
+      var ticked = all.filter(function (box) { return box.checked; }).length;
+      master.checked = all.length > 0 && ticked === all.length;
+      master.indeterminate = ticked > 0 && ticked < all.length;
+    }
     master.addEventListener("change", function () {
-      document.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (box) {
-        if (!box.disabled) { box.checked = master.checked; }
-      });
+      boxes().forEach(function (box) { box.checked = master.checked; });
+      master.indeterminate = false;
     });
+    boxes().forEach(function (box) { box.addEventListener("change", follow); });
+    follow();
   });
 
   // Verdict forms (the decision form, the identical-acts form): show only the fields the chosen verdict
