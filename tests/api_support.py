@@ -4,9 +4,6 @@ seeded user, and stored weekly report files — so the tests speak real HTTP to 
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,8 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-import uvicorn
-from fastapi import FastAPI
 from sqlalchemy import select
 
 from monitor.access.tokens import issue_token
@@ -23,35 +18,12 @@ from monitor.db.schema import AuditLog, Report
 from monitor.db.session import session_factory
 from monitor.web.app import create_app
 from reports.store import record_files, report_dir
-from tests.web_support import WebEnv, make_env
+from tests.web_support import WebEnv, make_env, serve
 
 ROLES = ("admin", "supervisor", "reviewer", "reviewer_b", "auditor_a", "auditor_b")
 WEEK = "2029-W40"
 START = datetime(2029, 9, 30, 17, 0, tzinfo=UTC)
 END = datetime(2029, 10, 7, 17, 0, tzinfo=UTC)
-
-
-@contextmanager
-def serve(app: FastAPI) -> Iterator[str]:
-    """Run ``app`` with uvicorn in a thread on a port the OS picks; yields the base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 @dataclass

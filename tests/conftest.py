@@ -123,3 +123,12 @@ def session(db_url: str) -> Iterator[Session]:
     finally:
         s.rollback()
         s.close()
+
+
+@pytest.fixture
+def browser():  # type: ignore[no-untyped-def]
+    """Headless Chromium (Debian's) through Playwright, for the browser tests."""
+    from tests.web_support import chromium
+
+    with chromium() as instance:
+        yield instance

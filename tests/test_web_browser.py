@@ -5,26 +5,16 @@ Screenshots of the queue and an item page go to ``test-artifacts/screenshots/``.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-import uvicorn
 
 from monitor.db.schema import Decision, ReviewItem
 from monitor.db.session import session_factory
 from monitor.web.app import create_app
 from tests.seed import PASSWORD
-from tests.web_support import WebEnv, make_env
-
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from tests.web_support import CHROMIUM, SCREENSHOTS, WebEnv, make_env, serve
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,41 +23,11 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def served(sqlite_db: str) -> Iterator[tuple[str, WebEnv]]:
     env = make_env(sqlite_db)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(env.settings), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", env
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
-@pytest.fixture
-def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield instance
-        finally:
-            instance.close()
+    with serve(create_app(env.settings), lifespan="on") as base:
+        yield base, env
 
 
 def _sign_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]

@@ -3,18 +3,15 @@ to the supervisor, the supervisor decides, and every decision stays visible to a
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 
 from monitor.db.schema import ReviewItem
 from monitor.db.session import session_factory
 from monitor.web.app import create_app
-from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, _free_port, _sign_in
-from tests.web_support import WebEnv, make_env
+from tests.test_web_browser import _sign_in
+from tests.web_support import CHROMIUM, SCREENSHOTS, WebEnv, make_env, serve
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,32 +23,8 @@ pytestmark = [
 @pytest.fixture
 def served(sqlite_db: str) -> Iterator[tuple[str, WebEnv]]:
     env = make_env(sqlite_db)
-    settings = env.settings.model_copy(update={"four_eyes": True})
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", env
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
-@pytest.fixture
-def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield instance
-        finally:
-            instance.close()
+    with serve(create_app(env.settings.model_copy(update={"four_eyes": True})), lifespan="on") as base:
+        yield base, env
 
 
 def _save(page) -> None:  # type: ignore[no-untyped-def]

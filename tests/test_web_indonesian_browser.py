@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_web_browser import CHROMIUM, _sign_in, browser, served  # noqa: F401 — fixtures
+from tests.test_web_browser import _sign_in, served  # noqa: F401 — a fixture
 from tests.test_web_indonesian import FORBIDDEN
+from tests.web_support import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,

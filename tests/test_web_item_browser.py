@@ -13,7 +13,8 @@ from monitor.db.session import session_factory
 from monitor.review.neighbours import neighbours
 from tests.identical_seed import add_identical
 from tests.seed import user
-from tests.test_web_browser import CHROMIUM, SCREENSHOTS, _sign_in, browser, served  # noqa: F401  (fixtures)
+from tests.test_web_browser import _sign_in, served  # noqa: F401 — a fixture
+from tests.web_support import CHROMIUM, SCREENSHOTS
 
 pytestmark = [
     pytest.mark.browser,

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from tests.test_web_browser import CHROMIUM, SCREENSHOTS, _sign_in, browser, served  # noqa: F401 — fixtures
+from tests.test_web_browser import _sign_in, served  # noqa: F401 — a fixture
+from tests.web_support import CHROMIUM, SCREENSHOTS
 
 pytestmark = [
     pytest.mark.browser,

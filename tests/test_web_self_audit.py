@@ -389,60 +389,38 @@ def test_submitting_hands_the_flagged_acts_to_the_queue(env: Env) -> None:
 @pytest.mark.browser
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Chromium not installed at /usr/bin/chromium")
 def test_auditor_uploads_in_a_browser_and_downloads_the_report(env: Env, tmp_path: Path) -> None:
-    import threading
-    import time
-
-    import uvicorn
-    from playwright.sync_api import sync_playwright
-
     from monitor.web.app import create_app
-    from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, _free_port, _sign_in
+    from tests.test_web_browser import _sign_in
+    from tests.web_support import SCREENSHOTS, chromium, serve
 
     app = create_app(env.web.settings)
     if not REAL_MODEL:
         app.state.classifier = HendraFake()
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
     archive = tmp_path / "arsip-x.zip"
     archive.write_bytes(env.x_zip)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-            try:
-                page = browser.new_page(viewport={"width": 390, "height": 844})
-                _sign_in(page, base, "auditor_a")
-                page.click("a[href='/swa-audit']")
-                page.select_option("select[name=importer]", "x-archive")
-                page.select_option("select[name=account]", str(env.x_account))
-                page.set_input_files("input[name=export]", str(archive))
-                page.click("#self-audit-form button[type=submit]")
-                # The job page refreshes itself until the report is ready (the first job loads the model).
-                page.wait_for_url("**/swa-audit/pekerjaan/*")
-                page.wait_for_selector('#job[data-finished="1"]', timeout=240_000)
-                assert page.locator("#audit-counts").count() == 1, page.locator("main").inner_text()
-                assert "Ekspor diimpor dan diaudit" in page.locator("h1").inner_text()
-                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(SCREENSHOTS / "self-audit-result-phone.png"), full_page=True)
-                with page.expect_download() as info:
-                    page.click("a.btn:text-is('PDF')")
-                download = info.value
-                assert download.suggested_filename.startswith("audit-KAB-A-")
-                assert Path(download.path()).read_bytes().startswith(b"%PDF")
-                page.goto(f"{base}/laporan")
-                assert page.locator("text=Audit mandiri (rahasia instansi)").count() == 1
-                page.screenshot(path=str(SCREENSHOTS / "reports-phone.png"), full_page=True)
-            finally:
-                browser.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve(app, lifespan="on") as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        _sign_in(page, base, "auditor_a")
+        page.click("a[href='/swa-audit']")
+        page.select_option("select[name=importer]", "x-archive")
+        page.select_option("select[name=account]", str(env.x_account))
+        page.set_input_files("input[name=export]", str(archive))
+        page.click("#self-audit-form button[type=submit]")
+        # The job page refreshes itself until the report is ready (the first job loads the model).
+        page.wait_for_url("**/swa-audit/pekerjaan/*")
+        page.wait_for_selector('#job[data-finished="1"]', timeout=240_000)
+        assert page.locator("#audit-counts").count() == 1, page.locator("main").inner_text()
+        assert "Ekspor diimpor dan diaudit" in page.locator("h1").inner_text()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "self-audit-result-phone.png"), full_page=True)
+        with page.expect_download() as info:
+            page.click("a.btn:text-is('PDF')")
+        download = info.value
+        assert download.suggested_filename.startswith("audit-KAB-A-")
+        assert Path(download.path()).read_bytes().startswith(b"%PDF")
+        page.goto(f"{base}/laporan")
+        assert page.locator("text=Audit mandiri (rahasia instansi)").count() == 1
+        page.screenshot(path=str(SCREENSHOTS / "reports-phone.png"), full_page=True)
     assert env.uploads_left() == []
 
 

@@ -11,13 +11,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlalchemy import select
 
 from models.infer import ClassifyInput, ClassifyResult
@@ -28,12 +24,7 @@ from monitor.web.app import create_app
 from spiders.store import HOST
 from tests import capture_site
 from tests.seed import PASSWORD
-from tests.web_support import WebEnv, make_env, post
-
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from tests.web_support import CHROMIUM, SCREENSHOTS, WebEnv, chromium, make_env, post, serve
 
 
 class SupportFake:
@@ -146,49 +137,43 @@ def test_a_batch_is_shown_to_its_submitter_and_admins_only_and_dead_workers_leav
 def test_paste_three_links_watch_them_captured_and_open_the_items(
     web: tuple[WebEnv, str, capture_site.Site, dict],
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     env, base, _site, _ = web
     app = create_app(env.settings)
     app.state.classifier = SupportFake()
-    with socket_server(app) as app_url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"{app_url}/queue")
-            page.fill("input[name=username]", "supervisor")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{app_url}/queue")
-            page.click("nav >> text=Kiriman tautan")
-            links = [base + capture_site.IG_POST, base + capture_site.TIKTOK_POST, base + capture_site.FACEBOOK_POST]
-            page.fill("textarea[name=links]", "\n".join(links))
-            page.fill("textarea[name=note]", "Laporan warga lewat kanal aduan")
-            page.fill("input[name=reporter]", "ADUAN-2029-0117")
-            page.click("#tips-form button[type=submit]")
-            page.wait_for_url(f"{app_url}/tautan/*")
-            assert page.locator("#tips tr.tip").count() == 3
-            page.wait_for_selector('#batch[data-finished="1"]', timeout=180_000)  # the page refreshes itself
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / "tips-batch.png"), full_page=True)
-            assert page.locator("#batch-progress").inner_text() == "3 dari 3 tautan selesai"
-            assert page.locator('#tips tr.tip[data-state="captured"]').count() == 3
-            assert "ADUAN-2029-0117" in page.content()
-            item_links = page.locator("#tips a.tip-item")
-            assert item_links.count() == 3
-            hrefs = [item_links.nth(i).get_attribute("href") for i in range(3)]
-            for href, caption in zip(hrefs, ("ig", "tiktok", "facebook"), strict=True):
-                page.goto(app_url + str(href))
-                assert capture_site.CAPTIONS[caption][:40] in page.locator("#captured-text").inner_text()
-                shot = page.locator("#capture-screenshot img")
-                shot.wait_for()
-                page.wait_for_function("img => img.complete && img.naturalWidth === 1280", arg=shot.element_handle())
-                assert "versi 1" in page.locator("#capture-evidence").inner_text()
-            page.goto(app_url + str(hrefs[0]))
-            page.wait_for_function("() => document.querySelector('#capture-screenshot img').naturalWidth > 0")
-            page.screenshot(path=str(SCREENSHOTS / "tips-item.png"), full_page=True)
-        finally:
-            browser.close()
+    with serve(app, lifespan="on") as app_url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{app_url}/queue")
+        page.fill("input[name=username]", "supervisor")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{app_url}/queue")
+        page.click("nav >> text=Kiriman tautan")
+        links = [base + capture_site.IG_POST, base + capture_site.TIKTOK_POST, base + capture_site.FACEBOOK_POST]
+        page.fill("textarea[name=links]", "\n".join(links))
+        page.fill("textarea[name=note]", "Laporan warga lewat kanal aduan")
+        page.fill("input[name=reporter]", "ADUAN-2029-0117")
+        page.click("#tips-form button[type=submit]")
+        page.wait_for_url(f"{app_url}/tautan/*")
+        assert page.locator("#tips tr.tip").count() == 3
+        page.wait_for_selector('#batch[data-finished="1"]', timeout=180_000)  # the page refreshes itself
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "tips-batch.png"), full_page=True)
+        assert page.locator("#batch-progress").inner_text() == "3 dari 3 tautan selesai"
+        assert page.locator('#tips tr.tip[data-state="captured"]').count() == 3
+        assert "ADUAN-2029-0117" in page.content()
+        item_links = page.locator("#tips a.tip-item")
+        assert item_links.count() == 3
+        hrefs = [item_links.nth(i).get_attribute("href") for i in range(3)]
+        for href, caption in zip(hrefs, ("ig", "tiktok", "facebook"), strict=True):
+            page.goto(app_url + str(href))
+            assert capture_site.CAPTIONS[caption][:40] in page.locator("#captured-text").inner_text()
+            shot = page.locator("#capture-screenshot img")
+            shot.wait_for()
+            page.wait_for_function("img => img.complete && img.naturalWidth === 1280", arg=shot.element_handle())
+            assert "versi 1" in page.locator("#capture-evidence").inner_text()
+        page.goto(app_url + str(hrefs[0]))
+        page.wait_for_function("() => document.querySelector('#capture-screenshot img').naturalWidth > 0")
+        page.screenshot(path=str(SCREENSHOTS / "tips-item.png"), full_page=True)
     tips = _rows(env.url, CaptureTip)
     assert [(t.state, t.username, t.reporter, t.source) for t in tips] == [
         ("captured", "supervisor", "ADUAN-2029-0117", "web")] * 3
@@ -232,26 +217,3 @@ def test_screenshots_are_served_to_those_who_may_see_the_item_only(
     assert env.client().get(path).status_code == 303  # signed out: to the sign-in page
 
 
-class socket_server:  # noqa: N801 — used like a function: ``with socket_server(app) as url``
-    """The app served by uvicorn on a free loopback port, in a thread."""
-
-    def __init__(self, app: object) -> None:
-        import socket
-
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.05)
-        return f"http://127.0.0.1:{self.port}"
-
-    def __exit__(self, *_exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
