@@ -19,7 +19,7 @@ from monitor.review.bulk import act_key, identical_items, normalise
 from monitor.review.queue import enqueue
 from tests.identical_seed import COPIED_SLOGAN, add_identical
 from tests.seed import _act, user
-from tests.web_support import WebEnv, make_env, post
+from tests.web_support import WebEnv, latest_decision_id, make_env, post
 
 NOT_BREACH = {"verdict": "bukan_pelanggaran", "reason": "official_duty", "note": "Menyukai unggahan resmi pemda."}
 BREACH = {"verdict": "pelanggaran", "violation_code": "social_campaign", "candidate": "k1",
@@ -37,16 +37,9 @@ def _ids(web: WebEnv, *names: str) -> list[int]:
     return [web.data.items[n] for n in names]
 
 
-def _latest(web: WebEnv, item_id: int) -> str:
-    with session_factory(web.url)() as s:
-        found = s.scalar(select(Decision.id).where(Decision.review_item_id == item_id)
-                         .order_by(Decision.id.desc()).limit(1))
-    return "" if found is None else str(found)
-
-
 def _bulk(web: WebEnv, client, anchor: str, names: list[str], fields: dict[str, str]):  # type: ignore[no-untyped-def]
     anchor_id = web.data.items[anchor]
-    boxes = [("items", f"{web.data.items[n]}:{_latest(web, web.data.items[n])}") for n in names]
+    boxes = [("items", f"{web.data.items[n]}:{latest_decision_id(web.url, web.data.items[n])}") for n in names]
     return post(client, f"/items/{anchor_id}/putusan-identik", [*boxes, *fields.items()],
                 token_from=f"/items/{anchor_id}")
 

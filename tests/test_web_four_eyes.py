@@ -20,7 +20,7 @@ from monitor.review.queue import take_next
 from reports.period import IsoWeek
 from reports.weekly import counts
 from tests.seed import user
-from tests.web_support import WebEnv, make_env, post
+from tests.web_support import WebEnv, latest_decision_id, make_env, post
 
 WEEK = IsoWeek.parse("2029-W40").period()  # budi_post (1 Oct, KAB-A) and joko_photo (6 Oct, KAB-B)
 FOUR_EYES_A = {"four_eyes_agencies": ["KAB-A"]}  # per agency: KAB-A only
@@ -32,16 +32,9 @@ def web(db_url: str) -> WebEnv:
     return make_env(db_url)
 
 
-def _latest_id(web: WebEnv, item_id: int) -> str:
-    with session_factory(web.url)() as s:
-        found = s.scalar(select(Decision.id).where(Decision.review_item_id == item_id)
-                         .order_by(Decision.id.desc()).limit(1))
-    return "" if found is None else str(found)
-
-
 def _decide(web: WebEnv, username: str, item_id: int, **fields: str):  # type: ignore[no-untyped-def]
     client = web.client(username, **FOUR_EYES_A)
-    data = {"note": f"putusan {username}", "expected_latest_id": _latest_id(web, item_id), **fields}
+    data = {"note": f"putusan {username}", "expected_latest_id": latest_decision_id(web.url, item_id), **fields}
     response = post(client, f"/items/{item_id}/decisions", data, token_from=f"/items/{item_id}")
     assert response.status_code == 303, response.text[:300]
     return client, response
@@ -164,7 +157,8 @@ def test_four_eyes_is_per_agency_or_global(web: WebEnv) -> None:
         item = s.get(ReviewItem, joko)
         assert item is not None
         reviewer_b = user(s, "reviewer_b")
-        data = DecisionInput(verdict="eskalasi", note="pejabat senior", expected_latest_id=int(_latest_id(web, joko)))
+        latest = int(latest_decision_id(web.url, joko))
+        data = DecisionInput(verdict="eskalasi", note="pejabat senior", expected_latest_id=latest)
         first = decide(s, item, reviewer_b, data, settings=web.settings.model_copy(update={"four_eyes": True}))
         assert first.four_eyes == "awaiting" and item.status == "pending"
         with pytest.raises(DecisionError, match="peninjau lain"):

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import select
 
 from monitor.access.users import create_user
-from monitor.db.schema import AuditLog, Decision, User
+from monitor.db.schema import AuditLog, User
 from monitor.db.session import session_factory
 from monitor.db.types import utcnow
 from tests.seed import PASSWORD
-from tests.web_support import WebEnv, make_env, post
+from tests.web_support import WebEnv, latest_decision_id, make_env, post
 
 PAGE = "/statistik-peninjau"
 FOUR_EYES_A = {"four_eyes_agencies": ["KAB-A"]}
@@ -28,16 +28,9 @@ def web(sqlite_db: str) -> WebEnv:
     return make_env(sqlite_db)
 
 
-def _latest_id(web: WebEnv, item_id: int) -> str:
-    with session_factory(web.url)() as s:
-        found = s.scalar(select(Decision.id).where(Decision.review_item_id == item_id)
-                         .order_by(Decision.id.desc()).limit(1))
-    return "" if found is None else str(found)
-
-
 def _decide(web: WebEnv, username: str, item_id: int, **fields: str) -> None:
     client = web.client(username, **FOUR_EYES_A)
-    data = {"note": f"putusan {username}", "expected_latest_id": _latest_id(web, item_id), **fields}
+    data = {"note": f"putusan {username}", "expected_latest_id": latest_decision_id(web.url, item_id), **fields}
     answer = post(client, f"/items/{item_id}/decisions", data, token_from=f"/items/{item_id}")
     assert answer.status_code == 303 and "#decision-form" not in answer.headers["location"], answer.text[:300]
 

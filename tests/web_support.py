@@ -114,3 +114,15 @@ def chromium() -> Iterator[Any]:
             yield instance
         finally:
             instance.close()
+
+
+def latest_decision_id(url: str, item_id: int) -> str:
+    """The id of the item's newest decision as the decision form sends it (``expected_latest_id``); "" if none."""
+    from sqlalchemy import select
+
+    from monitor.db.schema import Decision
+
+    with session_factory(url)() as s:
+        found = s.scalar(select(Decision.id).where(Decision.review_item_id == item_id)
+                         .order_by(Decision.id.desc()).limit(1))
+    return "" if found is None else str(found)
