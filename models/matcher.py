@@ -27,14 +27,14 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from models.party_lexicon import forms_for
+from models.party_lexicon import COLOUR_EMOJI, forms_for
 from models.profile import Candidate, ElectionProfile
 
-CUE_KINDS = ("name", "hashtag", "slogan", "number", "gesture", "emoji", "party", "descriptor", "role")
+CUE_KINDS = ("name", "hashtag", "slogan", "number", "gesture", "emoji", "party", "descriptor", "role", "sign")
 # A descriptor ("mantan kapolda") and a role ("petahana") name the candidate as a name does.
 MARKERS = {
     "name": "CALON", "hashtag": "TAGAR", "slogan": "SLOGAN", "number": "NOMOR", "gesture": "NOMOR", "emoji": "NOMOR",
-    "party": "PARTAI", "descriptor": "CALON", "role": "CALON",
+    "party": "PARTAI", "descriptor": "CALON", "role": "CALON", "sign": "PARTAI",
 }
 
 # Ordinary Indonesian words that profiles use as aliases or slogans; as such they need an election context.
@@ -63,40 +63,76 @@ ELECTION_WORDS = frozenset(
     cawabup cawalkot calon kandidat kampanye pilkada pemilu pilpres pileg tps relawan timses pemenangan
     debat menang menangkan memenangkan dukung dukungan mendukung baliho spanduk deklarasi urut suara
     presiden bupati gubernur walikota wakil periode golput kpu bawaslu partai koalisi twibbon
-    pendukung simpatisan kader orasi
+    pendukung simpatisan kader orasi pilihanku nyaleg nyalon voting
     """.split()
 )
+# Words about who leads and whether they go on: they make a role or a trait ("wali kota sekarang", "mantan
+# kapolda") a reference to a candidate ("... su kerja, kasi lanjut", "... yang pantas pimpin"), but they are too
+# common to make a ballot number or a gesture one. Not "memimpin"/"mimpin": "Pak Wali Kota memimpin apel" is
+# an official duty post.
+LEADERSHIP_WORDS = frozenset(
+    """
+    pimpin pemimpin dipimpin kepemimpinan lanjut lanjutkan lanjutke lanjutno lanjutken dilanjutkan
+    diteruskan diterusin teruskan ganti diganti gnti gantiin menjabat jabatan jilid
+    """.split()
+)
+# The ballot box emoji is election vocabulary written as a picture.
+ELECTION_EMOJI = ("\U0001f5f3",)
+# Month names as people write them, for the voting day ("27 November", "14 Feb", "Nopember 27th").
+MONTHS = {
+    1: "januari|january|jan", 2: "februari|pebruari|february|feb|peb", 3: "maret|march|mar",
+    4: "april|apr", 5: "mei|may", 6: "juni|june|jun", 7: "juli|july|jul", 8: "agustus|august|agu|agt|aug",
+    9: "september|sept|sep", 10: "oktober|october|okt|oct", 11: "november|nopember|nov|nop",
+    12: "desember|december|des|dec",
+}
+# A photo's alt text showing campaign attributes: a printed number on a prop with a picture or words on it
+# ("stiker oranye bergambar pria berkacamata dengan angka 3"), in one sentence. Cakes, candles and ages
+# carry numbers too ("lilin angka 4"): a sentence with those words is left alone, and sports shirts
+# (jersey, "nomor punggung") are no props.
+CAMPAIGN_PROPS = ("baliho", "spanduk", "stiker", "sticker", "selempang", "pin", "rompi", "poster", "pamflet",
+                  "brosur", "bendera", "kaus", "kaos", "banner", "kalender", "umbul")
+PRINTED = ("bergambar", "bertuliskan", "berlogo", "bertulisan", "foto", "wajah")
+NOT_CAMPAIGN_PRINT = ("kue", "lilin", "ulang", "ultah", "umur", "usia", "tahun", "balon", "lomba", "juara",
+                      "jersey", "punggung")
 # Ballot numbers in Indonesian and the regional languages civil servants write in: Javanese, Sundanese,
 # Batak (Toba), Minang, Bugis, Banjar, Balinese. Only read next to a ballot word or "jari", never alone.
+# Also Betawi (atu, due), Madurese (settong, tello), Sasak (sekeq), Makassar (tallu), Balinese (ruwa)
+# and English, which code-mixed posts use ("number two", "vote satu").
 NUMBER_WORDS = {
-    1: ("satu", "siji", "hiji", "sada", "ciek", "seddi", "besik"),
-    2: ("dua", "loro", "kalih", "duo"),
-    3: ("tiga", "telu", "tilu", "tolu", "tigo", "tellu", "talu"),
-    4: ("empat", "papat", "opat", "ampek", "eppa", "ampat"),
-    5: ("lima", "limo", "lime"),
-    6: ("enam", "genep", "onom", "anam"),
-    7: ("tujuh", "pitu", "tujuah"),
-    8: ("delapan", "wolu", "dalapan"),
-    9: ("sembilan", "songo", "sanga", "sambilan"),
-    10: ("sepuluh",),
+    1: ("satu", "siji", "hiji", "sada", "ciek", "seddi", "besik", "atu", "settong", "sekeq", "one"),
+    2: ("dua", "loro", "kalih", "duo", "due", "ruwa", "two"),
+    3: ("tiga", "telu", "tilu", "tolu", "tigo", "tellu", "talu", "tallu", "tello", "telo", "three"),
+    4: ("empat", "papat", "opat", "ampek", "eppa", "ampat", "four"),
+    5: ("lima", "limo", "lime", "five"),
+    6: ("enam", "genep", "onom", "anam", "six"),
+    7: ("tujuh", "pitu", "tujuah", "seven"),
+    8: ("delapan", "wolu", "dalapan", "eight"),
+    9: ("sembilan", "songo", "sanga", "sambilan", "nine"),
+    10: ("sepuluh", "ten"),
 }
 # Keycap digits (1️⃣): the digit, an optional variation selector, the enclosing keycap.
 KEYCAP = "\ufe0f?\u20e3"
+SKIN_TONE = "[\U0001f3fb-\U0001f3ff]?"
 # Hand gestures written as emoji; BKN's list of prohibited poses (domain.md §3).
 GESTURE_EMOJI = {"☝": 1, "👆": 1, "✌": 2, "🤟": 3}
 # Words that make a following number a ballot number ("coblos 2", "paslon nomor 1", "no. urut 3").
 # Typos and regional forms included ("cblos", "plih", Javanese "pilihen", "coblosen"): slang vote calls are
 # the clearest partisanship there is.
 BALLOT_PREFIX = (
-    r"(?:coblos|cblos|coblosen|nyoblos|nyblos|pilih|plih|pilihen|milih|contreng|paslon|pasangan|paket|capres|"
-    r"cawapres|cagub|cabup|cawalkot|calon|kandidat|dukung|menangkan|urut|nomor urut|no urut|nmr urut)"
+    r"(?:coblos|cblos|cobols|coblosen|nyoblos|nyblos|pilih|plih|pilihen|pilei|milih|contreng|paslon|pasangan|paket|"
+    r"capres|cawapres|cagub|cabup|cawalkot|calon|kandidat|dukung|menangkan|urut|nomor urut|no urut|nmr urut|"
+    r"vote|voting|pick)"
+    # Regional particles glued to the verb: Makassar "cobloski", Javanese "cobloso", "pilihlah".
+    r"(?:ki|ko|mi|o|lah)?"
 )
-PLAIN_PREFIX = r"(?:nomor|nomer|nmr|no)"
+PLAIN_PREFIX = r"(?:nomor|nomer|nmr|no|number)"
+SPELLED_PREFIX = r"(?:nomor|nomer|nmr|number)"
+NOT_AFTER_NO = frozenset("one two thre four five six seven eight nine ten due".split())  # as normalised
 # Phrases that give a number another sense even after "nomor" ("nomor 2 dari kiri", "lantai 3").
 OTHER_NUMBER_AFTER = re.compile(r"^\s*(?:dari\s+(?:kiri|kanan|depan|belakang|atas|bawah)|tahun|thn|th|bulan|jam|hari|"
                                 r"lantai|orang|kali|x\b|%|persen|ribu|juta|rb|jt|kg|km|menit|antri)")
 OTHER_NUMBER_BEFORE = re.compile(r"(?:juara|lantai|kamar|rumah|meja|antrian|antrean|ruang|kelas|jam|pukul|"
-                                 r"tahun|bab|pasal|ayat|halaman|hal|rt|rw|gang|gg|blok|kursi|loket)\s*$")
+                                 r"tahun|bab|pasal|ayat|halaman|hal|rt|rw|gang|gg|blok|kursi|loket|regu|tim)\s*$")
 
 
 @dataclass(frozen=True)
@@ -186,9 +222,78 @@ def _norm_pattern(phrase: str) -> str:
     return normalise(phrase).text
 
 
-def _phrase_regex(phrase: str) -> str:
+SEPARATOR = r"[\s\-–—_.'’&+]*"
+# How people shorten or spell the words of roles and traits ("wagub skrg" for "wakil gubernur sekarang",
+# "wali kota sing saiki", "calon perempuan pertame"): used for descriptor and role phrases only, never
+# for names. Keys are sequences of normalised words; each variant is written as words too.
+SPELLINGS: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("wakil", "gubernur"): ("wakil gubernur", "wagub", "wakil gub"),
+    ("wakil", "bupati"): ("wakil bupati", "wabup"),
+    ("wakil", "presiden"): ("wakil presiden", "wapres"),
+    ("wakil", "wali", "kota"): ("wakil wali kota", "wakil walikota", "wawali", "wawalkot"),
+    ("wali", "kota"): ("wali kota", "walikota", "walkot"),
+    ("kepala", "dinas"): ("kepala dinas", "kadis"),
+    ("sekarang",): ("sekarang", "skrg", "skrng", "skarang", "sekarng", "saat ini", "kini", "saiki", "sapunika",
+                    "kiwari", "yang ada", "nang ada"),
+    ("yang",): ("yang", "yg", "nang", "sing", "sane"),
+    ("pakai",): ("pakai", "pake", "pakek"),
+    ("kampung",): ("kampung", "kampong"),
+    ("pertama",): ("pertama", "pertame"),
+    ("mantan",): ("mantan", "eks", "ex", "bekas"),
+    ("suka",): ("suka", "demen", "seneng", "doyan", "hobi"),
+    ("muda",): ("muda", "mude", "enom"),
+}
+
+
+def _words_regex(words: list[str]) -> str:
+    return SEPARATOR.join(re.escape(w) for w in words)
+
+
+def _phrase_regex(phrase: str, spellings: bool = False) -> str:
     words = re.findall(r"[^\W_]+", _norm_pattern(phrase))
-    return r"[\s\-–—_.'’&+]*".join(re.escape(w) for w in words)
+    if not spellings:
+        return _words_regex(words)
+    parts: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in (3, 2, 1):
+            variants = SPELLINGS.get(tuple(words[i : i + size]))
+            if variants is not None:
+                parts.append("(?:" + "|".join(_words_regex(v.split()) for v in variants) + ")")
+                i += size
+                break
+        else:
+            parts.append(re.escape(words[i]))
+            i += 1
+    return SEPARATOR.join(parts)
+
+
+# Words that say nothing about who is meant: a shortened trait must keep at least one other word
+# ("mantan ketua KNPI" from "mantan ketua KNPI kabupaten", never "mantan ketua").
+GENERIC_TRAIT_WORDS = frozenset(
+    """
+    mantan eks bekas ketua wakil kepala calon cagub cabup cawalkot capres caleg yang paling satu satunya pertama
+    perempuan pria laki anak bapak bapa ibu pak bu mama papa pengusaha juragan pemilik bos anggota pendiri dari di
+    ke dan untuk the a of pasangan sekarang muda dokter guru orang wali kota gubernur bupati presiden dinas
+    dpr dprd ri rakyat dewan tuan ustaz ustazah ustadz ustadzah kyai kiai haji buya tokoh warga desa kampung
+    """.split()
+)
+TRAIT_TAIL_STOP = frozenset("yang dari di ke dan untuk bareng dengan sama pada the of".split())
+# As the matcher reads them ("anggota" is "angota" once doubled letters are collapsed).
+GENERIC_TRAIT_KEYS = frozenset(normalise(w).text for w in GENERIC_TRAIT_WORDS)
+
+
+def trait_heads(descriptor: str) -> list[str]:
+    """Shorter forms of a long trait that writers use: the trait without its trailing place or qualifier
+    ("juragan bawang merah dari Samalaju" → "juragan bawang merah", "juragan bawang")."""
+    words = re.findall(r"[^\W_]+", _norm_pattern(descriptor))
+    heads = []
+    for size in range(len(words) - 1, 1, -1):
+        head = words[:size]
+        if head[-1] in TRAIT_TAIL_STOP or all(w in GENERIC_TRAIT_KEYS for w in head):
+            continue
+        heads.append(" ".join(head))
+    return heads
 
 
 # ----------------------------------------------------------------------------- the matcher
@@ -207,14 +312,24 @@ class _Form:
 
 INCUMBENT_ROLES = ("petahana", "sang petahana", "calon petahana", "paslon petahana", "incumbent",
                    "yang lagi menjabat", "yang sedang menjabat", "yang masih menjabat")
+# The office's own word for the incumbent ("bupati petahana", "gubernur sekarang").
+OFFICE_WORDS = {"bupati": "bupati", "gubernur": "gubernur", "walikota": "wali kota", "presiden": "presiden"}
+# Offices whose "petahana" is someone else when the election is for another office: "bupati petahana" in a
+# governor's race is not the governor running again.
+OFFICES = {
+    "bupati": ("bupati", "wabup"), "gubernur": ("gubernur", "wagub", "gub"), "walikota": ("walikota", "wali kota",
+    "walkot", "wawali"), "presiden": ("presiden", "wapres"), "dpr": ("dewan", "dpr", "caleg", "anggota"),
+    "dprd": ("dewan", "dprd", "caleg", "anggota"), "dpd": ("dpd", "senator"),
+}
+OTHER_OFFICE_WORDS = ("kades", "kepala desa", "camat", "lurah", "rektor", "dekan", "ketua", "kapolda", "kapolres")
 # Office words that point to the incumbent when the incumbent is running: "pak gub" in a governor race.
 OFFICE_ROLES = {
     "bupati": ("pak bupati", "bu bupati", "pak bup", "bupati sekarang", "bupati kita", "bupati yang sekarang"),
     "gubernur": ("pak gubernur", "bu gubernur", "pak gub", "bu gub", "gubernur sekarang", "gubernur kita",
-                 "gub sekarang"),
+                 "gub sekarang", "gubernur yang sekarang"),
     "walikota": ("pak wali", "bu wali", "pak walikota", "pak wali kota", "wali kota sekarang", "walikota sekarang",
-                 "walkot sekarang"),
-    "presiden": ("pak presiden", "presiden sekarang", "presiden kita"),
+                 "walkot sekarang", "wali kota yang sekarang"),
+    "presiden": ("pak presiden", "presiden sekarang", "presiden kita", "presiden yang sekarang"),
     "dprd": ("petahana dewan", "pak dewan", "anggota dewan sekarang"),
     "dpr": ("petahana dewan", "pak dewan", "anggota dewan sekarang"),
 }
@@ -228,6 +343,8 @@ class ProfileMatcher:
         self.forms = self._build_forms(profile)
         self.numbers = self._number_owners(profile)
         self.coalition = self._coalition_owners(profile)
+        self.signs = self._party_signs(profile)
+        self.voting_day = _date_regex(profile.voting_day.day, profile.voting_day.month) if profile.voting_day else None
         # Listed campaign hashtags as bare letters and digits: "#yomar_jilid_2" is "#YOMARJilid2".
         self.hashtag_keys = {_squash(tag): cand.id for cand in profile.candidates for tag in cand.hashtags
                              if len(_squash(tag)) >= 5}
@@ -243,17 +360,46 @@ class ProfileMatcher:
                 backers.setdefault(party.lower(), set()).add(cand.id)
         return {party: next(iter(ids)) for party, ids in backers.items() if len(ids) == 1}
 
+    @staticmethod
+    def _party_signs(profile: ElectionProfile) -> list[tuple[str, str]]:
+        """(emoji, party) pairs: each party's symbol, and its colour where no other party of the election shares it."""
+        names = [(p.name, tuple(p.aliases)) for p in profile.parties]
+        listed = {p.name.lower() for p in profile.parties}
+        for cand in profile.candidates:
+            names.extend((n, ()) for n in cand.parties if n.lower() not in listed and not listed.add(n.lower()))
+        entries = [(name, forms_for(name, aliases)) for name, aliases in names]
+        owners: dict[str, set[str]] = {}
+        for name, entry in entries:
+            if entry is None:
+                continue
+            signs = set(entry.emoji) | {e for c in entry.colours for e in COLOUR_EMOJI.get(c, ())}
+            for sign in signs:
+                owners.setdefault(sign, set()).add(name)
+        return sorted((sign, next(iter(parties))) for sign, parties in owners.items() if len(parties) == 1)
+
     # -- building
 
     @staticmethod
     def _build_forms(profile: ElectionProfile) -> list[_Form]:
         forms: list[_Form] = []
         seen: set[tuple[str, str | None, str | None]] = set()
+        # Shortened traits, kept only where they single out one candidate of this election.
+        head_owners: dict[str, set[str]] = {}
+        full_traits = {" ".join(re.findall(r"[^\W_]+", _norm_pattern(d))) for c in profile.candidates
+                       for d in c.descriptors}
+        for cand in profile.candidates:
+            for descriptor in cand.descriptors:
+                for head in trait_heads(descriptor):
+                    head_owners.setdefault(head, set()).add(cand.id)
+        heads: dict[str, list[str]] = {}
+        for head, ids in head_owners.items():
+            if len(ids) == 1 and head not in full_traits:
+                heads.setdefault(next(iter(ids)), []).append(head)
 
         def add(phrase: str, kind: str, candidate: str | None, party: str | None, person: bool = False,
                 weak_always: bool = False) -> None:
             # Hashtags are normalised with their '#' so camel-case splitting matches the text's.
-            pattern = _phrase_regex(phrase)
+            pattern = _phrase_regex(phrase, spellings=kind in ("descriptor", "role"))
             if not pattern or (pattern, candidate, party) in seen:
                 return
             seen.add((pattern, candidate, party))
@@ -278,9 +424,14 @@ class ProfileMatcher:
             # A trait ("mantan kapolda") may describe someone else too: it needs an election context.
             for descriptor in cand.descriptors:
                 add(descriptor, "descriptor", cand.id, None, weak_always=True)
+            for head in heads.get(cand.id, ()):
+                add(head, "descriptor", cand.id, None, weak_always=True)
             if cand.incumbent:
                 for phrase in INCUMBENT_ROLES:
                     add(phrase, "role", cand.id, None)
+                office = OFFICE_WORDS.get(profile.level or "")
+                if office is not None:
+                    add(f"{office} petahana", "role", cand.id, None)
                 for phrase in OFFICE_ROLES.get(profile.level or "", ()):
                     add(phrase, "role", cand.id, None, weak_always=True)
         party_names = [(p.name, tuple(p.aliases)) for p in profile.parties]
@@ -306,7 +457,7 @@ class ProfileMatcher:
             for colour in entry.colours:
                 if colours[colour] == 1:  # a colour two parties of this election share points to neither
                     add(f"partai {colour}", "party", None, name)
-                    add(colour, "party", None, name, weak_always=True)
+                    add(colour, "colour", None, name, weak_always=True)
         # Longer forms first so "Prabowo-Gibran" wins over "Prabowo".
         forms.sort(key=lambda f: -len(f.regex.pattern))
         return forms
@@ -330,11 +481,17 @@ class ProfileMatcher:
         if not text:
             return []
         norm = normalise(text)
-        strong_context = _has_election_words(norm.text) or (
-            context is not None and _has_election_words(normalise(context).text)
+        context_norm = normalise(context).text if context is not None else None
+        strong_context = self._election_context(norm.text) or (
+            context_norm is not None and self._election_context(context_norm)
+        )
+        # Roles and traits also read as candidates where the text talks of leading or going on.
+        leadership = strong_context or _has_leadership_words(norm.text) or (
+            context_norm is not None and _has_leadership_words(context_norm)
         )
         taken = [False] * len(norm.text)
         raw: list[tuple[int, int, str, str | None, str | None, bool]] = []
+        strong_forms = [f for f in self.forms if not f.weak]
 
         def claim(s: int, e: int) -> bool:
             if any(taken[s:e]):
@@ -352,40 +509,103 @@ class ProfileMatcher:
                     continue
                 if form.acronym is not None and not _acronym_as_written(text, norm, s, e, form.acronym):
                     continue
+                if form.kind == "role" and self._other_office_before(norm.text, s):
+                    continue
+                # A party's colour word: "merah putih" is the flag, "merah muda" pink.
+                if form.kind == "colour" and NOT_PARTY_COLOUR.match(norm.text, e):
+                    continue
                 # "Insya Allah AMIN menang": next to prayer words the ticket needs an election context.
                 weak = form.weak and not (form.acronym is not None and not _prayer_around(norm.text, s, e))
+                # A role or trait that holds a strong cue of the same side is as strong ("petahana dewan").
+                if weak and form.kind in ("role", "descriptor") and any(
+                        f.candidate == form.candidate and f.party == form.party and f.regex.search(norm.text, s, e)
+                        for f in strong_forms):
+                    weak = False
+                if weak and form.kind in ("descriptor", "role") and leadership and not strong_context:
+                    weak = False
                 if form.kind == "hashtag" and s > 0 and norm.text[s - 1] == "#":
                     s -= 1
                 if claim(s, e):
                     raw.append((s, e, form.kind, form.candidate, form.party, weak))
         raw.extend(self._numbers(text, norm, claim))
+        raw.extend(self._signs(norm, claim, raw))
 
         has_strong = any(not weak for *_, weak in raw)
-        # Weak cues of different kinds pointing to the same candidate back each other up ("tiga jari 🤟").
+
+        def side(cand: str | None, party: str | None) -> tuple[str | None, str | None]:
+            # "partai banteng" in a pair race is that pair's: a coalition party backs its pair's number.
+            if cand is None and party is not None and party.lower() in self.coalition:
+                return self.coalition[party.lower()], None
+            return cand, party
+
+        # Weak cues of different kinds pointing to the same candidate back each other up ("tiga jari 🤟",
+        # "2️⃣🐂" where the banteng's party backs pair 2).
         weak_kinds: dict[tuple[str | None, str | None], set[str]] = {}
         for _, _, kind, cand, party, weak in raw:
-            if weak:
-                weak_kinds.setdefault((cand, party), set()).add(kind)
+            # A colour word ("gula merah", "nasi kuning") never backs a number: it counts only in an election context.
+            if weak and kind != "colour":
+                weak_kinds.setdefault(side(cand, party), set()).add(kind)
         cues: list[Cue] = []
         for s, e, kind, cand, party, weak in sorted(raw):
-            if weak and not (has_strong or strong_context or len(weak_kinds[(cand, party)]) >= 2):
+            backed = len(weak_kinds.get(side(cand, party), ())) >= 2
+            if weak and not (has_strong or strong_context or backed):
                 continue
             start, end = norm.origin[s], norm.origin[e - 1] + 1
+            # A cue ending in a collapsed run of letters ends where the run does ("three", "duaaa").
+            while norm.elongated[e - 1] and end < len(text) and text[end].casefold() == text[end - 1].casefold():
+                end += 1
             if cand is None and party is not None:
-                cand = self.coalition.get(party.lower())  # "partai banteng" in a pair race is that pair's
-            cues.append(Cue(text[start:end], start, end, kind, cand, party, field))
+                cand = self.coalition.get(party.lower())
+            cues.append(Cue(text[start:end], start, end, "party" if kind == "colour" else kind, cand, party, field))
         return cues
+
+    def _other_office_before(self, norm_text: str, start: int) -> bool:
+        """"bupati petahana" in a governor's race, "kades incumbent": the incumbent of an office not elected here."""
+        before = norm_text[max(0, start - 16) : start]
+        own = OFFICES.get(self.profile.level or "", ())
+        others = [w for office, words in OFFICES.items() if office != self.profile.level for w in words
+                  if w not in own] + list(OTHER_OFFICE_WORDS)
+        return any(re.search(rf"(?<![^\W_]){re.escape(w)}\s*$", before) for w in others)
+
+    def _election_context(self, norm_text: str) -> bool:
+        """Election words, the ballot box emoji or the voting day's date make weak cues count."""
+        if _has_election_words(norm_text) or any(e in norm_text for e in ELECTION_EMOJI):
+            return True
+        return self.voting_day is not None and bool(self.voting_day.search(norm_text))
+
+    def _signs(self, norm: Normalised, claim, raw: list[tuple]) -> list[tuple]:  # type: ignore[no-untyped-def]
+        """Party signs (🐂, 💛) written right beside a ballot-number sign of that party's pair ("2️⃣🐂",
+        "☝️💛"): a weak cue that backs the number. Elsewhere a sign is nobody's ("3️⃣ years here 🧡")."""
+        t = norm.text
+        numbers = [(s, e, cand) for s, e, kind, cand, _party, _weak in raw if kind in ("emoji", "number", "gesture")]
+        found = []
+        for sign, party in self.signs:
+            pair = self.coalition.get(party.lower())
+            if pair is None:
+                continue
+            for m in re.finditer(re.escape(sign) + "\ufe0f?", t):
+                s, e = m.span()
+                beside = any(cand == pair and (_only_signs_between(t, e0, s) or _only_signs_between(t, e, s0))
+                             for s0, e0, cand in numbers)
+                if beside and claim(s, e):
+                    found.append((s, e, "sign", None, party, True))
+        return found
 
     def _numbers(self, text: str, norm: Normalised, claim) -> list[tuple]:  # type: ignore[no-untyped-def]
         found = []
         t = norm.text
         for number, (cand, party) in self.numbers.items():
-            words = "|".join((rf"0?{number}",) + NUMBER_WORDS.get(number, ()))
+            spelled = _spelled(number)
+            words = "|".join((rf"0?{number}",) + spelled)
+            # "no one", "no due date": after a bare "no" English words are not numbers.
+            local = "|".join((rf"0?{number}",) + tuple(w for w in spelled if w not in NOT_AFTER_NO))
             patterns = [
                 (rf"(?:salam|pose|gaya|acung(?:kan)?)\s*(?:{words})\s*jari", "gesture", False),
+                # A photo description: "membentuk angka tujuh dengan jari".
+                (rf"(?<![^\W_])angka\s*(?:{words})\s*dengan\s*jari(?![^\W_])", "gesture", False),
                 (rf"(?<![^\W_])(?:{words})\s*jari(?![^\W_])", "gesture", True),
                 (rf"(?<![^\W_]){BALLOT_PREFIX}\.?\s*(?:{PLAIN_PREFIX}\.?\s*)?(?:{words})(?![^\W_])", "number", False),
-                (rf"(?<![^\W_]){PLAIN_PREFIX}\.?\s*(?:{words})(?![^\W_])", "number", True),
+                (rf"(?<![^\W_])(?:{SPELLED_PREFIX}\.?\s*(?:{words})|no\.?\s*(?:{local}))(?![^\W_])", "number", True),
                 (rf"#0{number}(?!\d)|(?<![\w.,:/-])0{number}(?![\w.:/]|,\d)", "number", number < 10),
             ]
             for pattern, kind, weak in patterns:
@@ -417,10 +637,19 @@ class ProfileMatcher:
             owner = self.numbers.get(number)
             if owner is None:
                 continue
-            for m in re.finditer(re.escape(emoji) + "\ufe0f?", t):
+            for m in re.finditer(re.escape(emoji) + "\ufe0f?" + SKIN_TONE, t):
                 s, e = m.span()
                 if claim(s, e):
                     found.append((s, e, "emoji", owner[0], owner[1], True))
+        # A printed number on a campaign prop in a photo description: strong, as a ballot number on a poster is.
+        for m in re.finditer(r"(?<![^\W_])angka\s*(\d{1,2})(?![\w.,:/])", t):
+            owner = self.numbers.get(int(m.group(1)))
+            if owner is None:
+                continue
+            sentence = _sentence_words(t, m.start())
+            if (any(w in CAMPAIGN_PROPS for w in sentence) and any(w in PRINTED for w in sentence)
+                    and not any(w in NOT_CAMPAIGN_PRINT for w in sentence) and claim(*m.span())):
+                found.append((*m.span(), "number", owner[0], owner[1], False))
         return found
 
     def _hashtags(self, text: str, norm: Normalised, claim) -> list[tuple]:  # type: ignore[no-untyped-def]
@@ -488,9 +717,53 @@ def _has_election_words(norm_text: str) -> bool:
     return any(w in ELECTION_WORDS for w in re.findall(r"[^\W\d_]+", norm_text))
 
 
+NOT_PARTY_COLOUR = re.compile(r"\W*(?:putih|muda|bata|marun|jambu|tua)(?![^\W_])")
+# Abbreviations that end in a full stop inside a phrase ("Jl. Sutrisno", "Gg. Teguh"): no sentence ends there.
+ABBREVIATIONS = frozenset("jl jln gg rs sd smp sma smk kak dek".split())
+
+
 def _other_referent_before(norm_text: str, start: int) -> bool:
-    before = re.findall(r"[^\W_]+", norm_text[max(0, start - 24) : start])
-    return bool(before) and before[-1] in OTHER_REFERENT
+    """The word right before a name marks someone else ("keponakan Gibran", "Jalan Sutrisno"), but only
+    within the same sentence: "... dari masjid. Bang Teguh ..." is the candidate."""
+    m = re.search(r"([^\W_]+)([^\w]*)$", norm_text[max(0, start - 24) : start])
+    if m is None or m.group(1) not in OTHER_REFERENT:
+        return False
+    gap = m.group(2)
+    if re.search(r"[!?;:,\n\u2026]", gap):
+        return False
+    return "." not in gap or m.group(1) in ABBREVIATIONS
+
+
+@lru_cache(maxsize=16)
+def _spelled(number: int) -> tuple[str, ...]:
+    """The number's words as the normalised text spells them ("three" reads "thre", "settong" "setong")."""
+    return tuple(dict.fromkeys(normalise(w).text for w in NUMBER_WORDS.get(number, ())))
+
+
+def _only_signs_between(t: str, a: int, b: int) -> bool:
+    """Between ``a`` and ``b`` (in order) at most a few characters and none of them letters or digits."""
+    return 0 <= b - a <= 4 and not re.search(r"[^\W_]", t[a:b])
+
+
+def _sentence_words(norm_text: str, pos: int) -> list[str]:
+    """The words of the sentence (or line) around ``pos``."""
+    start = max(norm_text.rfind(ch, 0, pos) for ch in ".!?\n;") + 1
+    ends = [k for k in (norm_text.find(ch, pos) for ch in ".!?\n;") if k != -1]
+    return re.findall(r"[^\W\d_]+", norm_text[start : min(ends) if ends else len(norm_text)])
+
+
+def _has_leadership_words(norm_text: str) -> bool:
+    return any(w in LEADERSHIP_WORDS for w in re.findall(r"[^\W\d_]+", norm_text))
+
+
+def _date_regex(day: int, month: int) -> re.Pattern[str]:
+    """The voting day as people write it: "27/11", "27.11.2034", "27 November", "Nov 27th"."""
+    names = MONTHS[month]
+    d = rf"0?{day}(?:st|nd|rd|th)?"
+    return re.compile(
+        rf"(?<![\d/.,]){d}\s*[/.\-]\s*0?{month}(?![\d,])|"
+        rf"(?<![^\W_]){d}\s*(?:{names})(?![^\W_])|(?<![^\W_])(?:{names})\.?\s*{d}(?![^\W_])"
+    )
 
 
 def _acronym_as_written(text: str, norm: Normalised, s: int, e: int, acronym: str) -> bool:

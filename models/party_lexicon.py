@@ -18,17 +18,28 @@ class PartyForms:
     names: tuple[str, ...]  # how profiles write the party (compared case- and punctuation-insensitively)
     nicknames: tuple[str, ...]  # symbols and nicknames that point to it alone
     colours: tuple[str, ...] = ()
+    # The party's symbol as an emoji (🐂 the banteng, 🌳 the beringin): a corroborating sign next to a
+    # ballot number, never a cue by itself.
+    emoji: tuple[str, ...] = ()
+
+
+# Colour signs written as emoji. ❤️ is left out on purpose: it is everyone's heart, not PDI-P's red.
+COLOUR_EMOJI = {
+    "merah": ("🔴",), "kuning": ("💛", "🟡"), "hijau": ("💚", "🟢"), "biru": ("💙", "🔵"),
+    "oranye": ("🧡", "🟠"), "jingga": ("🧡", "🟠"),
+}
 
 
 LEXICON: tuple[PartyForms, ...] = (
     PartyForms(("PDI Perjuangan", "PDIP", "PDI-P"), ("partai banteng", "banteng moncong putih", "moncong putih",
-                                                      "kandang banteng", "partai wong cilik"), ("merah",)),
+                                                      "kandang banteng", "partai wong cilik"), ("merah",),
+               ("🐂", "🐃")),
     PartyForms(("Golkar", "Partai Golkar"), ("partai beringin", "pohon beringin", "si beringin", "beringin"),
-               ("kuning",)),
-    PartyForms(("Gerindra", "Partai Gerindra"), ("partai kepala garuda", "kepala garuda"), ()),
+               ("kuning",), ("🌳",)),
+    PartyForms(("Gerindra", "Partai Gerindra"), ("partai kepala garuda", "kepala garuda"), (), ("🦅",)),
     PartyForms(("PKB", "Partai Kebangkitan Bangsa"), ("bintang sembilan", "partai bintang sembilan"), ("hijau",)),
     PartyForms(("PPP", "Partai Persatuan Pembangunan"), ("ka'bah", "kabah", "partai ka'bah", "partai kabah"),
-               ("hijau",)),
+               ("hijau",), ("🕋",)),
     PartyForms(("Demokrat", "Partai Demokrat"), ("bintang mercy", "partai mercy", "mercy"), ("biru",)),
     PartyForms(("PAN", "Partai Amanat Nasional"), ("partai matahari", "matahari terbit"), ("biru",)),
     PartyForms(("NasDem", "Partai NasDem"), ("partai restorasi", "restorasi"), ("biru",)),

@@ -220,3 +220,137 @@ def test_party_nicknames_and_colours_from_the_lexicon(roles: ProfileMatcher) -> 
 
 def test_loosely_written_listed_hashtags(roles: ProfileMatcher) -> None:
     assert ("#wenta_jilid_2", "a2") in owners(roles, "mantap #wenta_jilid_2")
+
+
+# ----------------------------------------------------------------------------- issue 16: references without names
+
+PROFILE_DPRD = """
+id: dprd-tes-2034
+name: Pileg DPRD Tes 2034
+level: dprd
+candidates:
+  - {id: c1, number: 1, names: [Darwis Saleh], aliases: [Bang Darwis], parties: [PKB], incumbent: true}
+  - {id: c2, number: 2, names: [Teguh Pranoto], aliases: [Bang Teguh], parties: [Gerindra]}
+parties:
+  - {number: 1, name: PKB}
+  - {number: 2, name: Gerindra}
+"""
+
+
+def test_petahana_inside_a_weak_office_phrase_still_resolves_the_incumbent() -> None:
+    matcher = ProfileMatcher(load_profile_text(PROFILE_DPRD, "test"))
+    # "petahana dewan" is a weak office phrase; the strong "petahana" in it used to be swallowed.
+    assert owners(matcher, "Petahana dewan kito tu lah buktike kerjo") == [("Petahana dewan", "c1")]
+    # Without "petahana" the office phrase stays weak: no election context, no cue.
+    assert owners(matcher, "Pak dewan kami di RT 3 ulang tahun hari ini") == []
+
+
+def test_other_referent_word_does_not_reach_across_a_sentence() -> None:
+    matcher = ProfileMatcher(load_profile_text(PROFILE_DPRD, "test"))
+    assert owners(matcher, "Tadi sholat di masjid. Bang Teguh paling layak ke dewan, coblos!") [0] == (
+        "Bang Teguh", "c2")
+    assert owners(matcher, "Rapat di masjid Teguh Pranoto, bukan kampanye") == []
+    assert owners(matcher, "Kantor pindah ke Jl. Teguh Pranoto nomor 5") == []
+
+
+def test_incumbent_of_another_office_is_not_the_candidate(roles: ProfileMatcher) -> None:
+    assert ("petahana", "a2") in owners(roles, "Pilgub nanti dukung petahana")
+    assert ("gubernur petahana", "a2") in owners(roles, "gubernur petahana cuti kampanye")
+    assert owners(roles, "Bupati petahana Minahasa meresmikan pasar baru") == []
+    assert owners(roles, "Kades petahana di desa kami rajin ronda") == []
+
+
+def test_role_spellings_and_shortened_traits(roles: ProfileMatcher) -> None:
+    found = owners(roles, "gub skrg su kerja, kasi lanjut jo")
+    assert ("gub skrg", "a2") in found
+    # "dokter dari pulau" shortened to "dokter dari"? No: a trait never ends in a function word, and
+    # "dokter" alone says nothing. The listed trait with a leadership word is the candidate.
+    assert owners(roles, "dokter dari pulau itu paling pantas pimpin Sulut") == [("dokter dari pulau", "a3")]
+    assert owners(roles, "Tadi ketemu dokter di puskesmas") == []
+    # "memimpin apel" is an official duty, not a leadership choice.
+    assert owners(roles, "Mantan kapolda memimpin apel pagi di halaman kantor") == []
+    assert ("Mantan kapolda", "a1") in owners(roles, "Mantan kapolda itu yang pantas pimpin kita")
+
+
+def test_trait_heads_keep_a_distinctive_word() -> None:
+    from models.matcher import trait_heads
+
+    assert trait_heads("juragan bawang merah dari Samalaju") == ["juragan bawang merah", "juragan bawang"]
+    assert trait_heads("mantan ketua KNPI kabupaten") == ["mantan ketua knpi"]
+    assert trait_heads("anggota DPR petahana") == []  # "anggota DPR" could be anyone in the house
+
+
+PROFILE_VOTING_DAY = """
+id: pilgub-hari-2034
+name: Pilgub Hari 2034
+level: gubernur
+voting_day: 2034-11-27
+candidates:
+  - {id: g1, number: 1, names: [Jonggi Pardede], aliases: [Bang Jonggi], parties: [Golkar]}
+  - {id: g2, number: 2, names: [Robert Sitorus], aliases: [Opung Robert], parties: [PDI Perjuangan], incumbent: true}
+  - {id: g3, number: 3, names: [Fauzan Lubis], aliases: [Ustaz Fauzan], parties: [PKS, PPP]}
+parties:
+  - {name: Golkar}
+  - {name: PDI Perjuangan}
+  - {name: PKS}
+  - {name: PPP}
+"""
+
+
+@pytest.fixture
+def dated() -> ProfileMatcher:
+    return ProfileMatcher(load_profile_text(PROFILE_VOTING_DAY, "test"))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("27/11 3\ufe0f\u20e3 bismillah", ("3\ufe0f\u20e3", "g3")),
+    ("27 November nanti ✌️ rek", ("✌️", "g2")),
+    ("Nov 27th ☝️ for a better province", ("☝️", "g1")),
+    ("🗳️ ✌️ udah tau lah", ("✌️", "g2")),
+])
+def test_voting_day_and_ballot_box_make_a_number_sign_count(dated: ProfileMatcher, text: str,
+                                                            expected: tuple[str, str]) -> None:
+    assert expected in owners(dated, text)
+
+
+def test_party_sign_beside_a_number_backs_it(dated: ProfileMatcher) -> None:
+    # 🐂 is PDI-P's banteng, which backs pair 2 alone; 💛 is Golkar's yellow (pair 1).
+    assert owners(dated, "2\ufe0f\u20e3🐂 pokoknya") == [("2\ufe0f\u20e3", "g2"), ("🐂", "g2")]
+    assert owners(dated, "☝️💛 udah itu aja") == [("☝️", "g1"), ("💛", "g1")]
+    # A sign of another pair's party, or one away from the number, backs nothing.
+    assert owners(dated, "✌️💛 liburan") == []
+    assert owners(dated, "3\ufe0f\u20e3 years at this office today 🥳 thank you team 💛") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Liburan ke pantai ✌️❤️",  # ❤️ is everyone's heart, and a V-sign alone is no number
+    "Udah 27 tahun kerja di sini ✌️",  # 27 alone is no date
+    "Kostum merah putih semua buat 17an, juara 1 ☝️",
+])
+def test_innocent_signs_stay_innocent(dated: ProfileMatcher, text: str) -> None:
+    assert owners(dated, text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("cobloski nomor tallu nah sodara2ku", ("cobloski nomor tallu", "g3")),
+    ("gue mah nomer due aje, pilih yang udah kerja", ("nomer due", "g2")),
+    ("honestly I'm voting three on the 27th", ("voting three", "g3")),
+    ("pick number two, see u at TPS", ("pick number two", "g2")),
+])
+def test_regional_and_english_ballot_numbers(dated: ProfileMatcher, text: str, expected: tuple[str, str]) -> None:
+    assert expected in owners(dated, text)
+
+
+@pytest.mark.parametrize("text", [
+    "no one cares about the pilkada debate tonight",
+    "Lomba dayung: regu nomor telo menang!",
+])
+def test_numbers_in_other_senses_in_election_texts(dated: ProfileMatcher, text: str) -> None:
+    assert owners(dated, text) == []
+
+
+def test_printed_number_on_a_campaign_prop_in_a_photo(dated: ProfileMatcher) -> None:
+    photo = "outfit hari ini\nAlt: Perempuan berseragam PNS memakai pin bulat bergambar pasangan dan angka 2 di dada."
+    assert ("angka 2", "g2") in owners(dated, photo)
+    cake = "ultah si bungsu\nAlt: Anak meniup lilin angka 3 di atas kue bergambar kartun."
+    assert owners(dated, cake) == []
