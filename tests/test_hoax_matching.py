@@ -123,8 +123,8 @@ def test_why_questions_repeat_the_claim_and_truth_questions_ask() -> None:
 
 def test_regional_words_read_in_indonesian() -> None:
     text, replaced = to_indonesian("Saiki nyoblos iso seko HP, ora usah mlaku neng TPS. Nomer loro menang jare.")
-    assert text == "sekarang coblos bisa seko HP, tidak usah mlaku ke TPS. nomor dua menang katanya."
-    assert replaced == 8
+    assert text == "sekarang coblos bisa dari HP, tidak usah mlaku ke TPS. nomor dua menang katanya."
+    assert replaced == 9
     assert to_indonesian("Rapat koordinasi dimulai jam dua siang di ruang rapat") == (
         "Rapat koordinasi dimulai jam dua siang di ruang rapat", 0)
     # A regional act is searched in its Indonesian form too; an Indonesian one is read once.
@@ -133,6 +133,11 @@ def test_regional_words_read_in_indonesian() -> None:
     assert views[:2] == [act_text(javanese), "Pemungutan suara diundur dino Kemis, jare KPU, ora sido Rebo"]
     assert "Pemungutan suara diundur hari Kemis, katanya KPU, tidak sido Rebo" in views
     assert act_views(act("Pemungutan suara diundur ke hari Kamis")) == ["Pemungutan suara diundur ke hari Kamis"]
+    # Regional roots with a passive prefix or a possessive suffix; Indonesian words are left alone.
+    assert to_indonesian("Duite dijupuk wong iku, tanah pusako kito diambiak pamarintah") == (
+        "uangnya diambil orang itu, tanah pusaka kita diambil pemerintah", 8)
+    assert to_indonesian("Dinas menyampaikan dana desa dimaksud sore ini") == (
+        "Dinas menyampaikan dana desa dimaksud sore ini", 0)
 
 
 def test_a_regional_repetition_is_closer_through_its_indonesian_reading() -> None:

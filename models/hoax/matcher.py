@@ -27,6 +27,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from models.hoax.background import Background
+from models.hoax.background import shipped as shipped_background
 from models.hoax.cues import Cues, read_cues
 from models.hoax.encoder import PASSAGE, QUERY
 from models.hoax.index import ClaimIndex
@@ -34,6 +36,7 @@ from models.hoax.regional import to_indonesian
 from models.text import clean_text, has_visible_text
 
 RULES_FILE = Path(__file__).with_name("rules.json")
+MATCHER_VERSION = 3
 CANDIDATES = 8  # claims looked at per act: the best false one and the best true one are among them
 # Regional words replaced (models/hoax/regional.py) before an act is also read in its Indonesian form: one
 # shared word ("aku", "ora") is as likely a loan in an Indonesian sentence as a sign of another language.
@@ -129,6 +132,9 @@ class HoaxRules:
     context_debunk: bool = False
     cites_debunk: bool = True
     negation_wins: bool = True  # "bukan hoaks" / "ini fakta" in the own words: a repetition after all
+    # The matcher these values were chosen for: 1 the first, 2 with the regional reading and why-questions,
+    # 3 with the background claims (stand-out margin and word weights) and regional affixes.
+    version: int = MATCHER_VERSION
     chosen_on: str = "defaults"
     figures: dict[str, Any] = field(default_factory=dict)
 
@@ -180,26 +186,45 @@ class HoaxMatcher:
     """Claims, their vectors and the rules: ``match(acts)`` gives one :class:`HoaxResult` per act."""
 
     def __init__(self, encoder: Encoder, claims: Sequence[Claim], vectors: np.ndarray,
-                 rules: HoaxRules | None = None) -> None:
+                 rules: HoaxRules | None = None, background: Background | None = None) -> None:
+        """``background``: the claims the stand-out margin is also measured against (default: the shipped
+        ones, ``models/hoax/background``; ``background.NONE`` for none)."""
         if len(claims) != len(vectors):
             raise ValueError(f"{len(claims)} claims but {len(vectors)} vectors")
         self.encoder = encoder
         self.claims = list(claims)
-        self.words = WordWeights([c.claim for c in self.claims])
+        self.background = shipped_background() if background is None else background
+        # Word weights count the background too: over a handful of stored claims every word of a claim is
+        # "distinctive", "KPU" and "pemilu" as much as a candidate's name.
+        self.words = WordWeights([c.claim for c in self.claims] + self.background.texts)
         self.index = ClaimIndex(vectors if len(claims) else np.zeros((0, 1), dtype=np.float32))
         self.false = np.array([c.false for c in self.claims], dtype=bool)
         self.rules = rules or HoaxRules.load()
+        self._background_index: ClaimIndex | None = None
 
     @classmethod
-    def from_claims(cls, encoder: Encoder, claims: Sequence[Claim], rules: HoaxRules | None = None) -> HoaxMatcher:
+    def from_claims(cls, encoder: Encoder, claims: Sequence[Claim], rules: HoaxRules | None = None,
+                    background: Background | None = None) -> HoaxMatcher:
         """Encode the claims now (no cache): ``netra classify --claims FILE``, tests, evaluation."""
-        return cls(encoder, claims, encoder.encode([claim_text(c) for c in claims], PASSAGE), rules)
+        return cls(encoder, claims, encoder.encode([claim_text(c) for c in claims], PASSAGE), rules, background)
+
+    @property
+    def background_index(self) -> ClaimIndex:
+        """The background's vectors as this matcher's encoder makes them (loaded or encoded on first use)."""
+        if self._background_index is None:
+            vectors = self.background.vectors(self.encoder)
+            self._background_index = ClaimIndex(vectors if len(vectors) else
+                                                np.zeros((0, self.index.matrix.shape[1]), dtype=np.float32))
+        return self._background_index
 
     def __len__(self) -> int:
         return len(self.claims)
 
     def candidates(self, acts: Sequence[ActLike]) -> tuple[list[int], np.ndarray, np.ndarray]:
         """Acts with text to read, and their best claims (indices, similarities) from the index.
+
+        Each act's row holds its store candidates, best first, then its nearest background claims (indices
+        from ``len(self)`` on; none when the matcher has no background), best first.
 
         An act is read as its own words followed by the post it acts on, and, when it has both, as its own
         words alone too: a comment restating the claim under an unrelated post, or in another language than
@@ -214,21 +239,19 @@ class HoaxMatcher:
             for view in act_views(acts[i]):
                 views.append(view)
                 owner.append(row)
-        found_idx, found_sims = self.index.search(self.encoder.encode(views, QUERY), CANDIDATES)
-        best: list[dict[int, float]] = [{} for _ in readable]
-        for view_row, row in enumerate(owner):
-            seen = best[row]
-            for claim, sim in zip(found_idx[view_row].tolist(), found_sims[view_row].tolist(), strict=True):
-                if sim > seen.get(claim, -2.0):
-                    seen[claim] = sim
-        width = min(CANDIDATES, len(self.claims))
-        indices = np.zeros((len(readable), width), dtype=np.int64)
-        sims = np.zeros((len(readable), width), dtype=np.float32)
-        for row, seen in enumerate(best):
-            ranked = sorted(seen.items(), key=lambda kv: -kv[1])[:width]
-            indices[row] = [c for c, _ in ranked]
-            sims[row] = [v for _, v in ranked]
-        return readable, indices, sims
+        queries = self.encoder.encode(views, QUERY)
+        found_idx, found_sims = self.index.search(queries, CANDIDATES)
+        claims_idx, claims_sims = best_per_act(found_idx, found_sims, owner, len(readable),
+                                               min(CANDIDATES, len(self.claims)))
+        background = self.background_index
+        if not len(background):
+            return readable, claims_idx, claims_sims
+        # The background's nearest claims follow the store's, numbered after them: features() reads them only
+        # for the stand-out margin.
+        bg_idx, bg_sims = background.search(queries, CANDIDATES)
+        bg_idx, bg_sims = best_per_act(bg_idx, bg_sims, owner, len(readable), min(CANDIDATES, len(background)))
+        return (readable, np.concatenate([claims_idx, bg_idx + len(self.claims)], axis=1),
+                np.concatenate([claims_sims, bg_sims], axis=1))
 
     def match(self, acts: Sequence[ActLike]) -> list[HoaxResult]:
         results = [NO_MATCH] * len(acts)
@@ -238,18 +261,29 @@ class HoaxMatcher:
         return results
 
     def features(self, act: ActLike, indices: np.ndarray, sims: np.ndarray) -> MatchFeatures | None:
-        """What the decision reads for one act, from its candidate claims (best first); None: no false claim."""
-        false_rows = [r for r in range(len(indices)) if self.false[indices[r]]]
+        """What the decision reads for one act, from its candidate claims (best first); None: no false claim.
+
+        Candidates numbered from ``len(self)`` on are background claims (:meth:`candidates`): they count only
+        in how far the best false claim stands out.
+        """
+        size = len(self.claims)
+        stored = [r for r in range(len(indices)) if int(indices[r]) < size]
+        false_rows = [r for r in stored if self.false[indices[r]]]
         if not false_rows:
             return None
         top = int(indices[false_rows[0]])
         best = ClaimMatch(self.claims[top], float(sims[false_rows[0]]))
-        best_true = next((float(sims[r]) for r in range(len(indices)) if not self.false[indices[r]]), -1.0)
+        best_true = next((float(sims[r]) for r in stored if not self.false[indices[r]]), -1.0)
         # How far the best false claim stands out from the act's other candidates: an act on the same topic is
         # about as close to several claims. Other wordings of the same hoax (several fact-checkers debunk one
-        # claim) are not counted against it.
-        others = [float(sims[r]) for r in range(len(indices)) if int(indices[r]) != top
-                  and not (self.false[indices[r]] and self.duplicate(top, int(indices[r])))]
+        # claim, or a background claim says it too) are not counted against it. The others are the nearest of
+        # the store's other candidates and the background's, as many as a large store would give, so that an
+        # act on a claim's topic has near neighbours however few claims are stored.
+        store_others = [float(sims[r]) for r in stored if int(indices[r]) != top
+                        and not (self.false[indices[r]] and self.duplicate(top, int(indices[r])))]
+        background_others = [float(sims[r]) for r in range(len(indices)) if int(indices[r]) >= size
+                              and not self.background_duplicate(top, int(indices[r]) - size)]
+        others = sorted(store_others + background_others, reverse=True)[:CANDIDATES - 1]
         distinct = best.similarity - float(np.mean(others)) if others else best.similarity
         return MatchFeatures(
             best=best, best_true=best_true, distinct=distinct,
@@ -262,6 +296,10 @@ class HoaxMatcher:
 
     def duplicate(self, a: int, b: int) -> bool:
         return float(self.index.matrix[a] @ self.index.matrix[b]) >= DUPLICATE
+
+    def background_duplicate(self, claim: int, background: int) -> bool:
+        """A background claim that says what a stored claim says is that claim again, not a neighbour."""
+        return float(self.index.matrix[claim] @ self.background_index.matrix[background]) >= DUPLICATE
 
     def decide(self, act: ActLike, indices: np.ndarray, sims: np.ndarray,
                rules: HoaxRules | None = None) -> HoaxResult:
@@ -304,6 +342,24 @@ class HoaxMatcher:
         return "spreads"
 
 
+def best_per_act(found_idx: np.ndarray, found_sims: np.ndarray, owner: Sequence[int], acts: int,
+                 width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``width`` best (index, similarity) of each act over its readings; each keeps its best reading's."""
+    best: list[dict[int, float]] = [{} for _ in range(acts)]
+    for view_row, row in enumerate(owner):
+        seen = best[row]
+        for claim, sim in zip(found_idx[view_row].tolist(), found_sims[view_row].tolist(), strict=True):
+            if sim > seen.get(claim, -2.0):
+                seen[claim] = sim
+    indices = np.zeros((acts, width), dtype=np.int64)
+    sims = np.zeros((acts, width), dtype=np.float32)
+    for row, seen in enumerate(best):
+        ranked = sorted(seen.items(), key=lambda kv: -kv[1])[:width]
+        indices[row] = [c for c, _ in ranked]
+        sims[row] = [v for _, v in ranked]
+    return indices, sims
+
+
 def match_score(found: MatchFeatures, rules: HoaxRules) -> float:
     return (found.best.similarity + rules.distinct_weight * found.distinct
             + rules.overlap_weight * found.overlap + rules.number_weight * found.numbers)
@@ -344,7 +400,8 @@ def stems(text: str) -> set[str]:
 
 
 class WordWeights:
-    """IDF of words over the claims: a claim's own details (names, places, numbers) weigh, common words do not."""
+    """IDF of words over the claims (and the background's): a claim's own details (names, places, numbers) weigh,
+    common words do not."""
 
     def __init__(self, claims: Sequence[str]) -> None:
         counts: dict[str, int] = {}

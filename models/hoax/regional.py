@@ -89,6 +89,49 @@ _add("karena", "mergo amarga karana")
 _add("untuk", "kanggo kangge keur gasan")
 _add("dengan", "karo kalayan")
 _add("ke", "neng menyang")
+# Common words of every register that the lists above lacked: demonstratives, question words, people and
+# government (a claim names who does what; "pamarintah" read as "pemerintah" shares the claim's word).
+_add("ini", "iki ieu")
+_add("itu", "kuwi iku kae")
+_add("yang", "sing")
+_add("apa", "opo naon")
+_add("kenapa", "ngopo ngapa kunaon")
+_add("banyak", "akeh okeh loba seueur")
+_add("dari", "seko soko tina")
+_add("dan", "jeung")
+_add("jadi", "dadi")
+_add("bilang", "ngomong")
+_add("kita", "kito torang")
+_add("kalian", "kalean ngoni")
+_add("mereka", "dorang")
+_add("orang", "urang")
+_add("pemerintah", "pamarintah pamarentah pemerentah")
+_add("pusaka", "pusako")
+_add("air", "banyu")
+_add("dengan", "deng")
+_add("dapat", "dapa")
+_add("mau", "mo")
+
+# Regional words take affixes the glossary does not list: the passive di- (Javanese, Sundanese, Minang:
+# "diambiak", "dijupuk") and the possessive/definite suffix (Javanese -e/-ne, Sundanese -na, Minang -nyo:
+# "duite", "omahe"), read as Indonesian di- and -nya around the root's equivalent.
+_PREFIXES = (("di", "di"),)
+_SUFFIXES = (("nyo", "nya"), ("ne", "nya"), ("na", "nya"), ("e", "nya"))
+_ROOT = 3  # shortest root read through an affix: shorter ones match too many Indonesian words by chance
+
+
+def affixed(word: str) -> str | None:
+    """The Indonesian form of a glossary word with a di- prefix or a possessive suffix, or None."""
+    for affix, target in _PREFIXES:
+        root = word[len(affix):]
+        if word.startswith(affix) and len(root) >= _ROOT and root in _GLOSSARY:
+            return target + _GLOSSARY[root]
+    for affix, target in _SUFFIXES:
+        root = word[:-len(affix)]
+        if word.endswith(affix) and len(root) >= _ROOT and root in _GLOSSARY:
+            return _GLOSSARY[root] + target
+    return None
+
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?", re.UNICODE)
 
@@ -100,7 +143,7 @@ def to_indonesian(text: str) -> tuple[str, int]:
     def swap(match: re.Match[str]) -> str:
         nonlocal replaced
         word = match.group()
-        target = _GLOSSARY.get(word.lower())
+        target = _GLOSSARY.get(word.lower()) or affixed(word.lower())
         if target is None or target == word.lower():
             return word
         replaced += 1
