@@ -17,8 +17,9 @@ starts once per process), best of ``--repeat``:
 Only the ingest pipeline runs (not the media pipeline: the generated image
 URLs lead nowhere). Printed per platform: pages/s, stored activities/s, and each run's speed
 as a ratio of bare Scrapy's (1.00 = as fast as bare Scrapy; the target for storing is ≥ 0.5); then
-the crawling process's CPU seconds and bare Scrapy's CPU seconds as a ratio of them (steadier than
-wall time on a shared machine; the database server's own CPU is not counted).
+the CPU seconds of the crawling process and of its ingest writer process, and bare Scrapy's CPU seconds
+as a ratio of them (steadier than wall time on a shared machine; the database server's own CPU is not
+counted).
 
     .venv/bin/python bench/crawl.py [--accounts 1000] [--posts 50] [--platform bluesky|x|both] [--pg URL]
 """
@@ -305,10 +306,17 @@ def _child(plan_data: dict[str, Any], url: str | None, settings: dict[str, Any],
     the_plan = CrawlPlan(**plan_data)
     # Imported before the clock starts, as the bare run imports Scrapy before its clock: both time the crawl.
     spider_class(the_plan.kind)
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
     stats = crawl_in_this_process([the_plan], database_url=url, scrapy_settings=settings)[the_plan.kind]
+    # The ingest writer is a process of its own (spiders/store_process.py): its CPU counts with the crawl's.
     out.put((time.perf_counter() - started, stats.get("downloader/response_count", 0),
-             stats.get("item_scraped_count", 0), time.process_time() - cpu))
+             stats.get("item_scraped_count", 0), time.process_time() - cpu + _children_cpu() - children))
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's children that have ended (the ingest writer, once the crawl closed it)."""
+    times = os.times()
+    return times.children_user + times.children_system
 
 
 def timed_crawl(the_plan: CrawlPlan, url: str | None, store: bool) -> tuple[float, int, int, float]:
@@ -358,8 +366,8 @@ def main() -> None:
         server.stop()
         pages = args.accounts  # one page of --posts items per account (NETRA_PAGE_SIZE is --posts)
         base, base_cpu = rows[0][1], rows[0][4]
-        # CPU seconds are the crawling process's own (PostgreSQL's server and the replay server are not in
-        # them); on a shared machine their ratio moves less with the neighbours' load than wall time does.
+        # CPU seconds are the crawling process's and its ingest writer's (PostgreSQL's server and the replay
+        # server are not in them); on a shared machine their ratio moves less with the load than wall time does.
         print(f"{'run':<13}{'seconds':>9}{'pages/s':>10}{'items':>8}{'stored acts':>13}{'acts/s':>9}{'× bare':>8}"
               f"{'cpu s':>8}{'cpu × bare':>12}")
         for name, elapsed, items, stored, cpu in rows:

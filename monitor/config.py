@@ -184,6 +184,11 @@ class Settings(BaseSettings):
     commit_wait: float = Field(
         default=0.2, gt=0, description="longest a crawled item waits for its transaction, seconds"
     )
+    writer_process: bool = Field(
+        default=True,
+        description="crawled items are written by a process of their own beside the crawl (off: by a thread "
+        "of the crawl's process; an in-memory SQLite database always uses the thread)",
+    )
 
     # media (images of collected posts; spiders/media.py)
     media_dir: Path | None = Field(

@@ -15,7 +15,6 @@ never end ``succeeded`` with a page it did not read.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +30,7 @@ from spiders.items import (
     CrawlCheckpointItem,
     FollowChangeItem,
     QuarantineItem,
+    loads,
     profile_context,
     profile_post,
     raw_json,
@@ -170,7 +170,7 @@ class NetraSpider(scrapy.Spider):
     def load_json(self, response: Response, account: str | None) -> Any | None:
         """The decoded body, or None after reporting why it could not be decoded."""
         try:
-            return json.loads(response.body)
+            return loads(response.body)
         except (ValueError, UnicodeDecodeError) as exc:
             self.report_error(account, response.url, f"malformed JSON (HTTP {response.status}): {exc}")
             target = response.meta.get("target")

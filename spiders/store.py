@@ -65,6 +65,7 @@ from spiders.items import (
     item_to_json,
 )
 from spiders.store_errors import PositionHeld, UnknownAccount
+from spiders.table_statistics import TableStatistics
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +136,7 @@ class IngestStore:
 
     def __init__(self, database_url: str | None = None, *, sessions: sessionmaker[Session] | None = None):
         self.sessions = sessions or default_session_factory(database_url)
+        self.statistics = TableStatistics(self.sessions.kw["bind"])
 
     # ------------------------------------------------------------------ runs
 
@@ -618,10 +620,22 @@ class IngestStore:
         """
         from spiders.ingest_batch import BatchWriter
 
+        inserted: dict[str, int] = {}
+
+        def work(s: Session) -> list[bool | None | Exception]:
+            writer = BatchWriter(self, s, crawl_run_id)
+            results: list[bool | None | Exception] = list(writer.store_all(items))
+            inserted.clear()  # an attempt that rolled back and was retried counts once
+            inserted.update(writer.inserted)
+            return results
+
         try:
-            return self._retrying(lambda s: BatchWriter(self, s, crawl_run_id).store_all(items))
+            results = self._retrying(work)
         except Exception:  # noqa: BLE001 — retried one by one below, where each error is kept
             log.debug("batch of %d failed; storing one by one", len(items), exc_info=True)
+        else:
+            self.statistics.after_commit(inserted)
+            return results
         results: list[bool | None | Exception] = []
         for item in items:
             try:

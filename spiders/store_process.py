@@ -1,0 +1,180 @@
+"""The ingestion store's writes in a process of their own, beside the crawl.
+
+Storing a batch is mostly Python (SQLAlchemy building statements, the batch's
+decisions in memory); on a writer thread it took turns with Scrapy's parsing
+for the one GIL, so a crawl that stored ran at a quarter of the speed of one
+that only parsed (bench/crawl.py). A process of its own has an interpreter of
+its own and runs on the other core: the crawl pays only for pickling the items.
+
+The process is a plain loop over a pipe: a call (the ``IngestStore`` method's
+name and arguments) in, its result or exception out, one at a time, so batches
+keep their order. It holds nothing that is not in the database: if it dies, a
+new one takes the call again (every write is idempotent by its natural keys,
+and a batch is one transaction, committed whole or not at all). If the crawl's
+process dies, the pipe closes and the writer ends after the transaction in
+hand; what that committed was never acknowledged, and a re-crawl finds it
+stored (exactly once, by the same keys).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from spiders import collector
+
+log = logging.getLogger(__name__)
+
+STOP = None  # asks the writer to end after the calls before it
+JOIN_TIMEOUT_S = 30.0
+
+
+def usable(database_url: str | None) -> bool:
+    """Whether a writer process can share the database: an in-memory SQLite database lives in one process only."""
+    return bool(database_url) and ":memory:" not in database_url and "mode=memory" not in database_url
+
+
+def _portable(value: Any) -> Any:
+    """``value`` if it pickles; otherwise the same with each exception that does not replaced by a RuntimeError
+    carrying its type and message (a driver's exception may hold a connection or a cursor)."""
+    try:
+        pickle.dumps(value)
+        return value
+    except Exception:  # noqa: BLE001 — any pickling failure: fall back to plain exceptions
+        pass
+    if isinstance(value, list):
+        return [_portable(v) for v in value]
+    if isinstance(value, BaseException):
+        return RuntimeError(f"{type(value).__name__}: {value}")
+    return RuntimeError(f"unpicklable result {type(value).__name__}")
+
+
+def serve(calls: Connection, answers: Connection) -> None:
+    """The writer process: the database URL first, then ``IngestStore`` calls in order until STOP or the
+    crawl's ends of the pipes close."""
+    from spiders.store import IngestStore
+
+    try:
+        database_url = calls.recv()
+    except (EOFError, OSError):
+        return
+    store = IngestStore(database_url)
+    collector.relax()  # a process of its own, for as long as the crawl: see spiders/collector.py
+    while True:
+        try:
+            call = calls.recv()
+        except (EOFError, OSError):  # the crawl's process is gone: nothing more will come
+            return
+        if call is STOP:
+            return
+        method, args, kwargs = call
+        try:
+            answer: tuple[bool, Any] = (True, getattr(store, method)(*args, **kwargs))
+        except Exception as exc:  # noqa: BLE001 — handed back to the caller, which reports it
+            answer = (False, exc)
+        try:
+            answers.send(_portable(answer))
+        except (BrokenPipeError, OSError):
+            return
+
+
+class WriterGone(RuntimeError):
+    """The writer process ended while a call was in hand, and a new one could not take it."""
+
+
+class StoreProcess:
+    """Calls to an ``IngestStore`` that lives in a process of its own; thread-safe, one call at a time.
+
+    The process is ``python -m spiders.store_process``, not a multiprocessing child: a spawned child
+    imports its parent's main module again (the whole CLI for ``netra crawl``), which doubled its start.
+    """
+
+    def __init__(self, database_url: str):
+        self.database_url = database_url
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._calls: Connection | None = None
+        self._answers: Connection | None = None
+        self._start()
+
+    def _start(self) -> None:
+        calls_read, calls_write = os.pipe()
+        answers_read, answers_write = os.pipe()
+        # Importable from a source checkout too (tests, bench/): the folder that holds this package comes first.
+        package_root = str(Path(__file__).resolve().parent.parent)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "spiders.store_process", str(calls_read), str(answers_write)],
+                pass_fds=(calls_read, answers_write), env=env, stdin=subprocess.DEVNULL)
+        finally:
+            os.close(calls_read)  # the writer's ends live in the writer only: its death then reads as EOF here
+            os.close(answers_write)
+        self._calls = Connection(calls_write, readable=False)
+        self._answers = Connection(answers_read, writable=False)
+        self._calls.send(self.database_url)  # through the pipe, not the command line: it may hold a password
+
+    def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """``IngestStore.<method>(*args, **kwargs)`` in the writer; its exception is raised here."""
+        with self._lock:
+            for attempt in (1, 2):
+                assert self._calls is not None and self._answers is not None and self._process is not None
+                try:
+                    self._calls.send((method, args, kwargs))
+                    ok, value = self._answers.recv()
+                    break
+                except (EOFError, BrokenPipeError, ConnectionResetError) as exc:
+                    # The writer died (killed, out of memory). Its transaction in hand rolled back or committed
+                    # whole; the call is idempotent, so a fresh writer takes it again, once.
+                    exit_code = self._process.wait(timeout=JOIN_TIMEOUT_S)
+                    log.warning("ingest writer process ended (exit code %s) during %s; starting another",
+                                exit_code, method)
+                    self._close_pipes()
+                    if attempt == 2:
+                        raise WriterGone(f"the ingest writer process ended twice during {method}") from exc
+                    self._start()
+        if not ok:
+            raise value
+        return value
+
+    def _close_pipes(self) -> None:
+        for connection in (self._calls, self._answers):
+            if connection is not None:
+                connection.close()
+        self._calls = self._answers = None
+
+    def close(self) -> None:
+        """Let the writer finish what it was given and end."""
+        with self._lock:
+            if self._process is None:
+                return
+            try:
+                if self._calls is not None:
+                    self._calls.send(STOP)
+            except (BrokenPipeError, OSError):
+                pass
+            try:
+                self._process.wait(timeout=JOIN_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                log.warning("ingest writer process did not end in %.0f s; terminating it", JOIN_TIMEOUT_S)
+                self._process.terminate()
+                self._process.wait()
+            self._close_pipes()
+            self._process = None
+
+
+def main(argv: list[str]) -> None:
+    calls_fd, answers_fd = (int(a) for a in argv)
+    serve(Connection(calls_fd, writable=False), Connection(answers_fd, readable=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
