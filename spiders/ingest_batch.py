@@ -184,6 +184,7 @@ class BatchWriter:
             self._contents(items, segment, results)
             segment = []
             results[index] = self.store._store_item(self.s, item, self.run_id)
+            self.s.flush()  # the session does not autoflush: the next segment's queries must see this item
         self._contents(items, segment, results)
         for index in states + checkpoints:
             results[index] = self.store._store_item(self.s, items[index], self.run_id)

@@ -28,6 +28,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
 from spiders import collector
 
 log = logging.getLogger(__name__)
@@ -38,7 +40,12 @@ JOIN_TIMEOUT_S = 30.0
 
 def usable(database_url: str | None) -> bool:
     """Whether a writer process can share the database: an in-memory SQLite database lives in one process only."""
-    return bool(database_url) and ":memory:" not in database_url and "mode=memory" not in database_url
+    if not database_url:
+        return False
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        return True
+    return url.database not in (None, "", ":memory:") and "mode=memory" not in database_url
 
 
 def _portable(value: Any) -> Any:
@@ -120,7 +127,10 @@ class StoreProcess:
             os.close(answers_write)
         self._calls = Connection(calls_write, readable=False)
         self._answers = Connection(answers_read, writable=False)
-        self._calls.send(self.database_url)  # through the pipe, not the command line: it may hold a password
+        try:
+            self._calls.send(self.database_url)  # through the pipe, not the command line: it may hold a password
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # it died at once: the first call finds out and says so
 
     def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """``IngestStore.<method>(*args, **kwargs)`` in the writer; its exception is raised here."""

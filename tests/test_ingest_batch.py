@@ -11,6 +11,7 @@ the tables must hold the same rows (ids and capture times aside).
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,7 +20,14 @@ from sqlalchemy import select
 
 from monitor.db.schema import Account, Activity, Evidence, Post
 from monitor.db.session import session_scope
-from spiders.items import ActivityItem, CrawlCheckpointItem, PostItem, TombstoneItem, raw_json
+from spiders.items import (
+    AccountStateItem,
+    ActivityItem,
+    CrawlCheckpointItem,
+    PostItem,
+    TombstoneItem,
+    raw_json,
+)
 from spiders.store import IngestStore
 from tests.declared import add_declared
 
@@ -54,6 +62,10 @@ def sequence(first: int, second: int) -> list[Any]:
                      target=candidate, raw=raw_json({"like": 2})),
         CrawlCheckpointItem(platform="bluesky", handle="satu.bsky.social", account_id=first,
                             advance={"newest_sort_at": "2026-03-01T09:00:00+00:00"}),
+        # What the profile said of each account, between contents (a batch stores states after them).
+        AccountStateItem(platform="bluesky", handle="satu.bsky.social", account_id=first,
+                         external_id="did:plc:satu", state="active", labels=[{"val": "!warn"}]),
+        AccountStateItem(platform="bluesky", handle="dua.bsky.social", account_id=second, state="deactivated"),
         # An edit of post 1: a new evidence version, the act's text follows.
         ActivityItem(platform="bluesky", kind="post", external_id=post(1).external_id, account_id=first,
                      post=post(1, "teks 1 (diubah)", cid="v2"), text="teks 1 (diubah)"),
@@ -89,8 +101,8 @@ def snapshot(url: str) -> dict[str, Any]:
              (a.target_post.external_id if a.target_post else None))
             for a in s.scalars(select(Activity)))
         # The checkpoint's resume point: a batch saves it after its contents, one by one saves it in place.
-        accounts = sorted((a.handle, str(a.crawl_state), a.last_crawled_at is not None)
-                          for a in s.scalars(select(Account)))
+        accounts = sorted((a.handle, str(a.crawl_state), a.last_crawled_at is not None, a.external_id, a.state,
+                           str(a.labels)) for a in s.scalars(select(Account)))
         return {"posts": posts, "evidence": sorted(evidence.values()), "activities": acts, "accounts": accounts}
 
 
@@ -119,6 +131,26 @@ def test_batches_store_what_one_by_one_stores(db_url: str, batch_size: int, tmp_
     assert snapshot(db_url) == snapshot(one_by_one_url)
     again = IngestStore(db_url).store_batch(sequence(first, second)[12:])
     assert again == [False] * len(again)  # a repeat writes nothing new
+
+
+def test_an_account_named_by_the_id_its_state_just_gave_is_found_in_the_same_batch(
+        db_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    # States are stored after the contents only when every activity names its account by registry id: an
+    # activity that names it by the platform id a state item of the same batch just recorded must find it.
+    first = add_declared(db_url, "bluesky", "satu.bsky.social")
+    state = AccountStateItem(platform="bluesky", handle="satu.bsky.social", account_id=first,
+                             external_id="did:plc:baru", state="active")
+    by_platform_id = ActivityItem(platform="bluesky", kind="post", external_id=post(7).external_id,
+                                  account_external_id="did:plc:baru", post=post(7), text="teks 7")
+    by_id = ActivityItem(platform="bluesky", kind="post", external_id=post(8).external_id, account_id=first,
+                         post=post(8), text="teks 8")
+    with caplog.at_level(logging.DEBUG, logger="spiders.store"):
+        results = IngestStore(db_url).store_batch([state, by_platform_id, by_id])
+    assert results[1:] == [True, True], results
+    assert "storing one by one" not in caplog.text  # stored as one batch, not rescued item by item
+    with session_scope(db_url) as s:
+        assert set(s.scalars(select(Activity.account_id))) == {first}
+        assert s.get(Account, first).external_id == "did:plc:baru"
 
 
 def test_copy_reports_a_lost_unique_key_race_as_integrity_error(pg_url: str) -> None:
