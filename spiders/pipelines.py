@@ -21,6 +21,7 @@ are counted, so such a run ends ``partial``, never ``succeeded``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -44,6 +45,8 @@ HEARTBEAT_S = 30.0  # well inside spiders.store.STALE_AFTER
 # Up to this many times NETRA_COMMIT_EVERY items in one transaction when they queued behind a busy writer:
 # bounds a batch's memory and the cost of its one-by-one retry should it fail.
 GROUP_COMMIT_FACTOR = 20
+# Batches a writer process holds at once: the one it stores and the next, waiting in its pipe.
+MAX_IN_FLIGHT_PROCESS = 2
 KEPT_STATS = (
     "downloader/request_count", "downloader/response_count", "item_scraped_count", "item_dropped_count",
     "retry/count", "retry/max_reached", "netra/errors", "netra/retry_wait_seconds", "elapsed_time_seconds",
@@ -61,7 +64,10 @@ class IngestPipeline:
         # Batches and counts are written by a process of their own (spiders.store_process) unless turned off
         # or impossible (an in-memory database, a daemonic worker): then by the writer thread, in this process.
         self.writer_process = crawler.settings.getbool("NETRA_WRITER_PROCESS", True) and usable(self.database_url)
-        self._store_process: StoreProcess | None = None
+        # Started now, not when the spider opens: its interpreter and imports (half a second) overlap the
+        # engine's own start instead of holding the first batch back.
+        self._store_process = StoreProcess(self.database_url) if self.writer_process else None
+        self.max_in_flight = MAX_IN_FLIGHT_PROCESS if self._store_process is not None else 1
         self.run_id: int | None = None
         # Items wait at most COMMIT_WAIT seconds or until COMMIT_EVERY are queued, then commit together.
         self.commit_every = crawler.settings.getint("NETRA_COMMIT_EVERY", 50)
@@ -70,7 +76,7 @@ class IngestPipeline:
         self._timer: asyncio.TimerHandle | None = None
         # Group commit: the most items one transaction takes when many waited for a busy writer.
         self.batch_limit = self.commit_every * GROUP_COMMIT_FACTOR
-        self._in_flight = False  # a batch is being written
+        self._in_flight = 0  # batches handed to the writer and not answered yet
         self._commit_asked = False  # a commit came due while it was
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="netra-ingest")
         # Batches and counter updates on the writer thread, until each is done (close_spider waits for them).
@@ -100,8 +106,6 @@ class IngestPipeline:
         else:
             self.store.heartbeat(self.run_id)  # the run is now this process's
         self._beat_later()
-        if self.writer_process:
-            self._store_process = StoreProcess(self.database_url)
         if platform:
             retried, waiting = self.store.retry_pending(platform, crawl_run_id=self.run_id)
             if retried or waiting:
@@ -159,46 +163,63 @@ class IngestPipeline:
         return item
 
     def _commit(self) -> None:
-        """Hand the queued items to the writer thread as one transaction, or ask for it once the writer is free.
+        """Hand the queued items to the writer as one transaction, or ask for it once the writer is free.
 
-        One writer thread keeps batches in order and lets Scrapy go on
-        downloading and parsing while the database works. One batch is in
-        flight at a time: items that arrive meanwhile wait and go together
-        into the next one (group commit), so when the database is the bound
-        each transaction carries more items instead of a queue of small ones.
+        One writer keeps batches in order and lets Scrapy go on downloading
+        and parsing while the database works. A writer thread takes one batch
+        at a time; a writer process two (one stored, the next already in its
+        pipe, so it never idles while the crawl pickles and sends). Items
+        that arrive while the writer is full wait and go together into the
+        next batch (group commit), so when the database is the bound each
+        transaction carries more items instead of a queue of small ones.
         """
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        if self._in_flight:
+        if self._in_flight >= self.max_in_flight:
             self._commit_asked = True
             return
         batch, self._pending = self._pending[:self.batch_limit], self._pending[self.batch_limit:]
         self._commit_asked = bool(self._pending)  # what did not fit is due as well: it goes next
         if not batch:
             return
-        loop = asyncio.get_running_loop()
-        writing = loop.run_in_executor(self._writer, self._store_batch, [item for item, _ in batch])
+        writing = asyncio.ensure_future(self._write([item for item, _ in batch]))
         self._writing.add(writing)
-        self._in_flight = True
+        self._in_flight += 1
 
         def resolve(done_writing: asyncio.Future[list[bool | None | Exception]]) -> None:
             self._writing.discard(done_writing)
-            self._in_flight = False
+            self._in_flight -= 1
             for (_item, done), result in zip(batch, done_writing.result(), strict=True):
                 if not done.done():
                     done.set_result(result)
-            # Items left waiting because their commit came due while this batch was written (or more than one
+            # Items left waiting because their commit came due while the writer was full (or more than one
             # batch's worth) go now; the others keep the timer process_item set for them.
             if self._commit_asked or len(self._pending) >= self.commit_every:
                 self._commit()
 
         writing.add_done_callback(resolve)
+        if self._commit_asked and self._in_flight < self.max_in_flight:
+            self._commit()  # more than a batch waited and the writer can take another now
+
+    async def _write(self, items: list[Any]) -> list[bool | None | Exception]:
+        """The batch's results, one per item, in order: stored by the writer process or the writer thread."""
+        loop = asyncio.get_running_loop()
+        if self._store_process is None:
+            return await loop.run_in_executor(self._writer, self._store_batch, items)
+        try:
+            # Pickled and sent on the writer thread (a batch is megabytes; the pipe takes 64 KiB at a time),
+            # in the order the batches were made; answered by the writer process's reader thread.
+            answer = await loop.run_in_executor(
+                self._writer, functools.partial(self._store_process.submit, "store_batch", items,
+                                                crawl_run_id=self.run_id))
+            return await asyncio.wrap_future(answer)
+        except Exception as exc:  # the writer or the database failed: every item of the batch is reported
+            log.exception("commit of %d items failed", len(items))
+            return [exc] * len(items)
 
     def _store_batch(self, items: list[Any]) -> list[bool | None | Exception]:
         try:
-            if self._store_process is not None:
-                return self._store_process.call("store_batch", items, crawl_run_id=self.run_id)
             return self.store.store_batch(items, crawl_run_id=self.run_id)
         except Exception as exc:  # the database itself failed: every item of the batch is reported
             log.exception("commit of %d items failed", len(items))
@@ -242,11 +263,15 @@ class IngestPipeline:
         writing.add_done_callback(self._writing.discard)
 
     def _add_counts(self, run_id: int, counts: dict[str, int]) -> None:
+        if self._store_process is not None:
+            # After the batches sent before it, without waiting for its answer (the writer thread goes on
+            # sending batches); the writer ends only once it is done (close_spider).
+            added = self._store_process.submit("add_counts", run_id, **counts)
+            added.add_done_callback(lambda done: done.exception() is not None and log.error(
+                "could not add counts %s to crawl run %s: %s", counts, run_id, done.exception()))
+            return
         try:
-            if self._store_process is not None:
-                self._store_process.call("add_counts", run_id, **counts)
-            else:
-                self.store.add_counts(run_id, **counts)
+            self.store.add_counts(run_id, **counts)
         except Exception:  # noqa: BLE001 — the database failed: say so; the run's counts are then short
             log.exception("could not add counts %s to crawl run %s", counts, run_id)
 

@@ -24,6 +24,8 @@ import pickle
 import subprocess
 import sys
 import threading
+from collections import deque
+from concurrent.futures import Future
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -97,7 +99,13 @@ class WriterGone(RuntimeError):
 
 
 class StoreProcess:
-    """Calls to an ``IngestStore`` that lives in a process of its own; thread-safe, one call at a time.
+    """Calls to an ``IngestStore`` that lives in a process of its own, in the order they are submitted.
+
+    ``submit`` sends a call and returns a future at once, so the next batch waits in the pipe while the
+    writer stores the one before (the writer never idles between batches); a reader thread resolves the
+    futures in order as the answers come. ``call`` waits for its answer. If the writer dies, a new one
+    is started and given every call not answered yet, again in order (each is idempotent); when two
+    writers in a row end without answering, the waiting calls and every later one fail with ``WriterGone``.
 
     The process is ``python -m spiders.store_process``, not a multiprocessing child: a spawned child
     imports its parent's main module again (the whole CLI for ``netra crawl``), which doubled its start.
@@ -105,11 +113,19 @@ class StoreProcess:
 
     def __init__(self, database_url: str):
         self.database_url = database_url
-        self._lock = threading.Lock()
+        # Sends (and restarts) one at a time, in order; never held while waiting for an answer, or a full
+        # answers pipe would stop the writer from reading the call being sent.
+        self._send_lock = threading.Lock()
+        self._pending_lock = threading.Lock()
+        self._pending: deque[_Call] = deque()
         self._process: subprocess.Popen[bytes] | None = None
         self._calls: Connection | None = None
-        self._answers: Connection | None = None
-        self._start()
+        self._generation = 0
+        self._closed = False
+        self._deaths = 0  # writers that ended in a row without answering
+        self._broken: WriterGone | None = None
+        with self._send_lock:
+            self._start()
 
     def _start(self) -> None:
         calls_read, calls_write = os.pipe()
@@ -126,59 +142,108 @@ class StoreProcess:
             os.close(calls_read)  # the writer's ends live in the writer only: its death then reads as EOF here
             os.close(answers_write)
         self._calls = Connection(calls_write, readable=False)
-        self._answers = Connection(answers_read, writable=False)
+        self._generation += 1
+        reader = threading.Thread(target=self._read, args=(Connection(answers_read, writable=False),
+                                                           self._process, self._generation),
+                                  name="netra-store-answers", daemon=True)
+        reader.start()
+        self._send(self.database_url)  # through the pipe, not the command line: it may hold a password
+
+    def _send(self, message: Any) -> None:
+        assert self._calls is not None
         try:
-            self._calls.send(self.database_url)  # through the pipe, not the command line: it may hold a password
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # it died at once: the first call finds out and says so
+            self._calls.send(message)
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            pass  # the writer died: its reader sees the end of its answers and starts another
+
+    def submit(self, method: str, *args: Any, **kwargs: Any) -> Future[Any]:
+        """``IngestStore.<method>(*args, **kwargs)`` in the writer, in submission order; its result as a future."""
+        call = _Call(Future(), (method, args, kwargs))
+        with self._send_lock:
+            if self._closed:
+                raise RuntimeError("the ingest writer is closed")
+            if self._broken is not None:
+                call.future.set_exception(self._broken)
+                return call.future
+            with self._pending_lock:
+                self._pending.append(call)
+            self._send(call.message)
+        return call.future
 
     def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """``IngestStore.<method>(*args, **kwargs)`` in the writer; its exception is raised here."""
-        with self._lock:
-            for attempt in (1, 2):
-                assert self._calls is not None and self._answers is not None and self._process is not None
-                try:
-                    self._calls.send((method, args, kwargs))
-                    ok, value = self._answers.recv()
-                    break
-                except (EOFError, BrokenPipeError, ConnectionResetError) as exc:
-                    # The writer died (killed, out of memory). Its transaction in hand rolled back or committed
-                    # whole; the call is idempotent, so a fresh writer takes it again, once.
-                    exit_code = self._process.wait(timeout=JOIN_TIMEOUT_S)
-                    log.warning("ingest writer process ended (exit code %s) during %s; starting another",
-                                exit_code, method)
-                    self._close_pipes()
-                    if attempt == 2:
-                        raise WriterGone(f"the ingest writer process ended twice during {method}") from exc
-                    self._start()
-        if not ok:
-            raise value
-        return value
+        return self.submit(method, *args, **kwargs).result()
 
-    def _close_pipes(self) -> None:
-        for connection in (self._calls, self._answers):
-            if connection is not None:
-                connection.close()
-        self._calls = self._answers = None
+    def _read(self, answers: Connection, process: subprocess.Popen[bytes], generation: int) -> None:
+        """The answers of one writer, each to the oldest call waiting; at its end, a new writer if calls wait."""
+        try:
+            while True:
+                try:
+                    ok, value = answers.recv()
+                except (EOFError, OSError):
+                    break
+                with self._pending_lock:
+                    call = self._pending.popleft()
+                self._deaths = 0  # a writer that answers is a working one
+                if ok:
+                    call.future.set_result(value)
+                else:
+                    call.future.set_exception(value)
+        finally:
+            answers.close()
+        exit_code = process.wait()
+        with self._send_lock:
+            if self._closed or generation != self._generation:
+                return
+            # The writer died (killed, out of memory). A transaction in hand rolled back or committed whole;
+            # the calls are idempotent, so a fresh writer takes every unanswered one again, in order.
+            self._deaths += 1
+            with self._pending_lock:
+                waiting = list(self._pending)
+            log.warning("ingest writer process ended (exit code %s) with %d call(s) waiting", exit_code,
+                        len(waiting))
+            if self._deaths >= 2:  # two in a row without an answer: it cannot work; say so instead of looping
+                during = f" during {waiting[0].message[0]}" if waiting else ""
+                self._broken = WriterGone(f"the ingest writer process ended twice{during} (exit code {exit_code})")
+                with self._pending_lock:
+                    self._pending.clear()
+                for call in waiting:
+                    call.future.set_exception(self._broken)
+                return
+            self._close_calls()
+            self._start()
+            for call in waiting:
+                self._send(call.message)
+
+    def _close_calls(self) -> None:
+        if self._calls is not None:
+            self._calls.close()
+            self._calls = None
 
     def close(self) -> None:
         """Let the writer finish what it was given and end."""
-        with self._lock:
-            if self._process is None:
+        with self._send_lock:
+            if self._closed:
                 return
-            try:
-                if self._calls is not None:
-                    self._calls.send(STOP)
-            except (BrokenPipeError, OSError):
-                pass
-            try:
-                self._process.wait(timeout=JOIN_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                log.warning("ingest writer process did not end in %.0f s; terminating it", JOIN_TIMEOUT_S)
-                self._process.terminate()
-                self._process.wait()
-            self._close_pipes()
+            self._closed = True
+            process = self._process
+            self._send(STOP)
+        assert process is not None
+        try:
+            process.wait(timeout=JOIN_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            log.warning("ingest writer process did not end in %.0f s; terminating it", JOIN_TIMEOUT_S)
+            process.terminate()
+            process.wait()
+        with self._send_lock:
+            self._close_calls()
             self._process = None
+
+
+class _Call:
+    def __init__(self, future: Future[Any], message: tuple[str, tuple[Any, ...], dict[str, Any]]):
+        self.future = future
+        self.message = message
 
 
 def main(argv: list[str]) -> None:
