@@ -1,5 +1,8 @@
 """The Scrapy item pipeline: every item goes into the ingestion store in small transactions.
 
+The transactions run in a writer process beside the crawl (spiders/store_process.py) or, with
+``NETRA_WRITER_PROCESS`` off or an in-memory database, on a writer thread of this process.
+
 Items are committed together in small batches (``NETRA_COMMIT_EVERY`` items
 or ``NETRA_COMMIT_WAIT`` seconds, whichever comes first; items that queue while
 the previous batch is written go together into the next), in the order the
