@@ -5,14 +5,16 @@ pages generated in memory, one post in five a repost of a candidate's post, with
 hashtags and image alt texts like real ones: Bluesky author-feed pages (facets,
 image embeds) and X API v2 timeline pages (``data`` / ``includes`` / ``meta``,
 photos with alt text, the reposted post in ``includes.tweets``). For each
-platform (``--platform``), four runs, each in a fresh process (Twisted's reactor
+platform (``--platform``), four runs (six with ``--writer-thread``), each in a fresh process (Twisted's reactor
 starts once per process), best of ``--repeat``:
 
 - ``bare Scrapy``: a minimal spider that requests the same pages and turns each
   feed entry into a dict — the floor any Scrapy crawler pays (the baseline);
 - ``parse only``: Netra's spider, middlewares and settings, no item pipeline;
 - ``SQLite``: the ingest pipeline storing into a fresh migrated SQLite file;
-- ``PostgreSQL``: the same into a fresh database on ``--pg`` (skipped if unreachable).
+- ``PostgreSQL``: the same into a fresh database on ``--pg`` (skipped if unreachable);
+- with ``--writer-thread``, both again with the batches written by a thread of the crawl's process
+  instead of the writer process (``NETRA_WRITER_PROCESS=false``), for comparison.
 
 Only the ingest pipeline runs (not the media pipeline: the generated image
 URLs lead nowhere). Printed per platform: pages/s, stored activities/s, and each run's speed
@@ -22,6 +24,7 @@ as a ratio of them (steadier than wall time on a shared machine; the database se
 counted).
 
     .venv/bin/python bench/crawl.py [--accounts 1000] [--posts 50] [--platform bluesky|x|both] [--pg URL]
+                                    [--writer-thread]
 """
 
 from __future__ import annotations
@@ -319,10 +322,12 @@ def _children_cpu() -> float:
     return times.children_user + times.children_system
 
 
-def timed_crawl(the_plan: CrawlPlan, url: str | None, store: bool) -> tuple[float, int, int, float]:
+def timed_crawl(the_plan: CrawlPlan, url: str | None, store: bool,
+                writer_process: bool = True) -> tuple[float, int, int, float]:
     settings = dict(SETTINGS)
     if not store:
         settings["ITEM_PIPELINES"] = {}
+    settings["NETRA_WRITER_PROCESS"] = writer_process
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     child = ctx.Process(target=_child, args=(the_plan.__dict__, url, settings, queue))
@@ -340,6 +345,8 @@ def main() -> None:
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
                         help="PostgreSQL server URL ('off' to skip)")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each kind; the best counts")
+    parser.add_argument("--writer-thread", action="store_true",
+                        help="also store with the writer thread instead of the writer process (NETRA_WRITER_PROCESS)")
     args = parser.parse_args()
 
     SETTINGS["NETRA_PAGE_SIZE"] = max(args.posts, 1)
@@ -368,10 +375,10 @@ def main() -> None:
         base, base_cpu = rows[0][1], rows[0][4]
         # CPU seconds are the crawling process's and its ingest writer's (PostgreSQL's server and the replay
         # server are not in them); on a shared machine their ratio moves less with the load than wall time does.
-        print(f"{'run':<13}{'seconds':>9}{'pages/s':>10}{'items':>8}{'stored acts':>13}{'acts/s':>9}{'× bare':>8}"
+        print(f"{'run':<16}{'seconds':>9}{'pages/s':>10}{'items':>8}{'stored acts':>13}{'acts/s':>9}{'× bare':>8}"
               f"{'cpu s':>8}{'cpu × bare':>12}")
         for name, elapsed, items, stored, cpu in rows:
-            print(f"{name:<13}{elapsed:>9.2f}{pages / elapsed:>10.1f}{items:>8}{stored:>13}"
+            print(f"{name:<16}{elapsed:>9.2f}{pages / elapsed:>10.1f}{items:>8}{stored:>13}"
                   f"{(stored / elapsed if stored else items / elapsed):>9.0f}{base / elapsed:>8.2f}"
                   f"{cpu:>8.2f}{base_cpu / cpu:>12.2f}")
 
@@ -388,12 +395,13 @@ def measure(platform: str, base_url: str, the_plan: CrawlPlan, seed_db: Any,
     best = min(timed_crawl(the_plan, None, store=False) for _ in range(args.repeat))
     rows.append(("parse only", best[0], best[2], 0, best[3]))
 
-    def storing(label: str, make_url: Any) -> None:
+    def storing(label: str, make_url: Any, writer_process: bool = True) -> None:
         timings = []
         for _ in range(args.repeat):
             with make_url() as url:
                 seed_db(url)
-                elapsed, _responses, items, cpu = timed_crawl(the_plan, url, store=True)
+                elapsed, _responses, items, cpu = timed_crawl(the_plan, url, store=True,
+                                                              writer_process=writer_process)
                 with session_scope(url) as s:
                     stored = s.scalar(select(func.count()).select_from(Activity)) or 0
                 timings.append((elapsed, items, stored, cpu))
@@ -406,9 +414,13 @@ def measure(platform: str, base_url: str, the_plan: CrawlPlan, seed_db: Any,
             yield f"sqlite:///{tmp}/bench.db"
 
     storing("SQLite", sqlite_url)
+    if args.writer_thread:
+        storing("SQLite, thread", sqlite_url, writer_process=False)
     if args.pg.lower() != "off":
         try:
             storing("PostgreSQL", lambda: scratch_database(args.pg, "netra_bench"))
+            if args.writer_thread:
+                storing("PG, thread", lambda: scratch_database(args.pg, "netra_bench"), writer_process=False)
         except OperationalError as exc:  # no server: report and go on with the SQLite figures
             print(f"PostgreSQL skipped: {exc}")
     return rows
