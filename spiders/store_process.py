@@ -32,7 +32,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from spiders import collector
+from spiders import garbage_collection
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,6 @@ def serve(calls: Connection, answers: Connection) -> None:
     except (EOFError, OSError):
         return
     store = IngestStore(database_url)
-    collector.relax()  # a process of its own, for as long as the crawl: see spiders/collector.py
     while True:
         try:
             call = calls.recv()
@@ -85,11 +84,11 @@ def serve(calls: Connection, answers: Connection) -> None:
             return
         method, args, kwargs = call
         try:
-            answer: tuple[bool, Any] = (True, getattr(store, method)(*args, **kwargs))
+            ok, value = True, getattr(store, method)(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 — handed back to the caller, which reports it
-            answer = (False, exc)
+            ok, value = False, exc
         try:
-            answers.send(_portable(answer))
+            answers.send((ok, _portable(value)))
         except (BrokenPipeError, OSError):
             return
 
@@ -248,6 +247,7 @@ class _Call:
 
 def main(argv: list[str]) -> None:
     calls_fd, answers_fd = (int(a) for a in argv)
+    garbage_collection.relax()  # a process of its own, for as long as the crawl: see spiders/garbage_collection.py
     serve(Connection(calls_fd, writable=False), Connection(answers_fd, readable=False))
 
 

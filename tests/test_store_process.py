@@ -8,24 +8,27 @@ the next crawl stores each act exactly once.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from monitor.db.schema import Activity, CrawlRun
 from monitor.db.session import session_scope
 from spiders.items import ActivityItem, CrawlCheckpointItem, PostItem, raw_json
 from spiders.store_errors import PositionHeld, UnknownAccount
-from spiders.store_process import StoreProcess, WriterGone, usable
+from spiders.store_process import STOP, StoreProcess, WriterGone, serve, usable
 from tests.bluesky_feed import HANDLE, FeedServer
-from tests.crawl_helpers import run
+from tests.crawl_helpers import activity_count, run, start_slow_bluesky_crawl
 from tests.declared import add_declared
 
 
@@ -59,10 +62,6 @@ def alive(pid: int) -> bool:
         return False
     return state != "Z"
 
-
-def activity_count(url: str) -> int:
-    with session_scope(url) as s:
-        return s.scalar(select(func.count(Activity.id))) or 0
 
 
 def act(account_id: int, n: int) -> ActivityItem:
@@ -106,6 +105,48 @@ def test_calls_run_in_the_writer_in_order_and_errors_come_back_as_themselves(db_
         assert s.get(CrawlRun, run_id).items_stored == 3
 
 
+class HoldsALock(Exception):
+    """As a driver's error can be: it carries something that does not pickle."""
+
+    def __init__(self) -> None:
+        super().__init__("tabel terkunci")
+        self.lock = threading.Lock()
+
+
+class FakeStore:
+    def __init__(self, _url: str) -> None:
+        pass
+
+    def store_batch(self, items: list[int]) -> list[Any]:
+        return [True if item else HoldsALock() for item in items]
+
+    def fail(self) -> None:
+        raise HoldsALock()
+
+
+def test_an_answer_that_does_not_pickle_comes_back_as_its_type_and_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    import spiders.store
+
+    monkeypatch.setattr(spiders.store, "IngestStore", FakeStore)
+    calls_ours, calls_theirs = multiprocessing.Pipe()
+    answers_theirs, answers_ours = multiprocessing.Pipe()
+    writer = threading.Thread(target=serve, args=(calls_theirs, answers_theirs), daemon=True)
+    writer.start()
+    try:
+        calls_ours.send("sqlite:///unused.db")
+        calls_ours.send(("store_batch", ([1, 0],), {}))
+        ok, value = answers_ours.recv()
+        assert ok and value[0] is True and isinstance(value[1], RuntimeError)
+        assert str(value[1]) == "HoldsALock: tabel terkunci"
+        calls_ours.send(("fail", (), {}))
+        ok, value = answers_ours.recv()
+        assert not ok and str(value) == "HoldsALock: tabel terkunci"
+    finally:
+        calls_ours.send(STOP)
+        writer.join(timeout=10)
+    assert not writer.is_alive()
+
+
 def test_a_killed_writer_is_replaced_and_the_call_taken_again(sqlite_db: str) -> None:
     account = add_declared(sqlite_db, "bluesky", HANDLE)
     writer = StoreProcess(sqlite_db)
@@ -140,11 +181,7 @@ def test_a_crawl_whose_writer_is_killed_stores_every_act_once(feed: FeedServer, 
     add_declared(sqlite_db, "bluesky", HANDLE)
     everything = set(feed.add_posts(120))
     feed.delay = 0.1  # 24 pages of 5: time to find the writer and kill it mid-crawl
-    env = {**os.environ, "NETRA_DATABASE_URL": sqlite_db, "NETRA_PAGE_SIZE": "5", "NETRA_MAX_PAGES": "100",
-           "NETRA_COMMIT_WAIT": "0.05"}
-    child = subprocess.Popen([sys.executable, "-m", "monitor", "crawl", "bluesky", "--base-url", feed.base_url,
-                              "--handle", HANDLE, "--no-watched"], env=env, start_new_session=True,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = start_slow_bluesky_crawl(sqlite_db, feed.base_url, HANDLE)
     try:
         deadline = time.monotonic() + 120
         killed: set[int] = set()
