@@ -1,7 +1,7 @@
 """Scrapy extensions of every Netra crawl (``spiders.settings.EXTENSIONS``).
 
 ``CrawlGarbageCollection`` relaxes the garbage collector while the engine runs
-(spiders/collector.py: it took a third of a crawl's CPU time) and gives its
+(spiders/garbage_collection.py: it took a third of a crawl's CPU time) and gives its
 settings back when the engine stops, so a process that goes on (a test, a
 worker) collects as before.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from spiders import collector
+from spiders import garbage_collection
 
 
 class CrawlGarbageCollection:
@@ -27,10 +27,10 @@ class CrawlGarbageCollection:
 
     def engine_started(self) -> None:
         if not self._relaxed:
-            collector.relax()
+            garbage_collection.relax()
             self._relaxed = True
 
     def engine_stopped(self) -> None:
         if self._relaxed:
-            collector.restore()
+            garbage_collection.restore()
             self._relaxed = False

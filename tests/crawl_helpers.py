@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from monitor.db.schema import Activity, CrawlRun
 from monitor.db.session import session_scope
@@ -38,3 +41,18 @@ def activities(db_url: str) -> list[tuple[str, str, str]]:
     with session_scope(db_url) as s:
         rows = s.scalars(select(Activity)).all()
         return sorted((a.account.handle, a.kind, a.external_id) for a in rows)
+
+
+def activity_count(db_url: str) -> int:
+    with session_scope(db_url) as s:
+        return s.scalar(select(func.count(Activity.id))) or 0
+
+
+def start_slow_bluesky_crawl(db_url: str, base_url: str, handle: str) -> subprocess.Popen[bytes]:
+    """``netra crawl bluesky`` for one account in a session of its own, five posts a page, committing every
+    0.05 s: with a slow feed, a crawl that can be killed (its process group) in the middle."""
+    env = {**os.environ, "NETRA_DATABASE_URL": db_url, "NETRA_PAGE_SIZE": "5", "NETRA_MAX_PAGES": "100",
+           "NETRA_COMMIT_WAIT": "0.05"}
+    return subprocess.Popen([sys.executable, "-m", "monitor", "crawl", "bluesky", "--base-url", base_url,
+                             "--handle", handle, "--no-watched"], env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

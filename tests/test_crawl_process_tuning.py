@@ -14,20 +14,22 @@ from collections.abc import Iterator
 import pytest
 from scrapy.http import TextResponse
 
-from spiders import collector
+from spiders import garbage_collection
 from spiders.extensions import CrawlGarbageCollection
 from spiders.items import ActivityItem, PostItem
 from spiders.logformatter import NetraLogFormatter
 from tests.bluesky_feed import HANDLE, FeedServer
 from tests.declared import add_declared
 
+RELAXED = (garbage_collection.GEN0_THRESHOLD, garbage_collection.GEN1_EVERY, garbage_collection.GEN2_EVERY)
+
 
 @pytest.fixture
 def default_collector() -> Iterator[None]:
     before = gc.get_threshold()
     yield
-    while collector._holders:
-        collector.restore()
+    while garbage_collection._holders:
+        garbage_collection.restore()
     gc.set_threshold(*before)
     gc.unfreeze()
 
@@ -36,11 +38,11 @@ def test_relax_and_restore_nest_and_give_everything_back(default_collector: None
     before = gc.get_threshold()
     first, second = CrawlGarbageCollection(), CrawlGarbageCollection()
     first.engine_started()
-    assert gc.get_threshold() == (collector.GEN0_THRESHOLD, collector.GEN1_EVERY, collector.GEN2_EVERY)
+    assert gc.get_threshold() == RELAXED
     assert gc.get_freeze_count() > 0
     second.engine_started()
     first.engine_stopped()
-    assert gc.get_threshold()[0] == collector.GEN0_THRESHOLD  # the second spider still runs
+    assert gc.get_threshold()[0] == garbage_collection.GEN0_THRESHOLD  # the second spider still runs
     second.engine_stopped()
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
     second.engine_stopped()  # a second stop changes nothing
@@ -91,7 +93,7 @@ def test_a_crawl_relaxes_the_collector_while_it_runs_and_gives_it_back(sqlite_db
         out = subprocess.run([sys.executable, "-c", PROBE, HANDLE, feed.base_url], capture_output=True, text=True,
                              env={**os.environ, "NETRA_DATABASE_URL": sqlite_db}, timeout=120, check=True)
     seen = json.loads(out.stdout.strip().splitlines()[-1])
-    assert seen["during"] == [[collector.GEN0_THRESHOLD, collector.GEN1_EVERY, collector.GEN2_EVERY]]
+    assert seen["during"] == [list(RELAXED)]
     assert seen["after"] == seen["before"] and seen["frozen_after"] == 0
 
 

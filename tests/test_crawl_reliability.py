@@ -19,7 +19,7 @@ from sqlalchemy import func, select, text
 from monitor.db.schema import Account, Activity, CrawlRun, IngestRetry, Post, QuarantinedRecord
 from monitor.db.session import get_engine, session_scope
 from tests.bluesky_feed import DID, HANDLE, FeedServer, post_entry
-from tests.crawl_helpers import run
+from tests.crawl_helpers import activity_count, run, start_slow_bluesky_crawl
 from tests.declared import add_declared
 
 BIG = {"NETRA_PAGE_SIZE": 50, "NETRA_MAX_PAGES": 20}
@@ -36,10 +36,6 @@ def stored_uris(url: str) -> set[str]:
         return set(s.scalars(select(Activity.external_id).join(Account, Account.id == Activity.account_id)
                              .where(Account.handle == HANDLE)))
 
-
-def activity_count(url: str) -> int:
-    with session_scope(url) as s:
-        return s.scalar(select(func.count(Activity.id))) or 0
 
 
 def crawl_state(url: str) -> dict:
@@ -249,18 +245,12 @@ def test_kill_9_of_the_process_group_then_a_crawl_that_closes_the_run_and_stores
     # between or inside them.
     import os
     import signal
-    import subprocess
-    import sys
     import time
 
     add_declared(db_url, "bluesky", HANDLE)
     everything = set(feed.add_posts(150))
     feed.delay = 0.25  # 30 pages of 5: several seconds to kill it in the middle
-    env = {**os.environ, "NETRA_DATABASE_URL": db_url, "NETRA_PAGE_SIZE": "5", "NETRA_MAX_PAGES": "100",
-           "NETRA_COMMIT_WAIT": "0.05"}
-    child = subprocess.Popen([sys.executable, "-m", "monitor", "crawl", "bluesky", "--base-url", feed.base_url,
-                              "--handle", HANDLE, "--no-watched"], env=env, start_new_session=True,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = start_slow_bluesky_crawl(db_url, feed.base_url, HANDLE)
     try:
         deadline = time.monotonic() + 120
         while activity_count(db_url) < 20:
