@@ -26,8 +26,10 @@ ACTIVITY_KINDS = ("post", "share", "comment", "like", "photo", "follow")
 # A UTF-16 surrogate that is not part of a pair: valid in JSON ("\ud83d"), not encodable as UTF-8, refused
 # by PostgreSQL and by the tokenizer. NUL is refused by PostgreSQL in text and JSON.
 _UNPAIRED_SURROGATE = re.compile("[\ud800-\udfff]")
-# Where orjson's float notation differs from the standard library's: an exponent (also matches text like "2e5").
-_EXPONENT = re.compile(rb"[0-9][eE][-+]?[0-9]")
+# Where orjson's float notation may differ from the standard library's (below 1e-4: "0.00001" for "1e-05",
+# "1e-7" for "1e-07"): any exponent, and a fixed notation with four zeros after the point. Text that
+# looks like either ("2e5", "0.0000") only sends the record the slow way.
+_FLOAT_NOTATION = re.compile(rb"[0-9][eE][-+]?[0-9]|0\.0000")
 
 
 def clean_text(value: str) -> str:
@@ -69,13 +71,14 @@ def raw_json(obj: Any) -> bytes:
     A record holding an unpaired surrogate keeps it escaped, exactly as it arrived.
 
     orjson writes the same bytes as ``json.dumps(obj, ensure_ascii=False, separators=(",", ":"))``
-    (tests/test_items.py) some 15 times faster, except a float's exponent ("4e-9", not "4e-09"): a
-    record that may hold one (a digit, "e", a digit), and what orjson refuses (an unpaired surrogate,
-    an integer beyond 64 bits, NaN), are written by the standard library as before.
+    (tests/test_items.py) some 15 times faster, except floats below 1e-4 ("0.00001" or "1e-7" where
+    the standard library writes "1e-05", "1e-07"): a record that may hold one (an exponent, or
+    "0.0000"), and what orjson refuses (an unpaired surrogate, an integer beyond 64 bits, NaN), are
+    written by the standard library as before.
     """
     try:
         written = orjson.dumps(obj)
-        if not _EXPONENT.search(written):
+        if not _FLOAT_NOTATION.search(written):
             return written
     except (TypeError, orjson.JSONEncodeError):
         pass
