@@ -79,3 +79,13 @@ def test_database_url_option(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'elsewhere.db'}"
     code, out = run("--database-url", url, "db", "upgrade")
     assert code == 0 and "elsewhere.db" in out
+
+
+def test_messages_are_not_folded_into_a_pipe(tmp_path: Path) -> None:
+    """A path longer than any console width stays on one line, so it can be copied from a log whole."""
+    deep = tmp_path / ("arsip-" + "x" * 120)
+    deep.mkdir()
+    url = f"sqlite:///{deep / 'netra.db'}"
+    result = runner.invoke(app, ["--database-url", url, "db", "upgrade"], env={**os.environ, "COLUMNS": "40"})
+    assert result.exit_code == 0
+    assert url in result.output

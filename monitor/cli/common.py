@@ -8,8 +8,10 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 
-console = Console()
-err_console = Console(stderr=True)
+# soft_wrap: a message is one line however long (the terminal folds it, a pipe or log keeps it whole), so
+# paths and ids in it can be copied and grepped; tables still fit the width (monitor/cli/output.py).
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 @dataclass
@@ -24,8 +26,7 @@ state = CliState()
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    # soft_wrap: one line however long, so paths and ids in the message can be copied whole.
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(code)
 
 
