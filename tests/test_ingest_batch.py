@@ -175,3 +175,28 @@ def test_copy_reports_a_lost_unique_key_race_as_integrity_error(pg_url: str) -> 
     with session_scope(pg_url) as s:
         stored = s.scalar(select(Post).where(Post.external_id == "at://a/p/2"))
         assert stored is not None and stored.extras == {"k": [1]} and stored.first_seen_at == now
+
+
+@pytest.mark.parametrize("dialect_name", ["sqlite", "postgresql"])
+def test_bind_processing_converts_each_time_as_the_column_would(dialect_name: str) -> None:
+    """Repeated times are converted once per value, with the result the column's own processor gives each."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from spiders.ingest_batch import POST_COLUMNS, _processed
+
+    dialect = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect()}[dialect_name]
+    columns = list(POST_COLUMNS)
+    processors = [Post.__table__.c[name].type._cached_bind_processor(dialect) for name in columns]
+    now = datetime(2024, 11, 3, 8, 0, tzinfo=UTC)
+    elsewhere = now + timedelta(hours=1)
+    rows = [{name: None for name in columns} | {
+        "platform": "bluesky", "external_id": f"p{i}", "extras": {"n": i},
+        "posted_at": [now, None, elsewhere][i % 3], "first_seen_at": now, "last_seen_at": now}
+        for i in range(7)]
+    expected = [tuple(row[name] if process is None else process(row[name])
+                      for name, process in zip(columns, processors, strict=True)) for row in rows]
+
+    def plain(values: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:  # psycopg's Json wrapper has no ==
+        return [tuple(getattr(v, "obj", v) for v in row) for row in values]
+
+    assert plain(_processed(rows, columns, processors)) == plain(expected)
