@@ -6,4 +6,8 @@ cd "$(dirname "$0")/.."
 WITH_TEST=1 ./scripts/install.sh
 VENV=${NETRA_VENV:-.venv}
 "$VENV/bin/ruff" check .
-"$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"
+# Bytecode for Netra's own modules once: the suite starts hundreds of Python processes (crawls, their writers,
+# CLI runs), and with PYTHONDONTWRITEBYTECODE set each compiled them from source again.
+"$VENV/bin/python" -m compileall -q monitor spiders models reports tests >/dev/null
+# Two workers (NETRA_TEST_WORKERS; 0 runs in this process): much of the suite waits on the processes it starts.
+"$VENV/bin/python" -m pytest -q -p no:cacheprovider -n "${NETRA_TEST_WORKERS:-2}" "$@"
