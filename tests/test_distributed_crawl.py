@@ -117,10 +117,10 @@ def seed(url: str) -> None:
 
 def _worker(worker_id: str, redis_url: str, prefix: str, db_url: str) -> None:
     # The test stops the survivor itself (SIGTERM) once the crawl is drained; the idle exit is only a
-    # backstop so a failed test leaves no worker behind, and long enough that a worker that starts
-    # seconds before its peer on a loaded machine does not leave before the enqueue.
+    # backstop so a failed test leaves no worker behind, and longer than the test's own deadlines (60 s to
+    # start and kill, 120 s to drain): at 90 s a survivor on a loaded machine left mid-test (suite in workers).
     run_worker("bluesky", redis_url=redis_url, database_url=db_url, prefix=prefix, worker_id=worker_id,
-               idle_exit=90.0, scrapy_settings={**FAST, "NETRA_PAGE_SIZE": PER_PAGE, "CONCURRENT_REQUESTS": 4,
+               idle_exit=240.0, scrapy_settings={**FAST, "NETRA_PAGE_SIZE": PER_PAGE, "CONCURRENT_REQUESTS": 4,
                                                "CONCURRENT_REQUESTS_PER_DOMAIN": 4, "NETRA_WORKER_LEASE": 2.0,
                                                "NETRA_COMMIT_WAIT": 0.05})
 
@@ -176,7 +176,9 @@ def test_two_workers_one_killed_store_every_item_exactly_once(pg_url: str, serve
             if stored_activities(pg_url)[0] >= len(expected) and drained(client, keys):
                 break
             time.sleep(0.1)
-        assert survivor.is_alive(), f"the survivor stopped (exit code {survivor.exitcode}) before the crawl was drained"
+        assert survivor.is_alive(), (
+            f"the survivor stopped (exit code {survivor.exitcode}) before the crawl was drained: "
+            f"{stored_activities(pg_url)[0]} of {len(expected)} acts stored, drained {drained(client, keys)}")
         survivor.terminate()  # SIGTERM, as a service manager stops a worker: Scrapy shuts down cleanly
         survivor.join(timeout=60)
         assert survivor.exitcode == 0
