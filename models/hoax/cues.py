@@ -98,6 +98,11 @@ RIDICULE = re.compile(
 # opens with one repeats the claim unless it also asks whether it is true (QUESTION above).
 RHETORICAL = re.compile(r"\b(kenapa|mengapa|knp|ngapain|napa|sampai kapan|sampe kapan|mana lagi|siapa lagi|ada apa)\b",
                         _FLAGS)
+# Sarcasm aimed at the debunk: mock agreement ("iya iya", "ya ya", "oh iya", "katanya") around the debunk's own
+# words in scare quotes ('dokumennya "palsu"', 'katanya "tetap libur" 🙄') repeats the claim it pretends to accept.
+MOCK_AGREEMENT = re.compile(r"(^\s*(oh\s+)?(iya|iyaa|iye|ya|yaa|oke|ok)\b(\s+(iya|ya|deh|dong))?\s*[,.!]|\bkatanya\b|"
+                            r"\bpercaya (aja|saja)\b)", _FLAGS)
+SCARE_QUOTE = re.compile(r"([\"“]([^\"“”\n]{2,40})[\"”]|(?<!\w)['‘]([^'‘’\n]{2,40})['’](?!\w))", _FLAGS)
 URL = re.compile(r"https?://[^\s<>\"')\]]+", _FLAGS)
 
 
@@ -112,10 +117,11 @@ class Cues:
     question: bool = False
     ridicule: bool = False
     cites_debunk: bool = False  # names the matched claim's fact-check: its URL, its site or its publisher
+    mocks_debunk: bool = False  # mock agreement with the debunk's words in scare quotes: sarcasm that spreads
 
     def names(self) -> list[str]:
         return [name for name in ("debunk", "factcheck", "negated", "spread", "question", "ridicule",
-                                  "cites_debunk") if getattr(self, name)]
+                                  "cites_debunk", "mocks_debunk") if getattr(self, name)]
 
 
 def _site(url: str) -> str:
@@ -145,6 +151,7 @@ def read_cues(text: str | None, debunk_url: str | None = None, publisher: str | 
         question=question,
         ridicule=bool(RIDICULE.search(text)),
         cites_debunk=cites,
+        mocks_debunk=bool(MOCK_AGREEMENT.search(text) and SCARE_QUOTE.search(text)),
     )
 
 

@@ -7,7 +7,8 @@ in service. A pair is a hoax when its label is ``spreads`` and its claim is rate
 misleading; a hoax is found only when the act is flagged *and* its claim is among those cited.
 So a flag citing the wrong claim counts as a false positive and a miss.
 
-Tuning (:func:`tune`) sees the validation split only: it picks the similarity threshold, the margin
+Tuning (:func:`tune`) sees the validation split and the development pairs (``models/data/hoax-dev/``, written
+against the validation claims) only: it picks the similarity threshold, the margin
 over true claims and the cue switches that give the highest recall at precision ≥ the target while
 keeping shares of the debunk unflagged; the test split is measured once with the rules chosen.
 """
@@ -29,7 +30,12 @@ from models.hoax.matcher import Claim, HoaxMatcher, HoaxResult, HoaxRules, act_t
 from models.text import has_visible_text
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax"
+# Development pairs written against the validation claims after v3 (models/data/hoax-dev/README.md): the tuner
+# reads them beside the validation split, so that 223 pairs of one writer are not all the rules are fitted to.
+DEV_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-dev"
 SPLITS = ("validation", "test")
+DEV = "dev"
+TUNING_SPLITS = ("validation", DEV)
 LABELS = ("spreads", "debunks", "asks", "unrelated")
 TARGET_PRECISION = 0.85
 TARGET_RECALL = 0.85
@@ -79,8 +85,10 @@ def _jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
         yield lineno, record
 
 
-def load_set(data_dir: Path, is_false: Callable[[str], bool]) -> LabelledSet:
-    """Claims and pairs of the labelled set; ``is_false(rating)`` says which ratings make a claim a hoax."""
+def load_set(data_dir: Path, is_false: Callable[[str], bool], dev_dir: Path | None = None) -> LabelledSet:
+    """Claims and pairs of the labelled set; ``is_false(rating)`` says which ratings make a claim a hoax.
+
+    ``dev_dir``: development pairs (``pairs-*.jsonl``, every one in split ``dev``) against the same claims."""
     claims_file = data_dir / "claims.jsonl"
     if not claims_file.is_file():
         raise HoaxDataError(f"{claims_file}: not found (the labelled hoax set, models/data/hoax/README.md)")
@@ -96,7 +104,9 @@ def load_set(data_dir: Path, is_false: Callable[[str], bool]) -> LabelledSet:
     files = sorted(data_dir.glob("pairs-*.jsonl"))
     if not files:
         raise HoaxDataError(f"{data_dir}: no pairs-*.jsonl")
-    for path in files:
+    dev_files = set(sorted(dev_dir.glob("pairs-*.jsonl"))) if dev_dir is not None and dev_dir.is_dir() else set()
+    for path in files + sorted(dev_files):
+        allowed = (DEV,) if path in dev_files else SPLITS
         for lineno, p in _jsonl(path):
             try:
                 pair = LabelledPair(id=str(p["id"]), claim_id=p["claim_id"], kind=p["kind"], text=p["text"] or "",
@@ -106,8 +116,8 @@ def load_set(data_dir: Path, is_false: Callable[[str], bool]) -> LabelledSet:
                 raise HoaxDataError(f"{path}:{lineno}: missing key {exc}") from None
             if pair.label not in LABELS:
                 raise HoaxDataError(f"{path}:{lineno}: label {pair.label!r} is not one of {', '.join(LABELS)}")
-            if pair.split not in SPLITS:
-                raise HoaxDataError(f"{path}:{lineno}: split {pair.split!r} is not one of {', '.join(SPLITS)}")
+            if pair.split not in allowed:
+                raise HoaxDataError(f"{path}:{lineno}: split {pair.split!r} is not one of {', '.join(allowed)}")
             if pair.claim_id is not None and pair.claim_id not in known:
                 raise HoaxDataError(f"{path}:{lineno}: claim {pair.claim_id!r} is not in claims.jsonl")
             pairs.append(pair)
@@ -194,8 +204,10 @@ SCORES = [round(float(x), 4) for x in np.arange(0.80, 1.3001, 0.0025)]
 DISTINCT_WEIGHTS = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0]
 OVERLAP_WEIGHTS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
 NUMBER_WEIGHTS = [0.0, 0.01, 0.02, 0.03]
+NOVELTY_WEIGHTS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8]
 MARGINS = [-0.01, 0.0, 0.005, 0.01, 0.02, 0.03]
-SWITCHES = ("own_question", "own_ridicule", "context_factcheck", "context_debunk", "cites_debunk", "negation_wins")
+SWITCHES = ("own_question", "own_ridicule", "context_factcheck", "context_debunk", "cites_debunk", "negation_wins",
+            "mock_wins")
 
 
 def tune(scored: Scored, claims: Sequence[Claim], base: HoaxRules | None = None) -> tuple[HoaxRules, dict[str, Any]]:
@@ -206,8 +218,8 @@ def tune(scored: Scored, claims: Sequence[Claim], base: HoaxRules | None = None)
     Ties go to the higher F1, then to the higher threshold (fewer flags for reviewers). When no rules
     reach the precision, the most precise ones are taken, and the figures say so.
     """
-    if any(p.split != "validation" for p in scored.pairs):
-        raise ValueError("rules are chosen on the validation split only")
+    if any(p.split not in TUNING_SPLITS for p in scored.pairs):
+        raise ValueError("rules are chosen on the validation split (and the development pairs) only")
     base = base or HoaxRules()
     by_id = {c.id: c for c in claims}
     n = len(scored.pairs)
@@ -229,38 +241,56 @@ def tune(scored: Scored, claims: Sequence[Claim], base: HoaxRules | None = None)
         near = [m.claim.id for m in (f.false_matches if f else []) if m.similarity >= f.best.similarity
                 - base.also_within][:base.max_claims] if f else []
         cited[r] = pair.claim_id in near
-    # axes: distinct weight, overlap weight, number weight, score threshold, margin, pair
-    score = (sim + np.array(DISTINCT_WEIGHTS)[:, None, None, None] * distinct
-             + np.array(OVERLAP_WEIGHTS)[None, :, None, None] * overlap
-             + np.array(NUMBER_WEIGHTS)[None, None, :, None] * numbers)[:, :, :, None, None, :]
-    matched = (score >= np.array(SCORES)[None, None, None, :, None, None]) & (
-        margin > np.array(MARGINS)[None, None, None, None, :, None])
-    best: tuple[tuple[float, ...], HoaxRules] | None = None
+    novelty = np.array([f.novelty if f else 0.0 for f in found])
+    # Cue switches that decide every pair alike are one candidate: the first in product order stands for them.
+    variants: dict[bytes, HoaxRules] = {}
     for flags in itertools.product((True, False), repeat=len(SWITCHES)):
         rules = replace(base, **dict(zip(SWITCHES, flags, strict=True)))
         spreads = np.array([f is not None and scored.matcher.action(f.own, f.context, rules) == "spreads"
                             for f in found])
-        flag = matched & spreads
-        tp = (flag & cited & gold).sum(-1)
-        flagged = flag.sum(-1)
-        precision = np.where(flagged > 0, tp / np.maximum(flagged, 1), 0.0)
-        recall = tp / max(int(gold.sum()), 1)
-        f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-9), 0.0)
-        debunk_ok = 1.0 - (flag & debunk).sum(-1) / max(int(debunk.sum()), 1)
-        feasible = (precision >= TUNE_PRECISION) & (debunk_ok >= TUNE_DEBUNK_SHARE)
-        keys = [np.where(feasible, recall, precision), f1, debunk_ok,
-                np.broadcast_to(np.array(SCORES)[None, None, None, :, None], f1.shape)]
-        order = np.lexsort([k.ravel() for k in reversed([feasible.astype(float), *keys])])
-        top = np.unravel_index(order[-1], f1.shape)
-        key = (float(feasible[top]), *(float(k[top]) for k in keys))
-        if best is None or key > best[0]:
-            i, j, k, t, m = (int(x) for x in top)
-            best = (key, replace(rules, distinct_weight=DISTINCT_WEIGHTS[i], overlap_weight=OVERLAP_WEIGHTS[j],
-                                 number_weight=NUMBER_WEIGHTS[k], similarity=SCORES[t], true_margin=MARGINS[m]))
+        variants.setdefault(np.packbits(spreads).tobytes() + bytes([len(spreads) % 8]), rules)
+    best: tuple[tuple[float, ...], HoaxRules] | None = None
+    for novelty_weight in NOVELTY_WEIGHTS:
+        # axes: distinct weight, overlap weight, number weight, score threshold, margin, pair
+        score = (sim + np.array(DISTINCT_WEIGHTS)[:, None, None, None] * distinct
+                 + np.array(OVERLAP_WEIGHTS)[None, :, None, None] * overlap
+                 + np.array(NUMBER_WEIGHTS)[None, None, :, None] * numbers
+                 - novelty_weight * novelty)[:, :, :, None, None, :]
+        matched = (score >= np.array(SCORES)[None, None, None, :, None, None]) & (
+            margin > np.array(MARGINS)[None, None, None, None, :, None])
+        for rules in variants.values():
+            spreads = np.array([f is not None and scored.matcher.action(f.own, f.context, rules) == "spreads"
+                                for f in found])
+            flag = matched & spreads
+            tp = (flag & cited & gold).sum(-1)
+            flagged = flag.sum(-1)
+            precision = np.where(flagged > 0, tp / np.maximum(flagged, 1), 0.0)
+            recall = tp / max(int(gold.sum()), 1)
+            f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-9),
+                          0.0)
+            debunk_ok = 1.0 - (flag & debunk).sum(-1) / max(int(debunk.sum()), 1)
+            feasible = (precision >= TUNE_PRECISION) & (debunk_ok >= TUNE_DEBUNK_SHARE)
+            keys = [np.where(feasible, recall, precision), f1, debunk_ok,
+                    np.broadcast_to(np.array(SCORES)[None, None, None, :, None], f1.shape)]
+            order = np.lexsort([k.ravel() for k in reversed([feasible.astype(float), *keys])])
+            top = np.unravel_index(order[-1], f1.shape)
+            key = (float(feasible[top]), *(float(k[top]) for k in keys))
+            if best is None or key > best[0]:
+                i, j, k, t, m = (int(x) for x in top)
+                best = (key, replace(rules, distinct_weight=DISTINCT_WEIGHTS[i], overlap_weight=OVERLAP_WEIGHTS[j],
+                                     number_weight=NUMBER_WEIGHTS[k], novelty_weight=novelty_weight,
+                                     similarity=SCORES[t], true_margin=MARGINS[m]))
     assert best is not None
     rules = best[1]
-    result = figures(scored.pairs, scored.results(rules), claims)
-    return replace(rules, chosen_on="validation", figures=result), result
+    decided = scored.results(rules)
+    result = figures(scored.pairs, decided, claims)
+    names = sorted({p.split for p in scored.pairs})
+    if len(names) > 1:
+        result["splits"] = {name: figures([p for p in scored.pairs if p.split == name],
+                                          [d for p, d in zip(scored.pairs, decided, strict=True) if p.split == name],
+                                          claims) for name in names}
+    chosen_on = "validation" if names == ["validation"] else "validation+dev"
+    return replace(rules, chosen_on=chosen_on, figures=result), result
 
 
 def format_figures(name: str, result: dict[str, Any]) -> str:

@@ -36,7 +36,7 @@ from models.hoax.regional import to_indonesian
 from models.text import clean_text, has_visible_text
 
 RULES_FILE = Path(__file__).with_name("rules.json")
-MATCHER_VERSION = 3
+MATCHER_VERSION = 5
 CANDIDATES = 8  # claims looked at per act: the best false one and the best true one are among them
 # Regional words replaced (models/hoax/regional.py) before an act is also read in its Indonesian form: one
 # shared word ("aku", "ora") is as likely a loan in an Indonesian sentence as a sign of another language.
@@ -105,6 +105,9 @@ class MatchFeatures:
     best_true: float  # similarity of the most similar claim rated true (-1: none among the candidates)
     distinct: float  # how far ``best`` stands out from the act's other candidates
     overlap: float  # share of ``best``'s distinctive words (IDF-weighted) that the act uses too
+    # Share of the act's own weighted words that ``best`` lacks (0-1): an act that repeats a claim says little
+    # else, one that states the facts around it names its own places, offices and details.
+    novelty: float
     numbers: int  # +1: the act repeats a number of the claim; -1: it states numbers, none of the claim's; 0
     false_matches: list[ClaimMatch]  # every candidate rated false, best first
     own: Cues
@@ -120,6 +123,7 @@ class HoaxRules:
     similarity: float = 0.86  # the score a false claim must reach
     distinct_weight: float = 0.0
     overlap_weight: float = 0.0
+    novelty_weight: float = 0.0  # subtracted × MatchFeatures.novelty
     number_weight: float = 0.0  # × MatchFeatures.numbers: a date, hour or count is a claim's detail
     true_margin: float = 0.0  # the best false claim must beat the best true claim by more than this
     also_within: float = 0.02  # other false claims this close (cosine) to the best are cited too
@@ -132,8 +136,11 @@ class HoaxRules:
     context_debunk: bool = False
     cites_debunk: bool = True
     negation_wins: bool = True  # "bukan hoaks" / "ini fakta" in the own words: a repetition after all
+    mock_wins: bool = False  # own words mocking the debunk (Cues.mocks_debunk) repeat the claim, whatever they quote
     # The matcher these values were chosen for: 1 the first, 2 with the regional reading and why-questions,
-    # 3 with the background claims (stand-out margin and word weights) and regional affixes.
+    # 3 with the background claims (stand-out margin and word weights) and regional affixes, 4 with the act's
+    # novelty against the claim and the wider regional glossary, 5 with words matched through nasal prefixes and
+    # the informal -in (``word_stems``), which changes what overlap and novelty measure.
     version: int = MATCHER_VERSION
     chosen_on: str = "defaults"
     figures: dict[str, Any] = field(default_factory=dict)
@@ -176,6 +183,17 @@ def overlap_text(act: ActLike) -> str:
     text = act_text(act)
     indonesian, replaced = to_indonesian(text)
     return f"{text}\n{indonesian}" if replaced >= REGIONAL_WORDS else text
+
+
+def novelty_texts(act: ActLike) -> list[str]:
+    """The act's words its novelty is measured on: all of it, and its own words alone when it has both (a comment
+    repeating a detail of the claim under a post about something else says nothing new itself)."""
+    whole = overlap_text(act)
+    own = clean_text(act.text or "").strip()
+    if not own or not act.context or not has_visible_text(own):
+        return [whole]
+    indonesian, replaced = to_indonesian(own)
+    return [whole, f"{own}\n{indonesian}" if replaced >= REGIONAL_WORDS else own]
 
 
 def claim_text(claim: Claim) -> str:
@@ -288,6 +306,7 @@ class HoaxMatcher:
         return MatchFeatures(
             best=best, best_true=best_true, distinct=distinct,
             overlap=self.words.overlap(best.claim.claim, overlap_text(act)),
+            novelty=min(self.words.novelty(best.claim.claim, text) for text in novelty_texts(act)),
             numbers=number_agreement(best.claim.claim, act_text(act)),
             false_matches=[ClaimMatch(self.claims[indices[r]], float(sims[r])) for r in false_rows],
             own=read_cues(act.text, best.claim.url, best.claim.publisher),
@@ -327,6 +346,8 @@ class HoaxMatcher:
             return "spreads"
         if rules.own_debunk and (own.debunk or own.factcheck):
             return "debunks"
+        if rules.mock_wins and own.mocks_debunk and not own.cites_debunk:
+            return "spreads"
         if rules.cites_debunk and (own.cites_debunk or context.cites_debunk):
             return "debunks"
         if rules.own_question and own.question:
@@ -362,7 +383,8 @@ def best_per_act(found_idx: np.ndarray, found_sims: np.ndarray, owner: Sequence[
 
 def match_score(found: MatchFeatures, rules: HoaxRules) -> float:
     return (found.best.similarity + rules.distinct_weight * found.distinct
-            + rules.overlap_weight * found.overlap + rules.number_weight * found.numbers)
+            + rules.overlap_weight * found.overlap - rules.novelty_weight * found.novelty
+            + rules.number_weight * found.numbers)
 
 
 _NUMBER = re.compile(r"\d+")
@@ -386,22 +408,46 @@ def confidence(score: float, threshold: float, span: float = 0.1) -> float:
 _WORD = re.compile(r"[^\W\d_]{3,}|\d+", re.UNICODE)
 _SUFFIX = re.compile(r"(nya|kan|lah|kah|an)$")
 _PREFIX = re.compile(r"^(meng|meny|mem|men|me|di|ber|ter|peng|pem|pen|pe|ke|se)")
+# The nasal prefixes replace a root's first consonant ("menilang" ← tilang, "memilih" ← pilih, "menyebar" ← sebar,
+# "mengirim" ← kirim), as do the informal bare nasals ("nyoblos" ← coblos, "ngurus" ← urus): before a vowel the
+# root may have lost one of these letters, or none.
+_NASAL = re.compile(r"^(meng|peng|meny|peny|mem|pem|men|pen|ny|ng)(?=[aiueo])")
+_RESTORED = {"meng": ("k", ""), "peng": ("k", ""), "ng": ("k", ""), "meny": ("s",), "peny": ("s",),
+             "ny": ("s", "c"), "mem": ("p", ""), "pem": ("p", ""), "men": ("t", ""), "pen": ("t", "")}
+# The Jakarta suffix -in stands for -kan/-i ("dibolehin", "diizinin").
+_INFORMAL_SUFFIX = re.compile(r"(?<=[^\W\d_]{4})in$")
+_STEM = 6
+
+
+def word_stems(word: str) -> tuple[str, ...]:
+    """A word's possible stems, the plain reading first: affixes off, six letters kept ("dicoblos" → "coblos"), and
+    after a nasal prefix the root's first letter restored ("menilang" → "ilang", "tilang")."""
+    if word.isdigit():
+        return (word[:_STEM],)
+    word = _INFORMAL_SUFFIX.sub("", word) if len(word) > 5 else word
+    word = _SUFFIX.sub("", word) if len(word) > 5 else word
+    nasal = _NASAL.match(word) if len(word) > 5 else None
+    plain = _PREFIX.sub("", word) if len(word) > 5 else word
+    forms = [plain[:_STEM]]
+    if nasal:
+        root = word[nasal.end():]
+        forms += [(first + root)[:_STEM] for first in _RESTORED[nasal.group(1)]]
+    return tuple(dict.fromkeys(forms))
+
+
+def words_of(text: str) -> list[tuple[str, ...]]:
+    """The stems of each distinct word of ``text`` (``word_stems``)."""
+    return list(dict.fromkeys(word_stems(word) for word in _WORD.findall(text.lower())))
 
 
 def stems(text: str) -> set[str]:
-    """Crude Indonesian stems: affixes off, six letters kept ("dicoblos", "mencoblosnya" → "coblos")."""
-    out = set()
-    for word in _WORD.findall(text.lower()):
-        if not word.isdigit():
-            word = _SUFFIX.sub("", word) if len(word) > 5 else word
-            word = _PREFIX.sub("", word) if len(word) > 5 else word
-        out.add(word[:6])
-    return out
+    """Every stem any word of ``text`` may have (``word_stems``)."""
+    return {stem for forms in words_of(text) for stem in forms}
 
 
 class WordWeights:
     """IDF of words over the claims (and the background's): a claim's own details (names, places, numbers) weigh,
-    common words do not."""
+    common words do not. A word counts as one, whichever of its possible stems (``word_stems``) another text shares."""
 
     def __init__(self, claims: Sequence[str]) -> None:
         counts: dict[str, int] = {}
@@ -414,10 +460,28 @@ class WordWeights:
     def weight(self, stem: str) -> float:
         return math.log((self.size + 1) / (self.counts.get(stem, 0) + 1))
 
+    def word_weight(self, forms: tuple[str, ...]) -> float:
+        """The weight of a word: that of its first stem the claims know (its plain stem's when none is known)."""
+        return self.weight(next((f for f in forms if self.counts.get(f, 0) > 0), forms[0]))
+
+    def known(self, forms: tuple[str, ...]) -> bool:
+        return any(self.counts.get(f, 0) > 0 for f in forms)
+
     def overlap(self, claim: str, act: str) -> float:
         """Share of the claim's word weight that the act's words carry (0-1)."""
-        words = stems(claim)
-        total = sum(self.weight(w) for w in words)
+        words = words_of(claim)
+        total = sum(self.word_weight(w) for w in words)
         if total <= 0:
             return 0.0
-        return sum(self.weight(w) for w in words & stems(act)) / total
+        said = stems(act)
+        return sum(self.word_weight(w) for w in words if said.intersection(w)) / total
+
+    def novelty(self, claim: str, act: str) -> float:
+        """Share of the act's word weight that the claim lacks (0-1), over the words the claims and the background
+        know: a word none of them has (a regional word the glossary lacks, a typo) says nothing of what is new."""
+        words = [w for w in words_of(act) if self.known(w)]
+        total = sum(self.word_weight(w) for w in words)
+        if total <= 0:
+            return 0.0
+        said = stems(claim)
+        return sum(self.word_weight(w) for w in words if not said.intersection(w)) / total

@@ -98,9 +98,10 @@ def list_(
 @app.command("evaluate")
 def evaluate(
     data: Path | None = typer.Option(None, "--data", help="Labelled set (default: models/data/hoax)."),
-    split: str = typer.Option("test", "--split", help="validation or test."),
-    tune: bool = typer.Option(False, "--tune", help="Choose the rules on the validation split and write them "
-                                                    "to models/hoax/rules.json (only with --split validation)."),
+    split: str = typer.Option("test", "--split", help="validation, test or dev (the development pairs)."),
+    tune: bool = typer.Option(False, "--tune", help="Choose the rules on the validation split and the development "
+                                                    "pairs and write them to models/hoax/rules.json (only with "
+                                                    "--split validation)."),
     output: Path | None = typer.Option(None, "--output", help="Where to save the JSON report."),
 ) -> None:
     """Precision/recall of the hoax flag on the labelled pairs, overall and per category."""
@@ -109,6 +110,8 @@ def evaluate(
 
     from models.hoax.evaluate import (
         DATA_DIR,
+        DEV,
+        DEV_DIR,
         SPLITS,
         HoaxDataError,
         figures,
@@ -121,15 +124,16 @@ def evaluate(
     from models.hoax.matcher import RULES_FILE, HoaxRules
     from monitor.hoax.service import is_false, shared_encoder
 
-    if split not in SPLITS:
-        fail(f"--split must be one of {', '.join(SPLITS)}, not {split!r}")
+    if split not in (*SPLITS, DEV):
+        fail(f"--split must be one of {', '.join((*SPLITS, DEV))}, not {split!r}")
     if tune and split != "validation":
         fail("--tune chooses the rules on the validation split only: add --split validation")
     try:
-        labelled = load_set(data or DATA_DIR, is_false)
+        # The development pairs belong to the shipped set; another --data is read alone.
+        labelled = load_set(data or DATA_DIR, is_false, DEV_DIR if data is None else None)
     except HoaxDataError as exc:
         fail(str(exc))
-    pairs = labelled.split(split)
+    pairs = labelled.split(split) + (labelled.split(DEV) if tune else [])
     if not pairs:
         fail(f"{data or DATA_DIR}: no pairs in the {split} split")
     scored = score_pairs(shared_encoder(), labelled, pairs)
@@ -141,7 +145,8 @@ def evaluate(
     else:
         rules = HoaxRules.load(RULES_FILE)
         result = figures(pairs, scored.results(rules), labelled.claims)
-    console.print(format_figures(split, result), highlight=False, soft_wrap=True)
+    for name, part in result.get("splits", {split: result}).items():
+        console.print(format_figures(name, part), highlight=False, soft_wrap=True)
     console.print(f"targets (recall ≥ 0.85 at precision ≥ 0.85, debunk shares ≥ 0.95 unflagged): "
                   f"{'met' if meets(result) else 'NOT met'}", highlight=False)
     report = {"split": split, "rules": rules.chosen_on, "similarity": rules.similarity,
