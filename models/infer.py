@@ -123,7 +123,9 @@ class Classifier:
         """
         stance, hate_logit, pooled = self.encode_pairs(pairs)
         if self.hate_tweets is not None:
-            return stance, self.hate_tweets.fuse(hate_logit, pooled)
+            from models.hate_tweets import pair_text
+
+            return stance, self.hate_tweets.fuse(hate_logit, pooled, [pair_text(f, s) for f, s in pairs])
         return stance, torch.sigmoid(hate_logit)
 
     def encode_pairs(self, pairs: Sequence[tuple[str, str | None]]
