@@ -93,7 +93,8 @@ def ngram_matrix(texts: Sequence[str], idf: torch.Tensor) -> torch.Tensor:
         cols.extend(keys)
         vals.extend(v.tolist())
     return torch.sparse_coo_tensor(torch.tensor([rows, cols], dtype=torch.long).reshape(2, -1),
-                                   torch.tensor(vals, dtype=torch.float64), (len(texts), NGRAM_BUCKETS)).coalesce()
+                                   torch.tensor(vals, dtype=torch.float64), (len(texts), NGRAM_BUCKETS),
+                                   check_invariants=False).coalesce()
 
 
 def pair_text(first: str, second: str | None) -> str:

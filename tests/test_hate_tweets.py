@@ -11,13 +11,18 @@ import torch
 from models.hate_heldout import heldout_tweets, normalised
 from models.hate_tweets import (
     META_FILE,
+    NGRAM_BUCKETS,
     WEIGHTS_FILE,
     HateTweets,
     act_means,
-    fit_combiner,
+    confident,
+    fit_component,
     fit_logistic,
+    fit_ngram,
     load_hate_tweets,
+    ngram_counts,
     out_of_fold_logits,
+    pair_text,
     save_hate_tweets,
     split_pool,
     tweet_pool,
@@ -96,12 +101,63 @@ def test_logistic_regression_separates_and_out_of_fold_logits_are_not_memorised(
     assert in_sample > 0.75 and oof < 0.65
 
 
-def test_combiner_recovers_weights_of_a_known_fusion() -> None:
+def test_combiner_regression_recovers_weights_of_a_known_fusion() -> None:
     g = torch.Generator().manual_seed(3)
-    head, comp = torch.randn(4000, generator=g) * 2, torch.randn(4000, generator=g) * 2
-    y = (torch.rand(4000, generator=g) < torch.sigmoid(0.5 * head + 1.5 * comp - 1.0)).float()
-    a, b, c = fit_combiner(head, comp, y, torch.ones(4000))
+    x = torch.randn(4000, 2, generator=g) * 2
+    y = (torch.rand(4000, generator=g) < torch.sigmoid(0.5 * x[:, 0] + 1.5 * x[:, 1] - 1.0)).float()
+    w, c = fit_logistic(x, y, l2=1e-4)
+    a, b = w.tolist()
     assert a == pytest.approx(0.5, abs=0.15) and b == pytest.approx(1.5, abs=0.2) and c == pytest.approx(-1.0, abs=0.2)
+
+
+def test_ngram_buckets_are_stable_and_ignore_mentions_and_retweet_marks() -> None:
+    counts = ngram_counts("RT @user: Dasar BODOH kalian")
+    assert counts == ngram_counts("dasar bodoh kalian !!! URL")  # the same words: the same features
+    assert all(0 <= k < NGRAM_BUCKETS for k in counts)
+    # crc32 buckets, not Python's salted hash(): a fixed value for a fixed word in every process.
+    import zlib
+
+    assert zlib.crc32(b"w:bodoh") % NGRAM_BUCKETS in counts
+
+
+def test_ngram_reader_learns_words_and_the_fused_score_follows_it() -> None:
+    texts = [f"unggahan: dasar {w} kalian semua" for w in ("bodoh", "kafir", "anjing")] * 10 + \
+            [f"unggahan: selamat {w} semua" for w in ("pagi", "siang", "malam")] * 10
+    y = torch.tensor([1.0] * 30 + [0.0] * 30)
+    weight, bias, idf = fit_ngram(texts, y, l2=1e-4)
+    component = HateTweets(torch.zeros(2), torch.ones(2), torch.zeros(2), 0.0, head_coef=1.0, component_coef=0.0,
+                           offset=0.0, ngram_weight=weight, ngram_bias=bias, idf=idf, ngram_coef=1.0)
+    head = torch.zeros(2)
+    p = component.fuse(head, torch.zeros(2, 2), ["unggahan: dasar bodoh", "unggahan: selamat pagi"])
+    assert p[0] > 0.5 > p[1]
+    with pytest.raises(ValueError, match="texts"):
+        component.fuse(head, torch.zeros(2, 2))
+    # A confident head outweighs the readers by the part of its logit beyond ±at.
+    assert torch.equal(confident(torch.tensor([-5.0, -1.0, 1.0, 6.0]), 2.0), torch.tensor([-3.0, 0.0, 0.0, 4.0]))
+    component.confident_coef, component.confident_at = 2.0, 2.0
+    assert component.fuse(torch.tensor([8.0]), torch.zeros(1, 2), ["unggahan: selamat pagi"]) > 0.5
+
+
+def test_fit_component_chooses_on_training_tweets_and_dev_acts() -> None:
+    """Tiny synthetic registers: tweets whose hate shows in their words, acts whose hate the head knows."""
+    g = torch.Generator().manual_seed(5)
+    hate_words, clean_words = ["bodoh", "kafir", "anjing", "bangsat"], ["pagi", "kopi", "hujan", "rapat"]
+    texts, y = [], []
+    for i in range(120):
+        hateful = i % 2 == 0
+        words = hate_words if hateful else clean_words
+        texts.append(f"unggahan: kamu {words[i % 4]} {clean_words[(i // 4) % 4]} ya")
+        y.append(float(hateful))
+    y_t = torch.tensor(y)
+    train = {"head": torch.randn(120, generator=g), "pooled": torch.randn(120, 4, generator=g), "y": y_t,
+             "texts": texts}
+    gold = torch.tensor([1.0, 0.0] * 10)
+    dev = {"head": (gold * 2 - 1) * 6, "pooled": torch.randn(20, 4, generator=g), "act": torch.arange(20),
+           "y": gold, "gold": gold, "texts": ["unggahan: laporan kegiatan"] * 20}
+    component, choice = fit_component(train, dev, l2_grid=(1e-2,), ngram_l2_grid=(1e-3,), confident_grid=(None, 2.0))
+    assert choice["train_tweets_oof_f1"] > 0.9 and choice["dev_acts_f1"] == 1.0
+    p = component.fuse(dev["head"], dev["pooled"], dev["texts"])
+    assert torch.equal(p >= 0.5, gold > 0.5)
 
 
 def test_act_means_read_an_act_as_the_classifier_does() -> None:
@@ -189,6 +245,7 @@ def test_the_component_in_the_model_directory_fuses_into_classify(tiny_model: Pa
     _, hate = fused.predict_pairs(PAIRS)
     z = (pooled[:, 0] - component.mean[0]) / component.scale[0]
     assert torch.allclose(hate, torch.sigmoid(0.5 * head + 1.5 * z + 0.25), atol=1e-5)
+    assert pair_text("komentar: selamat pagi", "unggahan: rapat RT") == "komentar: selamat pagi unggahan: rapat RT"
 
     # Through classify: an offset far up says hate for every act with words, far down for none; same record.
     profile = load_profile_text(DEV_PROFILE)
