@@ -499,10 +499,12 @@ def build(model_dir: Path | None = None, data_dir: Path | None = None, path: Pat
     key = {"model_version": classifier.model_version, "pool_sha256": pool_digest(pool), "split_seed": SPLIT_SEED,
            "validation_share": VALIDATION_SHARE}
     cached = torch.load(encodings, weights_only=False) if encodings is not None and encodings.is_file() else None
+    encoded = "computed by this run"
     if cached is not None and cached.get("key") == key:
         # Encoding ~11k inputs is most of the build's time on a CPU; refitting reuses it.
         log.info("encodings read from %s", encodings)
         train, val, dev = cached["train"], cached["val"], cached["dev"]
+        encoded = f"read from {encodings} (same model version and tweet pool)"
     else:
         train, val = encode_tweets(classifier, train_rows), encode_tweets(classifier, val_rows)
         dev = encode_dev_acts(classifier, data_dir)
@@ -527,6 +529,7 @@ def build(model_dir: Path | None = None, data_dir: Path | None = None, path: Pat
                    "dev_hate_acts": int(dev["gold"].sum())},
         "seed": {"split": SPLIT_SEED, "folds": FOLDS, "validation_share": VALIDATION_SHARE},
         "embedding_precision": "fp32",
+        "encodings": encoded,
         "choice": choice,
         "validation": {"head_only": figures(None, val, dev), "fused": figures(component, val, dev)},
         "source_commit": source_commit(),
