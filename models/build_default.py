@@ -5,7 +5,8 @@
    ``$NETRA_HOME/cache/e5-small-bert``) unless it is already there.
 2. Train LoRA adapters + head on ``models/data/train`` with a fixed seed.
 3. Choose the flag threshold on ``models/data/dev`` and write ``models/default/``
-   (adapters, head, ``netra_model.json``, model card). Only these few megabytes
+   (adapters, head, ``netra_model.json``, model card), then fit the tweet hate component
+   (``models/hate_tweets.py``: ``hate_tweets.safetensors`` and ``hate_tweets.json``). Only these few megabytes
    are committed; the base is rebuilt from the wheel on a fresh machine.
 
 Why e5-small: measured against a small BERT pretrained here (``netra model small-bert``) on the dev
@@ -49,6 +50,11 @@ def build_default(data_dir: Path = DATA_DIR, out_dir: Path = DEFAULT_MODEL_DIR, 
 
         config = replace(config, version=f"netra-e5small-lora-{datetime.now(UTC):%Y%m%d}")
     meta = train(data_dir, out_dir, config)
+    if config.extra_hate:
+        # The tweet hate component belongs to this network (it reads its embedding) and its held-out split.
+        from models.hate_tweets import build as build_hate_tweets
+
+        build_hate_tweets(out_dir, data_dir=data_dir, threads=config.threads)
     append_base_comparison(out_dir)
     return meta
 

@@ -26,6 +26,7 @@ from models.profile import ElectionProfile
 from models.text import clean_text, has_visible_text
 
 if TYPE_CHECKING:
+    from models.hate_tweets import HateTweets
     from models.hoax import HoaxMatcher, HoaxResult
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,8 @@ class Classifier:
         self.batch_size = batch_size
         # Claims to match acts against; the caller sets it (monitor.hoax), None: no hoax matching.
         self.hoax: HoaxMatcher | None = None
+        # The tweet-register hate component of the model directory, None: the head's hate alone.
+        self.hate_tweets: HateTweets | None = None
 
     @property
     def model_version(self) -> str:
@@ -112,9 +115,25 @@ class Classifier:
         return self.meta.threshold
 
     def predict_pairs(self, pairs: Sequence[tuple[str, str | None]]) -> tuple[torch.Tensor, torch.Tensor]:
-        """Stance probabilities [n, 3] and hate probabilities [n] for (first, second) text pairs."""
+        """Stance probabilities [n, 3] and hate probabilities [n] for (first, second) text pairs.
+
+        With a tweet hate component in the model directory (models/hate_tweets.py), the hate
+        probability is its fusion of the head's hate logit with the component's reading of the same
+        pooled embedding; without one, the head's sigmoid as before.
+        """
+        stance, hate_logit, pooled = self.encode_pairs(pairs)
+        if self.hate_tweets is not None:
+            from models.hate_tweets import pair_text
+
+            return stance, self.hate_tweets.fuse(hate_logit, pooled, [pair_text(f, s) for f, s in pairs])
+        return stance, torch.sigmoid(hate_logit)
+
+    def encode_pairs(self, pairs: Sequence[tuple[str, str | None]]
+                     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Stance probabilities [n, 3], the head's hate logit [n] and the pooled embedding [n, hidden]."""
+        hidden_size = self.net.head.in_features
         if not pairs:
-            return torch.zeros(0, len(STANCES)), torch.zeros(0)
+            return torch.zeros(0, len(STANCES)), torch.zeros(0), torch.zeros(0, hidden_size)
         # Cleaned here too: the tokenizer refuses a lone surrogate with a TypeError for the whole batch.
         encoded = [
             self.tokenizer(clean_text(first), clean_text(second) if second is not None else None,
@@ -124,6 +143,7 @@ class Classifier:
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
         stance = torch.zeros(len(encoded), len(STANCES))
         hate = torch.zeros(len(encoded))
+        pooled_all = torch.zeros(len(encoded), hidden_size)
         pad = self.tokenizer.pad_token_id or 0
         self.net.eval()
         with torch.inference_mode():
@@ -135,10 +155,12 @@ class Classifier:
                 for row, i in enumerate(idx):
                     ids[row, : len(encoded[i])] = torch.tensor(encoded[i])
                     mask[row, : len(encoded[i])] = 1
-                logits = self.net(ids, mask).float()
+                pooled = self.net.pooled(ids, mask)
+                logits = self.net.head(pooled).float()  # dropout is the identity in eval mode
                 stance[idx] = torch.softmax(logits[:, : len(STANCES)], dim=-1)
-                hate[idx] = torch.sigmoid(logits[:, len(STANCES)])
-        return stance, hate
+                hate[idx] = logits[:, len(STANCES)]
+                pooled_all[idx] = pooled.float()
+        return stance, hate, pooled_all
 
     def classify(self, inputs: Sequence[ClassifyInput], profile: ElectionProfile) -> list[ClassifyResult]:
         results = self.decide(self.score(inputs, profile), profile, self.threshold)
@@ -341,7 +363,11 @@ def load_classifier(model_dir: Path | None = None, quantize: bool = False, threa
     if quantise is not None:
         net = quantise(net)
         meta.version += suffix
-    return Classifier(net, tokenizer, meta, batch_size=batch_size)
+    classifier = Classifier(net, tokenizer, meta, batch_size=batch_size)
+    from models.hate_tweets import load_hate_tweets
+
+    classifier.hate_tweets = load_hate_tweets(model_dir)
+    return classifier
 
 
 # Inference paths: how the network's Linear layers run, and the suffix each adds to the model version.

@@ -1,0 +1,551 @@
+"""A tweet-register hate component beside the classifier's hate head (``python -m models.hate_tweets``).
+
+The head's hate output was trained on ~8k written acts and only 400 real tweets; on real 2019 tweets it
+flags many merely abusive or rude ones. This component is a logistic regression on the same pooled
+sentence embedding the head reads, trained on the Ibrohim & Budi tweets that neither the network's
+training nor the held-out evaluation uses (``tweet_pool``), and fused with the head's hate logit by a
+three-weight logistic combiner::
+
+    p(hate) = sigmoid(a * head_logit + b * component_logit + c)
+
+The combiner is fitted on out-of-fold component logits of the training tweets together with the dev
+split's acts (so hate in the acts' own style keeps its weight), and the decision stays ``p >= 0.5``
+(``models.infer.HATE_THRESHOLD``): the offset ``c`` carries the threshold chosen on the same data.
+Everything is chosen on training tweets and dev acts; validation tweets are only measured.
+
+Files in the model directory: ``hate_tweets.safetensors`` (standardisation, weights, combiner) and
+``hate_tweets.json`` (how it was built: data hash, counts, seed, figures). A model directory without
+them classifies exactly as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import random
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from models.hate_heldout import MIN_ADAPTED_CHARS, adapted_training_texts, heldout_tweets, normalised
+from models.train import HATE_SET, Tweet, hate_tweet_text, read_hate_set, split_hate_set
+
+log = logging.getLogger(__name__)
+
+WEIGHTS_FILE = "hate_tweets.safetensors"
+META_FILE = "hate_tweets.json"
+# The held-out tweets (models/hate_heldout.py) the lead measures once; never trained or chosen on here.
+HELDOUT_LIMIT = 2000
+VALIDATION_SHARE = 0.3
+SPLIT_SEED = 20260
+FOLDS = 5
+L2_GRID = (1e-4, 1e-3, 1e-2, 3e-2, 1e-1)
+NGRAM_L2_GRID = (1e-4, 1e-3)
+CONFIDENT_AT = (None, 2.0, 4.0)
+DEV_WEIGHT = 0.5
+
+
+NGRAM_BUCKETS = 2**17
+
+
+def ngram_counts(text: str) -> Counter[int]:
+    """Hashed word unigrams and bigrams and character 2–5-grams inside words, of the tweet's normalised words.
+
+    crc32, not ``hash()``: Python salts string hashes per process, and the buckets must be the same every run.
+    """
+    words = normalised(text).split()
+    grams = [f"w:{w}" for w in words] + [f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    for word in words:
+        padded = f" {word} "
+        for n in range(2, 6):
+            grams.extend(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
+    return Counter(zlib.crc32(g.encode()) % NGRAM_BUCKETS for g in grams)
+
+
+def inverse_document_frequency(texts: Sequence[str]) -> torch.Tensor:
+    df = torch.zeros(NGRAM_BUCKETS, dtype=torch.float64)
+    for text in texts:
+        df[list(ngram_counts(text))] += 1
+    # Rounded to half precision here, as the file keeps it, so fitting and classifying read the same weights.
+    return (torch.log((1 + len(texts)) / (1 + df)) + 1).half().float()
+
+
+def ngram_matrix(texts: Sequence[str], idf: torch.Tensor) -> torch.Tensor:
+    """Sublinear tf-idf rows, each of unit length, as a sparse [n, NGRAM_BUCKETS] matrix."""
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for r, text in enumerate(texts):
+        counts = ngram_counts(text)
+        keys = list(counts)
+        if not keys:
+            continue
+        v = torch.tensor([1 + math.log(counts[k]) for k in keys], dtype=torch.float64) * idf[keys].double()
+        v = v / v.norm().clamp(min=1e-12)
+        rows.extend([r] * len(keys))
+        cols.extend(keys)
+        vals.extend(v.tolist())
+    return torch.sparse_coo_tensor(torch.tensor([rows, cols], dtype=torch.long).reshape(2, -1),
+                                   torch.tensor(vals, dtype=torch.float64), (len(texts), NGRAM_BUCKETS),
+                                   check_invariants=False).coalesce()
+
+
+def pair_text(first: str, second: str | None) -> str:
+    """What the n-gram part reads of a model input: the act's own words, then its context."""
+    return f"{first} {second or ''}"
+
+
+def confident(head_logit: torch.Tensor, at: float) -> torch.Tensor:
+    """The part of the head's logit beyond ``±at``: lets a sure head outweigh the tweet readers on the acts."""
+    return torch.relu(head_logit - at) - torch.relu(-head_logit - at)
+
+
+@dataclass
+class HateTweets:
+    """Two tweet readers (embedding and n-gram logistic regressions) fused with the head's logit."""
+
+    mean: torch.Tensor  # [hidden]
+    scale: torch.Tensor  # [hidden]
+    weight: torch.Tensor  # [hidden]
+    bias: float
+    head_coef: float
+    component_coef: float
+    offset: float
+    ngram_weight: torch.Tensor | None = None  # [NGRAM_BUCKETS]
+    ngram_bias: float = 0.0
+    idf: torch.Tensor | None = None  # [NGRAM_BUCKETS]
+    ngram_coef: float = 0.0
+    confident_coef: float = 0.0
+    confident_at: float = 0.0
+
+    def component_logit(self, pooled: torch.Tensor) -> torch.Tensor:
+        return ((pooled.float() - self.mean) / self.scale) @ self.weight + self.bias
+
+    def ngram_logit(self, texts: Sequence[str]) -> torch.Tensor:
+        if self.ngram_weight is None or self.idf is None:
+            return torch.zeros(len(texts))
+        x = ngram_matrix(texts, self.idf)
+        return (torch.sparse.mm(x, self.ngram_weight.double().unsqueeze(1)).squeeze(1) + self.ngram_bias).float()
+
+    def fuse(self, head_logit: torch.Tensor, pooled: torch.Tensor, texts: Sequence[str] | None = None
+             ) -> torch.Tensor:
+        """The fused hate probability [n] from the head's hate logit [n], the pooled embedding [n, hidden] and,
+        when the component has an n-gram part, the inputs' texts (``pair_text``)."""
+        head_logit = head_logit.float()
+        z = self.head_coef * head_logit + self.component_coef * self.component_logit(pooled) + self.offset
+        if self.ngram_weight is not None:
+            if texts is None or len(texts) != len(head_logit):
+                raise ValueError("this hate component reads the inputs' texts too")
+            z = z + self.ngram_coef * self.ngram_logit(texts)
+        if self.confident_coef:
+            z = z + self.confident_coef * confident(head_logit, self.confident_at)
+        return torch.sigmoid(z)
+
+    def tensors(self) -> dict[str, torch.Tensor]:
+        out = {
+            "mean": self.mean.float().contiguous(),
+            "scale": self.scale.float().contiguous(),
+            "weight": self.weight.float().contiguous(),
+            "bias": torch.tensor([self.bias], dtype=torch.float32),
+            "fusion": torch.tensor([self.head_coef, self.component_coef, self.offset, self.ngram_coef,
+                                    self.confident_coef, self.confident_at], dtype=torch.float32),
+        }
+        if self.ngram_weight is not None and self.idf is not None:
+            # Half precision halves the file (0.5 MB); the logit moves by about 1e-3.
+            out["ngram_weight"] = self.ngram_weight.half().contiguous()
+            out["ngram_bias"] = torch.tensor([self.ngram_bias], dtype=torch.float32)
+            out["idf"] = self.idf.half().contiguous()
+        return out
+
+    @classmethod
+    def from_tensors(cls, t: dict[str, torch.Tensor]) -> HateTweets:
+        fusion = t["fusion"].tolist() + [0.0] * 3
+        ngram = "ngram_weight" in t
+        return cls(t["mean"], t["scale"], t["weight"], float(t["bias"][0]), fusion[0], fusion[1], fusion[2],
+                   ngram_weight=t["ngram_weight"].float() if ngram else None,
+                   ngram_bias=float(t["ngram_bias"][0]) if ngram else 0.0,
+                   idf=t["idf"].float() if ngram else None,
+                   ngram_coef=fusion[3], confident_coef=fusion[4], confident_at=fusion[5])
+
+
+def save_hate_tweets(component: HateTweets, model_dir: Path, meta: dict[str, Any]) -> None:
+    from safetensors.torch import save_file
+
+    save_file(component.tensors(), str(model_dir / WEIGHTS_FILE))
+    (model_dir / META_FILE).write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
+
+
+def load_hate_tweets(model_dir: Path) -> HateTweets | None:
+    """The component of ``model_dir``, or None when it has none (the head's hate alone, as before)."""
+    path = Path(model_dir) / WEIGHTS_FILE
+    if not path.is_file():
+        return None
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    from models.network import ModelDirError
+
+    try:
+        return HateTweets.from_tensors(load_file(str(path)))
+    except (KeyError, IndexError, OSError, ValueError, SafetensorError) as exc:
+        raise ModelDirError(f"{path}: unreadable hate-tweet component ({exc})") from None
+
+
+# --- data -----------------------------------------------------------------------------------------------
+
+
+def tweet_pool(training: dict[str, Any], path: Path = HATE_SET, heldout_limit: int = HELDOUT_LIMIT,
+               adapted: Sequence[str] | None = None) -> list[Tweet]:
+    """The corpus tweets this component may learn from: one per normalised text, outside the network's training
+    tweets, the held-out tweets and the sources of adapted training items, in any of their forms.
+
+    The held-out tweets are read only to leave them out: a tweet whose words equal one of theirs (its RT copy)
+    or contain or are contained in one of theirs (30+ characters) is left out too.
+    """
+    count = int(training.get("extra_hate_tweets") or 0)
+    seed = int(training.get("seed", 13))
+    rows = read_hate_set(path)
+    chosen, rest = split_hate_set(rows, count, seed)
+    held = heldout_tweets(training, heldout_limit, path, adapted=adapted)
+    sources = list(adapted_training_texts() if adapted is None else adapted)
+    banned = {normalised(r["Tweet"]) for r in (*chosen, *held)}
+    long_banned = [k for k in banned | {normalised(t) for t in sources} if len(k) >= MIN_ADAPTED_CHARS]
+    labels: dict[str, set[str]] = {}
+    first: dict[str, Tweet] = {}
+    for row in sorted(rest, key=lambda r: r["Tweet"]):
+        key = normalised(row["Tweet"])
+        if not key or key in banned:
+            continue
+        labels.setdefault(key, set()).add(row["HS"])
+        first.setdefault(key, row)
+    out = []
+    for key, row in first.items():
+        if len(labels[key]) > 1:
+            continue  # the corpus labels the same words both ways: no label to learn
+        if any(b in key or (len(key) >= MIN_ADAPTED_CHARS and key in b) for b in long_banned):
+            continue
+        out.append(row)
+    return out
+
+
+def split_pool(rows: Sequence[Tweet], share: float = VALIDATION_SHARE, seed: int = SPLIT_SEED
+               ) -> tuple[list[Tweet], list[Tweet]]:
+    """Training and validation tweets, a fixed shuffle of the pool (each normalised text is already once)."""
+    order = sorted(rows, key=lambda r: normalised(r["Tweet"]))
+    random.Random(seed).shuffle(order)
+    cut = round(len(order) * share)
+    return order[cut:], order[:cut]
+
+
+def pool_digest(rows: Sequence[Tweet]) -> str:
+    h = hashlib.sha256()
+    for row in sorted(rows, key=lambda r: r["Tweet"]):
+        h.update(f"{row['HS']}\t{row['Tweet']}\n".encode())
+    return h.hexdigest()
+
+
+# --- fitting --------------------------------------------------------------------------------------------
+
+
+def fit_logistic(x: torch.Tensor, y: torch.Tensor, l2: float, weights: torch.Tensor | None = None,
+                 steps: int = 200) -> tuple[torch.Tensor, float]:
+    """Weighted L2-regularised logistic regression by L-BFGS (deterministic); ``x`` already standardised."""
+    x, y = x.double(), y.double()
+    w_s = torch.ones(len(y), dtype=torch.float64) if weights is None else weights.double()
+    w_s = w_s / w_s.sum()
+    w = torch.zeros(x.shape[1], dtype=torch.float64, requires_grad=True)
+    b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([w, b], lr=1.0, max_iter=steps, tolerance_grad=1e-9, tolerance_change=1e-12,
+                            history_size=20, line_search_fn="strong_wolfe")
+
+    def closure() -> torch.Tensor:
+        opt.zero_grad()
+        z = (torch.sparse.mm(x, w.unsqueeze(1)).squeeze(1) if x.is_sparse else x @ w) + b
+        loss = (w_s * torch.nn.functional.binary_cross_entropy_with_logits(z, y, reduction="none")).sum() \
+            + 0.5 * l2 * (w * w).sum()
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    return w.detach().float(), float(b.detach())
+
+
+def standardiser(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    return x.mean(0), x.std(0).clamp(min=1e-6)
+
+
+def balanced_weights(y: torch.Tensor) -> torch.Tensor:
+    pos = float(y.sum())
+    neg = float(len(y) - pos)
+    return torch.where(y > 0.5, len(y) / (2 * max(pos, 1.0)), len(y) / (2 * max(neg, 1.0))).float()
+
+
+def out_of_fold_logits(x: torch.Tensor, y: torch.Tensor, l2: float, folds: int = FOLDS, seed: int = SPLIT_SEED
+                       ) -> torch.Tensor:
+    """Each training tweet's component logit from a regression that never saw it."""
+    order = list(range(len(y)))
+    random.Random(seed).shuffle(order)
+    out = torch.zeros(len(y))
+    for k in range(folds):
+        test = torch.tensor(order[k::folds])
+        keep = torch.ones(len(y), dtype=torch.bool)
+        keep[test] = False
+        mean, scale = standardiser(x[keep])
+        w, b = fit_logistic((x[keep] - mean) / scale, y[keep], l2, balanced_weights(y[keep]))
+        out[test] = ((x[test] - mean) / scale) @ w + b
+    return out
+
+
+def log_loss(z: torch.Tensor, y: torch.Tensor) -> float:
+    return float(torch.nn.functional.binary_cross_entropy_with_logits(z.double(), y.double()))
+
+
+def f1_at(p: torch.Tensor, y: torch.Tensor, threshold: float = 0.5) -> dict[str, float]:
+    from models.evaluate import binary_figures
+
+    return binary_figures([bool(v) for v in (y > 0.5).tolist()], [bool(v) for v in (p >= threshold).tolist()])
+
+
+def fit_ngram(texts: Sequence[str], y: torch.Tensor, l2: float) -> tuple[torch.Tensor, float, torch.Tensor]:
+    """The n-gram regression (weights rounded to half precision as the file keeps them), its bias and idf."""
+    idf = inverse_document_frequency(texts)
+    weight, bias = fit_logistic(ngram_matrix(texts, idf), y, l2, balanced_weights(y))
+    return weight.half().float(), bias, idf
+
+
+def ngram_logits(texts: Sequence[str], weight: torch.Tensor, bias: float, idf: torch.Tensor) -> torch.Tensor:
+    return HateTweets(torch.zeros(1), torch.ones(1), torch.zeros(1), 0.0, 0.0, 0.0, 0.0, weight, bias, idf
+                      ).ngram_logit(texts)
+
+
+def ngram_out_of_fold(texts: Sequence[str], y: torch.Tensor, l2: float, folds: int = FOLDS,
+                      seed: int = SPLIT_SEED) -> torch.Tensor:
+    """Each training tweet's n-gram logit from a regression (and idf) that never saw it."""
+    order = list(range(len(y)))
+    random.Random(seed).shuffle(order)
+    out = torch.zeros(len(y))
+    for k in range(folds):
+        test = order[k::folds]
+        held = set(test)
+        keep = [i for i in range(len(y)) if i not in held]
+        weight, bias, idf = fit_ngram([texts[i] for i in keep], y[keep], l2)
+        out[test] = ngram_logits([texts[i] for i in test], weight, bias, idf)
+    return out
+
+
+def act_means(p_pair: torch.Tensor, act: torch.Tensor, acts: int) -> torch.Tensor:
+    """Each act's hate probability as the classifier reads it: the mean over its model inputs (0 without any)."""
+    total = torch.zeros(acts).index_add_(0, act, p_pair.float())
+    count = torch.zeros(acts).index_add_(0, act, torch.ones(len(act)))
+    return torch.where(count > 0, total / count.clamp(min=1), torch.zeros(acts))
+
+
+# --- building -------------------------------------------------------------------------------------------
+
+
+def encode_tweets(classifier: Any, rows: Sequence[Tweet]) -> dict[str, Any]:
+    """Head logits, pooled embeddings and labels of tweets read as untargeted posts (as hate_heldout reads them)."""
+    pairs = [(hate_tweet_text(r), None) for r in rows]
+    _, head, pooled = classifier.encode_pairs(pairs)
+    return {"head": head, "pooled": pooled, "y": torch.tensor([float(r["HS"] == "1") for r in rows]),
+            "texts": [pair_text(*p) for p in pairs]}
+
+
+def encode_dev_acts(classifier: Any, data_dir: Path | None = None) -> dict[str, Any]:
+    """The dev split's acts as the classifier reads them: one row per model input, with its act's index."""
+    from models.dataset import DATA_DIR
+    from models.evaluate import load_labelled
+    from models.infer import ClassifyInput
+
+    labelled = load_labelled(data_dir or DATA_DIR, split="dev")
+    pairs: list[tuple[str, str | None]] = []
+    act: list[int] = []
+    gold: list[float] = []
+
+    def record(p: Sequence[tuple[str, str | None]]) -> tuple[torch.Tensor, torch.Tensor]:
+        pairs.extend(p)
+        return torch.zeros(len(p), 3), torch.zeros(len(p))
+
+    original = classifier.predict_pairs
+    # score() builds the model inputs exactly as classify() does; only the pairs are wanted here.
+    classifier.predict_pairs = record
+    try:
+        for profile, items in labelled.groups:
+            inputs = [ClassifyInput(i.id, i.kind, i.text, i.context, i.platform) for i in items]
+            for item, s in zip(items, classifier.score(inputs, profile), strict=True):
+                n = len(s.view.inputs) if s.view is not None else 0
+                act.extend([len(gold)] * n)
+                gold.append(float(item.hate))
+    finally:
+        classifier.predict_pairs = original
+    _, head, pooled = classifier.encode_pairs(pairs)
+    act_t = torch.tensor(act, dtype=torch.long)
+    return {"head": head, "pooled": pooled, "act": act_t, "y": torch.tensor(gold)[act_t], "gold": torch.tensor(gold),
+            "texts": [pair_text(*p) for p in pairs]}
+
+
+def _weights_by_register(n_tweets: int, n_acts: int, acts_share: float = DEV_WEIGHT) -> torch.Tensor:
+    """The dev acts weigh ``acts_share`` in total, so the acts' style is not outvoted ten to one by the tweets."""
+    return torch.cat([torch.full((n_tweets,), (1 - acts_share) / max(n_tweets, 1)),
+                      torch.full((n_acts,), acts_share / max(n_acts, 1))])
+
+
+def _fusion_columns(head: torch.Tensor, emb: torch.Tensor, ngram: torch.Tensor, at: float | None) -> torch.Tensor:
+    columns = [head, emb, ngram] + ([confident(head, at)] if at is not None else [])
+    return torch.stack(columns, 1)
+
+
+def fit_component(train: dict[str, Any], dev: dict[str, Any], l2_grid: Sequence[float] = L2_GRID,
+                  ngram_l2_grid: Sequence[float] = NGRAM_L2_GRID,
+                  confident_grid: Sequence[float | None] = CONFIDENT_AT,
+                  shifts: Sequence[float] = tuple(x / 20 for x in range(-60, 61))) -> tuple[HateTweets, dict[str, Any]]:
+    """The component and its combiner, every choice made on the training tweets (out of fold) and the dev acts.
+
+    1. Each reader's L2 weight: the lowest out-of-fold log loss on the training tweets.
+    2. The combiner: a logistic regression on (head logit, embedding logit, n-gram logit[, the head's logit
+       beyond ±k]) over the training tweets' out-of-fold logits and the dev acts' inputs, the acts weighing
+       ``DEV_WEIGHT`` in total.
+    3. The offset: shifted so that the mean of the hate F1 on the training tweets (out of fold) and on the
+       dev acts is highest (ties: the smallest shift), since the combiner's own offset fits likelihood, not F1;
+       the same mean picks k (or none).
+    """
+    y = train["y"]
+    emb_oofs = {l2: out_of_fold_logits(train["pooled"], y, l2) for l2 in l2_grid}
+    emb_losses = {l2: log_loss(z, y) for l2, z in emb_oofs.items()}
+    l2 = min(l2_grid, key=lambda v: (round(emb_losses[v], 6), v))
+    ng_oofs = {l2n: ngram_out_of_fold(train["texts"], y, l2n) for l2n in ngram_l2_grid}
+    ng_losses = {l2n: log_loss(z, y) for l2n, z in ng_oofs.items()}
+    l2n = min(ngram_l2_grid, key=lambda v: (round(ng_losses[v], 6), v))
+    log.info("L2: embedding %s %s, n-gram %s %s", l2, emb_losses, l2n, ng_losses)
+    mean, scale = standardiser(train["pooled"])
+    weight, bias = fit_logistic((train["pooled"] - mean) / scale, y, l2, balanced_weights(y))
+    ng_weight, ng_bias, idf = fit_ngram(train["texts"], y, l2n)
+    component = HateTweets(mean, scale, weight, bias, 1.0, 0.0, 0.0, ng_weight, ng_bias, idf)
+    dev_emb = component.component_logit(dev["pooled"])
+    dev_ng = component.ngram_logit(dev["texts"])
+    acts = len(dev["gold"])
+    weights = _weights_by_register(len(y), len(dev["y"]))
+    candidates = []
+    for at in confident_grid:
+        tweets_x = _fusion_columns(train["head"], emb_oofs[l2], ng_oofs[l2n], at)
+        dev_x = _fusion_columns(dev["head"], dev_emb, dev_ng, at)
+        coefs, offset = fit_logistic(torch.cat([tweets_x, dev_x]), torch.cat([y, dev["y"]]), 1e-4, weights)
+
+        def objective(shift: float, tweets_x: torch.Tensor = tweets_x, dev_x: torch.Tensor = dev_x,
+                      coefs: torch.Tensor = coefs, offset: float = offset) -> tuple[float, float]:
+            tweets = f1_at(torch.sigmoid(tweets_x @ coefs + offset + shift), y)["f1"]
+            dev_p = act_means(torch.sigmoid(dev_x @ coefs + offset + shift), dev["act"], acts)
+            return tweets, f1_at(dev_p, dev["gold"])["f1"]
+
+        scored = {s: objective(s) for s in shifts}
+        shift = max(shifts, key=lambda s: (round(sum(scored[s]) / 2, 6), -abs(s)))
+        candidates.append((round(sum(scored[shift]) / 2, 6), at, coefs, offset + shift, scored[shift]))
+        log.info("confident at %s: coefficients %s, offset %.3f, train tweets (oof) / dev acts F1 %s",
+                 at, [round(c, 3) for c in coefs.tolist()], offset + shift, scored[shift])
+    best = max(candidates, key=lambda c: (c[0], -(c[1] or 0)))
+    _, at, coefs, offset, (tweets_f1, dev_f1) = best
+    c = coefs.tolist() + [0.0]
+    component.head_coef, component.component_coef, component.ngram_coef = c[0], c[1], c[2]
+    component.confident_coef, component.confident_at = (c[3], at) if at is not None else (0.0, 0.0)
+    component.offset = offset
+    choice = {"l2_embedding": l2, "oof_log_loss_embedding": {str(k): round(v, 4) for k, v in emb_losses.items()},
+              "l2_ngram": l2n, "oof_log_loss_ngram": {str(k): round(v, 4) for k, v in ng_losses.items()},
+              "confident_at": at, "dev_weight": DEV_WEIGHT,
+              "combiner": {"head": round(c[0], 4), "embedding": round(c[1], 4), "ngram": round(c[2], 4),
+                           "confident": round(component.confident_coef, 4), "offset": round(offset, 4)},
+              "candidates": [{"confident_at": k[1], "train_tweets_oof_f1": k[4][0], "dev_acts_f1": k[4][1]}
+                             for k in candidates],
+              "train_tweets_oof_f1": tweets_f1, "dev_acts_f1": dev_f1}
+    return component, choice
+
+
+def figures(component: HateTweets | None, tweets: dict[str, Any], dev: dict[str, Any]
+            ) -> dict[str, Any]:
+    """Hate P/R/F1 on tweets and on dev acts (read as the classifier reads them), with or without the component."""
+    def hate_p(d: dict[str, Any]) -> torch.Tensor:
+        return torch.sigmoid(d["head"]) if component is None else component.fuse(d["head"], d["pooled"], d["texts"])
+
+    return {"tweets": f1_at(hate_p(tweets), tweets["y"]),
+            "dev_acts": f1_at(act_means(hate_p(dev), dev["act"], len(dev["gold"])), dev["gold"])}
+
+
+def build(model_dir: Path | None = None, data_dir: Path | None = None, path: Path = HATE_SET,
+          threads: int = 2, encodings: Path | None = None) -> dict[str, Any]:
+    """Fit the component for the classifier in ``model_dir`` and write its two files there; its metadata back.
+
+    The embeddings are the fp32 network's; the fused score is also what the int8 paths read (they change
+    the pooled embedding only slightly). ``encodings``: a file to keep the network's outputs in (and read
+    them from, when they belong to this model and this tweet pool).
+    """
+    import time
+
+    from models.dataset import source_commit
+    from models.infer import DEFAULT_MODEL_DIR, load_classifier
+
+    started = time.time()
+    model_dir = Path(model_dir or DEFAULT_MODEL_DIR)
+    classifier = load_classifier(model_dir, precision="fp32", threads=threads)
+    classifier.hate_tweets = None  # the head alone: what the component is fused with
+    pool = tweet_pool(classifier.meta.training, path)
+    train_rows, val_rows = split_pool(pool)
+    log.info("tweet pool %d: %d training, %d validation", len(pool), len(train_rows), len(val_rows))
+    key = {"model_version": classifier.model_version, "pool_sha256": pool_digest(pool), "split_seed": SPLIT_SEED,
+           "validation_share": VALIDATION_SHARE}
+    cached = torch.load(encodings, weights_only=False) if encodings is not None and encodings.is_file() else None
+    encoded = "computed by this run"
+    if cached is not None and cached.get("key") == key:
+        # Encoding ~11k inputs is most of the build's time on a CPU; refitting reuses it.
+        log.info("encodings read from %s", encodings)
+        train, val, dev = cached["train"], cached["val"], cached["dev"]
+        encoded = f"read from {encodings} (same model version and tweet pool)"
+    else:
+        train, val = encode_tweets(classifier, train_rows), encode_tweets(classifier, val_rows)
+        dev = encode_dev_acts(classifier, data_dir)
+        if encodings is not None:
+            torch.save({"key": key, "train": train, "val": val, "dev": dev}, encodings)
+    component, choice = fit_component(train, dev)
+    meta = {
+        "model_version": classifier.model_version,
+        "what": "logistic regression on the pooled embedding, fused with the hate head's logit "
+                "(models/hate_tweets.py); decision p >= 0.5",
+        "corpus": "id-hate-speech-2019 (Ibrohim & Budi 2019), CC BY-NC-SA 4.0",
+        "corpus_sha256": hashlib.sha256(Path(path).read_bytes()).hexdigest(),
+        "pool_sha256": pool_digest(pool),
+        "excluded": {"network_training_tweets": int(classifier.meta.training.get("extra_hate_tweets") or 0),
+                     "heldout_tweets": HELDOUT_LIMIT, "rule": "normalised text equal, or containing/contained "
+                     f"(>= {MIN_ADAPTED_CHARS} chars), to a training, held-out or adapted-source tweet; "
+                     "texts labelled both ways"},
+        "counts": {"pool": len(pool), "train_tweets": len(train_rows), "validation_tweets": len(val_rows),
+                   "train_hate_share": round(float(train["y"].mean()), 4),
+                   "validation_hate_share": round(float(val["y"].mean()), 4),
+                   "dev_acts": len(dev["gold"]), "dev_inputs": len(dev["act"]),
+                   "dev_hate_acts": int(dev["gold"].sum())},
+        "seed": {"split": SPLIT_SEED, "folds": FOLDS, "validation_share": VALIDATION_SHARE},
+        "embedding_precision": "fp32",
+        "encodings": encoded,
+        "choice": choice,
+        "validation": {"head_only": figures(None, val, dev), "fused": figures(component, val, dev)},
+        "source_commit": source_commit(),
+        "seconds": round(time.time() - started),
+    }
+    save_hate_tweets(component, model_dir, meta)
+    return meta
+
+
+if __name__ == "__main__":
+    import argparse
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=None, help="model directory (default: models/default)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--encodings", type=Path, default=None, help="keep/reuse the network's outputs in this file")
+    args = parser.parse_args()
+    print(json.dumps(build(args.model, threads=args.threads, encodings=args.encodings), indent=1, ensure_ascii=False))
