@@ -182,6 +182,18 @@ def save_hate_tweets(component: HateTweets, model_dir: Path, meta: dict[str, Any
     (model_dir / META_FILE).write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
 
 
+def version_suffix(model_dir: Path) -> str:
+    """What the component adds to the model version ("-ht" and its weights' SHA-256, 8 digits; "" without one).
+
+    The component changes the hate probabilities the network alone gives: classifications made with it must
+    never be taken for the network's alone, nor for another fit's.
+    """
+    path = Path(model_dir) / WEIGHTS_FILE
+    if not path.is_file():
+        return ""
+    return "-ht" + hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+
+
 def load_hate_tweets(model_dir: Path) -> HateTweets | None:
     """The component of ``model_dir``, or None when it has none (the head's hate alone, as before)."""
     path = Path(model_dir) / WEIGHTS_FILE
@@ -493,6 +505,8 @@ def build(model_dir: Path | None = None, data_dir: Path | None = None, path: Pat
     model_dir = Path(model_dir or DEFAULT_MODEL_DIR)
     classifier = load_classifier(model_dir, precision="fp32", threads=threads)
     classifier.hate_tweets = None  # the head alone: what the component is fused with
+    # The network's own version: a component already in the directory added its fit to the loaded one.
+    classifier.meta.version = classifier.meta.version.removesuffix(version_suffix(model_dir))
     pool = tweet_pool(classifier.meta.training, path)
     train_rows, val_rows = split_pool(pool)
     log.info("tweet pool %d: %d training, %d validation", len(pool), len(train_rows), len(val_rows))

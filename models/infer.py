@@ -359,14 +359,16 @@ def load_classifier(model_dir: Path | None = None, quantize: bool = False, threa
         raise
     except OSError as exc:
         raise ModelDirError(f"{model_dir}: cannot load model ({exc})") from None
+    from models.hate_tweets import load_hate_tweets, version_suffix
+
+    hate_tweets = load_hate_tweets(model_dir)
+    meta.version += version_suffix(model_dir)
     quantise, suffix = PRECISIONS[precision]
     if quantise is not None:
         net = quantise(net)
         meta.version += suffix
     classifier = Classifier(net, tokenizer, meta, batch_size=batch_size)
-    from models.hate_tweets import load_hate_tweets
-
-    classifier.hate_tweets = load_hate_tweets(model_dir)
+    classifier.hate_tweets = hate_tweets
     return classifier
 
 

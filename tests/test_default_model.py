@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from models.e5_convert import convert, read_e5_file
+from models.hate_tweets import version_suffix
 from models.infer import DEFAULT_MODEL_DIR, ClassifyInput, load_classifier
 from models.network import ModelMeta
 from models.profile import load_profile_text
@@ -92,7 +93,9 @@ def test_conversion_refuses_other_files(tmp_path: Path) -> None:
 def test_default_model_on_unseen_profile(with_base: Path) -> None:
     meta = ModelMeta.read(DEFAULT_MODEL_DIR)
     classifier = load_classifier()
-    assert classifier.model_version == meta.version and 0 < classifier.threshold < 1
+    # The tweet hate component's fit is part of the version (models/hate_tweets.py version_suffix).
+    assert classifier.model_version == meta.version + version_suffix(DEFAULT_MODEL_DIR)
+    assert classifier.model_version != meta.version and 0 < classifier.threshold < 1
     profile = load_profile_text(UNSEEN)
     results = classifier.classify(
         [

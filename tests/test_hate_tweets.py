@@ -242,6 +242,12 @@ def test_the_component_in_the_model_directory_fuses_into_classify(tiny_model: Pa
     save_hate_tweets(component, model, {"seed": 1})
     fused = load_classifier(model)
     assert fused.hate_tweets is not None
+    # Its fit is part of the model version: classifications with it are never taken for the head's alone.
+    assert fused.model_version.startswith(plain.model_version + "-ht") and fused.model_version != plain.model_version
+    save_hate_tweets(_component(hidden, offset=3.0), model, {"seed": 1})
+    refit = load_classifier(model).model_version
+    assert refit != fused.model_version and refit.startswith(plain.model_version + "-ht")
+    save_hate_tweets(component, model, {"seed": 1})
     _, hate = fused.predict_pairs(PAIRS)
     z = (pooled[:, 0] - component.mean[0]) / component.scale[0]
     assert torch.allclose(hate, torch.sigmoid(0.5 * head + 1.5 * z + 0.25), atol=1e-5)
