@@ -9,11 +9,11 @@ are a second, independent check of the hate head: training uses a balanced handf
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from models.evaluate import binary_figures
+from models.text import tweet_words
 from models.train import HATE_SET, hate_tweet_text, read_hate_set, split_hate_set
 
 # Training items adapted from this corpus (models/data/DATA_CARD.md) carry this register.
@@ -22,10 +22,8 @@ ADAPTED_REGISTER = "ibrohim2019"
 MIN_ADAPTED_CHARS = 30
 
 
-def normalised(text: str) -> str:
-    """A tweet's words only: the corpus repeats tweets with and without ``RT``, mentions, links and punctuation."""
-    text = re.sub(r"\b(?:rt|user|url)\b|@\w+", " ", text.lower())
-    return " ".join(re.findall(r"[^\W_]+", text))
+# A tweet's words only (the corpus repeats tweets with and without ``RT``, mentions, links and punctuation).
+normalised = tweet_words
 
 
 def adapted_training_texts() -> list[str]:

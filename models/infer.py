@@ -26,7 +26,7 @@ from models.profile import ElectionProfile
 from models.text import clean_text, has_visible_text
 
 if TYPE_CHECKING:
-    from models.hate_tweets import HateTweets
+    from models.hate_fusion import HateTweets
     from models.hoax import HoaxMatcher, HoaxResult
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ class Classifier:
         """
         stance, hate_logit, pooled = self.encode_pairs(pairs)
         if self.hate_tweets is not None:
-            from models.hate_tweets import pair_text
+            from models.hate_fusion import pair_text
 
             return stance, self.hate_tweets.fuse(hate_logit, pooled, [pair_text(f, s) for f, s in pairs])
         return stance, torch.sigmoid(hate_logit)
@@ -359,7 +359,7 @@ def load_classifier(model_dir: Path | None = None, quantize: bool = False, threa
         raise
     except OSError as exc:
         raise ModelDirError(f"{model_dir}: cannot load model ({exc})") from None
-    from models.hate_tweets import load_hate_tweets, version_suffix
+    from models.hate_fusion import load_hate_tweets, version_suffix
 
     hate_tweets = load_hate_tweets(model_dir)
     meta.version += version_suffix(model_dir)

@@ -33,3 +33,9 @@ def has_visible_text(value: str | None) -> bool:
         not (ch.isspace() or ch in _INVISIBLE or unicodedata.category(ch) in ("Cc", "Cf", "Cs") or ch == "\ufffd")
         for ch in value
     )
+
+
+def tweet_words(text: str) -> str:
+    """A tweet's words only: the corpus repeats tweets with and without ``RT``, mentions, links and punctuation."""
+    text = re.sub(r"\b(?:rt|user|url)\b|@\w+", " ", text.lower())
+    return " ".join(re.findall(r"[^\W_]+", text))
