@@ -362,6 +362,12 @@ def load_classifier(model_dir: Path | None = None, quantize: bool = False, threa
     from models.hate_fusion import load_hate_tweets, version_suffix
 
     hate_tweets = load_hate_tweets(model_dir)
+    if hate_tweets is not None and hate_tweets.weight.shape != (net.head.in_features,):
+        # Fitted to another network's embedding (a directory mixed from two builds): refuse it here, not at the
+        # first act classified.
+        raise ModelDirError(f"{model_dir}: the hate-tweet component reads {hate_tweets.weight.shape[0]}-wide "
+                            f"embeddings, this network's are {net.head.in_features}: rebuild it with "
+                            "`python -m models.hate_tweets`")
     meta.version += version_suffix(model_dir)
     quantise, suffix = PRECISIONS[precision]
     if quantise is not None:

@@ -214,6 +214,20 @@ PAIRS = [("unggahan: dasar kalian semua bodoh", None), ("komentar: selamat pagi"
          ("unggahan: Ayo coblos nomor 1", None)]
 
 
+def test_a_component_fitted_to_another_network_is_refused_at_load(tiny_model: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from models.infer import load_classifier
+    from models.network import ModelDirError
+
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model, model)
+    hidden = load_classifier(tiny_model).net.head.in_features
+    save_hate_tweets(_component(hidden + 8), model, {"seed": 1})
+    with pytest.raises(ModelDirError, match="rebuild it"):
+        load_classifier(model)
+
+
 def test_a_model_directory_without_the_component_reads_hate_from_the_head(tiny_model: Path) -> None:
     from models.infer import load_classifier
 
