@@ -145,3 +145,14 @@ def build_tiny_bert(out_dir: Path, data_root: Path) -> Path:
     BertModel(config, add_pooling_layer=False).save_pretrained(out_dir)
     fast.save_pretrained(out_dir)
     return out_dir
+
+
+def train_tiny_model(root: Path, version: str, epochs: int = 2) -> tuple[Path, Path]:
+    """The tiny data set under ``root/data`` and a model trained on it from the tiny BERT, in ``root/model``."""
+    from models.train import TrainConfig, train
+
+    data = write_data(root / "data")
+    base = build_tiny_bert(root / "base", data)
+    out = root / "model"
+    train(data, out, TrainConfig(base=str(base), epochs=epochs, lora_layers=2, threads=1, version=version))
+    return data, out

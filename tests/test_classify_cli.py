@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from models.train import TrainConfig, train
 from monitor.cli import app
-from tests.classifier_fixtures import DEV_PROFILE, build_tiny_bert, write_data
+from tests.classifier_fixtures import DEV_PROFILE, train_tiny_model
 
 runner = CliRunner()
 OUTPUT_KEYS = {"id", "flagged", "score", "stance", "hate", "candidate", "party", "cues"}
@@ -19,12 +18,7 @@ OUTPUT_KEYS = {"id", "flagged", "score", "stance", "hate", "candidate", "party",
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("tinycli")
-    data = write_data(root / "data")
-    base = build_tiny_bert(root / "base", data)
-    out = root / "model"
-    train(data, out, TrainConfig(base=str(base), epochs=2, lora_layers=2, threads=1, version="tiny-cli"))
-    return out
+    return train_tiny_model(tmp_path_factory.mktemp("tinycli"), "tiny-cli")[1]
 
 
 @pytest.fixture

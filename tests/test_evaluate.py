@@ -11,9 +11,8 @@ from typer.testing import CliRunner
 from models.dataset import LabelledItem
 from models.evaluate import choose_threshold, score_results
 from models.infer import ClassifyResult
-from models.train import TrainConfig, train
 from monitor.cli import app
-from tests.classifier_fixtures import build_tiny_bert, write_data
+from tests.classifier_fixtures import train_tiny_model
 
 runner = CliRunner()
 
@@ -66,12 +65,7 @@ def test_choose_threshold_keeps_target_recall() -> None:
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    root = tmp_path_factory.mktemp("tinyeval")
-    data = write_data(root / "data")
-    base = build_tiny_bert(root / "base", data)
-    out = root / "model"
-    train(data, out, TrainConfig(base=str(base), epochs=2, lora_layers=2, threads=1, version="tiny-eval"))
-    return data, out
+    return train_tiny_model(tmp_path_factory.mktemp("tinyeval"), "tiny-eval")
 
 
 def test_evaluate_file_with_profile(tiny: tuple[Path, Path], tmp_path: Path) -> None:

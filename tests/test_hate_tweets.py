@@ -199,15 +199,9 @@ def test_the_pool_leaves_out_sources_of_adapted_items(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from models.train import TrainConfig, train
-    from tests.classifier_fixtures import build_tiny_bert, write_data
+    from tests.classifier_fixtures import train_tiny_model
 
-    root = tmp_path_factory.mktemp("tinyhate")
-    data = write_data(root / "data")
-    base = build_tiny_bert(root / "base", data)
-    out = root / "model"
-    train(data, out, TrainConfig(base=str(base), epochs=1, lora_layers=2, threads=1, version="tiny-hate"))
-    return out
+    return train_tiny_model(tmp_path_factory.mktemp("tinyhate"), "tiny-hate", epochs=1)[1]
 
 
 PAIRS = [("unggahan: dasar kalian semua bodoh", None), ("komentar: selamat pagi", "unggahan: rapat RT"),
