@@ -243,12 +243,12 @@ def tune(scored: Scored, claims: Sequence[Claim], base: HoaxRules | None = None)
         cited[r] = pair.claim_id in near
     novelty = np.array([f.novelty if f else 0.0 for f in found])
     # Cue switches that decide every pair alike are one candidate: the first in product order stands for them.
-    variants: dict[bytes, HoaxRules] = {}
+    variants: dict[bytes, tuple[HoaxRules, np.ndarray]] = {}
     for flags in itertools.product((True, False), repeat=len(SWITCHES)):
         rules = replace(base, **dict(zip(SWITCHES, flags, strict=True)))
         spreads = np.array([f is not None and scored.matcher.action(f.own, f.context, rules) == "spreads"
                             for f in found])
-        variants.setdefault(np.packbits(spreads).tobytes() + bytes([len(spreads) % 8]), rules)
+        variants.setdefault(np.packbits(spreads).tobytes() + bytes([len(spreads) % 8]), (rules, spreads))
     best: tuple[tuple[float, ...], HoaxRules] | None = None
     for novelty_weight in NOVELTY_WEIGHTS:
         # axes: distinct weight, overlap weight, number weight, score threshold, margin, pair
@@ -258,9 +258,7 @@ def tune(scored: Scored, claims: Sequence[Claim], base: HoaxRules | None = None)
                  - novelty_weight * novelty)[:, :, :, None, None, :]
         matched = (score >= np.array(SCORES)[None, None, None, :, None, None]) & (
             margin > np.array(MARGINS)[None, None, None, None, :, None])
-        for rules in variants.values():
-            spreads = np.array([f is not None and scored.matcher.action(f.own, f.context, rules) == "spreads"
-                                for f in found])
+        for rules, spreads in variants.values():
             flag = matched & spreads
             tp = (flag & cited & gold).sum(-1)
             flagged = flag.sum(-1)

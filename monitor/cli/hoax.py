@@ -140,7 +140,8 @@ def evaluate(
     if tune:
         rules, result = choose_rules(scored, labelled.claims)
         rules.save(RULES_FILE)
-        console.print(f"rules chosen on validation: score ≥ {rules.similarity:.4f}, margin over true claims "
+        console.print(f"rules chosen on validation and the development pairs: score ≥ {rules.similarity:.4f}, "
+                      f"margin over true claims "
                       f"{rules.true_margin:+.3f} → {RULES_FILE}", highlight=False)
     else:
         rules = HoaxRules.load(RULES_FILE)
