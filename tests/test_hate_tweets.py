@@ -17,7 +17,6 @@ from models.hate_tweets import (
     act_means,
     confident,
     fit_component,
-    fit_logistic,
     fit_ngram,
     load_hate_tweets,
     ngram_counts,
@@ -27,6 +26,7 @@ from models.hate_tweets import (
     split_pool,
     tweet_pool,
 )
+from models.logistic import fit_logistic
 from models.train import read_hate_set, split_hate_set
 
 
