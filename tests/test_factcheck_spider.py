@@ -23,6 +23,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from models.hoax.wording import vector_version
 from monitor.cli import app
 from monitor.config import reset_settings_cache
 from monitor.db.schema import ClaimReview, CrawlRun
@@ -432,7 +433,7 @@ def test_the_daily_job_crawls_the_configured_feeds_and_encodes_their_claims(
         rows = s.scalars(select(ClaimReview)).all()
         assert sorted(r.url for r in rows) == sorted(
             u.replace(WP, base).replace(BLOG, base) for u in (ONE, GRAPH, LISTED, TWO, TWO))
-        assert {r.embedding_model for r in rows} == {encoder.version}
+        assert {r.embedding_model for r in rows} == {vector_version(encoder.version)}
     assert sum(encoder.calls) == 5
 
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from models.hoax import Claim, HoaxMatcher, HoaxRules
 from models.hoax.cues import read_cues
 from models.hoax.index import ClaimIndex
-from models.hoax.matcher import act_text, act_views
+from models.hoax.matcher import act_text, act_views, vector_version
 from models.hoax.regional import to_indonesian
 from models.infer import ClassifyInput, ClassifyResult, with_hoax
 from monitor.cli import app
@@ -204,7 +204,8 @@ def test_stored_claims_are_encoded_once_per_encoder_version(db_url: str, monkeyp
     assert encoder.calls == [3]
     with session_scope(db_url) as s:
         rows = {r.claim: r for r in s.scalars(select(ClaimReview))}
-        assert rows[POSTPONED.claim].embedding_model == "fake/1" and len(rows[POSTPONED.claim].embedding) == 4 * 256
+        assert rows[POSTPONED.claim].embedding_model == vector_version("fake/1") == "fake/1+c2"
+        assert len(rows[POSTPONED.claim].embedding) == 4 * 256
         assert rows["Sebagian benar"].embedding is None
         service.attach_stored(s, holder)  # nothing changed: no rebuild, no encoding
     assert encoder.calls == [3]
@@ -214,8 +215,15 @@ def test_stored_claims_are_encoded_once_per_encoder_version(db_url: str, monkeyp
     with session_scope(db_url) as s:
         assert service.stored_matcher(s) is not None
         assert {r.embedding_model for r in s.scalars(select(ClaimReview).where(ClaimReview.verdict != "mixed"))} == {
-            "fake/2"}
+            vector_version("fake/2")}
     assert newer.calls == [3]  # another encoder version: every vector made again
+    with session_scope(db_url) as s:
+        # A vector made from the whole claim text, closing note and all (before the claim form was recorded): made
+        # again from the claim's words alone.
+        s.get(ClaimReview, rows[POSTPONED.claim].id).embedding_model = "fake/2"
+    with session_scope(db_url) as s:
+        assert service.stored_matcher(s) is not None
+    assert newer.calls == [3, 1]
 
 
 def test_classify_output_gains_hoax_keys_with_a_claims_file(tmp_path: Path) -> None:

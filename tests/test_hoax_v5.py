@@ -52,6 +52,8 @@ def test_overlap_and_novelty_count_a_word_whatever_form_it_takes() -> None:
 
 def test_shipped_rules_are_chosen_for_this_matcher() -> None:
     rules = HoaxRules.load()
-    assert MATCHER_VERSION == 5 and rules.version == MATCHER_VERSION
+    # Version 6 keeps v5's score rules (chosen on validation + dev) for a store without a scorer; the shipped
+    # rules name the trained scorer (tests/test_hoax_scorer.py).
+    assert rules.version == MATCHER_VERSION >= 5
     assert rules.chosen_on == "validation+dev"
     assert rules.figures["splits"]["validation"]["precision"] >= 0.90

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from models.text import has_visible_text
+
 _FLAGS = re.IGNORECASE | re.UNICODE
 
 # A claim called a hoax or false. Words that spreaders aim at others ("media bohong") are left to the
@@ -34,12 +36,22 @@ DEBUNK_WORDS = re.compile(
     r"(gak|ga|nggak|ngga|enggak|engga) (bener|benar)|ora (bener|bener\w*|leres|nyata)|dudu kasunyatan|"
     r"teu (bener|leres|enya)|henteu (bener|leres)|indak (bana|batua|bana bana)|ndak (bana|benar)|"
     r"bukan fakta|tidak sesuai fakta|keliru|menyesatkan|(sudah|telah|udah|wis|wes|geus) (di)?bantah\w*|"
-    r"dibantah\w*|bantahan|klarifikasi\w*|meluruskan|pelurusan|fitnah)\b",
+    r"dibantah\w*|bantahan|klarifikasi\w*|meluruskan|pelurusan|fitnah|"
+    # scams and phishing named as such ("itu link phishing", "Waspada penipuan!", "Penipu tu kawan")
+    r"penipu(an)?|phishing|scam(mer)?|"
+    # the item itself called false, edited or old ("Info ini salah", "video suntingan", "rekaman lama")
+    r"(info|informasi|kabar|berita|pesan|surat|video|foto|gambar|rekaman|link|tautan|akun)( ini| itu| tersebut)?"
+    r" (salah|palsu|bohong|editan|suntingan|hasil edit|rekayasa|lama|parodi|abal-abal|bodong)|"
+    r"akun parodi|(itu|ini) (satire|satir|parodi)|bukan (aturan|surat|pengumuman|akun|nomor|situs) (resmi|asli)|"
+    # an office denying it ever said so ("Korlantas tidak pernah mengeluarkan aturan…")
+    r"(tidak|tak|nggak|gak|indak|ndak|nda) pernah (mengeluarkan|mengumumkan|menerbitkan|memungut|meminta|"
+    r"menyuruh|manyuruah|menyebut|menyatakan|mengatakan|membuat|bilang))\b",
     _FLAGS,
 )
 # "Don't believe / don't spread it" in Indonesian and regional languages.
 DONT_BELIEVE = re.compile(
-    r"\b(jangan|jgn|ojo|aja|ampun|ulah|entong|usah|indak usah|jangan lah|jangan sampai)\s+"
+    r"\b(jangan|jgn|jan|ojo|aja|ampun|ulah|entong|usah|indak usah|jangan lah|jangan sampai|"
+    r"(mohon|harap|tolong) (tidak|untuk tidak|jangan))\s+"
     r"(mudah\s+|gampang\s+|langsung\s+|cepat\s+|asal\s+|ikut\s+|kabeh\s+)?"
     r"(percaya|percoyo|pitados|percanten|termakan|terprovokasi|kemakan|kena|tertipu|"
     r"(di)?sebar\w*|nyebar\w*|nyebarkeun|share|dibagi\w*|bagikan|forward|teruskan|ngeshare\w*)\b",
@@ -59,7 +71,7 @@ NEGATED_DEBUNK = re.compile(
     r"\b((ini )?bukan hoa?ks\w*|bukan hoax\w*|bukan (berita|kabar|info) (bohong|hoaks|hoax)|"
     r"(tidak|gak|ga|nggak|ngga|enggak) hoa?ks|dudu hoa?ks|lain hoa?ks|sanes hoa?ks|indak hoa?ks|"
     r"asli bukan|ini fakta|fakta(,)? bukan|100\s*%\s*(valid|benar|bener|asli|fakta)|"
-    r"valid|terbukti benar|sudah (dicek|terbukti) benar)\b",
+    r"valid(?!\s*(gak|ga|nggak|ngga|enggak|tidak|nda|ndak|kah|\?))|terbukti benar|sudah (dicek|terbukti) benar)\b",
     _FLAGS,
 )
 SPREAD = re.compile(
@@ -80,7 +92,11 @@ QUESTION = re.compile(
     r"(serius|beneran|mau|numpang|cuma|sekadar) (nanya|tanya)|(nanya|tanya) (serius|dong|nih|ya)|"
     r"tolong (dicek|dikonfirmasi|dijelaskan)|cek dulu|hoaks (bukan|gak|nggak|ga)\b|hoax (bukan|gak|nggak|ga)\b|"
     r"opo (bener|iyo|tenan|leres)|tenan (po|to)\b|leres\s*(kitu|teu|henteu)|naha (leres|bener)|enya kitu|"
-    r"bana (kok|ko)\b|iyo (kok|ko)\b)",
+    r"bana (kok|ko)\b|iyo (kok|ko)\b|"
+    r"(ada|adakah)( yang| yg)? (pegang |punya )?(penjelasan|pengumuman|info|informasi|surat|konfirmasi|"
+    r"keterangan|sumber)( resmi)?\b[^.!?]*\?|(yang|yg) (bener|benar|betul) (gimana|bagaimana|yang mana)|"
+    r"(valid|bener|benar|betul|asli|resmi) (gak|ga|nggak|ngga|enggak|tidak|nda|ndak) (ya|sih|nih)?\s*\?|"
+    r"tongeng(-tongeng)?\b[^.!?]*\?)",
     _FLAGS,
 )
 # Ridicule: laughing at the claim or calling it absurd. Sarcastic repetitions mostly mock the hoax; the few
@@ -96,12 +112,25 @@ RIDICULE = re.compile(
 )
 # Why-questions presuppose what they ask about ("Kenapa KPU meloloskan calon berijazah palsu?"): a question that
 # opens with one repeats the claim unless it also asks whether it is true (QUESTION above).
-RHETORICAL = re.compile(r"\b(kenapa|mengapa|knp|ngapain|napa|sampai kapan|sampe kapan|mana lagi|siapa lagi|ada apa)\b",
-                        _FLAGS)
+# So do questions that take it for granted ("Masih mau milih calon yang…?", "Pemimpin macam apa ini?", "12 miliar
+# ke mana??").
+RHETORICAL = re.compile(r"\b(kenapa|mengapa|knp|ngapain|napa|kiapa|sampai kapan|sampe kapan|mana lagi|siapa lagi|"
+                        r"ada apa|masih (mau|percaya|bilang|milih|pilih|yakin|dukung)|macam apa|"
+                        r"(mau|masih) (milih|pilih|dipimpin)|(yang|yg) masih bilang|calon pemimpin kita)\b|"
+                        r"\bke ?mana\s*\?", _FLAGS)
 # Sarcasm aimed at the debunk: mock agreement ("iya iya", "ya ya", "oh iya", "katanya") around the debunk's own
 # words in scare quotes ('dokumennya "palsu"', 'katanya "tetap libur" 🙄') repeats the claim it pretends to accept.
 MOCK_AGREEMENT = re.compile(r"(^\s*(oh\s+)?(iya|iyaa|iye|ya|yaa|oke|ok)\b(\s+(iya|ya|deh|dong))?\s*[,.!]|\bkatanya\b|"
                             r"\bpercaya (aja|saja)\b)", _FLAGS)
+# Dismissing the debunk itself ("Ya jelas dibantah lah", "Dokter mah bilang hoaks krn takut…", "pasti dibilang hoaks",
+# "yang paling percaya cek fakta"): the act holds on to the claim.
+DISMISSES_DEBUNK = re.compile(
+    r"\b((ya |yah )?(jelas|pasti|tentu|wajar)( aja| saja)? (di)?bantah\w*|"
+    r"(bilang|dibilang|dicap|disebut|ngomong) hoa?ks\w* (krn|karena|biar|supaya|soalnya|padahal)|"
+    r"pasti (dibilang|dicap|disebut) hoa?ks|(yang|yg) (paling )?percaya (cek fakta|fact ?check)|"
+    r"(yang|yg) bilang hoa?ks\w* (itu )?(gak|nggak|ga|tidak|ndak|belum) pernah)",
+    _FLAGS,
+)
 SCARE_QUOTE = re.compile(r"([\"“]([^\"“”\n]{2,40})[\"”]|(?<!\w)['‘]([^'‘’\n]{2,40})['’](?!\w))", _FLAGS)
 URL = re.compile(r"https?://[^\s<>\"')\]]+", _FLAGS)
 
@@ -117,11 +146,15 @@ class Cues:
     question: bool = False
     ridicule: bool = False
     cites_debunk: bool = False  # names the matched claim's fact-check: its URL, its site or its publisher
-    mocks_debunk: bool = False  # mock agreement with the debunk's words in scare quotes: sarcasm that spreads
+    mocks_debunk: bool = False  # mock agreement with the debunk's words in scare quotes, or dismissing it: spreads
+    words: bool = False  # the text has words or emoji of its own (a like, a bare share has none)
+    # Opens with a short question echoing the claim and goes on ("Masa tenang dihapus? Terus ngapain Satpol PP…"):
+    # with ridicule, that is mockery of the claim, not a question about it.
+    echo: bool = False
 
     def names(self) -> list[str]:
         return [name for name in ("debunk", "factcheck", "negated", "spread", "question", "ridicule",
-                                  "cites_debunk", "mocks_debunk") if getattr(self, name)]
+                                  "cites_debunk", "mocks_debunk", "echo") if getattr(self, name)]
 
 
 def _site(url: str) -> str:
@@ -151,8 +184,19 @@ def read_cues(text: str | None, debunk_url: str | None = None, publisher: str | 
         question=question,
         ridicule=bool(RIDICULE.search(text)),
         cites_debunk=cites,
-        mocks_debunk=bool(MOCK_AGREEMENT.search(text) and SCARE_QUOTE.search(text)),
+        mocks_debunk=bool((MOCK_AGREEMENT.search(text) and SCARE_QUOTE.search(text)) or DISMISSES_DEBUNK.search(text)),
+        words=has_visible_text(text),
+        echo=_echoes(text),
     )
+
+
+ECHO_WORDS = 6
+
+
+def _echoes(text: str) -> bool:
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s.strip()]
+    return (len(sentences) > 1 and sentences[0].rstrip().endswith("?")
+            and len(sentences[0].split()) <= ECHO_WORDS and not QUESTION.search(sentences[0]))
 
 
 def _asks(text: str) -> bool:

@@ -33,8 +33,14 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax"
 # Development pairs written against the validation claims after v3 (models/data/hoax-dev/README.md): the tuner
 # reads them beside the validation split, so that 223 pairs of one writer are not all the rules are fitted to.
 DEV_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-dev"
+# Pairs written later, each folder by writers who saw none of the others (README in each): ``train`` fits the match
+# scorer (models/hoax/train.py), ``test2`` is a second independent test set, with claims of its own.
+TRAIN_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-train"
+TEST2_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-test2"
 SPLITS = ("validation", "test")
 DEV = "dev"
+TRAIN = "train"
+TEST2 = "test2"
 TUNING_SPLITS = ("validation", DEV)
 LABELS = ("spreads", "debunks", "asks", "unrelated")
 TARGET_PRECISION = 0.85
@@ -85,10 +91,12 @@ def _jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
         yield lineno, record
 
 
-def load_set(data_dir: Path, is_false: Callable[[str], bool], dev_dir: Path | None = None) -> LabelledSet:
+def load_set(data_dir: Path, is_false: Callable[[str], bool], dev_dir: Path | None = None,
+             splits: Sequence[str] = SPLITS) -> LabelledSet:
     """Claims and pairs of the labelled set; ``is_false(rating)`` says which ratings make a claim a hoax.
 
-    ``dev_dir``: development pairs (``pairs-*.jsonl``, every one in split ``dev``) against the same claims."""
+    ``dev_dir``: development pairs (``pairs-*.jsonl``, every one in split ``dev``) against the same claims.
+    ``splits``: the splits the set's own pairs may be in (a folder of one split: ``(TRAIN,)``, ``(TEST2,)``)."""
     claims_file = data_dir / "claims.jsonl"
     if not claims_file.is_file():
         raise HoaxDataError(f"{claims_file}: not found (the labelled hoax set, models/data/hoax/README.md)")
@@ -106,7 +114,7 @@ def load_set(data_dir: Path, is_false: Callable[[str], bool], dev_dir: Path | No
         raise HoaxDataError(f"{data_dir}: no pairs-*.jsonl")
     dev_files = set(sorted(dev_dir.glob("pairs-*.jsonl"))) if dev_dir is not None and dev_dir.is_dir() else set()
     for path in files + sorted(dev_files):
-        allowed = (DEV,) if path in dev_files else SPLITS
+        allowed = (DEV,) if path in dev_files else tuple(splits)
         for lineno, p in _jsonl(path):
             try:
                 pair = LabelledPair(id=str(p["id"]), claim_id=p["claim_id"], kind=p["kind"], text=p["text"] or "",
@@ -141,6 +149,18 @@ class Scored:
                 continue
             out.append(self.matcher.decide(pair, self.indices[row], self.sims[row], rules))
         return out
+
+
+def load_split(split: str, is_false: Callable[[str], bool], data_dir: Path | None = None) -> LabelledSet:
+    """The labelled set holding ``split``: validation and test (with the development pairs) in models/data/hoax,
+    train and test2 in their own folders. ``data_dir``: another folder, read alone with the splits it may hold."""
+    if data_dir is not None:
+        return load_set(data_dir, is_false, None, (*SPLITS, TRAIN, TEST2))
+    if split == TRAIN:
+        return load_set(TRAIN_DIR, is_false, None, (TRAIN,))
+    if split == TEST2:
+        return load_set(TEST2_DIR, is_false, None, (TEST2,))
+    return load_set(DATA_DIR, is_false, DEV_DIR)
 
 
 def score_pairs(encoder: Any, labelled: LabelledSet, pairs: Sequence[LabelledPair]) -> Scored:

@@ -32,29 +32,27 @@ from models.hoax.background import shipped as shipped_background
 from models.hoax.cues import Cues, read_cues
 from models.hoax.encoder import PASSAGE, QUERY
 from models.hoax.index import ClaimIndex
-from models.hoax.regional import to_indonesian
-from models.text import clean_text, has_visible_text
+from models.hoax.reading import (  # noqa: F401 — re-exported: how an act is read
+    REGIONAL_WORDS,
+    ActLike,
+    act_text,
+    act_views,
+    novelty_texts,
+    overlap_text,
+)
+from models.hoax.scorer import MatchScorer, candidate_readings
+from models.hoax.wording import CLAIM_FORM, matching_text, vector_version  # noqa: F401 — re-exported
+from models.text import has_visible_text
 
 RULES_FILE = Path(__file__).with_name("rules.json")
-MATCHER_VERSION = 5
+MATCHER_VERSION = 6
 CANDIDATES = 8  # claims looked at per act: the best false one and the best true one are among them
-# Regional words replaced (models/hoax/regional.py) before an act is also read in its Indonesian form: one
-# shared word ("aku", "ora") is as likely a loan in an Indonesian sentence as a sign of another language.
-REGIONAL_WORDS = 2
 
 
 class Encoder(Protocol):
     version: str
 
     def encode(self, texts: Sequence[str], prefix: str) -> np.ndarray: ...
-
-
-class ActLike(Protocol):
-    """What matching reads of an act (``models.infer.ClassifyInput`` is one)."""
-
-    kind: str
-    text: str
-    context: str | None
 
 
 @dataclass(frozen=True)
@@ -137,10 +135,17 @@ class HoaxRules:
     cites_debunk: bool = True
     negation_wins: bool = True  # "bukan hoaks" / "ini fakta" in the own words: a repetition after all
     mock_wins: bool = False  # own words mocking the debunk (Cues.mocks_debunk) repeat the claim, whatever they quote
+    bare_takes_context: bool = False  # an act without words of its own is read as the post it acts on (v6)
+    mock_first: bool = False  # sarcasm at the debunk wins over the debunk's own words it quotes (v6)
+    echo_ridicule: bool = False  # a short question echoing the claim, then ridicule: a debunk (v6)
+    # A trained match scorer (``models.hoax.scorer``, its file named relative to rules.json) decides whether the act
+    # carries a claim instead of the score and threshold above; None: the score decides (versions 1-5).
+    scorer: str | None = None
     # The matcher these values were chosen for: 1 the first, 2 with the regional reading and why-questions,
     # 3 with the background claims (stand-out margin and word weights) and regional affixes, 4 with the act's
     # novelty against the claim and the wider regional glossary, 5 with words matched through nasal prefixes and
     # the informal -in (``word_stems``), which changes what overlap and novelty measure.
+    # 6 with the trained match scorer (``scorer``) reading the act's nearest false claims.
     version: int = MATCHER_VERSION
     chosen_on: str = "defaults"
     figures: dict[str, Any] = field(default_factory=dict)
@@ -157,47 +162,11 @@ class HoaxRules:
         path.write_text(json.dumps(asdict(self), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def act_text(act: ActLike) -> str:
-    """The text an act is matched on: its own words, then the post it acts on."""
-    own = clean_text(act.text or "").strip()
-    context = clean_text(act.context or "").strip()
-    return "\n".join(part for part in (own, context) if part)
-
-
-def act_views(act: ActLike) -> list[str]:
-    """The texts an act is searched with: all of it, and its own words alone when it has a context too;
-    and each of those in Indonesian words when it is written in a regional language (``regional.py``)."""
-    whole = act_text(act)
-    own = clean_text(act.text or "").strip()
-    context = clean_text(act.context or "").strip()
-    views = [whole, own] if own and context and has_visible_text(own) else [whole]
-    for view in list(views):
-        indonesian, replaced = to_indonesian(view)
-        if replaced >= REGIONAL_WORDS:
-            views.append(indonesian)
-    return list(dict.fromkeys(views))
-
-
-def overlap_text(act: ActLike) -> str:
-    """The act's words for the overlap with a claim: as written, plus their Indonesian form when regional."""
-    text = act_text(act)
-    indonesian, replaced = to_indonesian(text)
-    return f"{text}\n{indonesian}" if replaced >= REGIONAL_WORDS else text
-
-
-def novelty_texts(act: ActLike) -> list[str]:
-    """The act's words its novelty is measured on: all of it, and its own words alone when it has both (a comment
-    repeating a detail of the claim under a post about something else says nothing new itself)."""
-    whole = overlap_text(act)
-    own = clean_text(act.text or "").strip()
-    if not own or not act.context or not has_visible_text(own):
-        return [whole]
-    indonesian, replaced = to_indonesian(own)
-    return [whole, f"{own}\n{indonesian}" if replaced >= REGIONAL_WORDS else own]
-
-
 def claim_text(claim: Claim) -> str:
-    return " ".join(claim.claim.split())
+    """The text a claim is encoded from (``passage:``)."""
+    return matching_text(claim.claim)
+
+
 
 
 class HoaxMatcher:
@@ -214,11 +183,12 @@ class HoaxMatcher:
         self.background = shipped_background() if background is None else background
         # Word weights count the background too: over a handful of stored claims every word of a claim is
         # "distinctive", "KPU" and "pemilu" as much as a candidate's name.
-        self.words = WordWeights([c.claim for c in self.claims] + self.background.texts)
+        self.words = WordWeights([matching_text(c.claim) for c in self.claims] + self.background.texts)
         self.index = ClaimIndex(vectors if len(claims) else np.zeros((0, 1), dtype=np.float32))
         self.false = np.array([c.false for c in self.claims], dtype=bool)
         self.rules = rules or HoaxRules.load()
         self._background_index: ClaimIndex | None = None
+        self._scorers: dict[str, MatchScorer] = {}
 
     @classmethod
     def from_claims(cls, encoder: Encoder, claims: Sequence[Claim], rules: HoaxRules | None = None,
@@ -278,9 +248,16 @@ class HoaxMatcher:
             results[i] = self.decide(acts[i], indices[row], sims[row])
         return results
 
-    def features(self, act: ActLike, indices: np.ndarray, sims: np.ndarray) -> MatchFeatures | None:
+    def false_rows(self, indices: np.ndarray) -> list[int]:
+        """The rows of an act's candidates that are stored claims rated false, most similar first."""
+        size = len(self.claims)
+        return [r for r in range(len(indices)) if int(indices[r]) < size and self.false[indices[r]]]
+
+    def features(self, act: ActLike, indices: np.ndarray, sims: np.ndarray,
+                 row: int | None = None) -> MatchFeatures | None:
         """What the decision reads for one act, from its candidate claims (best first); None: no false claim.
 
+        ``row``: the candidate (a false claim's row) read as ``best``; default the most similar false claim.
         Candidates numbered from ``len(self)`` on are background claims (:meth:`candidates`): they count only
         in how far the best false claim stands out.
         """
@@ -289,8 +266,9 @@ class HoaxMatcher:
         false_rows = [r for r in stored if self.false[indices[r]]]
         if not false_rows:
             return None
-        top = int(indices[false_rows[0]])
-        best = ClaimMatch(self.claims[top], float(sims[false_rows[0]]))
+        chosen = false_rows[0] if row is None else row
+        top = int(indices[chosen])
+        best = ClaimMatch(self.claims[top], float(sims[chosen]))
         best_true = next((float(sims[r]) for r in stored if not self.false[indices[r]]), -1.0)
         # How far the best false claim stands out from the act's other candidates: an act on the same topic is
         # about as close to several claims. Other wordings of the same hoax (several fact-checkers debunk one
@@ -303,11 +281,12 @@ class HoaxMatcher:
                               and not self.background_duplicate(top, int(indices[r]) - size)]
         others = sorted(store_others + background_others, reverse=True)[:CANDIDATES - 1]
         distinct = best.similarity - float(np.mean(others)) if others else best.similarity
+        said = matching_text(best.claim.claim)
         return MatchFeatures(
             best=best, best_true=best_true, distinct=distinct,
-            overlap=self.words.overlap(best.claim.claim, overlap_text(act)),
-            novelty=min(self.words.novelty(best.claim.claim, text) for text in novelty_texts(act)),
-            numbers=number_agreement(best.claim.claim, act_text(act)),
+            overlap=self.words.overlap(said, overlap_text(act)),
+            novelty=min(self.words.novelty(said, text) for text in novelty_texts(act)),
+            numbers=number_agreement(said, act_text(act)),
             false_matches=[ClaimMatch(self.claims[indices[r]], float(sims[r])) for r in false_rows],
             own=read_cues(act.text, best.claim.url, best.claim.publisher),
             context=read_cues(act.context, best.claim.url, best.claim.publisher),
@@ -323,8 +302,38 @@ class HoaxMatcher:
     def decide(self, act: ActLike, indices: np.ndarray, sims: np.ndarray,
                rules: HoaxRules | None = None) -> HoaxResult:
         """The decision for one act from its candidate claims (best first)."""
+        rules = rules or self.rules
+        if rules.scorer:
+            return self.scored_verdict(act, indices, sims, rules, self.match_scorer(rules.scorer))
         found = self.features(act, indices, sims)
-        return NO_MATCH if found is None else self.verdict(found, rules or self.rules)
+        return NO_MATCH if found is None else self.verdict(found, rules)
+
+    def match_scorer(self, name: str) -> MatchScorer:
+        """The match scorer the rules name (a file next to rules.json, or a path), loaded once."""
+        if name not in self._scorers:
+            path = Path(name) if Path(name).is_absolute() else RULES_FILE.parent / name
+            self._scorers[name] = MatchScorer.load(path)
+        return self._scorers[name]
+
+    def scored_verdict(self, act: ActLike, indices: np.ndarray, sims: np.ndarray, rules: HoaxRules,
+                       scorer: MatchScorer) -> HoaxResult:
+        """The decision with a trained scorer: the most probable of the act's nearest false claims is the one it
+        carries when its probability clears the scorer's threshold; then the cues say what the act does with it."""
+        readings = candidate_readings(self, act, indices, sims, scorer.candidates)
+        if not readings:
+            return NO_MATCH
+        probability = scorer.probability(np.stack([vector for _, vector in readings]))
+        order = [int(i) for i in np.argsort(-probability, kind="stable")]
+        found = readings[order[0]][0]
+        if probability[order[0]] < scorer.threshold or not scorer.clears_truth(found):
+            return HoaxResult(hoax=False, action="none", best=readings[0][0].best)
+        action = self.action(found.own, found.context, rules)
+        cues = [f"own:{n}" for n in found.own.names()] + [f"context:{n}" for n in found.context.names()]
+        if action != "spreads":
+            return HoaxResult(hoax=False, action=action, best=found.best, cues=cues)
+        cited = [readings[i][0].best for i in order if probability[i] >= scorer.threshold]
+        return HoaxResult(hoax=True, action=action, claims=cited[:rules.max_claims], best=found.best,
+                          score=round(float(probability[order[0]]), 4), cues=cues)
 
     def verdict(self, found: MatchFeatures, rules: HoaxRules) -> HoaxResult:
         best = found.best
@@ -342,13 +351,21 @@ class HoaxMatcher:
     @staticmethod
     def action(own: Cues, context: Cues, rules: HoaxRules) -> str:
         """Spreads, debunks or asks, from the cues of the act's own words and of the post it acts on."""
+        if rules.bare_takes_context and not own.words and context.words:
+            # A like or a share without words of its own does what the post does (LABEL_GUIDE: a like takes the
+            # label of the liked post): a liked warning against a scam is a debunk, as the warning is.
+            own, context = context, Cues()
         if rules.negation_wins and own.negated:
+            return "spreads"
+        if rules.mock_first and own.mocks_debunk and not own.cites_debunk:
             return "spreads"
         if rules.own_debunk and (own.debunk or own.factcheck):
             return "debunks"
         if rules.mock_wins and own.mocks_debunk and not own.cites_debunk:
             return "spreads"
         if rules.cites_debunk and (own.cites_debunk or context.cites_debunk):
+            return "debunks"
+        if rules.echo_ridicule and own.echo and own.ridicule and not own.spread:
             return "debunks"
         if rules.own_question and own.question:
             return "asks"

@@ -97,11 +97,14 @@ def list_(
 
 @app.command("evaluate")
 def evaluate(
-    data: Path | None = typer.Option(None, "--data", help="Labelled set (default: models/data/hoax)."),
-    split: str = typer.Option("test", "--split", help="validation, test or dev (the development pairs)."),
-    tune: bool = typer.Option(False, "--tune", help="Choose the rules on the validation split and the development "
-                                                    "pairs and write them to models/hoax/rules.json (only with "
-                                                    "--split validation)."),
+    data: Path | None = typer.Option(None, "--data", help="Labelled set (default: the shipped one holding --split)."),
+    split: str = typer.Option("test", "--split", help="validation, test, dev (the development pairs), train (the "
+                                                      "scorer's training pairs) or test2 (the second independent "
+                                                      "test set, claims of its own)."),
+    tune: bool = typer.Option(False, "--tune", help="Choose the score rules on the validation split and the "
+                                                    "development pairs and write them to models/hoax/rules.json "
+                                                    "(only with --split validation; turns the trained scorer off "
+                                                    "until `netra hoax train` is run again)."),
     output: Path | None = typer.Option(None, "--output", help="Where to save the JSON report."),
 ) -> None:
     """Precision/recall of the hoax flag on the labelled pairs, overall and per category."""
@@ -109,14 +112,14 @@ def evaluate(
     from datetime import UTC, datetime
 
     from models.hoax.evaluate import (
-        DATA_DIR,
         DEV,
-        DEV_DIR,
         SPLITS,
+        TEST2,
+        TRAIN,
         HoaxDataError,
         figures,
         format_figures,
-        load_set,
+        load_split,
         meets,
         score_pairs,
     )
@@ -124,25 +127,26 @@ def evaluate(
     from models.hoax.matcher import RULES_FILE, HoaxRules
     from monitor.hoax.service import is_false, shared_encoder
 
-    if split not in (*SPLITS, DEV):
-        fail(f"--split must be one of {', '.join((*SPLITS, DEV))}, not {split!r}")
+    names = (*SPLITS, DEV, TRAIN, TEST2)
+    if split not in names:
+        fail(f"--split must be one of {', '.join(names)}, not {split!r}")
     if tune and split != "validation":
         fail("--tune chooses the rules on the validation split only: add --split validation")
     try:
-        # The development pairs belong to the shipped set; another --data is read alone.
-        labelled = load_set(data or DATA_DIR, is_false, DEV_DIR if data is None else None)
+        labelled = load_split(split, is_false, data)
     except HoaxDataError as exc:
         fail(str(exc))
     pairs = labelled.split(split) + (labelled.split(DEV) if tune else [])
     if not pairs:
-        fail(f"{data or DATA_DIR}: no pairs in the {split} split")
+        fail(f"{data or 'the shipped hoax set'}: no pairs in the {split} split")
     scored = score_pairs(shared_encoder(), labelled, pairs)
     if tune:
         rules, result = choose_rules(scored, labelled.claims)
         rules.save(RULES_FILE)
         console.print(f"rules chosen on validation and the development pairs: score ≥ {rules.similarity:.4f}, "
                       f"margin over true claims "
-                      f"{rules.true_margin:+.3f} → {RULES_FILE}", highlight=False)
+                      f"{rules.true_margin:+.3f} → {RULES_FILE} (the trained scorer is off: `netra hoax train` "
+                      f"fits it again on these rules' cues)", highlight=False, soft_wrap=True)
     else:
         rules = HoaxRules.load(RULES_FILE)
         result = figures(pairs, scored.results(rules), labelled.claims)
@@ -150,7 +154,7 @@ def evaluate(
         console.print(format_figures(name, part), highlight=False, soft_wrap=True)
     console.print(f"targets (recall ≥ 0.85 at precision ≥ 0.85, debunk shares ≥ 0.95 unflagged): "
                   f"{'met' if meets(result) else 'NOT met'}", highlight=False)
-    report = {"split": split, "rules": rules.chosen_on, "similarity": rules.similarity,
+    report = {"split": split, "rules": rules.chosen_on, "scorer": rules.scorer, "similarity": rules.similarity,
               "true_margin": rules.true_margin, "encoder": shared_encoder().version, **result}
     if output is None:
         from monitor.config import get_settings
@@ -160,6 +164,56 @@ def evaluate(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     console.print(f"report saved to {output}")
+
+
+@app.command("train")
+def train() -> None:
+    """Fit the match scorer on the training and development pairs, choose it on the validation split, and make the
+    shipped rules use it (models/hoax/scorer.json, rules.json). The test splits are not read."""
+    from dataclasses import replace
+
+    from models.hoax.evaluate import (
+        DEV,
+        DEV_DIR,
+        TRAIN,
+        TRAIN_DIR,
+        HoaxDataError,
+        format_figures,
+        load_split,
+        score_pairs,
+    )
+    from models.hoax.matcher import MATCHER_VERSION, RULES_FILE, HoaxRules
+    from models.hoax.scorer import SCORER_FILE
+    from models.hoax.train import CANDIDATE_GRID, V6_CUES, Readings, choose, subset, trained_on
+    from monitor.hoax.service import is_false, shared_encoder
+
+    try:
+        training = load_split(TRAIN, is_false)
+        shipped = load_split("validation", is_false)
+    except HoaxDataError as exc:
+        fail(str(exc))
+    encoder = shared_encoder()
+    width = max(CANDIDATE_GRID)
+    with console.status("encoding the training pairs and their claims…"):
+        train_scored = score_pairs(encoder, training, training.pairs)
+    with console.status("encoding the development and validation pairs…"):
+        shipped_scored = score_pairs(encoder, shipped, shipped.split(DEV) + shipped.split("validation"))
+    with console.status("reading each pair's candidate claims…"):
+        train_readings = [Readings.read(train_scored, training.claims, width),
+                          Readings.read(subset(shipped_scored, DEV), shipped.claims, width)]
+        validation = Readings.read(subset(shipped_scored, "validation"), shipped.claims, width)
+    rules = replace(HoaxRules.load(RULES_FILE), scorer=None, **V6_CUES)
+    with console.status("fitting and choosing on validation…"):
+        scorer, result = choose(train_readings, validation, rules)
+    scorer.chosen_on = "validation"
+    scorer.trained_on = trained_on(train_readings, [TRAIN_DIR, DEV_DIR])
+    scorer.figures = {"validation": result}
+    scorer.save(SCORER_FILE)
+    replace(rules, scorer=SCORER_FILE.name, version=MATCHER_VERSION).save(RULES_FILE)
+    console.print(format_figures("validation", result), highlight=False, soft_wrap=True)
+    console.print(f"scorer: L2 {scorer.l2:g}, {scorer.candidates} candidate claim(s) an act, threshold "
+                  f"{scorer.threshold:.2f}; trained on {scorer.trained_on['pairs']} pairs → {SCORER_FILE}; "
+                  f"{RULES_FILE.name} now uses it", highlight=False, soft_wrap=True)
 
 
 def crawl_factcheck(

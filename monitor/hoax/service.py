@@ -1,8 +1,9 @@
 """The matcher the classifier uses, built from the stored claims (or a claims file) and kept current.
 
 The e5 encoder is loaded once per process, and only when there are claims to match. Claim vectors
-are cached in ``claim_review.embedding`` with the encoder version that made them; a claim whose
-vector is missing or was made by another version is encoded again (:func:`refresh_embeddings`).
+are cached in ``claim_review.embedding`` with the encoder version that made them and the form of the claim text
+(``models.hoax.wording.vector_version``); a claim whose vector is missing or was made by another version is encoded
+again (:func:`refresh_embeddings`).
 :func:`attach_stored` gives a classifier the matcher of the claims stored now, and rebuilds it only
 when the claims changed since (a count and the latest change, one small query per batch).
 """
@@ -66,10 +67,11 @@ def to_claim(row: ClaimReview) -> Claim:
 def refresh_embeddings(session: Session, encoder: Any) -> int:
     """Encode the indexed claims whose cached vector is missing or made by another encoder version; flushed."""
     from models.hoax.encoder import PASSAGE, to_bytes
-    from models.hoax.matcher import claim_text
+    from models.hoax.matcher import claim_text, vector_version
 
+    version = vector_version(encoder.version)
     stale = or_(ClaimReview.embedding.is_(None), ClaimReview.embedding_model.is_(None),
-                ClaimReview.embedding_model != encoder.version)
+                ClaimReview.embedding_model != version)
     done = 0
     while True:
         rows = list(session.scalars(select(ClaimReview).where(ClaimReview.verdict.in_(INDEXED_VERDICTS), stale)
@@ -79,10 +81,10 @@ def refresh_embeddings(session: Session, encoder: Any) -> int:
         vectors = encoder.encode([claim_text(to_claim(r)) for r in rows], PASSAGE)
         for row, vector in zip(rows, vectors, strict=True):
             row.embedding = to_bytes(vector)
-            row.embedding_model = encoder.version
+            row.embedding_model = version
         session.flush()
         done += len(rows)
-        log.info("hoax: encoded %d claims (%s)", done, encoder.version)
+        log.info("hoax: encoded %d claims (%s)", done, version)
 
 
 def stored_matcher(session: Session, encoder: Any | None = None) -> HoaxMatcher | None:
@@ -151,13 +153,16 @@ def attach_stored(session: Session, classifier: Any) -> None:
         classifier.hoax = None
         return
     built: ClaimsState | None = getattr(classifier, "hoax_state", None)
-    version = classifier.hoax.encoder.version if classifier.hoax is not None else None
+    from models.hoax.matcher import vector_version
+
+    version = vector_version(classifier.hoax.encoder.version) if classifier.hoax is not None else None
     state = claims_state(session, version)
     if built == state and (state.count == 0 or classifier.hoax is not None):
         return
     classifier.hoax = stored_matcher(session) if state.count else None
     # Encoding may have filled the cache: the state to compare with next time is the one after it.
-    classifier.hoax_state = claims_state(session, classifier.hoax.encoder.version if classifier.hoax else None)
+    classifier.hoax_state = claims_state(session, vector_version(classifier.hoax.encoder.version)
+                                         if classifier.hoax else None)
     if classifier.hoax is not None:
         log.info("hoax matching: %d claims, %d rated false", len(classifier.hoax),
                  sum(c.false for c in classifier.hoax.claims))

@@ -1,0 +1,184 @@
+"""Fit the hoax match scorer (``models.hoax.scorer``) and choose it on the validation split.
+
+Training pairs: ``models/data/hoax-train`` (written for this by two separately briefed writers, against claims
+of their own) and the development pairs (``models/data/hoax-dev``). Each pair gives one row per candidate claim
+the scorer reads (the act's ``candidates`` most similar false claims): 1 when the act is about that claim —
+repeats, asks about or debunks it, the pair's own claim or another wording of it — else 0. An act repeating a
+true claim, or stating the facts around a false one, gives only 0s.
+
+Choice (validation split of ``models/data/hoax`` only): for each L2 strength and number of candidates read, the
+threshold with the highest hoax recall at precision ≥ TUNE_PRECISION with every debunk share left unflagged, as
+the rules' tuner does (ties: higher F1, then the higher threshold). The test splits are never read here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from models.hoax.evaluate import (
+    TUNE_DEBUNK_SHARE,
+    TUNE_PRECISION,
+    LabelledPair,
+    Scored,
+    figures,
+    gold_hoax,
+)
+from models.hoax.matcher import Claim, ClaimMatch, HoaxMatcher, HoaxResult, HoaxRules, act_text
+from models.hoax.scorer import FEATURES, MatchScorer, candidate_readings
+from models.logistic import balanced_weights, fit_logistic, standardiser
+from models.text import has_visible_text
+
+L2_GRID = (1e-3, 1e-2, 3e-2, 1e-1, 3e-1)
+CANDIDATE_GRID = (1, 3)
+TRUE_MARGINS = (None, 0.0, 0.005, 0.01, 0.02)
+# The cue rules added with the scorer (HoaxRules): each raised the share of acts whose action the cues get right, on
+# the training pairs (380 → 407 of 423), the development pairs (57 → 58 of 60) and validation (161 → 164 of 173),
+# counted over the pairs whose claim is among their candidates (docs/hoax.md, v6).
+V6_CUES = {"bare_takes_context": True, "mock_first": True, "echo_ridicule": True}
+THRESHOLDS = [round(float(t), 3) for t in np.arange(0.05, 0.951, 0.01)]
+
+
+@dataclass
+class Readings:
+    """Every pair's candidate readings (features and vectors), computed once."""
+
+    scored: Scored
+    claims: list[Claim]
+    readings: list[list[tuple[Any, np.ndarray]]]  # per pair: (MatchFeatures, vector) of its false candidates
+    about: list[list[bool]]  # per pair and reading: the act is about that claim
+
+    @classmethod
+    def read(cls, scored: Scored, claims: Sequence[Claim], candidates: int) -> Readings:
+        matcher = scored.matcher
+        position = {c.id: i for i, c in enumerate(claims)}
+        readings, about = [], []
+        for row, pair in enumerate(scored.pairs):
+            if len(scored.indices[row]) == 0 or not has_visible_text(act_text(pair)):
+                readings.append([])
+                about.append([])
+                continue
+            found = candidate_readings(matcher, pair, scored.indices[row], scored.sims[row], candidates)
+            readings.append(found)
+            about.append([_about(matcher, pair, position, f.best.claim) for f, _ in found])
+        return cls(scored, list(claims), readings, about)
+
+    def rows(self, candidates: int) -> tuple[torch.Tensor, torch.Tensor]:
+        x = [v for pair in self.readings for v in (vec for _, vec in pair[:candidates])]
+        y = [a for pair in self.about for a in pair[:candidates]]
+        return (torch.tensor(np.array(x), dtype=torch.float64) if x else torch.zeros((0, len(FEATURES))),
+                torch.tensor(y, dtype=torch.float64))
+
+
+def _about(matcher: HoaxMatcher, pair: LabelledPair, position: dict[Any, int], claim: Claim) -> bool:
+    if pair.label == "unrelated" or pair.claim_id is None:
+        return False
+    gold, candidate = position[pair.claim_id], position[claim.id]
+    return gold == candidate or matcher.duplicate(gold, candidate)
+
+
+def fit(train: Sequence[Readings], l2: float, candidates: int) -> MatchScorer:
+    parts = [r.rows(candidates) for r in train]
+    x = torch.cat([p[0] for p in parts])
+    y = torch.cat([p[1] for p in parts])
+    mean, scale = standardiser(x)
+    weight, bias = fit_logistic((x - mean) / scale, y, l2, balanced_weights(y))
+    return MatchScorer(features=list(FEATURES), mean=mean.tolist(), scale=scale.tolist(), weight=weight.tolist(),
+                       bias=bias, threshold=0.5, candidates=candidates, l2=l2)
+
+
+@dataclass
+class Prepared:
+    """One pair's readings under a fitted scorer: probabilities, most probable first, and what the act does."""
+
+    claims: list[Claim]  # candidate claims, most probable first
+    probability: list[float]
+    clears_truth: bool
+    action: str
+
+
+def prepare(readings: Readings, scorer: MatchScorer, rules: HoaxRules) -> list[Prepared | None]:
+    matcher = readings.scored.matcher
+    out: list[Prepared | None] = []
+    for found in readings.readings:
+        found = found[:scorer.candidates]
+        if not found:
+            out.append(None)
+            continue
+        p = scorer.probability(np.stack([v for _, v in found]))
+        order = [int(i) for i in np.argsort(-p, kind="stable")]
+        top = found[order[0]][0]
+        out.append(Prepared([found[i][0].best.claim for i in order], [float(p[i]) for i in order],
+                            scorer.clears_truth(top), matcher.action(top.own, top.context, rules)))
+    return out
+
+
+def decisions(prepared: Sequence[Prepared | None], threshold: float, max_claims: int) -> list[HoaxResult]:
+    """What the matcher decides for each pair at ``threshold`` (as ``HoaxMatcher.scored_verdict``)."""
+    out = []
+    for pair in prepared:
+        if pair is None or pair.probability[0] < threshold or not pair.clears_truth:
+            out.append(HoaxResult(hoax=False, action="none"))
+        elif pair.action != "spreads":
+            out.append(HoaxResult(hoax=False, action=pair.action))
+        else:
+            cited = [ClaimMatch(c, p) for c, p in zip(pair.claims, pair.probability, strict=True) if p >= threshold]
+            out.append(HoaxResult(hoax=True, action="spreads", claims=cited[:max_claims], score=pair.probability[0]))
+    return out
+
+
+def choose(train: Sequence[Readings], validation: Readings, rules: HoaxRules,
+           l2_grid: Sequence[float] = L2_GRID, candidate_grid: Sequence[int] = CANDIDATE_GRID,
+           true_margins: Sequence[float | None] = TRUE_MARGINS) -> tuple[MatchScorer, dict[str, Any]]:
+    """The scorer (L2, candidates, margin over true claims, threshold) with the highest validation recall at
+    precision ≥ TUNE_PRECISION and every debunk share unflagged; the most precise one when none gets there (its
+    figures say so). Ties: higher F1, then the higher threshold (fewer flags for reviewers), then the grids' order."""
+    pairs = validation.scored.pairs
+    best: tuple[tuple[float, ...], MatchScorer, dict[str, Any]] | None = None
+    for candidates, l2 in itertools.product(candidate_grid, l2_grid):
+        fitted = fit(train, l2, candidates)
+        for margin in true_margins:
+            scorer = replace(fitted, true_margin=margin)
+            prepared = prepare(validation, scorer, rules)
+            for threshold in THRESHOLDS:
+                result = figures(pairs, decisions(prepared, threshold, rules.max_claims), validation.claims)
+                precision, recall = result["precision"] or 0.0, result["recall"] or 0.0
+                debunk = result["debunk_share_correct"] if result["debunk_share_correct"] is not None else 1.0
+                feasible = precision >= TUNE_PRECISION and debunk >= TUNE_DEBUNK_SHARE
+                f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+                key = (float(feasible), recall if feasible else precision, f1, debunk, threshold)
+                if best is None or key > best[0]:
+                    best = (key, replace(scorer, threshold=threshold), result)
+    assert best is not None
+    return best[1], best[2]
+
+
+def data_digest(paths: Sequence[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def trained_on(train: Sequence[Readings], folders: Sequence[Path]) -> dict[str, Any]:
+    """What the scorer was fitted on: folders, their files' hash, pairs and rows."""
+    files = [f for folder in folders for f in sorted(folder.glob("*.jsonl"))]
+    pairs = sum(len(r.scored.pairs) for r in train)
+    splits = sorted({p.split for r in train for p in r.scored.pairs})
+    return {"folders": [f"models/data/{folder.name}" for folder in folders], "splits": splits,
+            "data_sha256": data_digest(files), "pairs": pairs,
+            "hoax_pairs": sum(gold_hoax(p, {c.id: c for c in r.claims}) for r in train for p in r.scored.pairs)}
+
+
+def subset(scored: Scored, split: str) -> Scored:
+    """The pairs of one split of a scored set (scored together so that the claims are encoded once)."""
+    rows = [r for r, p in enumerate(scored.pairs) if p.split == split]
+    return Scored(scored.matcher, [scored.pairs[r] for r in rows], scored.indices[rows], scored.sims[rows])

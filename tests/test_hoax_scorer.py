@@ -1,0 +1,180 @@
+"""Hoax matcher v6: a trained match scorer decides whether an act carries one of its nearest false claims; the cues
+still decide what the act does with it, and the scorer is fitted and chosen without reading a test split."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models.hoax import Claim, HoaxMatcher, HoaxRules
+from models.hoax.background import NONE
+from models.hoax.evaluate import LabelledPair, LabelledSet, figures, load_split, score_pairs
+from models.hoax.matcher import MATCHER_VERSION, RULES_FILE
+from models.hoax.scorer import FEATURES, SCORER_FILE, MatchScorer, candidate_readings
+from models.hoax.train import Readings, choose, decisions, fit, prepare
+from monitor.hoax.service import is_false
+from tests.hoax_support import FAKE_RULES, FakeEncoder
+
+HOLIDAY = Claim(claim="Pemerintah membatalkan libur nasional hari pencoblosan Pilkada, ASN tetap masuk kantor",
+                rating="Hoaks", url="https://cek.example/libur-batal/", false=True, publisher="Cek Contoh", id="c1")
+BALLOT = Claim(claim="Surat suara yang dicoblos dua kali tetap sah dan dihitung untuk kedua calon", rating="Salah",
+               url="https://cek.example/coblos-dua/", false=True, publisher="Cek Contoh", id="c2")
+HOLIDAY_TRUE = Claim(claim="Hari pencoblosan Pilkada ditetapkan sebagai hari libur nasional", rating="Benar",
+                     url="https://cek.example/libur-benar/", false=False, publisher="Cek Contoh", id="c3")
+CLAIMS = [HOLIDAY, BALLOT, HOLIDAY_TRUE]
+
+
+def overlap_scorer(threshold: float = 0.5, feature: str = "overlap", bias: float = -5.0,
+                   **kwargs: object) -> MatchScorer:
+    """A hand-set scorer that reads only one feature (default: the claim's words the act carries)."""
+    weight = [0.0] * len(FEATURES)
+    weight[FEATURES.index(feature)] = 10.0
+    return MatchScorer(features=list(FEATURES), mean=[0.0] * len(FEATURES), scale=[1.0] * len(FEATURES),
+                       weight=weight, bias=bias, threshold=threshold, **kwargs)  # type: ignore[arg-type]
+
+
+def pair(id: str, text: str, claim: str | None, label: str, category: str, context: str | None = None,
+         kind: str = "post", split: str = "validation") -> LabelledPair:
+    return LabelledPair(id=id, claim_id=claim, kind=kind, text=text, context=context, platform="x", label=label,
+                        category=category, register="casual", split=split)
+
+
+@pytest.fixture
+def matcher(tmp_path: Path) -> tuple[HoaxMatcher, HoaxRules]:
+    overlap_scorer().save(tmp_path / "scorer.json")
+    rules = replace(FAKE_RULES, scorer=str(tmp_path / "scorer.json"))
+    return HoaxMatcher.from_claims(FakeEncoder(), CLAIMS, rules, background=NONE), rules
+
+
+def test_an_act_carrying_a_claim_is_flagged_with_it_and_a_debunk_of_the_same_words_is_not(matcher) -> None:  # type: ignore[no-untyped-def]
+    m, _ = matcher
+    spread, debunk, other = m.match([
+        pair("a", "Info grup: libur nasional pencoblosan Pilkada dibatalkan pemerintah, ASN tetap masuk kantor!",
+             None, "spreads", "paraphrase"),
+        pair("b", "HOAKS! Libur nasional pencoblosan Pilkada tidak dibatalkan, ASN tidak masuk kantor. Cek fakta: "
+                  "https://cek.example/libur-batal/", None, "debunks", "debunk_share"),
+        pair("c", "Selamat pagi, hari ini rapat koordinasi posyandu di balai desa", None, "unrelated",
+             "same_topic_unrelated"),
+    ])
+    assert spread.hoax and spread.claims[0].claim.id == "c1" and 0.5 <= spread.score <= 1.0
+    assert not debunk.hoax and debunk.action == "debunks"
+    assert not other.hoax
+
+
+def test_the_scorer_reads_more_than_the_most_similar_claim(tmp_path: Path) -> None:
+    """A short reply carrying a detail of the second most similar claim is matched to it when the scorer says so."""
+    reply = pair("r", "dicoblos dua kali tetap sah", "c2", "spreads", "partial", kind="comment",
+                 context="Pemerintah membatalkan libur nasional hari pencoblosan Pilkada, ASN tetap masuk kantor")
+    m = HoaxMatcher.from_claims(FakeEncoder(), CLAIMS, FAKE_RULES, background=NONE)
+    readable, indices, sims = m.candidates([reply])
+    readings = candidate_readings(m, reply, indices[0], sims[0], 3)
+    assert [f.best.claim.id for f, _ in readings][:2] == ["c1", "c2"]  # the post's words bring the holiday first
+    assert readings[0][1][FEATURES.index("first")] == 1.0 and readings[1][1][FEATURES.index("first")] == 0.0
+    own = FEATURES.index("own_overlap")
+    assert readings[1][1][own] > 0.2 > readings[0][1][own]
+    for candidates, expected in ((1, None), (3, "c2")):
+        overlap_scorer(feature="own_overlap", bias=-2.0, candidates=candidates).save(tmp_path / "scorer.json")
+        rules = replace(FAKE_RULES, scorer=str(tmp_path / "scorer.json"))
+        matcher = HoaxMatcher.from_claims(FakeEncoder(), CLAIMS, rules, background=NONE)
+        result = matcher.match([reply])[0]
+        assert (result.claims[0].claim.id if result.hoax else None) == expected
+
+
+def test_a_true_claim_about_as_close_stops_the_match_when_the_scorer_says_so(tmp_path: Path) -> None:
+    act = pair("t", "Hari pencoblosan Pilkada ditetapkan sebagai hari libur nasional ya", None, "unrelated",
+               "true_claim")
+    results = {}
+    for margin in (None, 0.0):
+        overlap_scorer(threshold=0.0, true_margin=margin).save(tmp_path / "scorer.json")
+        rules = replace(FAKE_RULES, scorer=str(tmp_path / "scorer.json"))
+        results[margin] = HoaxMatcher.from_claims(FakeEncoder(), CLAIMS, rules, background=NONE).match([act])[0]
+    assert results[None].hoax and not results[0.0].hoax
+
+
+def test_a_scorer_for_other_features_is_refused_with_the_command_that_refits_it(tmp_path: Path) -> None:
+    data = overlap_scorer().to_json()
+    data["features"] = data["features"][:-1]
+    with pytest.raises(ValueError, match="netra hoax train"):
+        MatchScorer(**data)
+    (tmp_path / "broken.json").write_text("{", encoding="utf-8")
+    with pytest.raises(ValueError, match="broken.json"):
+        MatchScorer.load(tmp_path / "broken.json")
+
+
+def _labelled(split: str) -> LabelledSet:
+    acts = [
+        pair("1", "Libur nasional pencoblosan Pilkada dibatalkan, ASN tetap masuk kantor", "c1", "spreads",
+             "plain_spread", split=split),
+        pair("2", "katanya libur pencoblosan dibatalkan ya, ASN tetap ngantor", "c1", "spreads", "paraphrase",
+             split=split),
+        pair("3", "Surat suara dicoblos dua kali tetap sah, dihitung buat kedua calon", "c2", "spreads",
+             "plain_spread", split=split),
+        pair("4", "coblos dua kali sah kok, dua calon dapat suara", "c2", "spreads", "partial", split=split),
+        pair("5", "HOAKS: surat suara dicoblos dua kali tidak sah. Cek fakta https://cek.example/coblos-dua/", "c2",
+             "debunks", "debunk_share", split=split),
+        pair("6", "Rapat koordinasi pengawasan Pilkada di kantor kecamatan hari ini", None, "unrelated",
+             "same_topic_unrelated", split=split),
+        pair("7", "Hari pencoblosan Pilkada ditetapkan libur nasional ya, selamat memilih", "c3", "unrelated",
+             "true_claim", split=split),
+        pair("8", "Pelatihan KPPS soal surat suara sah dan tidak sah di aula desa", None, "unrelated",
+             "same_topic_unrelated", split=split),
+    ]
+    return LabelledSet(CLAIMS, acts)
+
+
+def test_fitted_and_chosen_on_validation_the_scorer_finds_repetitions_and_leaves_debunks() -> None:
+    encoder = FakeEncoder()
+    train, validation = _labelled("train"), _labelled("validation")
+    readings = [Readings.read(score_pairs(encoder, train, train.pairs), CLAIMS, 3)]
+    held = Readings.read(score_pairs(encoder, validation, validation.pairs), CLAIMS, 3)
+    # Rows are labelled by whether the act is about the candidate claim: the debunk is (its cues decide), the
+    # true claim's and the unrelated acts' candidates are not.
+    about = dict(zip([p.id for p in train.pairs], readings[0].about, strict=True))
+    assert about["5"][0] and not any(about["6"]) and not any(about["7"])
+    scorer = fit(readings, l2=1e-2, candidates=3)
+    assert scorer.features == list(FEATURES) and len(scorer.weight) == len(FEATURES)
+    chosen, result = choose(readings, held, FAKE_RULES, l2_grid=(1e-2,), candidate_grid=(3,))
+    assert result["debunk_share_correct"] == 1.0 and result["recall"] == 1.0
+    # The figures the choice reports are those the matcher gives with the chosen scorer.
+    again = figures(held.scored.pairs, decisions(prepare(held, chosen, FAKE_RULES), chosen.threshold,
+                                                 FAKE_RULES.max_claims), CLAIMS)
+    assert again == result
+
+
+def test_the_shipped_rules_use_the_shipped_scorer_chosen_on_validation_only() -> None:
+    rules = HoaxRules.load(RULES_FILE)
+    assert rules.version == MATCHER_VERSION == 6 and rules.scorer == SCORER_FILE.name
+    scorer = MatchScorer.load(SCORER_FILE)
+    assert scorer.chosen_on == "validation" and scorer.features == list(FEATURES)
+    assert set(scorer.trained_on["splits"]) == {"train", "dev"}
+    assert {"models/data/hoax-train", "models/data/hoax-dev"} == set(scorer.trained_on["folders"])
+
+
+def test_the_training_and_second_test_sets_load_with_claims_of_their_own() -> None:
+    train, test2 = load_split("train", is_false), load_split("test2", is_false)
+    shipped = load_split("validation", is_false)
+    assert train.pairs and all(p.split == "train" for p in train.pairs)
+    assert test2.pairs and all(p.split == "test2" for p in test2.pairs)
+    ids = [{c.id for c in s.claims} for s in (train, test2, shipped)]
+    assert not (ids[0] & ids[1]) and not (ids[0] & ids[2]) and not (ids[1] & ids[2])
+    texts = [{(p.text, p.context) for p in s.pairs if p.kind != "like"} for s in (train, test2, shipped)]
+    assert not (texts[0] & texts[1]) and not (texts[0] & texts[2]) and not (texts[1] & texts[2])
+    assert np.mean([p.register not in (None, "formal", "casual", "alay", "religious") for p in test2.pairs]) >= 0.2
+
+
+@pytest.mark.parametrize(("folder", "split"), [("hoax-train", "train"), ("hoax-test2", "test2")])
+def test_the_new_pair_folders_pass_their_validator(folder: str, split: str, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    data = Path(__file__).resolve().parent.parent / "models" / "data"
+    check = [sys.executable, str(data / "hoax-train" / "validate.py")]
+    done = subprocess.run([*check, str(data / folder), split], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout
+    (tmp_path / "claims.jsonl").write_text((data / folder / "claims.jsonl").read_text(encoding="utf-8"), "utf-8")
+    (tmp_path / "pairs-x.jsonl").write_text('{"id": "zz-x0001"}\n', encoding="utf-8")
+    broken = subprocess.run([*check, str(tmp_path), split], capture_output=True, text=True, timeout=120)
+    assert broken.returncode == 1 and "pairs-x.jsonl:1: keys" in broken.stdout
