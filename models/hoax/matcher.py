@@ -22,6 +22,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -452,14 +453,17 @@ def word_stems(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
-def words_of(text: str) -> list[tuple[str, ...]]:
+# A claim's words are read for every act it is a candidate of, and an act's for each of its candidates: both kept.
+@lru_cache(maxsize=32768)
+def words_of(text: str) -> tuple[tuple[str, ...], ...]:
     """The stems of each distinct word of ``text`` (``word_stems``)."""
-    return list(dict.fromkeys(word_stems(word) for word in _WORD.findall(text.lower())))
+    return tuple(dict.fromkeys(word_stems(word) for word in _WORD.findall(text.lower())))
 
 
-def stems(text: str) -> set[str]:
+@lru_cache(maxsize=32768)
+def stems(text: str) -> frozenset[str]:
     """Every stem any word of ``text`` may have (``word_stems``)."""
-    return {stem for forms in words_of(text) for stem in forms}
+    return frozenset(stem for forms in words_of(text) for stem in forms)
 
 
 class WordWeights:
@@ -473,13 +477,17 @@ class WordWeights:
                 counts[stem] = counts.get(stem, 0) + 1
         self.size = len(claims)
         self.counts = counts
+        self._weights: dict[tuple[str, ...], float] = {}  # each word's weight, read once: the counts do not change
 
     def weight(self, stem: str) -> float:
         return math.log((self.size + 1) / (self.counts.get(stem, 0) + 1))
 
     def word_weight(self, forms: tuple[str, ...]) -> float:
         """The weight of a word: that of its first stem the claims know (its plain stem's when none is known)."""
-        return self.weight(next((f for f in forms if self.counts.get(f, 0) > 0), forms[0]))
+        found = self._weights.get(forms)
+        if found is None:
+            found = self._weights[forms] = self.weight(next((f for f in forms if self.counts.get(f, 0) > 0), forms[0]))
+        return found
 
     def known(self, forms: tuple[str, ...]) -> bool:
         return any(self.counts.get(f, 0) > 0 for f in forms)

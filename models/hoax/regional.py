@@ -13,6 +13,7 @@ rare words stay as written, and words that are also Indonesian with another mean
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _GLOSSARY: dict[str, str] = {}
 
@@ -198,6 +199,9 @@ def affixed(word: str) -> str | None:
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?", re.UNICODE)
 
 
+# An act is read in Indonesian for its search views, its overlap and novelty with each candidate claim and the
+# scorer's readings: the same text many times over, so its reading is kept.
+@lru_cache(maxsize=16384)
 def to_indonesian(text: str) -> tuple[str, int]:
     """``text`` with the glossary's regional words in Indonesian, and how many words were replaced."""
     replaced = 0
