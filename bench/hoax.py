@@ -37,6 +37,7 @@ import re
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -193,11 +194,18 @@ def main() -> None:
     (readable, indices, sims), t_search = timed(matcher.candidates, acts)
     results, t_decide = timed(lambda: [matcher.decide(acts[i], indices[row], sims[row])
                                        for row, i in enumerate(readable)])
+    # The v5 score's decision (rules without a scorer) in the same process, as the baseline of the scorer's cost.
+    score_only = replace(rules, scorer=None)
+    _, t_score = timed(lambda: [matcher.decide(acts[i], indices[row], sims[row], score_only)
+                                for row, i in enumerate(readable)])
     rate = len(acts) / (t_search + t_decide)
     end_to_end = 1 / (1 / rate + views_per_act / act_rate)
     print(f"\n3. matching {len(acts):,} acts against {len(claims):,} claims")
     print(f"   search (top-8) {t_search:.2f} s = {len(acts) / t_search:,.0f} acts/s; decision {t_decide:.2f} s "
           f"= {len(acts) / t_decide:,.0f} acts/s; search + decision {rate:,.0f} acts/s")
+    if rules.scorer:
+        print(f"   decision by the match scorer ({rules.scorer}) {t_decide:.2f} s vs by the score alone "
+              f"{t_score:.2f} s: {t_score / t_decide:.2f}× the score's rate")
     print(f"   with act encoding (e5 on {args.threads} threads): {end_to_end:.1f} acts/s — the encoder is the cost")
     print(f"   ({sum(r.hoax for r in results):,} flagged: synthetic data, not a quality figure)")
 
