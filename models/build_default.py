@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from models.dataset import DATA_DIR
 from models.e5_convert import ensure_base
@@ -55,8 +56,43 @@ def build_default(data_dir: Path = DATA_DIR, out_dir: Path = DEFAULT_MODEL_DIR, 
         from models.hate_tweets import build as build_hate_tweets
 
         build_hate_tweets(out_dir, data_dir=data_dir, threads=config.threads)
+        append_hate_component(out_dir)
     append_base_comparison(out_dir)
     return meta
+
+
+def append_hate_component(model_dir: Path) -> None:
+    """The card describes the tweet hate component fitted with the network, from its own record (hate_tweets.json):
+    what it is, what it was fitted and chosen on, and its validation figures. Figures on held-out tweets belong to
+    the lead's one measurement of the new network (``netra evaluate --hate-tweets 2000``) and are not written here."""
+    import json
+
+    from models.hate_fusion import META_FILE
+
+    record = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
+    counts, validation = record["counts"], record["validation"]
+
+    def row(name: str, part: dict[str, Any]) -> str:
+        return (f"| {name} | {part['tweets']['precision']:.3f} | {part['tweets']['recall']:.3f} | "
+                f"{part['tweets']['f1']:.3f} | {part['dev_acts']['f1']:.3f} |")
+
+    section = "\n".join([
+        "## Tweet hate component (`hate_tweets.safetensors`)",
+        "",
+        f"{record['what']}. Corpus: {record['corpus']}; {counts['pool']:,} tweets outside the network's training "
+        f"and the held-out tweets ({counts['train_tweets']:,} to fit, {counts['validation_tweets']:,} to measure), "
+        f"with the dev split's {counts['dev_acts']} acts weighing the choice (`hate_tweets.json` holds the record).",
+        "",
+        "| hate on validation | tweets P | tweets R | tweets F1 | dev acts F1 |",
+        "|---|---|---|---|---|",
+        row("head alone", validation["head_only"]),
+        row("head + component", validation["fused"]),
+        "",
+        "Held-out figures (test, challenge, held-out tweets) are measured once for this network: "
+        "`netra evaluate --data models/data --split test --split challenge --hate-tweets 2000`.",
+    ])
+    card = model_dir / "README.md"
+    card.write_text(card.read_text().rstrip("\n") + "\n\n" + section + "\n")
 
 
 BASE_COMPARISON = Path(__file__).with_name("base_comparison.md")
