@@ -3,6 +3,7 @@ still decide what the act does with it, and the scorer is fitted and chosen with
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from pathlib import Path
 
@@ -136,36 +137,53 @@ def test_fitted_and_chosen_on_validation_the_scorer_finds_repetitions_and_leaves
     assert about["5"][0] and not any(about["6"]) and not any(about["7"])
     scorer = fit(readings, l2=1e-2, candidates=3)
     assert scorer.features == list(FEATURES) and len(scorer.weight) == len(FEATURES)
-    chosen, result = choose(readings, held, FAKE_RULES, l2_grid=(1e-2,), candidate_grid=(3,))
-    assert result["debunk_share_correct"] == 1.0 and result["recall"] == 1.0
+    chosen, result = choose(readings, [], held, FAKE_RULES, l2_grid=(1e-2,), candidate_grid=(3,))
+    assert result["validation"]["debunk_share_correct"] == 1.0 and result["validation"]["recall"] == 1.0
     # The figures the choice reports are those the matcher gives with the chosen scorer.
     again = figures(held.scored.pairs, decisions(prepare(held, chosen, FAKE_RULES), chosen.threshold,
                                                  FAKE_RULES.max_claims), CLAIMS)
-    assert again == result
+    assert again == result["validation"]
 
 
-def test_the_shipped_rules_use_the_shipped_scorer_chosen_on_validation_only() -> None:
+def test_each_training_writer_is_decided_by_a_scorer_fitted_without_them() -> None:
+    encoder = FakeEncoder()
+    first, second = _labelled("train"), _labelled("train")
+    # Two writers with the same acts under their own ids: left out in turn, each is decided by the other's fit.
+    renamed = [replace(p, id=f"wb-x{p.id}") for p in second.pairs]
+    both = LabelledSet(CLAIMS, [replace(p, id=f"wa-x{p.id}") for p in first.pairs] + renamed)
+    writers = Readings.read(score_pairs(encoder, both, both.pairs), CLAIMS, 3).by_writer()
+    assert [{p.id.split("-")[0] for p in w.scored.pairs} for w in writers] == [{"wa"}, {"wb"}]
+    validation = _labelled("validation")
+    held = Readings.read(score_pairs(encoder, validation, validation.pairs), CLAIMS, 3)
+    chosen, result = choose(writers, [], held, FAKE_RULES, l2_grid=(1e-2,), candidate_grid=(3,))
+    assert result["out_of_writer"]["pairs"] == len(both.pairs) and result["validation"]["pairs"] == len(held.about)
+    assert result["pooled"]["pairs"] == len(both.pairs) + len(held.about)
+    assert result["out_of_writer"]["debunk_share_correct"] == 1.0
+
+
+def test_the_shipped_rules_use_the_shipped_scorer_chosen_without_the_test_sets() -> None:
     rules = HoaxRules.load(RULES_FILE)
-    assert rules.version == MATCHER_VERSION == 6 and rules.scorer == SCORER_FILE.name
+    assert rules.version == MATCHER_VERSION == 7 and rules.scorer == SCORER_FILE.name
     scorer = MatchScorer.load(SCORER_FILE)
-    assert scorer.chosen_on == "validation" and scorer.features == list(FEATURES)
+    assert scorer.chosen_on == "validation+out_of_writer" and scorer.features == list(FEATURES)
     assert set(scorer.trained_on["splits"]) == {"train", "dev"}
     assert {"models/data/hoax-train", "models/data/hoax-dev"} == set(scorer.trained_on["folders"])
 
 
-def test_the_training_and_second_test_sets_load_with_claims_of_their_own() -> None:
-    train, test2 = load_split("train", is_false), load_split("test2", is_false)
-    shipped = load_split("validation", is_false)
-    assert train.pairs and all(p.split == "train" for p in train.pairs)
-    assert test2.pairs and all(p.split == "test2" for p in test2.pairs)
-    ids = [{c.id for c in s.claims} for s in (train, test2, shipped)]
-    assert not (ids[0] & ids[1]) and not (ids[0] & ids[2]) and not (ids[1] & ids[2])
-    texts = [{(p.text, p.context) for p in s.pairs if p.kind != "like"} for s in (train, test2, shipped)]
-    assert not (texts[0] & texts[1]) and not (texts[0] & texts[2]) and not (texts[1] & texts[2])
-    assert np.mean([p.register not in (None, "formal", "casual", "alay", "religious") for p in test2.pairs]) >= 0.2
+def test_the_training_and_later_test_sets_load_with_claims_of_their_own() -> None:
+    sets = [load_split(name, is_false) for name in ("train", "test2", "test3", "validation")]
+    for name, labelled in zip(("train", "test2", "test3"), sets, strict=False):
+        assert labelled.pairs and all(p.split == name for p in labelled.pairs)
+        regional = [p.register not in (None, "formal", "casual", "alay", "religious") for p in labelled.pairs]
+        assert np.mean(regional) >= 0.2
+    ids = [{c.id for c in s.claims} for s in sets]
+    texts = [{(p.text, p.context) for p in s.pairs if p.kind != "like"} for s in sets]
+    for a, b in itertools.combinations(range(len(sets)), 2):
+        assert not (ids[a] & ids[b]) and not (texts[a] & texts[b])
 
 
-@pytest.mark.parametrize(("folder", "split"), [("hoax-train", "train"), ("hoax-test2", "test2")])
+@pytest.mark.parametrize(("folder", "split"), [("hoax-train", "train"), ("hoax-test2", "test2"),
+                                               ("hoax-test3", "test3")])
 def test_the_new_pair_folders_pass_their_validator(folder: str, split: str, tmp_path: Path) -> None:
     import subprocess
     import sys

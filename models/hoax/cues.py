@@ -117,7 +117,9 @@ RIDICULE = re.compile(
 RHETORICAL = re.compile(r"\b(kenapa|mengapa|knp|ngapain|napa|kiapa|sampai kapan|sampe kapan|mana lagi|siapa lagi|"
                         r"ada apa|masih (mau|percaya|bilang|milih|pilih|yakin|dukung)|macam apa|"
                         r"(mau|masih) (milih|pilih|dipimpin)|(yang|yg) masih bilang|calon pemimpin kita)\b|"
-                        r"\bke ?mana\s*\?", _FLAGS)
+                        r"\bke ?mana\s*\?|"
+                        # a tag question takes it for granted: "yang fotonya di meja kasino itu kan?"
+                        r"\b(itu|ini|ya|iya|yang itu) kan\s*\?", _FLAGS)
 # Sarcasm aimed at the debunk: mock agreement ("iya iya", "ya ya", "oh iya", "katanya") around the debunk's own
 # words in scare quotes ('dokumennya "palsu"', 'katanya "tetap libur" 🙄') repeats the claim it pretends to accept.
 MOCK_AGREEMENT = re.compile(r"(^\s*(oh\s+)?(iya|iyaa|iye|ya|yaa|oke|ok)\b(\s+(iya|ya|deh|dong))?\s*[,.!]|\bkatanya\b|"

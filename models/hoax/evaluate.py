@@ -37,10 +37,13 @@ DEV_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-dev"
 # scorer (models/hoax/train.py), ``test2`` is a second independent test set, with claims of its own.
 TRAIN_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-train"
 TEST2_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-test2"
+# The third independent test set (v7 on): two more writers, claims of their own.
+TEST3_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-test3"
 SPLITS = ("validation", "test")
 DEV = "dev"
 TRAIN = "train"
 TEST2 = "test2"
+TEST3 = "test3"
 TUNING_SPLITS = ("validation", DEV)
 LABELS = ("spreads", "debunks", "asks", "unrelated")
 TARGET_PRECISION = 0.85
@@ -153,13 +156,16 @@ class Scored:
 
 def load_split(split: str, is_false: Callable[[str], bool], data_dir: Path | None = None) -> LabelledSet:
     """The labelled set holding ``split``: validation and test (with the development pairs) in models/data/hoax,
-    train and test2 in their own folders. ``data_dir``: another folder, read alone with the splits it may hold."""
+    train, test2 and test3 in their own folders. ``data_dir``: another folder, read alone with the splits it may
+    hold."""
     if data_dir is not None:
-        return load_set(data_dir, is_false, None, (*SPLITS, TRAIN, TEST2))
+        return load_set(data_dir, is_false, None, (*SPLITS, TRAIN, TEST2, TEST3))
     if split == TRAIN:
         return load_set(TRAIN_DIR, is_false, None, (TRAIN,))
     if split == TEST2:
         return load_set(TEST2_DIR, is_false, None, (TEST2,))
+    if split == TEST3:
+        return load_set(TEST3_DIR, is_false, None, (TEST3,))
     return load_set(DATA_DIR, is_false, DEV_DIR)
 
 

@@ -6,9 +6,10 @@ the scorer reads (the act's ``candidates`` most similar false claims): 1 when th
 repeats, asks about or debunks it, the pair's own claim or another wording of it — else 0. An act repeating a
 true claim, or stating the facts around a false one, gives only 0s.
 
-Choice (validation split of ``models/data/hoax`` only): for each L2 strength and number of candidates read, the
-threshold with the highest hoax recall at precision ≥ TUNE_PRECISION with every debunk share left unflagged, as
-the rules' tuner does (ties: higher F1, then the higher threshold). The test splits are never read here.
+Choice: for each L2 strength, number of candidates read and margin over true claims, the threshold whose weaker of
+hoax precision and recall is highest with 98 % of the debunk shares left unflagged, over the validation split of
+``models/data/hoax`` and each training writer's pairs decided by a scorer fitted without that writer (v7; v6 chose
+the highest recall at precision ≥ 0.90 on validation alone). The test splits are never read here.
 """
 
 from __future__ import annotations
@@ -24,8 +25,6 @@ import numpy as np
 import torch
 
 from models.hoax.evaluate import (
-    TUNE_DEBUNK_SHARE,
-    TUNE_PRECISION,
     LabelledPair,
     Scored,
     figures,
@@ -43,6 +42,9 @@ TRUE_MARGINS = (None, 0.0, 0.005, 0.01, 0.02)
 # the training pairs (380 → 407 of 423), the development pairs (57 → 58 of 60) and validation (161 → 164 of 173),
 # counted over the pairs whose claim is among their candidates (docs/hoax.md, v6).
 V6_CUES = {"bare_takes_context": True, "mock_first": True, "echo_ridicule": True}
+# Over validation and the out-of-writer pairs (~160 debunk shares), "every one unflagged" leaves only thresholds that
+# flag almost nothing: the choice asks for 98 % of them left alone, above the target's 95 % with room.
+CHOICE_DEBUNK_SHARE = 0.98
 THRESHOLDS = [round(float(t), 3) for t in np.arange(0.05, 0.951, 0.01)]
 
 
@@ -69,6 +71,19 @@ class Readings:
             readings.append(found)
             about.append([_about(matcher, pair, position, f.best.claim) for f, _ in found])
         return cls(scored, list(claims), readings, about)
+
+    def subset(self, keep: Sequence[int]) -> Readings:
+        scored = self.scored
+        return Readings(Scored(scored.matcher, [scored.pairs[r] for r in keep], scored.indices[list(keep)],
+                               scored.sims[list(keep)]), self.claims, [self.readings[r] for r in keep],
+                        [self.about[r] for r in keep])
+
+    def by_writer(self) -> list[Readings]:
+        """The pairs of each writer (the prefix of their ids: hta-x0001 is writer hta's), in order of ids."""
+        writers: dict[str, list[int]] = {}
+        for row, pair in enumerate(self.scored.pairs):
+            writers.setdefault(pair.id.split("-")[0], []).append(row)
+        return [self.subset(rows) for _, rows in sorted(writers.items())]
 
     def rows(self, candidates: int) -> tuple[torch.Tensor, torch.Tensor]:
         x = [v for pair in self.readings for v in (vec for _, vec in pair[:candidates])]
@@ -134,30 +149,48 @@ def decisions(prepared: Sequence[Prepared | None], threshold: float, max_claims:
     return out
 
 
-def choose(train: Sequence[Readings], validation: Readings, rules: HoaxRules,
+def choose(writers: Sequence[Readings], always: Sequence[Readings], validation: Readings, rules: HoaxRules,
            l2_grid: Sequence[float] = L2_GRID, candidate_grid: Sequence[int] = CANDIDATE_GRID,
            true_margins: Sequence[float | None] = TRUE_MARGINS) -> tuple[MatchScorer, dict[str, Any]]:
-    """The scorer (L2, candidates, margin over true claims, threshold) with the highest validation recall at
-    precision ≥ TUNE_PRECISION and every debunk share unflagged; the most precise one when none gets there (its
-    figures say so). Ties: higher F1, then the higher threshold (fewer flags for reviewers), then the grids' order."""
-    pairs = validation.scored.pairs
-    best: tuple[tuple[float, ...], MatchScorer, dict[str, Any]] | None = None
+    """The scorer (L2, candidates, margin over true claims, threshold) whose weaker of precision and recall is highest
+    with CHOICE_DEBUNK_SHARE of the debunk shares unflagged, over the validation split *and* each training writer's
+    pairs as
+    decided by a scorer fitted without that writer (``writers``: one Readings per writer; ``always``: pairs always
+    trained on, the development pairs). So the choice is made on acts written by someone the scorer never read, and
+    on more of them than validation holds. The scorer returned is fitted on every writer and ``always``. Ties: higher
+    F1, then the higher threshold (fewer flags for reviewers), then the grids' order.
+
+    Returns the scorer and the figures of the choice: ``pooled`` (validation and out-of-writer pairs together),
+    ``validation`` and ``out_of_writer``."""
+    pairs = list(validation.scored.pairs) + [p for w in writers for p in w.scored.pairs]
+    claims = list({id(c): c for r in (validation, *writers) for c in r.claims}.values())
+    n_validation = len(validation.scored.pairs)
+    best: tuple[tuple[float, ...], MatchScorer, list[HoaxResult]] | None = None
     for candidates, l2 in itertools.product(candidate_grid, l2_grid):
-        fitted = fit(train, l2, candidates)
+        full = fit([*writers, *always], l2, candidates)
+        folds = [fit([*writers[:k], *writers[k + 1:], *always], l2, candidates) if len(writers) > 1 else full
+                 for k in range(len(writers))]
         for margin in true_margins:
-            scorer = replace(fitted, true_margin=margin)
-            prepared = prepare(validation, scorer, rules)
+            prepared = prepare(validation, replace(full, true_margin=margin), rules)
+            for writer, fold in zip(writers, folds, strict=True):
+                prepared += prepare(writer, replace(fold, true_margin=margin), rules)
             for threshold in THRESHOLDS:
-                result = figures(pairs, decisions(prepared, threshold, rules.max_claims), validation.claims)
+                decided = decisions(prepared, threshold, rules.max_claims)
+                result = figures(pairs, decided, claims)
                 precision, recall = result["precision"] or 0.0, result["recall"] or 0.0
                 debunk = result["debunk_share_correct"] if result["debunk_share_correct"] is not None else 1.0
-                feasible = precision >= TUNE_PRECISION and debunk >= TUNE_DEBUNK_SHARE
+                # The targets ask for both precision and recall (≥ 0.85 each): the setting whose weaker of the two is
+                # highest, among those leaving every debunk share unflagged.
+                feasible = debunk >= CHOICE_DEBUNK_SHARE
                 f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-                key = (float(feasible), recall if feasible else precision, f1, debunk, threshold)
+                key = (float(feasible), min(precision, recall), f1, debunk, threshold)
                 if best is None or key > best[0]:
-                    best = (key, replace(scorer, threshold=threshold), result)
+                    best = (key, replace(full, true_margin=margin, threshold=threshold), decided)
     assert best is not None
-    return best[1], best[2]
+    scorer, decided = best[1], best[2]
+    return scorer, {"pooled": figures(pairs, decided, claims),
+                    "validation": figures(pairs[:n_validation], decided[:n_validation], claims),
+                    "out_of_writer": figures(pairs[n_validation:], decided[n_validation:], claims)}
 
 
 def data_digest(paths: Sequence[Path]) -> str:

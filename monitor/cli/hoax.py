@@ -99,8 +99,8 @@ def list_(
 def evaluate(
     data: Path | None = typer.Option(None, "--data", help="Labelled set (default: the shipped one holding --split)."),
     split: str = typer.Option("test", "--split", help="validation, test, dev (the development pairs), train (the "
-                                                      "scorer's training pairs) or test2 (the second independent "
-                                                      "test set, claims of its own)."),
+                                                      "scorer's training pairs), test2 or test3 (the second and "
+                                                      "third independent test sets, claims of their own)."),
     tune: bool = typer.Option(False, "--tune", help="Choose the score rules on the validation split and the "
                                                     "development pairs and write them to models/hoax/rules.json "
                                                     "(only with --split validation; turns the trained scorer off "
@@ -115,6 +115,7 @@ def evaluate(
         DEV,
         SPLITS,
         TEST2,
+        TEST3,
         TRAIN,
         HoaxDataError,
         figures,
@@ -127,7 +128,7 @@ def evaluate(
     from models.hoax.matcher import RULES_FILE, HoaxRules
     from monitor.hoax.service import is_false, shared_encoder
 
-    names = (*SPLITS, DEV, TRAIN, TEST2)
+    names = (*SPLITS, DEV, TRAIN, TEST2, TEST3)
     if split not in names:
         fail(f"--split must be one of {', '.join(names)}, not {split!r}")
     if tune and split != "validation":
@@ -168,8 +169,9 @@ def evaluate(
 
 @app.command("train")
 def train() -> None:
-    """Fit the match scorer on the training and development pairs, choose it on the validation split, and make the
-    shipped rules use it (models/hoax/scorer.json, rules.json). The test splits are not read."""
+    """Fit the match scorer on the training and development pairs, choose it on the validation split and on each
+    training writer's pairs left out in turn, and make the shipped rules use it (models/hoax/scorer.json,
+    rules.json). The test splits are not read."""
     from dataclasses import replace
 
     from models.hoax.evaluate import (
@@ -199,21 +201,23 @@ def train() -> None:
     with console.status("encoding the development and validation pairs…"):
         shipped_scored = score_pairs(encoder, shipped, shipped.split(DEV) + shipped.split("validation"))
     with console.status("reading each pair's candidate claims…"):
-        train_readings = [Readings.read(train_scored, training.claims, width),
-                          Readings.read(subset(shipped_scored, DEV), shipped.claims, width)]
+        writers = Readings.read(train_scored, training.claims, width).by_writer()
+        development = Readings.read(subset(shipped_scored, DEV), shipped.claims, width)
         validation = Readings.read(subset(shipped_scored, "validation"), shipped.claims, width)
     rules = replace(HoaxRules.load(RULES_FILE), scorer=None, **V6_CUES)
-    with console.status("fitting and choosing on validation…"):
-        scorer, result = choose(train_readings, validation, rules)
-    scorer.chosen_on = "validation"
-    scorer.trained_on = trained_on(train_readings, [TRAIN_DIR, DEV_DIR])
-    scorer.figures = {"validation": result}
+    with console.status(f"fitting and choosing on validation and {len(writers)} writers' pairs out of fold…"):
+        scorer, result = choose(writers, [development], validation, rules)
+    scorer.chosen_on = "validation+out_of_writer"
+    scorer.trained_on = trained_on([*writers, development], [TRAIN_DIR, DEV_DIR])
+    scorer.figures = result
     scorer.save(SCORER_FILE)
     replace(rules, scorer=SCORER_FILE.name, version=MATCHER_VERSION).save(RULES_FILE)
-    console.print(format_figures("validation", result), highlight=False, soft_wrap=True)
-    console.print(f"scorer: L2 {scorer.l2:g}, {scorer.candidates} candidate claim(s) an act, threshold "
-                  f"{scorer.threshold:.2f}; trained on {scorer.trained_on['pairs']} pairs → {SCORER_FILE}; "
-                  f"{RULES_FILE.name} now uses it", highlight=False, soft_wrap=True)
+    for name in ("validation", "out_of_writer"):
+        console.print(format_figures(name, result[name]), highlight=False, soft_wrap=True)
+    console.print(f"scorer: L2 {scorer.l2:g}, {scorer.candidates} candidate claim(s) an act, margin over true claims "
+                  f"{scorer.true_margin}, threshold {scorer.threshold:.2f}; trained on "
+                  f"{scorer.trained_on['pairs']} pairs of {len(writers)} writers and the development pairs → "
+                  f"{SCORER_FILE}; {RULES_FILE.name} now uses it", highlight=False, soft_wrap=True)
 
 
 def crawl_factcheck(
