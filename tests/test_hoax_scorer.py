@@ -163,7 +163,7 @@ def test_each_training_writer_is_decided_by_a_scorer_fitted_without_them() -> No
 
 def test_the_shipped_rules_use_the_shipped_scorer_chosen_without_the_test_sets() -> None:
     rules = HoaxRules.load(RULES_FILE)
-    assert rules.version == MATCHER_VERSION == 7 and rules.scorer == SCORER_FILE.name
+    assert rules.version == MATCHER_VERSION == 8 and rules.scorer == SCORER_FILE.name
     scorer = MatchScorer.load(SCORER_FILE)
     assert scorer.chosen_on == "validation+out_of_writer" and scorer.features == list(FEATURES)
     assert set(scorer.trained_on["splits"]) == {"train", "dev"}
@@ -196,3 +196,13 @@ def test_the_new_pair_folders_pass_their_validator(folder: str, split: str, tmp_
     (tmp_path / "pairs-x.jsonl").write_text('{"id": "zz-x0001"}\n', encoding="utf-8")
     broken = subprocess.run([*check, str(tmp_path), split], capture_output=True, text=True, timeout=120)
     assert broken.returncode == 1 and "pairs-x.jsonl:1: keys" in broken.stdout
+
+
+def test_everyday_traffic_joins_training_as_unrelated_acts_dealt_to_the_writers_folds() -> None:
+    from models.hoax.train import TRAFFIC, traffic_pairs
+
+    dealt = traffic_pairs(["wa", "wb"], limit=6)
+    assert [p.id.split("-")[0] for p in dealt] == ["wa", "wb"] * 3
+    assert all(p.label == "unrelated" and p.claim_id is None and p.category == TRAFFIC for p in dealt)
+    assert dealt == traffic_pairs(["wa", "wb"], limit=6)  # the same acts every time (fixed seed)
+    assert len({(p.text, p.context) for p in dealt}) == 6

@@ -46,6 +46,14 @@ V6_CUES = {"bare_takes_context": True, "mock_first": True, "echo_ridicule": True
 # flag almost nothing: the choice asks for 98 % of them left alone, above the target's 95 % with room.
 CHOICE_DEBUNK_SHARE = 0.98
 THRESHOLDS = [round(float(t), 3) for t in np.arange(0.05, 0.951, 0.01)]
+# Everyday traffic: in service most acts concern no claim at all, while every labelled pair is written around one.
+# Acts of the classifier's training split (campaign posts, service requests, office news — written for stance, not
+# about these claims) join the training pairs as unrelated, spread over the writers' folds so that the choice sees
+# them out of fold too. Without them the scorer put p ≈ 0.46 on a partisan post sharing no word with the claim.
+TRAFFIC_DIR = Path(__file__).resolve().parent.parent / "data" / "train"
+TRAFFIC_ACTS = 800
+TRAFFIC_SEED = 20261206
+TRAFFIC = "traffic"
 
 
 @dataclass
@@ -90,6 +98,27 @@ class Readings:
         y = [a for pair in self.about for a in pair[:candidates]]
         return (torch.tensor(np.array(x), dtype=torch.float64) if x else torch.zeros((0, len(FEATURES))),
                 torch.tensor(y, dtype=torch.float64))
+
+
+def traffic_pairs(writers: Sequence[str], data_dir: Path = TRAFFIC_DIR, limit: int = TRAFFIC_ACTS,
+                  seed: int = TRAFFIC_SEED) -> list[LabelledPair]:
+    """``limit`` acts of the classifier's training split as unrelated pairs (category ``traffic``), their ids dealt
+    round-robin to ``writers``' prefixes so that each writer's fold holds a share of them."""
+    import json
+    import random
+
+    acts = []
+    for path in sorted(data_dir.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                if record.get("kind") in ("post", "comment", "share", "like", "photo"):
+                    acts.append(record)
+    chosen = random.Random(seed).sample(acts, min(limit, len(acts)))
+    return [LabelledPair(id=f"{writers[n % len(writers)]}-t{n:04d}", claim_id=None, kind=a["kind"],
+                         text=a.get("text") or "", context=a.get("context"), platform=a.get("platform"),
+                         label="unrelated", category=TRAFFIC, register=a.get("register"), split="train")
+            for n, a in enumerate(chosen)]
 
 
 def _about(matcher: HoaxMatcher, pair: LabelledPair, position: dict[Any, int], claim: Claim) -> bool:

@@ -180,13 +180,14 @@ def train() -> None:
         TRAIN,
         TRAIN_DIR,
         HoaxDataError,
+        LabelledSet,
         format_figures,
         load_split,
         score_pairs,
     )
     from models.hoax.matcher import MATCHER_VERSION, RULES_FILE, HoaxRules
     from models.hoax.scorer import SCORER_FILE
-    from models.hoax.train import CANDIDATE_GRID, V6_CUES, Readings, choose, subset, trained_on
+    from models.hoax.train import CANDIDATE_GRID, V6_CUES, Readings, choose, subset, traffic_pairs, trained_on
     from monitor.hoax.service import is_false, shared_encoder
 
     try:
@@ -196,7 +197,10 @@ def train() -> None:
         fail(str(exc))
     encoder = shared_encoder()
     width = max(CANDIDATE_GRID)
-    with console.status("encoding the training pairs and their claims…"):
+    prefixes = sorted({p.id.split("-")[0] for p in training.pairs})
+    traffic = traffic_pairs(prefixes)
+    training = LabelledSet(training.claims, training.pairs + traffic)
+    with console.status(f"encoding the training pairs, {len(traffic)} everyday acts and their claims…"):
         train_scored = score_pairs(encoder, training, training.pairs)
     with console.status("encoding the development and validation pairs…"):
         shipped_scored = score_pairs(encoder, shipped, shipped.split(DEV) + shipped.split("validation"))
