@@ -1,4 +1,4 @@
-"""A trained match scorer: does an act carry this claim? (matcher versions 6 and 7)
+"""A trained match scorer: does an act carry this claim? (matcher version 6 on)
 
 The rules' score (``match_score``) adds five readings of an act and its most similar false claim with
 weights tuned on a grid; with few degrees of freedom it cannot tell a repetition that carries words
