@@ -167,7 +167,8 @@ def test_the_shipped_rules_use_the_shipped_scorer_chosen_without_the_test_sets()
     scorer = MatchScorer.load(SCORER_FILE)
     assert scorer.chosen_on == "validation+out_of_writer" and scorer.features == list(FEATURES)
     assert set(scorer.trained_on["splits"]) == {"train", "dev"}
-    assert {"models/data/hoax-train", "models/data/hoax-dev"} == set(scorer.trained_on["folders"])
+    assert {"models/data/hoax-train", "models/data/hoax-dev", "models/data/train"} == set(scorer.trained_on["folders"])
+    assert scorer.trained_on["everyday_acts"]["acts"] == 800
 
 
 def test_the_training_and_later_test_sets_load_with_claims_of_their_own() -> None:
@@ -206,3 +207,20 @@ def test_everyday_traffic_joins_training_as_unrelated_acts_dealt_to_the_writers_
     assert all(p.label == "unrelated" and p.claim_id is None and p.category == TRAFFIC for p in dealt)
     assert dealt == traffic_pairs(["wa", "wb"], limit=6)  # the same acts every time (fixed seed)
     assert len({(p.text, p.context) for p in dealt}) == 6
+
+
+def test_the_choice_decides_each_pair_as_the_matcher_does_with_the_chosen_scorer(tmp_path: Path) -> None:
+    """train.decisions replays HoaxMatcher.scored_verdict on cached readings: both must flag and cite alike."""
+    encoder = FakeEncoder()
+    train, validation = _labelled("train"), _labelled("validation")
+    readings = [Readings.read(score_pairs(encoder, train, train.pairs), CLAIMS, 3)]
+    held = Readings.read(score_pairs(encoder, validation, validation.pairs), CLAIMS, 3)
+    for margin in (None, 0.0):
+        scorer = replace(fit(readings, l2=1e-2, candidates=3), threshold=0.3, true_margin=margin)
+        scorer.save(tmp_path / "scorer.json")
+        rules = replace(FAKE_RULES, scorer=str(tmp_path / "scorer.json"))
+        replayed = decisions(prepare(held, scorer, rules), scorer.threshold, rules.max_claims)
+        matched = held.scored.results(rules)
+        assert any(r.hoax for r in matched) and not all(r.hoax for r in matched)
+        assert [(r.hoax, r.action if r.hoax else None, [m.claim.id for m in r.claims]) for r in replayed] == [
+            (r.hoax, r.action if r.hoax else None, [m.claim.id for m in r.claims]) for r in matched]

@@ -231,13 +231,16 @@ def data_digest(paths: Sequence[Path]) -> str:
 
 
 def trained_on(train: Sequence[Readings], folders: Sequence[Path]) -> dict[str, Any]:
-    """What the scorer was fitted on: folders, their files' hash, pairs and rows."""
+    """What the scorer was fitted on: folders (the everyday acts' among them), their files' hash, pairs, and how
+    many everyday acts were drawn with which seed."""
     files = [f for folder in folders for f in sorted(folder.glob("*.jsonl"))]
     pairs = sum(len(r.scored.pairs) for r in train)
     splits = sorted({p.split for r in train for p in r.scored.pairs})
+    everyday = sum(p.category == TRAFFIC for r in train for p in r.scored.pairs)
     return {"folders": [f"models/data/{folder.name}" for folder in folders], "splits": splits,
             "data_sha256": data_digest(files), "pairs": pairs,
-            "hoax_pairs": sum(gold_hoax(p, {c.id: c for c in r.claims}) for r in train for p in r.scored.pairs)}
+            "hoax_pairs": sum(gold_hoax(p, {c.id: c for c in r.claims}) for r in train for p in r.scored.pairs),
+            "everyday_acts": {"acts": everyday, "from": f"models/data/{TRAFFIC_DIR.name}", "seed": TRAFFIC_SEED}}
 
 
 def subset(scored: Scored, split: str) -> Scored:

@@ -187,7 +187,16 @@ def train() -> None:
     )
     from models.hoax.matcher import MATCHER_VERSION, RULES_FILE, HoaxRules
     from models.hoax.scorer import SCORER_FILE
-    from models.hoax.train import CANDIDATE_GRID, V6_CUES, Readings, choose, subset, traffic_pairs, trained_on
+    from models.hoax.train import (
+        CANDIDATE_GRID,
+        TRAFFIC_DIR,
+        V6_CUES,
+        Readings,
+        choose,
+        subset,
+        traffic_pairs,
+        trained_on,
+    )
     from monitor.hoax.service import is_false, shared_encoder
 
     try:
@@ -212,7 +221,7 @@ def train() -> None:
     with console.status(f"fitting and choosing on validation and {len(writers)} writers' pairs out of fold…"):
         scorer, result = choose(writers, [development], validation, rules)
     scorer.chosen_on = "validation+out_of_writer"
-    scorer.trained_on = trained_on([*writers, development], [TRAIN_DIR, DEV_DIR])
+    scorer.trained_on = trained_on([*writers, development], [TRAIN_DIR, DEV_DIR, TRAFFIC_DIR])
     scorer.figures = result
     scorer.save(SCORER_FILE)
     replace(rules, scorer=SCORER_FILE.name, version=MATCHER_VERSION).save(RULES_FILE)
@@ -220,7 +229,8 @@ def train() -> None:
         console.print(format_figures(name, result[name]), highlight=False, soft_wrap=True)
     console.print(f"scorer: L2 {scorer.l2:g}, {scorer.candidates} candidate claim(s) an act, margin over true claims "
                   f"{scorer.true_margin}, threshold {scorer.threshold:.2f}; trained on "
-                  f"{scorer.trained_on['pairs']} pairs of {len(writers)} writers and the development pairs → "
+                  f"{scorer.trained_on['pairs'] - len(traffic)} labelled pairs ({len(writers)} writers and the "
+                  f"development pairs) and {len(traffic)} everyday acts → "
                   f"{SCORER_FILE}; {RULES_FILE.name} now uses it", highlight=False, soft_wrap=True)
 
 
