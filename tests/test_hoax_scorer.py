@@ -163,17 +163,19 @@ def test_each_training_writer_is_decided_by_a_scorer_fitted_without_them() -> No
 
 def test_the_shipped_rules_use_the_shipped_scorer_chosen_without_the_test_sets() -> None:
     rules = HoaxRules.load(RULES_FILE)
-    assert rules.version == MATCHER_VERSION == 8 and rules.scorer == SCORER_FILE.name
+    assert rules.version == MATCHER_VERSION == 9 and rules.scorer == SCORER_FILE.name
     scorer = MatchScorer.load(SCORER_FILE)
     assert scorer.chosen_on == "validation+out_of_writer" and scorer.features == list(FEATURES)
-    assert set(scorer.trained_on["splits"]) == {"train", "dev"}
-    assert {"models/data/hoax-train", "models/data/hoax-dev", "models/data/train"} == set(scorer.trained_on["folders"])
+    # v9: the second and third test sets (read for v6-v8) are training pairs; the fourth is never read.
+    assert set(scorer.trained_on["splits"]) == {"train", "dev", "test2", "test3"}
+    assert {"models/data/hoax-train", "models/data/hoax-test2", "models/data/hoax-test3", "models/data/hoax-dev",
+            "models/data/train"} == set(scorer.trained_on["folders"])
     assert scorer.trained_on["everyday_acts"]["acts"] == 800
 
 
 def test_the_training_and_later_test_sets_load_with_claims_of_their_own() -> None:
-    sets = [load_split(name, is_false) for name in ("train", "test2", "test3", "validation")]
-    for name, labelled in zip(("train", "test2", "test3"), sets, strict=False):
+    sets = [load_split(name, is_false) for name in ("train", "test2", "test3", "test4", "validation")]
+    for name, labelled in zip(("train", "test2", "test3", "test4"), sets, strict=False):
         assert labelled.pairs and all(p.split == name for p in labelled.pairs)
         regional = [p.register not in (None, "formal", "casual", "alay", "religious") for p in labelled.pairs]
         assert np.mean(regional) >= 0.2
@@ -184,7 +186,7 @@ def test_the_training_and_later_test_sets_load_with_claims_of_their_own() -> Non
 
 
 @pytest.mark.parametrize(("folder", "split"), [("hoax-train", "train"), ("hoax-test2", "test2"),
-                                               ("hoax-test3", "test3")])
+                                               ("hoax-test3", "test3"), ("hoax-test4", "test4")])
 def test_the_new_pair_folders_pass_their_validator(folder: str, split: str, tmp_path: Path) -> None:
     import subprocess
     import sys

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from models.hoax.action import ActionReader
 from models.hoax.background import Background
 from models.hoax.background import shipped as shipped_background
 from models.hoax.cues import Cues, read_cues
@@ -46,7 +47,7 @@ from models.hoax.wording import CLAIM_FORM, matching_text, vector_version  # noq
 from models.text import has_visible_text
 
 RULES_FILE = Path(__file__).with_name("rules.json")
-MATCHER_VERSION = 8
+MATCHER_VERSION = 9
 CANDIDATES = 8  # claims looked at per act: the best false one and the best true one are among them
 
 
@@ -142,6 +143,10 @@ class HoaxRules:
     # A trained match scorer (``models.hoax.scorer``, its file named relative to rules.json) decides whether the act
     # carries a claim instead of the score and threshold above; None: the score decides (versions 1-5).
     scorer: str | None = None
+    # A trained action reader (``models.hoax.action``, its file named relative to rules.json) has the last word on
+    # whether an act about a claim spreads it, reading the cues, the rules' action, the act's words and vectors;
+    # None: the cue rules alone decide (versions 1-8).
+    action_reader: str | None = None
     # The matcher these values were chosen for: 1 the first, 2 with the regional reading and why-questions,
     # 3 with the background claims (stand-out margin and word weights) and regional affixes, 4 with the act's
     # novelty against the claim and the wider regional glossary, 5 with words matched through nasal prefixes and
@@ -149,6 +154,7 @@ class HoaxRules:
     # 6 with the trained match scorer (``scorer``) reading the act's nearest false claims.
     # 7: the scorer chosen on validation and each training writer left out in turn, tag questions as rhetoric.
     # 8: the scorer also fitted and chosen on everyday acts that concern no claim (models.hoax.train.traffic_pairs).
+    # 9: the action reader (``action_reader``) fitted on ten writers' pairs.
     version: int = MATCHER_VERSION
     chosen_on: str = "defaults"
     figures: dict[str, Any] = field(default_factory=dict)
@@ -192,6 +198,7 @@ class HoaxMatcher:
         self.rules = rules or HoaxRules.load()
         self._background_index: ClaimIndex | None = None
         self._scorers: dict[str, MatchScorer] = {}
+        self._readers: dict[str, ActionReader] = {}
 
     @classmethod
     def from_claims(cls, encoder: Encoder, claims: Sequence[Claim], rules: HoaxRules | None = None,
@@ -309,7 +316,7 @@ class HoaxMatcher:
         if rules.scorer:
             return self.scored_verdict(act, indices, sims, rules, self.match_scorer(rules.scorer))
         found = self.features(act, indices, sims)
-        return NO_MATCH if found is None else self.verdict(found, rules)
+        return NO_MATCH if found is None else self.verdict(act, found, rules)
 
     def match_scorer(self, name: str) -> MatchScorer:
         """The match scorer the rules name (a file next to rules.json, or a path), loaded once."""
@@ -330,7 +337,7 @@ class HoaxMatcher:
         found = readings[order[0]][0]
         if probability[order[0]] < scorer.threshold or not scorer.clears_truth(found):
             return HoaxResult(hoax=False, action="none", best=readings[0][0].best)
-        action = self.action(found.own, found.context, rules)
+        action = self.act_action(act, found.own, found.context, rules)
         cues = [f"own:{n}" for n in found.own.names()] + [f"context:{n}" for n in found.context.names()]
         if action != "spreads":
             return HoaxResult(hoax=False, action=action, best=found.best, cues=cues)
@@ -338,12 +345,28 @@ class HoaxMatcher:
         return HoaxResult(hoax=True, action=action, claims=cited[:rules.max_claims], best=found.best,
                           score=round(float(probability[order[0]]), 4), cues=cues)
 
-    def verdict(self, found: MatchFeatures, rules: HoaxRules) -> HoaxResult:
+    def action_reader(self, name: str) -> ActionReader:
+        """The action reader the rules name (a file next to rules.json, or a path), loaded once."""
+        if name not in self._readers:
+            path = Path(name) if Path(name).is_absolute() else RULES_FILE.parent / name
+            self._readers[name] = ActionReader.load(path)
+        return self._readers[name]
+
+    def act_action(self, act: ActLike, own: Cues, context: Cues, rules: HoaxRules) -> str:
+        """What an act about a claim does with it: the cue rules' answer, and the action reader's word on whether it
+        spreads it when the rules name one (a warning it reads as one asks or debunks as the cues say)."""
+        action = self.action(own, context, rules)
+        if not rules.action_reader:
+            return action
+        spreads, _ = self.action_reader(rules.action_reader).spreads(act, own, context, action, self.encoder)
+        return read_action(action, own, spreads)
+
+    def verdict(self, act: ActLike, found: MatchFeatures, rules: HoaxRules) -> HoaxResult:
         best = found.best
         score = match_score(found, rules)
         if score < rules.similarity or best.similarity - found.best_true <= rules.true_margin:
             return HoaxResult(hoax=False, action="none", best=best)
-        action = self.action(found.own, found.context, rules)
+        action = self.act_action(act, found.own, found.context, rules)
         cues = [f"own:{n}" for n in found.own.names()] + [f"context:{n}" for n in found.context.names()]
         if action != "spreads":
             return HoaxResult(hoax=False, action=action, best=best, cues=cues)
@@ -381,6 +404,16 @@ class HoaxMatcher:
         if rules.context_debunk and context.debunk:
             return "debunks"
         return "spreads"
+
+
+def read_action(rules_action: str, own: Cues, spreads: bool) -> str:
+    """The action once the reader has said whether the act spreads its claim: where it overrules the cues' "spreads",
+    the act asks when its own words ask and say nothing of a hoax, else it debunks."""
+    if spreads:
+        return "spreads"
+    if rules_action != "spreads":
+        return rules_action
+    return "asks" if own.question and not (own.debunk or own.factcheck) else "debunks"
 
 
 def best_per_act(found_idx: np.ndarray, found_sims: np.ndarray, owner: Sequence[int], acts: int,

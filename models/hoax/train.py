@@ -1,15 +1,17 @@
 """Fit the hoax match scorer (``models.hoax.scorer``) and choose it on the validation split.
 
-Training pairs: ``models/data/hoax-train`` (written for this by two separately briefed writers, against claims
-of their own) and the development pairs (``models/data/hoax-dev``). Each pair gives one row per candidate claim
+Training pairs: ``models/data/hoax-train`` (written for this by four separately briefed writers, against claims
+of their own), since v9 the second and third test sets (read for v6-v8), and the development pairs
+(``models/data/hoax-dev``). Each pair gives one row per candidate claim
 the scorer reads (the act's ``candidates`` most similar false claims): 1 when the act is about that claim —
 repeats, asks about or debunks it, the pair's own claim or another wording of it — else 0. An act repeating a
 true claim, or stating the facts around a false one, gives only 0s.
 
 Choice: for each L2 strength, number of candidates read and margin over true claims, the threshold whose weaker of
-hoax precision and recall is highest with 98 % of the debunk shares left unflagged, over the validation split of
-``models/data/hoax`` and each training writer's pairs decided by a scorer fitted without that writer (v7; v6 chose
-the highest recall at precision ≥ 0.90 on validation alone). The test splits are never read here.
+hoax precision and recall is highest with 97 % (v7-v8: 98 %) of the debunk shares left unflagged, over the
+validation split of ``models/data/hoax`` and each training writer's pairs decided by a scorer fitted without that
+writer (v7; v6 chose the highest recall at precision ≥ 0.90 on validation alone). The first set's test split and the
+fourth test set are never read here.
 """
 
 from __future__ import annotations
@@ -42,9 +44,11 @@ TRUE_MARGINS = (None, 0.0, 0.005, 0.01, 0.02)
 # the training pairs (380 → 407 of 423), the development pairs (57 → 58 of 60) and validation (161 → 164 of 173),
 # counted over the pairs whose claim is among their candidates (docs/hoax.md, v6).
 V6_CUES = {"bare_takes_context": True, "mock_first": True, "echo_ridicule": True}
-# Over validation and the out-of-writer pairs (~160 debunk shares), "every one unflagged" leaves only thresholds that
-# flag almost nothing: the choice asks for 98 % of them left alone, above the target's 95 % with room.
-CHOICE_DEBUNK_SHARE = 0.98
+# Over validation and the out-of-writer pairs, "every one unflagged" leaves only thresholds that flag almost nothing:
+# the choice asks for a share left alone above the target's 95 % with room. v7-v8 asked 98 % of ~160 debunk shares; on
+# eight writers (v9, 266 shares, the action reader's out-of-writer decisions) 98 % is reached only at the top of the
+# threshold grid, flagging under half the hoaxes (out-of-writer recall 0.47), so v9 asks 97 %.
+CHOICE_DEBUNK_SHARE = 0.97
 THRESHOLDS = [round(float(t), 3) for t in np.arange(0.05, 0.951, 0.01)]
 # Everyday traffic: in service most acts concern no claim at all, while every labelled pair is written around one.
 # Acts of the classifier's training split (campaign posts, service requests, office news — written for stance, not
@@ -148,10 +152,14 @@ class Prepared:
     action: str
 
 
-def prepare(readings: Readings, scorer: MatchScorer, rules: HoaxRules) -> list[Prepared | None]:
+def prepare(readings: Readings, scorer: MatchScorer, rules: HoaxRules,
+            actions: dict[str, str] | None = None) -> list[Prepared | None]:
+    """``actions``: what each pair's act does with its own claim, decided elsewhere (the action reader fitted
+    without the pair's writer, :func:`out_of_writer_actions`); used when the scorer's choice is that claim."""
     matcher = readings.scored.matcher
+    actions = actions or {}
     out: list[Prepared | None] = []
-    for found in readings.readings:
+    for pair, found in zip(readings.scored.pairs, readings.readings, strict=True):
         found = found[:scorer.candidates]
         if not found:
             out.append(None)
@@ -159,8 +167,10 @@ def prepare(readings: Readings, scorer: MatchScorer, rules: HoaxRules) -> list[P
         p = scorer.probability(np.stack([v for _, v in found]))
         order = [int(i) for i in np.argsort(-p, kind="stable")]
         top = found[order[0]][0]
+        own_claim = top.best.claim.id == pair.claim_id and pair.id in actions
+        action = actions[pair.id] if own_claim else matcher.act_action(pair, top.own, top.context, rules)
         out.append(Prepared([found[i][0].best.claim for i in order], [float(p[i]) for i in order],
-                            scorer.clears_truth(top), matcher.action(top.own, top.context, rules)))
+                            scorer.clears_truth(top), action))
     return out
 
 
@@ -180,7 +190,8 @@ def decisions(prepared: Sequence[Prepared | None], threshold: float, max_claims:
 
 def choose(writers: Sequence[Readings], always: Sequence[Readings], validation: Readings, rules: HoaxRules,
            l2_grid: Sequence[float] = L2_GRID, candidate_grid: Sequence[int] = CANDIDATE_GRID,
-           true_margins: Sequence[float | None] = TRUE_MARGINS) -> tuple[MatchScorer, dict[str, Any]]:
+           true_margins: Sequence[float | None] = TRUE_MARGINS,
+           actions: dict[str, str] | None = None) -> tuple[MatchScorer, dict[str, Any]]:
     """The scorer (L2, candidates, margin over true claims, threshold) whose weaker of precision and recall is highest
     with CHOICE_DEBUNK_SHARE of the debunk shares unflagged, over the validation split *and* each training writer's
     pairs as
@@ -188,6 +199,8 @@ def choose(writers: Sequence[Readings], always: Sequence[Readings], validation: 
     trained on, the development pairs). So the choice is made on acts written by someone the scorer never read, and
     on more of them than validation holds. The scorer returned is fitted on every writer and ``always``. Ties: higher
     F1, then the higher threshold (fewer flags for reviewers), then the grids' order.
+
+    ``actions`` (v9): each pair's action on its own claim as the action reader fitted without its writer decides it.
 
     Returns the scorer and the figures of the choice: ``pooled`` (validation and out-of-writer pairs together),
     ``validation`` and ``out_of_writer``."""
@@ -200,9 +213,9 @@ def choose(writers: Sequence[Readings], always: Sequence[Readings], validation: 
         folds = [fit([*writers[:k], *writers[k + 1:], *always], l2, candidates) if len(writers) > 1 else full
                  for k in range(len(writers))]
         for margin in true_margins:
-            prepared = prepare(validation, replace(full, true_margin=margin), rules)
+            prepared = prepare(validation, replace(full, true_margin=margin), rules, actions)
             for writer, fold in zip(writers, folds, strict=True):
-                prepared += prepare(writer, replace(fold, true_margin=margin), rules)
+                prepared += prepare(writer, replace(fold, true_margin=margin), rules, actions)
             for threshold in THRESHOLDS:
                 decided = decisions(prepared, threshold, rules.max_claims)
                 result = figures(pairs, decided, claims)

@@ -99,8 +99,8 @@ def list_(
 def evaluate(
     data: Path | None = typer.Option(None, "--data", help="Labelled set (default: the shipped one holding --split)."),
     split: str = typer.Option("test", "--split", help="validation, test, dev (the development pairs), train (the "
-                                                      "scorer's training pairs), test2 or test3 (the second and "
-                                                      "third independent test sets, claims of their own)."),
+                                                      "scorer's training pairs), test2, test3 or test4 (the "
+                                                      "later independent test sets, claims of their own)."),
     tune: bool = typer.Option(False, "--tune", help="Choose the score rules on the validation split and the "
                                                     "development pairs and write them to models/hoax/rules.json "
                                                     "(only with --split validation; turns the trained scorer off "
@@ -116,6 +116,7 @@ def evaluate(
         SPLITS,
         TEST2,
         TEST3,
+        TEST4,
         TRAIN,
         HoaxDataError,
         figures,
@@ -128,7 +129,7 @@ def evaluate(
     from models.hoax.matcher import RULES_FILE, HoaxRules
     from monitor.hoax.service import is_false, shared_encoder
 
-    names = (*SPLITS, DEV, TRAIN, TEST2, TEST3)
+    names = (*SPLITS, DEV, TRAIN, TEST2, TEST3, TEST4)
     if split not in names:
         fail(f"--split must be one of {', '.join(names)}, not {split!r}")
     if tune and split != "validation":
@@ -169,14 +170,19 @@ def evaluate(
 
 @app.command("train")
 def train() -> None:
-    """Fit the match scorer on the training and development pairs, choose it on the validation split and on each
-    training writer's pairs left out in turn, and make the shipped rules use it (models/hoax/scorer.json,
-    rules.json). The test splits are not read."""
+    """Fit the match scorer on the training and development pairs and the second and third test sets (read for
+    v6-v8, training pairs from v9 on), choose it on the validation split and on each writer's pairs left out in
+    turn, and make the shipped rules use it (models/hoax/scorer.json, rules.json). The first set's test split and
+    the fourth test set are not read."""
     from dataclasses import replace
 
     from models.hoax.evaluate import (
         DEV,
         DEV_DIR,
+        TEST2,
+        TEST2_DIR,
+        TEST3,
+        TEST3_DIR,
         TRAIN,
         TRAIN_DIR,
         HoaxDataError,
@@ -202,6 +208,7 @@ def train() -> None:
     try:
         training = load_split(TRAIN, is_false)
         shipped = load_split("validation", is_false)
+        later = [load_split(name, is_false) for name in (TEST2, TEST3)]
     except HoaxDataError as exc:
         fail(str(exc))
     encoder = shared_encoder()
@@ -215,16 +222,34 @@ def train() -> None:
         shipped_scored = score_pairs(encoder, shipped, shipped.split(DEV) + shipped.split("validation"))
     with console.status("reading each pair's candidate claims…"):
         writers = Readings.read(train_scored, training.claims, width).by_writer()
+        for labelled in later:
+            writers += Readings.read(score_pairs(encoder, labelled, labelled.pairs), labelled.claims,
+                                     width).by_writer()
         development = Readings.read(subset(shipped_scored, DEV), shipped.claims, width)
         validation = Readings.read(subset(shipped_scored, "validation"), shipped.claims, width)
-    rules = replace(HoaxRules.load(RULES_FILE), scorer=None, **V6_CUES)
+    loaded = HoaxRules.load(RULES_FILE)
+    # The scorer is chosen under the cue rules alone: the action reader (`netra hoax train-action`) is fitted after.
+    rules = replace(loaded, scorer=None, action_reader=None, **V6_CUES)
+    actions = None
+    if loaded.action_reader:
+        # The scorer is chosen with what the act does as the action reader decides it without the act's writer, so
+        # that the debunk shares the choice protects are those the shipped matcher would still flag.
+        from models.hoax.action import ActionReader
+        from models.hoax.train_action import action_rows, out_of_writer, out_of_writer_actions
+
+        reader = ActionReader.load(RULES_FILE.parent / loaded.action_reader)
+        with console.status("deciding each pair's action with readers fitted without its writer…"):
+            rows = action_rows([shipped, load_split(TRAIN, is_false), *later], rules, encoder)
+            actions = out_of_writer_actions(rows, out_of_writer(rows), reader.threshold)
     with console.status(f"fitting and choosing on validation and {len(writers)} writers' pairs out of fold…"):
-        scorer, result = choose(writers, [development], validation, rules)
+        scorer, result = choose(writers, [development], validation, rules, actions=actions)
     scorer.chosen_on = "validation+out_of_writer"
-    scorer.trained_on = trained_on([*writers, development], [TRAIN_DIR, DEV_DIR, TRAFFIC_DIR])
+    scorer.trained_on = trained_on([*writers, development],
+                                   [TRAIN_DIR, TEST2_DIR, TEST3_DIR, DEV_DIR, TRAFFIC_DIR])
     scorer.figures = result
     scorer.save(SCORER_FILE)
-    replace(rules, scorer=SCORER_FILE.name, version=MATCHER_VERSION).save(RULES_FILE)
+    replace(rules, scorer=SCORER_FILE.name, action_reader=loaded.action_reader,
+            version=MATCHER_VERSION).save(RULES_FILE)
     for name in ("validation", "out_of_writer"):
         console.print(format_figures(name, result[name]), highlight=False, soft_wrap=True)
     console.print(f"scorer: L2 {scorer.l2:g}, {scorer.candidates} candidate claim(s) an act, margin over true claims "
@@ -233,6 +258,67 @@ def train() -> None:
                   f"development pairs) and {len(traffic)} everyday acts → "
                   f"{SCORER_FILE}; {RULES_FILE.name} now uses it", highlight=False, soft_wrap=True)
 
+
+
+@app.command("train-action")
+def train_action() -> None:
+    """Fit the action reader (does an act about a claim spread it?) on every labelled pair the matcher may learn
+    from, choose its threshold on each writer's pairs decided by a fit without that writer, and make the shipped
+    rules use it (models/hoax/action.json, action.safetensors, rules.json). The fourth test set is not read."""
+    from dataclasses import replace
+
+    from models.hoax.action import ACTION_FILE
+    from models.hoax.evaluate import (
+        DATA_DIR,
+        DEV_DIR,
+        TEST2,
+        TEST2_DIR,
+        TEST3,
+        TEST3_DIR,
+        TRAIN,
+        TRAIN_DIR,
+        HoaxDataError,
+        load_split,
+    )
+    from models.hoax.matcher import MATCHER_VERSION, RULES_FILE, HoaxRules
+    from models.hoax.train_action import (
+        CHOICE_DEBUNK_SHARE,
+        action_rows,
+        choose_threshold,
+        fit_reader,
+        out_of_writer,
+        rules_alone,
+        trained_on,
+    )
+    from monitor.hoax.service import is_false, shared_encoder
+
+    try:
+        sets = [load_split(name, is_false) for name in ("validation", TRAIN, TEST2, TEST3)]
+    except HoaxDataError as exc:
+        fail(str(exc))
+    rules = HoaxRules.load(RULES_FILE)
+    with console.status("reading and encoding the pairs about their claims…"):
+        rows = action_rows(sets, rules, shared_encoder())
+    writers = sorted(set(rows.writers))
+    with console.status(f"fitting {len(writers)} readers, each without one writer…"):
+        p = out_of_writer(rows)
+    threshold, result = choose_threshold(rows, p)
+    baseline = rules_alone(rows)
+    with console.status("fitting the reader on every writer…"):
+        reader = fit_reader(rows)
+    reader.threshold = threshold
+    reader.chosen_on = "out_of_writer"
+    reader.trained_on = trained_on(rows, [DATA_DIR, DEV_DIR, TRAIN_DIR, TEST2_DIR, TEST3_DIR])
+    reader.figures = {"out_of_writer": result, "cue_rules": baseline, "choice_debunk_share": CHOICE_DEBUNK_SHARE}
+    reader.save(ACTION_FILE)
+    replace(rules, action_reader=ACTION_FILE.name, version=MATCHER_VERSION).save(RULES_FILE)
+    for name, part in (("cue rules alone", baseline), (f"reader ≥ {threshold:.2f}, out of writer", result)):
+        console.print(f"{name}: {part['wrong']} of {part['rows']} wrong (debunks read as spreading "
+                      f"{part['debunks_read_as_spreading']}, asks {part['asks_read_as_spreading']}, spreads missed "
+                      f"{part['spreads_missed']}); debunk shares unflagged {part['debunk_shares_unflagged']:.3f}",
+                      highlight=False, soft_wrap=True)
+    console.print(f"{len(rows.pairs)} pairs of {len(writers)} writers → {ACTION_FILE}; {RULES_FILE.name} now uses "
+                  f"it", highlight=False, soft_wrap=True)
 
 def crawl_factcheck(
     base_url: str | None = typer.Option(None, "--base-url", help="Fetch every feed and article from this server "
