@@ -99,7 +99,7 @@ def list_(
 def evaluate(
     data: Path | None = typer.Option(None, "--data", help="Labelled set (default: the shipped one holding --split)."),
     split: str = typer.Option("test", "--split", help="validation, test, dev (the development pairs), train (the "
-                                                      "scorer's training pairs), test2, test3 or test4 (the "
+                                                      "scorer's training pairs), test2 … test5 (the "
                                                       "later independent test sets, claims of their own)."),
     tune: bool = typer.Option(False, "--tune", help="Choose the score rules on the validation split and the "
                                                     "development pairs and write them to models/hoax/rules.json "
@@ -117,6 +117,7 @@ def evaluate(
         TEST2,
         TEST3,
         TEST4,
+        TEST5,
         TRAIN,
         HoaxDataError,
         figures,
@@ -129,7 +130,7 @@ def evaluate(
     from models.hoax.matcher import RULES_FILE, HoaxRules
     from monitor.hoax.service import is_false, shared_encoder
 
-    names = (*SPLITS, DEV, TRAIN, TEST2, TEST3, TEST4)
+    names = (*SPLITS, DEV, TRAIN, TEST2, TEST3, TEST4, TEST5)
     if split not in names:
         fail(f"--split must be one of {', '.join(names)}, not {split!r}")
     if tune and split != "validation":
