@@ -154,7 +154,7 @@ class HoaxRules:
     # 6 with the trained match scorer (``scorer``) reading the act's nearest false claims.
     # 7: the scorer chosen on validation and each training writer left out in turn, tag questions as rhetoric.
     # 8: the scorer also fitted and chosen on everyday acts that concern no claim (models.hoax.train.traffic_pairs).
-    # 9: the action reader (``action_reader``) fitted on ten writers' pairs.
+    # 9: the action reader (``action_reader``) fitted on nine writers' pairs; the scorer refitted on eight writers.
     version: int = MATCHER_VERSION
     chosen_on: str = "defaults"
     figures: dict[str, Any] = field(default_factory=dict)
