@@ -101,6 +101,20 @@ def later(old: Any, new: Any) -> Any:
     return new if b > a else old
 
 
+def process_age(pid: int) -> float | None:
+    """Seconds since ``pid`` started (Linux /proc), or None where that cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK")  # field 22: start time, in clock ticks after boot
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+# A process that started this long after the run's last heartbeat cannot be the one that beat it: the pid was reused.
+PID_REUSE_SLACK = timedelta(seconds=1)
+
+
 def process_alive(pid: int) -> bool:
     """Whether ``pid`` runs on this host. A zombie (dead, never reaped: an orphan in a container whose
     init does not reap) counts as dead."""
@@ -115,6 +129,12 @@ def process_alive(pid: int) -> bool:
     except OSError:
         return True  # no /proc: trust the signal check
     return stat.rpartition(")")[2].split()[:1] != ["Z"]
+
+
+def pid_reused(pid: int, heard: datetime | None) -> bool:
+    """Whether the process now holding ``pid`` started after ``heard`` (when the run's own process beat last)."""
+    age = process_age(pid)
+    return heard is not None and age is not None and utcnow() - timedelta(seconds=age) > heard + PID_REUSE_SLACK
 
 
 @dataclass(frozen=True)
@@ -158,8 +178,9 @@ class IngestStore:
     def close_stale_runs(self, *, now: datetime | None = None, stale_after: timedelta = STALE_AFTER) -> list[int]:
         """Close as ``failed`` the runs left ``running`` by a process that died (kill -9, power cut, OOM).
 
-        A run is stale when its process, on this host, no longer exists, or when nothing was heard
-        of it for ``stale_after`` (every live crawl and import beats more often than that).
+        A run is stale when its process, on this host, no longer exists — or its pid now belongs to a process that
+        started after the run's last heartbeat (a machine that starts many processes reuses pids within seconds) —
+        or when nothing was heard of it for ``stale_after`` (every live crawl and import beats more often than that).
         """
         now = now or utcnow()
         closed: list[int] = []
@@ -167,7 +188,8 @@ class IngestStore:
             running = list(s.scalars(select(CrawlRun).where(CrawlRun.status == "running")))
         for run in running:
             heard = run.heartbeat_at or run.started_at
-            dead = run.host == HOST and run.pid is not None and run.pid != os.getpid() and not process_alive(run.pid)
+            dead = run.host == HOST and run.pid is not None and run.pid != os.getpid() and (
+                not process_alive(run.pid) or pid_reused(run.pid, heard))
             silent = heard is not None and now - heard > stale_after
             if not (dead or silent):
                 continue

@@ -232,6 +232,33 @@ def test_stale_running_runs_are_closed_as_failed(sqlite_db: str) -> None:
     assert "ended without closing the run" in store.run(dead).error_log[-1]["error"]
 
 
+def test_a_run_whose_pid_now_belongs_to_a_later_process_is_closed_as_failed(sqlite_db: str) -> None:
+    """kill -9, then the machine hands the dead crawl's pid to another process: the run is not taken for alive."""
+    import subprocess
+    import sys
+
+    from spiders.store import IngestStore
+
+    store = IngestStore(sqlite_db)
+    reused = store.start_run("bluesky", "bluesky")
+    owned = store.start_run("feed", "rss")
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        with session_scope(sqlite_db) as s:
+            # Its crawl beat 30 s ago; the process holding that pid now started a moment ago.
+            s.get(CrawlRun, reused).pid = other.pid
+            s.get(CrawlRun, reused).heartbeat_at = datetime.now(UTC) - timedelta(seconds=30)
+            # This one beat just now, from the same process, already running: alive.
+            s.get(CrawlRun, owned).pid = other.pid
+            s.get(CrawlRun, owned).heartbeat_at = datetime.now(UTC)
+        assert store.close_stale_runs() == [reused]
+        assert [store.run(r).status for r in (reused, owned)] == ["failed", "running"]
+        assert "ended without closing the run" in store.run(reused).error_log[-1]["error"]
+    finally:
+        other.kill()
+        other.wait()
+
+
 def test_bad_record_copies_are_independent() -> None:
     entry = post_entry(1, datetime(2029, 1, 1, tzinfo=UTC))
     for shape in BAD_RECORDS.values():
