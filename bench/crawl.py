@@ -24,7 +24,7 @@ as a ratio of them (steadier than wall time on a shared machine; the database se
 counted).
 
     .venv/bin/python bench/crawl.py [--accounts 1000] [--posts 50] [--platform bluesky|x|both] [--pg URL]
-                                    [--writer-thread]
+                                    [--concurrency 16] [--writer-thread]
 """
 
 from __future__ import annotations
@@ -345,12 +345,16 @@ def main() -> None:
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
                         help="PostgreSQL server URL ('off' to skip)")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each kind; the best counts")
+    parser.add_argument("--concurrency", type=int, default=16,
+                        help="requests in flight, for every run (CONCURRENT_REQUESTS and _PER_DOMAIN): the server is "
+                             "one host, so Netra's three requests an account (profile, feed, follows) wait on it at 16")
     parser.add_argument("--writer-thread", action="store_true",
                         help="also store with the writer thread instead of the writer process (NETRA_WRITER_PROCESS)")
     args = parser.parse_args()
 
     compile_project()
     SETTINGS["NETRA_PAGE_SIZE"] = max(args.posts, 1)
+    SETTINGS["CONCURRENT_REQUESTS"] = SETTINGS["CONCURRENT_REQUESTS_PER_DOMAIN"] = args.concurrency
     # The X spider refuses to start without an app token; the generated server does not check it.
     os.environ.setdefault("NETRA_X_BEARER_TOKEN", "bench-token")
     for platform in (("bluesky", "x") if args.platform == "both" else (args.platform,)):
