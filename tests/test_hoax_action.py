@@ -161,3 +161,25 @@ def test_the_scorer_choice_reads_the_given_action_of_a_pair_whose_own_claim_it_f
     for pair, before, after in zip(held.scored.pairs, plain, again, strict=True):
         own = before.hoax and before.claims[0].claim.id == pair.claim_id
         assert after.hoax == (before.hoax and not own)
+
+
+def test_a_reader_fitted_on_another_encoders_vectors_is_not_read(tmp_path: Path, caplog: pytest.LogCaptureFixture
+                                                                 ) -> None:
+    rows = action_rows([_labelled()], RULES, FakeEncoder())
+    reader = fit_reader(rows)
+    assert reader.encoder == "fake-trigrams/1"
+    reader.threshold = 0.5
+    reader.save(tmp_path / "action.json")
+    assert ActionReader.load(tmp_path / "action.json").encoder == "fake-trigrams/1"
+    overlap_scorer(threshold=0.3).save(tmp_path / "scorer.json")
+    rules = replace(FAKE_RULES, scorer=str(tmp_path / "scorer.json"), action_reader=str(tmp_path / "action.json"))
+    warning = _pair("q", "Zonk itu pak, libur nasional pencoblosan Pilkada dibatalkan pemerintah itu kabar zonk",
+                    "debunks", "debunk_share")
+    other = FakeEncoder(version="fake-trigrams/2")
+    with caplog.at_level("WARNING", logger="models.hoax.matcher"):
+        found = HoaxMatcher.from_claims(other, CLAIMS, rules, background=NONE).match([warning, warning])
+    # The cue rules decide, as before v9 (they do not know "zonk"), and the operator is told once.
+    assert found[0].hoax and found[1].hoax
+    assert sum("fitted on fake-trigrams/1 vectors" in r.getMessage() for r in caplog.records) == 1
+    shipped = ActionReader.load(ACTION_FILE)
+    assert shipped.encoder.startswith("e5-small@")

@@ -82,6 +82,7 @@ class ActionReader:
     weight: torch.Tensor
     bias: float
     threshold: float = 0.5
+    encoder: str = ""  # the version of the encoder whose vectors it was fitted on: only those may be read
     chosen_on: str = ""
     trained_on: dict[str, Any] = field(default_factory=dict)
     figures: dict[str, Any] = field(default_factory=dict)
@@ -109,7 +110,7 @@ class ActionReader:
 
     def record(self) -> dict[str, Any]:
         return {"columns": [*COLUMNS, "ngram_logit", "own_vector", "context_vector"], "ngram_bias": self.ngram_bias,
-                "bias": self.bias, "threshold": self.threshold, "chosen_on": self.chosen_on,
+                "bias": self.bias, "threshold": self.threshold, "encoder": self.encoder, "chosen_on": self.chosen_on,
                 "trained_on": self.trained_on, "figures": self.figures}
 
     def save(self, path: Path = ACTION_FILE) -> None:
@@ -133,8 +134,8 @@ class ActionReader:
             reader = cls(ngram_weight=t["ngram_weight"].float(), ngram_bias=float(meta["ngram_bias"]),
                          idf=t["idf"].float(), mean=t["mean"].float(), scale=t["scale"].float(),
                          weight=t["weight"].float(), bias=float(meta["bias"]), threshold=float(meta["threshold"]),
-                         chosen_on=meta.get("chosen_on", ""), trained_on=meta.get("trained_on", {}),
-                         figures=meta.get("figures", {}))
+                         encoder=str(meta.get("encoder", "")), chosen_on=meta.get("chosen_on", ""),
+                         trained_on=meta.get("trained_on", {}), figures=meta.get("figures", {}))
         except (OSError, KeyError, TypeError, ValueError, json.JSONDecodeError, SafetensorError) as exc:
             raise ValueError(f"{path}: unreadable hoax action reader ({exc})") from None
         if reader.weight.shape != reader.mean.shape or reader.weight.shape[0] <= len(COLUMNS) + 1:

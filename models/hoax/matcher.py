@@ -18,6 +18,7 @@ split of the labelled pairs (``models/hoax/evaluate.py``) and shipped in ``model
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from collections.abc import Sequence
@@ -45,6 +46,8 @@ from models.hoax.reading import (  # noqa: F401 — re-exported: how an act is r
 from models.hoax.scorer import MatchScorer, candidate_readings
 from models.hoax.wording import CLAIM_FORM, matching_text, vector_version  # noqa: F401 — re-exported
 from models.text import has_visible_text
+
+log = logging.getLogger(__name__)
 
 RULES_FILE = Path(__file__).with_name("rules.json")
 MATCHER_VERSION = 9
@@ -199,6 +202,7 @@ class HoaxMatcher:
         self._background_index: ClaimIndex | None = None
         self._scorers: dict[str, MatchScorer] = {}
         self._readers: dict[str, ActionReader] = {}
+        self._reader_refused: set[str] = set()
 
     @classmethod
     def from_claims(cls, encoder: Encoder, claims: Sequence[Claim], rules: HoaxRules | None = None,
@@ -358,7 +362,15 @@ class HoaxMatcher:
         action = self.action(own, context, rules)
         if not rules.action_reader:
             return action
-        spreads, _ = self.action_reader(rules.action_reader).spreads(act, own, context, action, self.encoder)
+        reader = self.action_reader(rules.action_reader)
+        if reader.encoder != self.encoder.version:
+            # Vectors of another encoder mean nothing to the reader's weights: the cues decide, as before v9.
+            if rules.action_reader not in self._reader_refused:
+                self._reader_refused.add(rules.action_reader)
+                log.warning("hoax: the action reader %s was fitted on %s vectors, not %s: the cue rules decide",
+                            rules.action_reader, reader.encoder or "unknown", self.encoder.version)
+            return action
+        spreads, _ = reader.spreads(act, own, context, action, self.encoder)
         return read_action(action, own, spreads)
 
     def verdict(self, act: ActLike, found: MatchFeatures, rules: HoaxRules) -> HoaxResult:

@@ -51,11 +51,13 @@ class ActionRows:
     own: np.ndarray  # vectors of own words
     context: np.ndarray  # vectors of the post acted on
     y: torch.Tensor  # 1: spreads
+    encoder: str = ""  # the encoder version the vectors come from
 
     def take(self, rows: Sequence[int]) -> ActionRows:
         rows = list(rows)
         return ActionRows([self.pairs[r] for r in rows], [self.writers[r] for r in rows], self.columns[rows],
-                          [self.texts[r] for r in rows], self.own[rows], self.context[rows], self.y[rows])
+                          [self.texts[r] for r in rows], self.own[rows], self.context[rows], self.y[rows],
+                          self.encoder)
 
 
 def action_rows(sets: Sequence[LabelledSet], rules: HoaxRules, encoder: Any) -> ActionRows:
@@ -75,7 +77,7 @@ def action_rows(sets: Sequence[LabelledSet], rules: HoaxRules, encoder: Any) -> 
                       [ngram_text(p) for p in pairs],
                       encoder.encode([own_words(p) or "-" for p in pairs], QUERY),
                       encoder.encode([context_words(p) for p in pairs], QUERY),
-                      torch.tensor([float(p.label == "spreads") for p in pairs]))
+                      torch.tensor([float(p.label == "spreads") for p in pairs]), str(encoder.version))
 
 
 def _ngram(texts: Sequence[str], y: torch.Tensor, l2: float) -> tuple[torch.Tensor, float, torch.Tensor]:
@@ -103,7 +105,7 @@ def fit_reader(rows: ActionRows, ngram_l2: float = NGRAM_L2, stack_l2: float = S
     mean, scale = standardiser(x)
     stack, stack_bias = fit_logistic((x - mean) / scale, rows.y, stack_l2)
     return ActionReader(ngram_weight=weight, ngram_bias=bias, idf=idf, mean=mean, scale=scale, weight=stack,
-                        bias=stack_bias)
+                        bias=stack_bias, encoder=rows.encoder)
 
 
 def out_of_writer(rows: ActionRows, ngram_l2: float = NGRAM_L2, stack_l2: float = STACK_L2) -> torch.Tensor:
