@@ -173,8 +173,9 @@ def evaluate(
 def train() -> None:
     """Fit the match scorer on the training and development pairs and the second and third test sets (read for
     v6-v8, training pairs from v9 on), choose it on the validation split and on each writer's pairs left out in
-    turn, and make the shipped rules use it (models/hoax/scorer.json, rules.json). The first set's test split and
-    the fourth test set are not read."""
+    turn, and make the shipped rules use it (models/hoax/scorer.json, rules.json). The scorer is neither fitted nor
+    chosen on the first set's test split (the action reader, which learns from it, only says what each pair does);
+    the fourth and fifth test sets are not read."""
     from dataclasses import replace
 
     from models.hoax.evaluate import (
@@ -265,7 +266,8 @@ def train() -> None:
 def train_action() -> None:
     """Fit the action reader (does an act about a claim spread it?) on every labelled pair the matcher may learn
     from, choose its threshold on each writer's pairs decided by a fit without that writer, and make the shipped
-    rules use it (models/hoax/action.json, action.safetensors, rules.json). The fourth test set is not read."""
+    rules use it (models/hoax/action.json, action.safetensors, rules.json). The fourth and fifth test sets are not
+    read."""
     from dataclasses import replace
 
     from models.hoax.action import ACTION_FILE
