@@ -138,6 +138,12 @@ def test_the_shipped_rules_use_the_shipped_reader_fitted_without_the_fourth_test
     assert "models/data/hoax-test4" not in reader.trained_on["folders"]
     assert {"models/data/hoax", "models/data/hoax-train", "models/data/hoax-test2",
             "models/data/hoax-test3"} <= set(reader.trained_on["folders"])
+    # The record names the data it was fitted on: editing those files without refitting is caught here.
+    from models.hoax.train import data_digest
+    from models.hoax.train_action import READER_FOLDERS
+
+    files = [f for folder in READER_FOLDERS for f in folder.glob("*.jsonl")]
+    assert reader.trained_on["data_sha256"] == data_digest(files)
     chosen = reader.figures["out_of_writer"]
     assert chosen["debunk_shares_unflagged"] >= CHOICE_DEBUNK_SHARE
     # What the record says the reader gained over the cue rules, out of writer, is what the choice computed.

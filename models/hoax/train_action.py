@@ -13,8 +13,7 @@ the higher threshold). The n-gram and stack L2 strengths were chosen the same wa
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,11 +22,24 @@ import numpy as np
 import torch
 
 from models.hate_fusion import inverse_document_frequency, ngram_matrix
-from models.hoax.action import COLUMNS, ActionReader, context_words, cue_columns, ngram_text, own_words
+from models.hoax.action import COLUMNS, NO_CONTEXT, ActionReader, context_words, cue_columns, ngram_text, own_words
 from models.hoax.cues import read_cues
 from models.hoax.encoder import QUERY
-from models.hoax.evaluate import LabelledPair, LabelledSet
+from models.hoax.evaluate import (
+    DATA_DIR,
+    DEV_DIR,
+    TEST2,
+    TEST2_DIR,
+    TEST3,
+    TEST3_DIR,
+    TRAIN,
+    TRAIN_DIR,
+    LabelledPair,
+    LabelledSet,
+    load_split,
+)
 from models.hoax.matcher import Claim, HoaxMatcher, HoaxRules
+from models.hoax.train import data_digest
 from models.logistic import balanced_weights, fit_logistic, standardiser
 
 NGRAM_L2 = 1e-3
@@ -39,6 +51,15 @@ THRESHOLDS = [round(float(t), 2) for t in np.arange(0.30, 0.851, 0.05)]
 # they are counted with that writer so that no fold trains on the claims it is judged on.
 SAME_WRITER = {"hxd": "hx"}
 COLUMN_RULES_SPREADS = COLUMNS.index("rules:spreads")
+# What the reader learns from (module docstring); `netra hoax train` reads the same sets for the out-of-writer actions
+# it chooses the scorer with, so both must come from here.
+READER_SPLITS = ("validation", TRAIN, TEST2, TEST3)  # "validation" loads the whole first set with its dev pairs
+READER_FOLDERS = (DATA_DIR, DEV_DIR, TRAIN_DIR, TEST2_DIR, TEST3_DIR)
+
+
+def reader_sets(is_false: Callable[[str], bool]) -> list[LabelledSet]:
+    """The labelled sets the reader learns from (HoaxDataError naming the file when one is missing or broken)."""
+    return [load_split(name, is_false) for name in READER_SPLITS]
 
 
 @dataclass
@@ -76,7 +97,7 @@ def action_rows(sets: Sequence[LabelledSet], rules: HoaxRules, encoder: Any) -> 
     writers = [p.id.split("-")[0] for p in pairs]
     return ActionRows(pairs, [SAME_WRITER.get(w, w) for w in writers], torch.tensor(columns),
                       [ngram_text(p) for p in pairs],
-                      encoder.encode([own_words(p) or "-" for p in pairs], QUERY),
+                      encoder.encode([own_words(p) or NO_CONTEXT for p in pairs], QUERY),
                       encoder.encode([context_words(p) for p in pairs], QUERY),
                       torch.tensor([float(p.label == "spreads") for p in pairs]), str(encoder.version))
 
@@ -150,15 +171,11 @@ def rules_alone(rows: ActionRows) -> dict[str, Any]:
     return errors(rows, rows.columns[:, COLUMN_RULES_SPREADS] > 0.5)
 
 
-def trained_on(rows: ActionRows, folders: Sequence[Path]) -> dict[str, Any]:
-    digest = hashlib.sha256()
-    for path in sorted(f for folder in folders for f in folder.glob("*.jsonl")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return {"folders": [f"models/data/{folder.name}" for folder in folders], "data_sha256": digest.hexdigest()[:16],
+def trained_on(rows: ActionRows, folders: Sequence[Path] = READER_FOLDERS) -> dict[str, Any]:
+    files = [f for folder in folders for f in folder.glob("*.jsonl")]
+    return {"folders": [f"models/data/{folder.name}" for folder in folders], "data_sha256": data_digest(files),
             "rows": len(rows.pairs), "spreads": int(rows.y.sum()), "writers": sorted(set(rows.writers)),
             "ngram_l2": NGRAM_L2, "stack_l2": STACK_L2}
-
 
 
 def out_of_writer_actions(rows: ActionRows, p: torch.Tensor, threshold: float) -> dict[str, str]:

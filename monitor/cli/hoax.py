@@ -237,11 +237,15 @@ def train() -> None:
         # The scorer is chosen with what the act does as the action reader decides it without the act's writer, so
         # that the debunk shares the choice protects are those the shipped matcher would still flag.
         from models.hoax.action import ActionReader
-        from models.hoax.train_action import action_rows, out_of_writer, out_of_writer_actions
+        from models.hoax.train_action import action_rows, out_of_writer, out_of_writer_actions, reader_sets
 
-        reader = ActionReader.load(RULES_FILE.parent / loaded.action_reader)
+        try:
+            reader = ActionReader.load(RULES_FILE.parent / loaded.action_reader)
+            sets = reader_sets(is_false)
+        except (ValueError, HoaxDataError) as exc:
+            fail(str(exc))
         with console.status("deciding each pair's action with readers fitted without its writer…"):
-            rows = action_rows([shipped, load_split(TRAIN, is_false), *later], rules, encoder)
+            rows = action_rows(sets, rules, encoder)
             actions = out_of_writer_actions(rows, out_of_writer(rows), reader.threshold)
     with console.status(f"fitting and choosing on validation and {len(writers)} writers' pairs out of fold…"):
         scorer, result = choose(writers, [development], validation, rules, actions=actions)
@@ -271,18 +275,7 @@ def train_action() -> None:
     from dataclasses import replace
 
     from models.hoax.action import ACTION_FILE
-    from models.hoax.evaluate import (
-        DATA_DIR,
-        DEV_DIR,
-        TEST2,
-        TEST2_DIR,
-        TEST3,
-        TEST3_DIR,
-        TRAIN,
-        TRAIN_DIR,
-        HoaxDataError,
-        load_split,
-    )
+    from models.hoax.evaluate import HoaxDataError
     from models.hoax.matcher import MATCHER_VERSION, RULES_FILE, HoaxRules
     from models.hoax.train_action import (
         CHOICE_DEBUNK_SHARE,
@@ -290,13 +283,14 @@ def train_action() -> None:
         choose_threshold,
         fit_reader,
         out_of_writer,
+        reader_sets,
         rules_alone,
         trained_on,
     )
     from monitor.hoax.service import is_false, shared_encoder
 
     try:
-        sets = [load_split(name, is_false) for name in ("validation", TRAIN, TEST2, TEST3)]
+        sets = reader_sets(is_false)
     except HoaxDataError as exc:
         fail(str(exc))
     rules = HoaxRules.load(RULES_FILE)
@@ -311,7 +305,7 @@ def train_action() -> None:
         reader = fit_reader(rows)
     reader.threshold = threshold
     reader.chosen_on = "out_of_writer"
-    reader.trained_on = trained_on(rows, [DATA_DIR, DEV_DIR, TRAIN_DIR, TEST2_DIR, TEST3_DIR])
+    reader.trained_on = trained_on(rows)
     reader.figures = {"out_of_writer": result, "cue_rules": baseline, "choice_debunk_share": CHOICE_DEBUNK_SHARE}
     reader.save(ACTION_FILE)
     replace(rules, action_reader=ACTION_FILE.name, version=MATCHER_VERSION).save(RULES_FILE)
