@@ -167,6 +167,68 @@ def test_missing_and_suspended_accounts_are_recorded_and_the_crawl_goes_on(serve
     assert activities(sqlite_db) == OWN_ONLY
 
 
+def _known_did(db_url: str, account_id: int, did: str) -> None:
+    with session_scope(db_url) as s:
+        s.get(Account, account_id).external_id = did
+
+
+def test_an_account_whose_did_is_known_is_read_without_waiting_for_its_profile(server: ReplayServer,
+                                                                             sqlite_db: str) -> None:
+    """Its feed and follows leave with the profile request: a profile that cannot be fetched does not stop them."""
+    _known_did(sqlite_db, add_declared(sqlite_db, "bluesky", RINA), DID)
+    server.add("/xrpc/app.bsky.actor.getProfile", {"status": 404, "json": {"error": "NotFound"}},
+               query={"actor": DID})
+    crawl_run = run("bluesky", server.base_url, sqlite_db, watched=False)
+    assert crawl_run.status == "partial" and crawl_run.errors == 1
+    assert crawl_run.error_log[0]["url"].startswith(server.base_url + "/xrpc/app.bsky.actor.getProfile")
+    assert activities(sqlite_db) == OWN_ONLY
+
+
+def _gone_everywhere(server: ReplayServer, did: str, profile: dict, feed_error: str) -> None:
+    server.add("/xrpc/app.bsky.actor.getProfile", profile, query={"actor": did})
+    gone = {"status": 400, "json": {"error": feed_error, "message": "gone"}}
+    server.add(FEED, gone, query={**PAGE1_QUERY, "actor": did})
+    server.add("/xrpc/app.bsky.graph.getFollows", gone, query={"actor": did, "limit": "100"})
+
+
+@pytest.mark.parametrize("profile_delay", [0.0, 0.5])
+def test_a_known_account_that_is_gone_is_reported_once_with_its_profiles_state(server: ReplayServer, sqlite_db: str,
+                                                                               profile_delay: float) -> None:
+    """Profile, feed and follows all say the account is gone; whichever answers first, it is reported once and the
+    profile's answer names its state (the feed's words here would say "not found")."""
+    add_declared(sqlite_db, "bluesky", RINA)
+    banned_did = "did:plc:diskorsdiskorsdiskors00"
+    banned = add_declared(sqlite_db, "bluesky", "diskors.bsky.social", nip="198807202012121003")
+    _known_did(sqlite_db, banned, banned_did)
+    _gone_everywhere(server, banned_did, {"status": 400, "delay": profile_delay, "json": {
+        "error": "AccountTakedown", "message": "Account has been suspended"}}, feed_error="InvalidRequest")
+    crawl_run = run("bluesky", server.base_url, sqlite_db, watched=False)
+    assert crawl_run.status == "partial" and crawl_run.errors == 1, crawl_run.error_log
+    entry = crawl_run.error_log[0]
+    assert entry["account"] == "diskors.bsky.social" and "AccountTakedown" in entry["error"]
+    assert entry["url"].startswith(server.base_url + "/xrpc/app.bsky.actor.getProfile")
+    with session_scope(sqlite_db) as s:
+        assert s.get(Account, banned).state == "suspended"
+    assert activities(sqlite_db) == OWN_ONLY
+
+
+@pytest.mark.parametrize("profile_delay", [0.0, 0.5])
+def test_a_feed_that_says_gone_while_the_profile_answers_is_the_later_word(server: ReplayServer, sqlite_db: str,
+                                                                           profile_delay: float) -> None:
+    """Taken down between two requests: as when the feed and follows are asked after the profile, each one's answer
+    is recorded, whichever arrives first."""
+    account = add_declared(sqlite_db, "bluesky", RINA)
+    _known_did(sqlite_db, account, DID)
+    _gone_everywhere(server, DID, {"file": "getProfile_rinapratiwi.json", "delay": profile_delay},
+                     feed_error="AccountDeactivated")
+    crawl_run = run("bluesky", server.base_url, sqlite_db, watched=False)
+    assert crawl_run.status != "succeeded" and crawl_run.errors == 2, crawl_run.error_log
+    assert sorted(e["url"].split("?")[0].rsplit("/", 1)[-1] for e in crawl_run.error_log) == [
+        "app.bsky.feed.getAuthorFeed", "app.bsky.graph.getFollows"]
+    with session_scope(sqlite_db) as s:
+        assert s.get(Account, account).state == "deactivated" and s.get(Account, account).crawl_state is None
+
+
 # ------------------------------------------------------------------ faults
 # Each fault hits the declared account's second feed page (or its first), is logged with the
 # account and URL and counted on the crawl run; the rest of the crawl goes on, and a later
