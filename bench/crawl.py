@@ -5,8 +5,8 @@ pages generated in memory, one post in five a repost of a candidate's post, with
 hashtags and image alt texts like real ones: Bluesky author-feed pages (facets,
 image embeds) and X API v2 timeline pages (``data`` / ``includes`` / ``meta``,
 photos with alt text, the reposted post in ``includes.tweets``). For each
-platform (``--platform``), four runs (six with ``--writer-thread``), each in a fresh process (Twisted's reactor
-starts once per process), best of ``--repeat``:
+platform (``--platform``), ``--repeat`` rounds of four runs (six with ``--writer-thread``), each run in a fresh
+process (Twisted's reactor starts once per process):
 
 - ``bare Scrapy``: a minimal spider that requests the same pages and turns each
   feed entry into a dict — the floor any Scrapy crawler pays (the baseline);
@@ -18,7 +18,8 @@ starts once per process), best of ``--repeat``:
 
 Only the ingest pipeline runs (not the media pipeline: the generated image
 URLs lead nowhere). Printed per platform: pages/s, stored activities/s, and each run's speed
-as a ratio of bare Scrapy's (1.00 = as fast as bare Scrapy; the target for storing is ≥ 0.5); then
+as a ratio of bare Scrapy's in the same round, the median over the rounds (1.00 = as fast as bare Scrapy; the
+target for storing is ≥ 0.5); then
 the CPU seconds of the crawling process and of its ingest writer process, and bare Scrapy's CPU seconds
 as a ratio of them (steadier than wall time on a shared machine; the database server's own CPU is not
 counted).
@@ -33,6 +34,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -344,7 +346,9 @@ def main() -> None:
     parser.add_argument("--platform", choices=("bluesky", "x", "both"), default="both")
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
                         help="PostgreSQL server URL ('off' to skip)")
-    parser.add_argument("--repeat", type=int, default=2, help="runs of each kind; the best counts")
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="rounds, each running every kind once; ratios are taken within a round, their median "
+                             "printed")
     parser.add_argument("--concurrency", type=int, default=16,
                         help="requests in flight, for every run (CONCURRENT_REQUESTS and _PER_DOMAIN): the server is "
                              "one host, so Netra's three requests an account (profile, feed, follows) wait on it at 16")
@@ -377,15 +381,17 @@ def main() -> None:
         rows = measure(platform, server.base_url, the_plan, seed_db, args)
         server.stop()
         pages = args.accounts  # one page of --posts items per account (NETRA_PAGE_SIZE is --posts)
-        base, base_cpu = rows[0][1], rows[0][4]
+        base_cpu = rows[0][4]
         # CPU seconds are the crawling process's and its ingest writer's (PostgreSQL's server and the replay
         # server are not in them); on a shared machine their ratio moves less with the load than wall time does.
         print(f"{'run':<16}{'seconds':>9}{'pages/s':>10}{'items':>8}{'stored acts':>13}{'acts/s':>9}{'× bare':>8}"
               f"{'cpu s':>8}{'cpu × bare':>12}")
-        for name, elapsed, items, stored, cpu in rows:
+        for name, elapsed, items, stored, cpu, ratio in rows:
             print(f"{name:<16}{elapsed:>9.2f}{pages / elapsed:>10.1f}{items:>8}{stored:>13}"
-                  f"{(stored / elapsed if stored else items / elapsed):>9.0f}{base / elapsed:>8.2f}"
+                  f"{(stored / elapsed if stored else items / elapsed):>9.0f}{ratio:>8.2f}"
                   f"{cpu:>8.2f}{base_cpu / cpu:>12.2f}")
+        print(f"(seconds and cpu: the best of {args.repeat} rounds; × bare: the median over the rounds of bare "
+              f"Scrapy's time / the run's time in the same round)")
 
 
 def compile_project() -> None:
@@ -403,45 +409,59 @@ def compile_project() -> None:
 
 
 def measure(platform: str, base_url: str, the_plan: CrawlPlan, seed_db: Any,
-            args: argparse.Namespace) -> list[tuple[str, float, int, int, float]]:
-    """Bare Scrapy, parse only, SQLite and PostgreSQL runs of one platform.
+            args: argparse.Namespace) -> list[tuple[str, float, int, int, float, float]]:
+    """Bare Scrapy, parse only, SQLite and PostgreSQL runs of one platform, in ``--repeat`` rounds.
 
-    Each row: (run, seconds, items, stored acts, CPU seconds of the crawling process), the best of the repeats.
+    Each round runs every kind once, one after the other, and each run's ratio to bare Scrapy is taken within its
+    round: this machine's speed drifts by a fifth within minutes (bare Scrapy alone took 6.8 to 8.4 s for the same
+    pages in one session), and runs of one kind done back to back would put the drift between the run and its
+    baseline. Each row: (run, seconds, items, stored acts, CPU seconds of the crawling process and its writer,
+    median over the rounds of bare Scrapy's time in the round / the run's time in the round); seconds and CPU are
+    the best round's.
     """
-    rows: list[tuple[str, float, int, int, float]] = []
-    best = min(timed_bare(platform, base_url, args.accounts, args.posts) for _ in range(args.repeat))
-    rows.append(("bare Scrapy", best[0], best[2], 0, best[3]))
-    best = min(timed_crawl(the_plan, None, store=False) for _ in range(args.repeat))
-    rows.append(("parse only", best[0], best[2], 0, best[3]))
-
-    def storing(label: str, make_url: Any, writer_process: bool = True) -> None:
-        timings = []
-        for _ in range(args.repeat):
-            with make_url() as url:
-                seed_db(url)
-                elapsed, _responses, items, cpu = timed_crawl(the_plan, url, store=True,
-                                                              writer_process=writer_process)
-                with session_scope(url) as s:
-                    stored = s.scalar(select(func.count()).select_from(Activity)) or 0
-                timings.append((elapsed, items, stored, cpu))
-        elapsed, items, stored, cpu = min(timings)
-        rows.append((label, elapsed, items, stored, cpu))
+    kinds: list[tuple[str, Any]] = [("bare Scrapy", None), ("parse only", None)]
 
     @contextmanager
     def sqlite_url() -> Iterator[str]:
         with tempfile.TemporaryDirectory() as tmp:
             yield f"sqlite:///{tmp}/bench.db"
 
-    storing("SQLite", sqlite_url)
+    kinds.append(("SQLite", (sqlite_url, True)))
     if args.writer_thread:
-        storing("SQLite, thread", sqlite_url, writer_process=False)
+        kinds.append(("SQLite, thread", (sqlite_url, False)))
     if args.pg.lower() != "off":
         try:
-            storing("PostgreSQL", lambda: scratch_database(args.pg, "netra_bench"))
+            with scratch_database(args.pg, "netra_bench"):
+                pass
+            kinds.append(("PostgreSQL", (lambda: scratch_database(args.pg, "netra_bench"), True)))
             if args.writer_thread:
-                storing("PG, thread", lambda: scratch_database(args.pg, "netra_bench"), writer_process=False)
+                kinds.append(("PG, thread", (lambda: scratch_database(args.pg, "netra_bench"), False)))
         except OperationalError as exc:  # no server: report and go on with the SQLite figures
             print(f"PostgreSQL skipped: {exc}")
+
+    def one(label: str, storing: Any) -> tuple[float, int, int, float]:
+        if label == "bare Scrapy":
+            elapsed, _responses, items, cpu = timed_bare(platform, base_url, args.accounts, args.posts)
+            return elapsed, items, 0, cpu
+        if storing is None:
+            elapsed, _responses, items, cpu = timed_crawl(the_plan, None, store=False)
+            return elapsed, items, 0, cpu
+        make_url, writer_process = storing
+        with make_url() as url:
+            seed_db(url)
+            elapsed, _responses, items, cpu = timed_crawl(the_plan, url, store=True, writer_process=writer_process)
+            with session_scope(url) as s:
+                stored = s.scalar(select(func.count()).select_from(Activity)) or 0
+        return elapsed, items, stored, cpu
+
+    rounds: list[dict[str, tuple[float, int, int, float]]] = []
+    for _ in range(args.repeat):
+        rounds.append({label: one(label, storing) for label, storing in kinds})
+    rows = []
+    for label, _storing in kinds:
+        elapsed, items, stored, cpu = min(r[label] for r in rounds)
+        ratio = statistics.median(r["bare Scrapy"][0] / r[label][0] for r in rounds)
+        rows.append((label, elapsed, items, stored, cpu, ratio))
     return rows
 
 
