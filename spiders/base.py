@@ -90,6 +90,10 @@ class NetraSpider(scrapy.Spider):
         self.failed_handles: set[str] = set()
         # Accounts not read to the end this run (a fault, a page cap): the run cannot be ``succeeded``.
         self.incomplete_handles: set[str] = set()
+        # The start requests go into a queue shared by worker processes (spiders.distributed): the answers to one
+        # account's requests may then reach different processes, so no request may wait on another's answer in
+        # this spider's memory.
+        self.shared_queue = False
 
     @property
     def source(self) -> str:

@@ -405,6 +405,7 @@ def enqueue_plan(client: redis.Redis, plan: Any, *, prefix: str = DEFAULT_PREFIX
     spider = _spider_class(plan.kind)(targets=plan.targets, declared=plan.declared, watched=plan.watched,
                                       base_url=plan.base_url, options=plan.options)
     spider.settings = Settings(crawl_settings())  # the spiders read page sizes from their settings
+    spider.shared_queue = True
 
     async def start_requests() -> list[Request]:
         return [r async for r in spider.start() if isinstance(r, Request)]

@@ -196,15 +196,18 @@ class BlueskySpider(NetraSpider):
 
     def start_requests_for_targets(self) -> Iterator[scrapy.Request]:
         for target in self.targets:
-            if target.external_id:
+            if target.external_id and not self.shared_queue:
                 # The DID is known: reading the feed and follows needs nothing from the profile, so they leave
                 # with it instead of one round trip later (bench/crawl.py: on one host with 16 requests in flight
                 # the chained requests queued on round trips). A gone account answers each of them alike;
-                # account_gone reports it once.
+                # account_gone reports it once. Not from a shared queue: the profile's answer, which decides,
+                # may reach another worker than the feed's.
                 yield self.profile_request(target, readings_sent=True)
                 for request in self.account_requests(target):
                     request.meta["profile_decides"] = True
                     yield request
+            elif target.external_id:
+                yield self.profile_request(target)
             else:
                 yield self.request(self.xrpc("com.atproto.identity.resolveHandle", handle=target.handle),
                                    self.parse_resolve, target, errors_ok=(400,))
