@@ -262,6 +262,8 @@ class BlueskySpider(NetraSpider):
         did = data.get("did")
         if not isinstance(did, str):
             self.report_error(target.handle, response.url, "profile without a did")
+            for url, answer, state in pending or []:
+                yield from self.account_gone(target, url, answer, state)
             return
         target.external_id = did
         yield AccountStateItem(platform="bluesky", handle=target.handle, external_id=did, state="active",
