@@ -228,3 +228,24 @@ def test_the_choice_decides_each_pair_as_the_matcher_does_with_the_chosen_scorer
         assert any(r.hoax for r in matched) and not all(r.hoax for r in matched)
         assert [(r.hoax, r.action if r.hoax else None, [m.claim.id for m in r.claims]) for r in replayed] == [
             (r.hoax, r.action if r.hoax else None, [m.claim.id for m in r.claims]) for r in matched]
+
+
+ONE_CLAIM = Claim(claim="KPU mengundurkan pemungutan suara Pilkada ke hari Kamis karena banjir", rating="Salah",
+                  url="https://cekfakta.example/2029/10/diundur/", false=True, publisher="Cek Fakta Contoh")
+ONE_CLAIM_SPREAD = ("Info penting: KPU mengundurkan pemungutan suara Pilkada ke hari Kamis karena banjir. Sebarkan ke "
+                    "keluarga!")
+
+
+def test_a_store_of_one_claim_flags_only_the_acts_repeating_it() -> None:
+    """With one claim stored, every act "led" its other candidates by its whole similarity and was flagged
+    (p ≈ 1): a team's first imported claim filled the queue. The background stands in for the other claims."""
+    from models.infer import ClassifyInput
+    from monitor.hoax.service import shared_encoder
+
+    matcher = HoaxMatcher.from_claims(shared_encoder(), [ONE_CLAIM])
+    texts = [ONE_CLAIM_SPREAD, "Pelayanan posyandu di Kelurahan Mekarsari dibuka Senin pukul 08.00.",
+             "Selamat pagi, semoga sehat selalu", "Rapat koordinasi persiapan Hari Guru Nasional di aula dinas."]
+    found = matcher.match([ClassifyInput(id=str(i), kind="post", text=t, context=None) for i, t in enumerate(texts)])
+    assert [r.hoax for r in found] == [True, False, False, False]
+    assert found[0].claims[0].claim.url == ONE_CLAIM.url
+

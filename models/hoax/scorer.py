@@ -119,6 +119,12 @@ def candidate_readings(matcher: HoaxMatcher, act: ActLike, indices: np.ndarray, 
             continue
         claim = int(indices[row])
         others = [float(sims[r]) for r in stored if r != row and not matcher.duplicate(claim, int(indices[r]))]
+        if not others:
+            # A store holding this one claim (or only its other wordings): against no other candidate every act
+            # led by its whole similarity, and a first imported claim flagged every act (p ≈ 1). The background's
+            # nearest claim stands in, as it does for `distinct`; a store with other claims reads as before.
+            others = [float(sims[r]) for r in range(len(indices)) if int(indices[r]) >= size
+                      and not matcher.background_duplicate(claim, int(indices[r]) - size)]
         lead = float(sims[row]) - (max(others) if others else 0.0)
         out.append((found, feature_vector(matcher, act, found, lead, rank == 0)))
     return out
