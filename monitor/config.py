@@ -266,6 +266,12 @@ class Settings(BaseSettings):
         "`netra crawl factcheck` and the scheduler, comma-separated URLs (a list in TOML); unset: no feed is read "
         "and claims come from `netra hoax import` only",
     )
+    hoax_rematch_days: int = Field(
+        default=7, ge=0,
+        description="acts of the last this many days are matched again against claims stored or revised after they "
+        "were classified (the scheduler's daily `hoax_rematch` job, `netra hoax rematch`); each act once per change "
+        "of the claims, one e5 encoding per act; 0: never",
+    )
 
     # classification
     model_dir: Path | None = Field(default=None, description="classifier model directory; unset: the bundled model")

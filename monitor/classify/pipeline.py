@@ -113,6 +113,9 @@ def store_results(session: Session, activities: list[Activity], results: list, c
     from monitor.review.queue import enqueue as enqueue_item
 
     flagged = queued = 0
+    # What the hoax matching saw (monitor.hoax.service.attach_stored): acts are matched again when newer claims exist.
+    matched_at = getattr(getattr(classifier, "hoax_state", None), "latest", None) \
+        if getattr(classifier, "hoax", None) is not None else None
     rows = [
         Classification(
             activity_id=activity.id,
@@ -128,6 +131,7 @@ def store_results(session: Session, activities: list[Activity], results: list, c
             # Issue 19: stand-in classifiers (tests) know nothing of hoaxes.
             hoax=bool(getattr(result, "hoax", False)),
             hoax_claims=list(getattr(result, "hoax_claims", None) or []) or None,
+            hoax_matched_at=matched_at,
         )
         for activity, result in zip(activities, results, strict=True)
     ]

@@ -95,6 +95,43 @@ def list_(
                  summary=f"{len(records)} of {total} claims" + (f" matching {search!r}" if search else ""))
 
 
+@app.command("rematch")
+def rematch(
+    days: int = typer.Option(None, "--days", min=1, help="Acts of the last this many days (default: "
+                                                         "NETRA_HOAX_REMATCH_DAYS)."),
+) -> None:
+    """Match recent acts again against claims stored or revised after they were classified, as the scheduler's
+    daily hoax_rematch job does: each act once per change of the claims; a hoax found now is flagged, cited and
+    queued for review."""
+    from monitor.classify import load_configured_classifier
+    from monitor.cli.output import progress
+    from monitor.config import get_settings
+    from monitor.db.session import session_factory, session_scope
+    from monitor.hoax.rematch import rematch_recent
+    from monitor.registry.profiles import active_profile
+
+    require_current_schema()
+    window = days if days is not None else get_settings().hoax_rematch_days
+    if window <= 0:
+        fail("NETRA_HOAX_REMATCH_DAYS is 0 (re-matching is off): give --days")
+    with session_scope() as session:
+        profile = active_profile(session)
+    if profile is None:
+        fail("no active election profile: load one with `netra profile load`")
+    try:
+        classifier = load_configured_classifier()
+    except Exception as exc:  # a missing or broken model: say which and stop
+        fail(f"cannot load the classifier: {exc}")
+    with progress("matching recent acts again", unit="acts") as bar:
+        result = rematch_recent(session_factory(), classifier, profile, days=window, progress=bar.advance)
+    if result.claims_as_of is None:
+        console.print("no claims stored: nothing to match against")
+        return
+    console.print(f"{result.read} acts of the last {window} days matched again against the claims as of "
+                  f"{result.claims_as_of:%Y-%m-%d %H:%M} UTC: {result.found} hoaxes found, {result.queued} queued "
+                  f"for review", highlight=False)
+
+
 @app.command("evaluate")
 def evaluate(
     data: Path | None = typer.Option(None, "--data", help="Labelled set (default: the shipped one holding --split)."),

@@ -291,6 +291,9 @@ class Classification(Base):
     # case as it was judged.
     hoax: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     hoax_claims: Mapped[list[Any] | None] = mapped_column(JSON)
+    # The newest change of the stored claims when the act was last matched against them (null: no claims then).
+    # Hoaxes spread before their debunks appear: monitor.hoax.rematch matches the act again once newer claims exist.
+    hoax_matched_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     activity: Mapped[Activity] = relationship(back_populates="classifications")

@@ -208,6 +208,41 @@ def crawl_factcheck(refetch: bool = False) -> dict[str, Any]:
     return {"run": run_id, "encoded": encoded}
 
 
+def rematch_hoaxes() -> dict[str, Any] | None:
+    """Match the recent acts again against claims stored or revised after they were classified
+    (``monitor.hoax.rematch``; ``NETRA_HOAX_REMATCH_DAYS``), under the active election profile."""
+    from contextlib import AbstractContextManager, nullcontext
+
+    from monitor.classify import load_configured_classifier
+    from monitor.classify.worker import WorkerRefused, lock_path_or_none, single_worker_lock
+    from monitor.db.session import session_factory, session_scope
+    from monitor.hoax.rematch import rematch_recent
+    from monitor.registry.profiles import active_profile
+
+    settings = get_settings()
+    if settings.hoax_rematch_days <= 0:
+        return None
+    with session_scope() as session:
+        profile = active_profile(session)
+    if profile is None:
+        log.info("hoax rematch: no active election profile")
+        return None
+    url = settings.resolved_database_url
+    # On SQLite one writer at a time, as the classify job: the same lock.
+    lock: AbstractContextManager[None] = (
+        single_worker_lock(url) if lock_path_or_none(url) is not None else nullcontext()
+    )
+    try:
+        with lock:
+            classifier = load_configured_classifier(settings=settings)
+            result = rematch_recent(session_factory(), classifier, profile, days=settings.hoax_rematch_days,
+                                    batch_size=settings.classify_batch_size)
+    except WorkerRefused as exc:
+        log.info("hoax rematch: skipped, %s", exc)
+        return None
+    return {"read": result.read, "found": result.found, "queued": result.queued}
+
+
 def purge_expired() -> dict[str, Any]:
     """Retention purge of never-flagged activities and their evidence (recorded in the audit log)."""
     from monitor.db.session import session_scope

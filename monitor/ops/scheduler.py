@@ -94,6 +94,9 @@ class Schedule:
     factcheck_recheck_day: str = "sun"
     factcheck_recheck_hour: int = 4
     factcheck_recheck_minute: int = 45
+    # After the morning's fact-check reading: recent acts are matched against the claims it brought.
+    hoax_rematch_hour: int = 5
+    hoax_rematch_minute: int = 45
     misfire_grace_s: int = 6 * 3600
     workers: int = 4
 
@@ -290,6 +293,9 @@ def fixed_job_specs(tz: ZoneInfo, schedule: Schedule | None = None) -> list[JobS
                 CronTrigger(day_of_week=s.factcheck_recheck_day, hour=s.factcheck_recheck_hour,
                             minute=s.factcheck_recheck_minute, timezone=tz),
                 "re-read fact-check articles for revised verdicts", args=(True,)),
+        JobSpec("hoax_rematch", "monitor.ops.jobs:rematch_hoaxes",
+                CronTrigger(hour=s.hoax_rematch_hour, minute=s.hoax_rematch_minute, timezone=tz),
+                "match recent acts against newer hoax claims"),
     ]
 
 
