@@ -42,7 +42,9 @@ if TYPE_CHECKING:
 SCORER_FILE = Path(__file__).with_name("scorer.json")
 FEATURES = (
     "similarity",  # cosine of the act (best reading) and the claim
-    "lead",  # similarity minus that of the best other stored candidate (another wording of it not counted)
+    # similarity minus that of the best other stored candidate (another wording of it not counted; the background's
+    # nearest claim when no other stored claim is a candidate)
+    "lead",
     "distinct",  # how far the claim stands out from the act's other candidates and the background
     "overlap",  # share of the claim's weighted words the act carries
     "own_overlap",  # the same, of the act's own words alone (a reply under another post)
