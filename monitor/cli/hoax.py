@@ -97,7 +97,7 @@ def list_(
 
 @app.command("rematch")
 def rematch(
-    days: int = typer.Option(None, "--days", min=1, help="Acts of the last this many days (default: "
+    days: int | None = typer.Option(None, "--days", min=1, help="Acts of the last this many days (default: "
                                                          "NETRA_HOAX_REMATCH_DAYS)."),
 ) -> None:
     """Match recent acts again against claims stored or revised after they were classified, as the scheduler's

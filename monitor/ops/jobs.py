@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -80,17 +81,24 @@ def crawl_watched_account(watched_account_id: int) -> list[int]:
     return crawl(kind, handles=[handle], watched=True)
 
 
+def classifier_lock(url: str) -> AbstractContextManager[None]:
+    """On SQLite, the lock `netra classifier-worker` holds: one writer of classifications at a time, so a job and a
+    worker never classify side by side (while a worker runs, it does the job's work and the job skips); nothing on
+    PostgreSQL, whose workers claim rows with SKIP LOCKED."""
+    from monitor.classify.worker import lock_path_or_none, single_worker_lock
+
+    return single_worker_lock(url) if lock_path_or_none(url) is not None else nullcontext()
+
+
 def classify_new() -> Any:
     """Classify what is new under the active election profile (``monitor.classify.pipeline.classify_pending``).
 
     The classifier comes from ``monitor.classify.load_configured_classifier`` (``settings.model_dir``,
     ``None`` for the bundled model). Without an active profile there is nothing to classify against.
     """
-    from contextlib import AbstractContextManager, nullcontext
-
     from monitor.classify import load_configured_classifier
     from monitor.classify.pipeline import classify_pending
-    from monitor.classify.worker import WorkerRefused, lock_path_or_none, single_worker_lock
+    from monitor.classify.worker import WorkerRefused
     from monitor.db.session import session_factory, session_scope
     from monitor.registry.profiles import active_profile
 
@@ -101,13 +109,8 @@ def classify_new() -> Any:
     if profile is None:
         log.warning("classify: no active election profile; load one with `netra profile load`")
         return None
-    # SQLite takes one writer: the job holds the lock `netra classifier-worker` holds, so the two never
-    # classify side by side; while a worker runs, it does this job's work and the job skips.
-    lock: AbstractContextManager[None] = (
-        single_worker_lock(url) if lock_path_or_none(url) is not None else nullcontext()
-    )
     try:
-        with lock:
+        with classifier_lock(url):
             classifier = load_configured_classifier(settings=settings)
             return classify_pending(session_factory(), classifier, profile, batch_size=settings.classify_batch_size)
     except WorkerRefused as exc:
@@ -211,10 +214,8 @@ def crawl_factcheck(refetch: bool = False) -> dict[str, Any]:
 def rematch_hoaxes() -> dict[str, Any] | None:
     """Match the recent acts again against claims stored or revised after they were classified
     (``monitor.hoax.rematch``; ``NETRA_HOAX_REMATCH_DAYS``), under the active election profile."""
-    from contextlib import AbstractContextManager, nullcontext
-
     from monitor.classify import load_configured_classifier
-    from monitor.classify.worker import WorkerRefused, lock_path_or_none, single_worker_lock
+    from monitor.classify.worker import WorkerRefused
     from monitor.db.session import session_factory, session_scope
     from monitor.hoax.rematch import rematch_recent
     from monitor.registry.profiles import active_profile
@@ -227,13 +228,8 @@ def rematch_hoaxes() -> dict[str, Any] | None:
     if profile is None:
         log.info("hoax rematch: no active election profile")
         return None
-    url = settings.resolved_database_url
-    # On SQLite one writer at a time, as the classify job: the same lock.
-    lock: AbstractContextManager[None] = (
-        single_worker_lock(url) if lock_path_or_none(url) is not None else nullcontext()
-    )
     try:
-        with lock:
+        with classifier_lock(settings.resolved_database_url):
             classifier = load_configured_classifier(settings=settings)
             result = rematch_recent(session_factory(), classifier, profile, days=settings.hoax_rematch_days,
                                     batch_size=settings.classify_batch_size)
