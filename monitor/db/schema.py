@@ -216,7 +216,7 @@ class Evidence(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # What the record is about: "<platform>:<kind>:<external id>" (a post, a like record, a repost).
-    subject_key: Mapped[str] = mapped_column(String(700), index=True)
+    subject_key: Mapped[str] = mapped_column(String(700))  # indexed as the unique keys' first column
     version: Mapped[int] = mapped_column(Integer, default=1)
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"), index=True)
     source_url: Mapped[str | None] = mapped_column(Text)
@@ -239,7 +239,7 @@ class Activity(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))  # the unique key's first column
     kind: Mapped[str] = mapped_column(String(16))
     # The act's own key on the platform: the post uri, the like/repost record uri, (account, tweet id)...
     external_id: Mapped[str] = mapped_column(String(700))
