@@ -24,6 +24,7 @@ checkpoint still commits together with what it vouches for.
 from __future__ import annotations
 
 import hashlib
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,19 +33,21 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import psycopg
-from sqlalchemy import Table, insert, select
+from sqlalchemy import ARRAY, ColumnElement, Integer, String, Table, and_, any_, bindparam, column, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from monitor.db.schema import Account, Activity, Evidence, Post
+from monitor.db.schema import Account, Activity, Evidence, IngestRetry, Post
 from monitor.db.types import utcnow
 from spiders.items import AccountStateItem, ActivityItem, CrawlCheckpointItem, PostItem
+from spiders.store import advance_position, checkpoint_retry_keys
 from spiders.store_errors import UnknownAccount
 
 if TYPE_CHECKING:
     from spiders.store import IngestStore
 
-CHUNK = 300  # keys per IN (...): well under SQLite's and PostgreSQL's parameter limits
+CHUNK = 300  # keys per IN (...): well under SQLite's parameter limit
+ARRAY_CHUNK = 5000  # keys per = ANY(array) on PostgreSQL: one parameter, however many keys
 
 POST_COLUMNS = ("platform", "external_id", "url", "author_handle", "author_external_id", "text", "extras", "lang",
                 "parent_external_id", "posted_at", "posted_at_raw", "content_sha256", "first_seen_at",
@@ -55,9 +58,9 @@ ACTIVITY_COLUMNS = ("account_id", "kind", "external_id", "post_id", "target_post
                     "occurred_at", "captured_at", "evidence_id", "source", "self_audit")
 
 
-def _chunks(values: list[Any]) -> Iterable[list[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start:start + CHUNK]
+def _chunks(values: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def _processed(rows: list[dict[str, Any]], columns: list[str], processors: list[Any]) -> list[tuple[Any, ...]]:
@@ -80,6 +83,38 @@ def _memoised(process: Any, values: list[Any]) -> list[Any]:
     captured), and converting each for the database was a tenth of the writer's Python time on SQLite."""
     done: dict[Any, Any] = {}
     return [done[v] if v in done else done.setdefault(v, process(v)) for v in values]
+
+
+# Column types whose binary form psycopg writes from the values the columns' bind processing gives (for
+# ``json``, SQLAlchemy's psycopg dialect wraps the value in psycopg's ``Json``, which its json dumper serialises
+# with SQLAlchemy's serialiser). Any other type (arrays, domains, ``jsonb``) keeps the table on text COPY.
+_BINARY_COPY_OIDS = {
+    "int2": 21, "int4": 23, "int8": 20, "bool": 16, "text": 25, "varchar": 1043, "bpchar": 1042, "bytea": 17,
+    "timestamptz": 1184, "float8": 701, "float4": 700, "json": 114,
+}
+# Per connection (gone with it), per table and column list.
+_copy_types: weakref.WeakKeyDictionary[psycopg.Connection[Any], dict[tuple[str, tuple[str, ...]], list[int] | None]] \
+    = weakref.WeakKeyDictionary()
+
+
+def _binary_copy_types(driver: psycopg.Connection[Any], table: str, columns: list[str]) -> list[int] | None:
+    """The oids to write ``columns`` of ``table`` with in a binary ``COPY``, or ``None`` for text ``COPY``.
+
+    Binary ``COPY`` spares the server parsing every value from text: evidence's ``bytea`` went as hex text,
+    twice its size, and its parsing was most of the server's work for a batch (bench/crawl.py). The types
+    are read from the catalog once per connection and table (a migration cannot change them under a
+    running writer without a new connection).
+    """
+    known = _copy_types.setdefault(driver, {})
+    key = (table, tuple(columns))
+    if key not in known:
+        with driver.cursor() as cursor:
+            cursor.execute("SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+                           "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped", (table,))
+            by_name = dict(cursor.fetchall())
+        oids = [_BINARY_COPY_OIDS.get(by_name.get(name, "")) for name in columns]
+        known[key] = None if None in oids else [oid for oid in oids if oid is not None]
+    return known[key]
 
 
 class _New(SimpleNamespace):
@@ -117,10 +152,29 @@ class BatchWriter:
         self.accounts: dict[tuple[str, str, str], int] = {}
         self.new_evidence: list[_New] = []
         self.inserted: dict[str, int] = defaultdict(int)  # new rows per table (spiders.table_statistics)
+        self.postgres = session.connection().dialect.name == "postgresql"
+
+    # ------------------------------------------------------------------ keys
+
+    def _matching(self, key: Any, values: list[Any]) -> Iterable[ColumnElement[bool]]:
+        """``key IN values`` in as few statements as the backend takes.
+
+        On PostgreSQL ``key = ANY(:array)``, one parameter for up to ``ARRAY_CHUNK`` keys: the statement's text
+        is the same whatever the count, so psycopg converts it once and the server plans it as a prepared
+        statement. SQLAlchemy's ``IN`` renders a new text for every list length, which psycopg parsed in Python
+        each time (a fifth of the writer's time on PostgreSQL, bench/crawl.py). SQLite takes ``IN`` lists of
+        ``CHUNK`` keys (its parameter limit).
+        """
+        if self.postgres:
+            for chunk in _chunks(values, ARRAY_CHUNK):
+                yield key == any_(bindparam(None, chunk, type_=ARRAY(key.type)))
+            return
+        for chunk in _chunks(values):
+            yield key.in_(chunk)
 
     # ------------------------------------------------------------------ rows
 
-    def _insert_rows(self, table: Table, rows: list[dict[str, Any]]) -> None:
+    def _insert_rows(self, table: Table, rows: list[dict[str, Any]], *, with_ids: bool = False) -> list[int] | None:
         """New rows of one table: ``COPY`` on PostgreSQL, one executemany ``INSERT`` elsewhere.
 
         On PostgreSQL the executemany sends one ``INSERT`` per row (in a pipeline) and the server parses,
@@ -128,9 +182,13 @@ class BatchWriter:
         same transaction stores the same rows with the same constraints (a duplicate key still fails the
         batch, which is then stored again item by item), at a fraction of the server's work. Values pass
         through the columns' own bind processing first, as the ``INSERT`` would have them.
+
+        With ``with_ids`` on PostgreSQL the rows' ids are drawn from the table's sequence first and returned in
+        the rows' order, as the column's default would have drawn them: the caller needs no query to read them
+        back by natural key. Elsewhere ``None``: the caller reads them back.
         """
         if not rows:
-            return
+            return [] if with_ids else None
         self.inserted[table.name] += len(rows)
         connection = self.s.connection()
         dialect = connection.dialect
@@ -138,17 +196,32 @@ class BatchWriter:
         processors = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
         if dialect.name != "postgresql" or dialect.driver != "psycopg":
             self._executemany(connection, table, columns, processors, rows)
-            return
+            return None
         driver = connection.connection.driver_connection
+        ids: list[int] | None = None
+        if with_ids:
+            with driver.cursor() as cursor:
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                               (table.name, len(rows)))
+                ids = sorted(row[0] for row in cursor)  # ascending in the rows' order, as one by one
+            rows = [{"id": new_id, **row} for new_id, row in zip(ids, rows, strict=True)]
+            columns = ["id", *columns]
+            processors = [None, *processors]
         quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
         statement = f"COPY {dialect.identifier_preparer.format_table(table)} ({quoted}) FROM STDIN"
+        types = _binary_copy_types(driver, table.name, columns)
+        if types is not None:
+            statement += " (FORMAT BINARY)"
         try:
             with driver.cursor() as cursor, cursor.copy(statement) as copy:
+                if types is not None:
+                    copy.set_types(types)
                 for values in _processed(rows, columns, processors):
                     copy.write_row(values)
         except psycopg.errors.IntegrityError as exc:
             # As SQLAlchemy would raise it: the store retries a batch that lost a unique-key race to another writer.
             raise IntegrityError(statement, None, exc) from exc
+        return ids
 
     def _executemany(self, connection: Any, table: Table, columns: list[str], processors: list[Any],
                      rows: list[dict[str, Any]]) -> None:
@@ -199,9 +272,45 @@ class BatchWriter:
             results[index] = self.store._store_item(self.s, item, self.run_id)
             self.s.flush()  # the session does not autoflush: the next segment's queries must see this item
         self._contents(items, segment, results)
-        for index in states + checkpoints:
-            results[index] = self.store._store_item(self.s, items[index], self.run_id)
+        self._positions(items, states, checkpoints, results)
         return results
+
+    def _positions(self, items: list[Any], states: list[int], checkpoints: list[int],
+                   results: list[bool | None]) -> None:
+        """The batch's deferred account states, then its checkpoints, their declared accounts read at once.
+
+        Stored one by one, each cost a locking read of its account and each checkpoint a count in the retry
+        table: three statements per account crawled, more than the acts' own. The accounts named by registry
+        id are read and locked in one statement (in id order, as every writer takes them, so two writers'
+        batches never wait on each other in a cycle), the retry table is counted once for all checkpoints, and
+        each item is then applied in order in memory as ``IngestStore`` would. Others (watched accounts, a
+        handle without an id) are stored as before.
+        """
+        if not states and not checkpoints:
+            return
+        named = sorted({items[i].account_id for i in states + checkpoints if items[i].account_id is not None})
+        locked: dict[int, Account] = {}
+        for matching in self._matching(Account.id, named):
+            query = select(Account).where(matching).order_by(Account.id).with_for_update()
+            locked.update((row.id, row) for row in self.s.scalars(query))
+        for index in states:
+            # The account is in the session now: ``_update_account`` finds it there without a query.
+            results[index] = self.store._store_item(self.s, items[index], self.run_id)
+        keys = {index: checkpoint_retry_keys(items[index], locked[items[index].account_id])
+                for index in checkpoints if items[index].account_id in locked}
+        waiting: dict[str, int] = {}
+        every_key = sorted(set().union(*keys.values())) if keys else []
+        for matching in self._matching(IngestRetry.account, every_key):
+            query = select(IngestRetry.account, func.count(IngestRetry.id)).where(matching) \
+                .group_by(IngestRetry.account)
+            waiting.update((key, count) for key, count in self.s.execute(query))
+        for index in checkpoints:
+            item = items[index]
+            if index not in keys:
+                results[index] = self.store._store_item(self.s, item, self.run_id)
+                continue
+            advance_position(locked[item.account_id], item, sum(waiting.get(key, 0) for key in keys[index]))
+            results[index] = None
 
     def _contents(self, items: list[Any], indexes: list[int], results: list[bool | None]) -> None:
         if not indexes:
@@ -237,9 +346,9 @@ class BatchWriter:
         for subject in todo:
             self.evidence[subject] = {}
             self.max_version[subject] = 0
-        for chunk in _chunks(todo):
+        for matching in self._matching(Evidence.subject_key, todo):
             rows = self.s.execute(select(Evidence.subject_key, Evidence.sha256, Evidence.id, Evidence.version)
-                                  .where(Evidence.subject_key.in_(chunk)))
+                                  .where(matching))
             for subject, sha, evidence_id, version in rows:
                 self.has_evidence.add(subject)
                 self.evidence[subject][sha] = evidence_id
@@ -272,16 +381,21 @@ class BatchWriter:
         self.new_evidence = []
         values = [{**{c: getattr(r, c) for c in EVIDENCE_COLUMNS if c != "post_id"}, "post_id": _id(r.post)}
                   for r in rows]
-        # A plain executemany, then the ids by the natural key. Not INSERT … RETURNING: SQLAlchemy sends that
-        # as multi-row statements too long for psycopg's statement cache, and psycopg parses each again in
-        # Python, which took half the writer's time on PostgreSQL (3× the CPU of this, bench/crawl.py).
-        self._insert_rows(Evidence.__table__, values)
+        # On PostgreSQL the ids are drawn with the COPY; elsewhere a plain executemany, then the ids by the
+        # natural key. Not INSERT … RETURNING: SQLAlchemy sends that as multi-row statements too long for
+        # psycopg's statement cache, and psycopg parses each again in Python, which took half the writer's time
+        # on PostgreSQL (3× the CPU of this, bench/crawl.py).
+        ids = self._insert_rows(Evidence.__table__, values, with_ids=True)
+        if ids is not None:
+            for row, new_id in zip(rows, ids, strict=True):
+                row.id = new_id
+            return
         # By subject only: a row-value IN ((subject, sha), …) makes SQLite scan the whole index, a cost
         # that grows with the table; a subject's few other versions are filtered out here.
         wanted = {(r.subject_key, r.sha256) for r in rows}
         by_key: dict[tuple[str, str], int] = {}
-        for chunk in _chunks(sorted({r.subject_key for r in rows})):
-            query = select(Evidence.subject_key, Evidence.sha256, Evidence.id).where(Evidence.subject_key.in_(chunk))
+        for matching in self._matching(Evidence.subject_key, sorted({r.subject_key for r in rows})):
+            query = select(Evidence.subject_key, Evidence.sha256, Evidence.id).where(matching)
             by_key.update({(k, sha): i for k, sha, i in self.s.execute(query) if (k, sha) in wanted})
         for row in rows:
             row.id = by_key[(row.subject_key, row.sha256)]
@@ -293,8 +407,8 @@ class BatchWriter:
         for platform, external_id in keys - self.posts.keys():
             wanted[platform].append(external_id)
         for platform, ids in wanted.items():
-            for chunk in _chunks(ids):
-                for post in self.s.scalars(select(Post).where(Post.platform == platform, Post.external_id.in_(chunk))):
+            for matching in self._matching(Post.external_id, ids):
+                for post in self.s.scalars(select(Post).where(Post.platform == platform, matching)):
                     self.posts[(post.platform, post.external_id)] = post
 
     def _upsert_posts(self, sightings: list[tuple[int, str, PostItem]]) -> dict[tuple[int, str], _PostOutcome]:
@@ -339,17 +453,20 @@ class BatchWriter:
                 # A later sighting of the same unchanged post in this batch must find it has evidence.
                 self.has_evidence.add(item.subject_key)
         if new_posts:
-            # As for evidence: a plain executemany, then the ids by the unique (platform, external id).
-            self._insert_rows(Post.__table__, [{c: getattr(p, c) for c in POST_COLUMNS} for p in new_posts])
-            by_key: dict[tuple[str, str], int] = {}
-            for platform in sorted({p.platform for p in new_posts}):
-                ids = [p.external_id for p in new_posts if p.platform == platform]
-                for chunk in _chunks(ids):
-                    query = select(Post.external_id, Post.id).where(Post.platform == platform,
-                                                                    Post.external_id.in_(chunk))
-                    by_key.update({(platform, external_id): i for external_id, i in self.s.execute(query)})
-            for post in new_posts:
-                post.id = by_key[(post.platform, post.external_id)]
+            # As for evidence: ids drawn with the COPY on PostgreSQL; elsewhere a plain executemany, then the ids
+            # by the unique (platform, external id).
+            rows = [{c: getattr(p, c) for c in POST_COLUMNS} for p in new_posts]
+            ids = self._insert_rows(Post.__table__, rows, with_ids=True)
+            if ids is None:
+                by_key: dict[tuple[str, str], int] = {}
+                for platform in sorted({p.platform for p in new_posts}):
+                    external_ids = [p.external_id for p in new_posts if p.platform == platform]
+                    for matching in self._matching(Post.external_id, external_ids):
+                        query = select(Post.external_id, Post.id).where(Post.platform == platform, matching)
+                        by_key.update({(platform, external_id): i for external_id, i in self.s.execute(query)})
+                ids = [by_key[(p.platform, p.external_id)] for p in new_posts]
+            for post, new_id in zip(new_posts, ids, strict=True):
+                post.id = new_id
         for outcome, item, new_post in capture:
             ref, wrote = self._evidence(item.subject_key, item.raw, item.source_url,
                                         item.source or f"crawl:{item.platform}", item.media_type, outcome.post,
@@ -364,8 +481,8 @@ class BatchWriter:
         """The registry id of each item's declared account (``UnknownAccount`` when the registry lacks it)."""
         given = sorted({it.account_id for it in items if it.account_id is not None})
         found: set[int] = set()
-        for chunk in _chunks(given):
-            found |= set(self.s.scalars(select(Account.id).where(Account.id.in_(chunk))))
+        for matching in self._matching(Account.id, given):
+            found |= set(self.s.scalars(select(Account.id).where(matching)))
         ids: list[int] = []
         for item in items:
             if item.account_id is not None:
@@ -381,8 +498,11 @@ class BatchWriter:
         return ids
 
     def _load_activities(self, keys: set[tuple[int, str, str]]) -> None:
-        # One query per (account, kind), external ids in IN: the unique index (account, kind, external id)
-        # answers it by seeks. A row-value IN over the triples made SQLite scan the whole index per batch.
+        if self.postgres:
+            self._load_activities_joined(sorted(keys - self.activities.keys()))
+            return
+        # SQLite: one query per (account, kind), external ids in IN: the unique index (account, kind, external
+        # id) answers it by seeks. A row-value IN over the triples made SQLite scan the whole index per batch.
         todo: dict[tuple[int, str], list[str]] = defaultdict(list)
         for account_id, kind, external_id in sorted(keys - self.activities.keys()):
             todo[(account_id, kind)].append(external_id)
@@ -392,6 +512,25 @@ class BatchWriter:
                                                Activity.external_id.in_(chunk))
                 for activity in self.s.scalars(query):
                     self.activities[(activity.account_id, activity.kind, activity.external_id)] = activity
+
+    def _load_activities_joined(self, keys: list[tuple[int, str, str]]) -> None:
+        """PostgreSQL: the batch's activity keys as three arrays, unnested and joined on the unique key.
+
+        One statement per ``ARRAY_CHUNK`` keys where a query per (account, kind) made a crawl's batch of a
+        thousand acts send about forty, each parsed and planned by the server.
+        """
+        for chunk in _chunks(keys, ARRAY_CHUNK):
+            wanted = func.unnest(
+                bindparam(None, [k[0] for k in chunk], type_=ARRAY(Integer)),
+                bindparam(None, [k[1] for k in chunk], type_=ARRAY(String)),
+                bindparam(None, [k[2] for k in chunk], type_=ARRAY(String)),
+            ).table_valued(column("account_id", Integer), column("kind", String), column("external_id", String),
+                           name="wanted").render_derived()
+            query = select(Activity).join(wanted, and_(Activity.account_id == wanted.c.account_id,
+                                                      Activity.kind == wanted.c.kind,
+                                                      Activity.external_id == wanted.c.external_id))
+            for activity in self.s.scalars(query):
+                self.activities[(activity.account_id, activity.kind, activity.external_id)] = activity
 
     def _decide_activities(self, acts: list[tuple[int, ActivityItem]], outcomes: dict[tuple[int, str], _PostOutcome],
                            results: list[bool | None]) -> list[_New]:

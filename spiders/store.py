@@ -151,6 +151,38 @@ def sha256_hex(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+def checkpoint_retry_keys(item: CrawlCheckpointItem, row: Account) -> set[str]:
+    """The names under which the retry table may hold acts of the checkpoint's account."""
+    keys = {retry_key(item.platform, row.id, None), retry_key(item.platform, None, item.handle)}
+    if row.external_id:
+        keys.add(retry_key(item.platform, None, row.external_id))
+    return keys
+
+
+def advance_position(row: Account | WatchedAccount, item: CrawlCheckpointItem, waiting: int) -> None:
+    """Merge a checkpoint into the account's resume point, unless ``waiting`` acts of it are in the retry table.
+
+    A position moved past an act that failed to store would lose that act for good: it is held until the
+    retry table has stored it (``PositionHeld``).
+    """
+    if waiting:
+        raise PositionHeld(f"resume point of {item.handle} kept where it was: {waiting} act(s) of the "
+                           "account wait in the retry table")
+    state = {**(row.crawl_state or {}), **item.crawl_state}
+    for key, value in item.advance.items():
+        state[key] = later(state.get(key), value)
+    gaps = dict(state.get("gaps") or {})
+    for gap_id in item.gaps_remove:
+        gaps.pop(gap_id, None)
+    gaps.update(item.gaps_set)
+    if gaps:
+        state["gaps"] = gaps
+    else:
+        state.pop("gaps", None)
+    row.crawl_state = {k: v for k, v in state.items() if v is not None}
+    row.last_crawled_at = utcnow()
+
+
 class IngestStore:
     """Idempotent writes of crawled and imported records."""
 
@@ -606,27 +638,11 @@ class IngestStore:
                                 for_update=True)
         if row is None:
             raise UnknownAccount(f"no {item.platform} account {item.handle!r} to checkpoint")
+        waiting = 0
         if isinstance(row, Account):
-            keys = {retry_key(item.platform, row.id, None), retry_key(item.platform, None, item.handle)}
-            if row.external_id:
-                keys.add(retry_key(item.platform, None, row.external_id))
-            waiting = s.scalar(select(func.count(IngestRetry.id)).where(IngestRetry.account.in_(keys)))
-            if waiting:
-                raise PositionHeld(f"resume point of {item.handle} kept where it was: {waiting} act(s) of the "
-                                   "account wait in the retry table")
-        state = {**(row.crawl_state or {}), **item.crawl_state}
-        for key, value in item.advance.items():
-            state[key] = later(state.get(key), value)
-        gaps = dict(state.get("gaps") or {})
-        for gap_id in item.gaps_remove:
-            gaps.pop(gap_id, None)
-        gaps.update(item.gaps_set)
-        if gaps:
-            state["gaps"] = gaps
-        else:
-            state.pop("gaps", None)
-        row.crawl_state = {k: v for k, v in state.items() if v is not None}
-        row.last_crawled_at = utcnow()
+            keys = checkpoint_retry_keys(item, row)
+            waiting = s.scalar(select(func.count(IngestRetry.id)).where(IngestRetry.account.in_(keys))) or 0
+        advance_position(row, item, waiting)
 
     # ----------------------------------------------------------------- batches
 

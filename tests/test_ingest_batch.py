@@ -153,6 +153,41 @@ def test_an_account_named_by_the_id_its_state_just_gave_is_found_in_the_same_bat
         assert s.get(Account, first).external_id == "did:plc:baru"
 
 
+
+def test_a_batch_holds_a_resume_point_while_acts_of_its_account_wait_for_retry(
+        db_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    # A batch reads every checkpoint's account and the retry table at once (spiders/ingest_batch.py): a
+    # position whose account has acts waiting, under any of the names the retry table uses (registry id,
+    # handle), must still be held, and the others advanced in the same batch.
+    from spiders.store_errors import PositionHeld
+
+    by_id = add_declared(db_url, "bluesky", "satu.bsky.social")
+    free = add_declared(db_url, "bluesky", "dua.bsky.social")
+    by_handle = add_declared(db_url, "bluesky", "tiga.bsky.social")
+    store = IngestStore(db_url)
+    store.keep_for_retry(ActivityItem(platform="bluesky", kind="post", external_id=post(1).external_id,
+                                      account_id=by_id, post=post(1), text="teks 1"), RuntimeError("disk full"))
+    store.keep_for_retry(ActivityItem(platform="bluesky", kind="post", external_id=post(2).external_id,
+                                      account_handle="Tiga.bsky.social", post=post(2), text="teks 2"),
+                         RuntimeError("disk full"))
+
+    def checkpoint(handle: str, account_id: int) -> CrawlCheckpointItem:
+        return CrawlCheckpointItem(platform="bluesky", handle=handle, account_id=account_id,
+                                   advance={"newest_sort_at": "2026-03-01T09:00:00+00:00"})
+
+    act = ActivityItem(platform="bluesky", kind="post", external_id=post(3).external_id, account_id=free,
+                       post=post(3, author="dua"), text="teks 3")
+    state = AccountStateItem(platform="bluesky", handle="dua.bsky.social", account_id=free, state="active")
+    with caplog.at_level(logging.DEBUG, logger="spiders.store"):
+        assert store.store_batch([act, state, checkpoint("dua.bsky.social", free)]) == [True, None, None]
+    assert "storing one by one" not in caplog.text  # the batch path itself advanced it
+    results = store.store_batch([checkpoint("satu.bsky.social", by_id), checkpoint("tiga.bsky.social", by_handle)])
+    assert all(isinstance(r, PositionHeld) for r in results), results
+    with session_scope(db_url) as s:
+        positions = {a.handle: (a.crawl_state or {}).get("newest_sort_at") for a in s.scalars(select(Account))}
+    assert positions == {"satu.bsky.social": None, "dua.bsky.social": "2026-03-01T09:00:00+00:00",
+                         "tiga.bsky.social": None}
+
 def test_copy_reports_a_lost_unique_key_race_as_integrity_error(pg_url: str) -> None:
     # On PostgreSQL new rows go in by COPY; a row another writer stored meanwhile must still surface as the
     # IntegrityError the store retries on (the batch is then re-read and writes nothing twice).
