@@ -33,9 +33,9 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import psycopg
-from sqlalchemy import ARRAY, ColumnElement, Integer, String, Table, and_, any_, bindparam, column, func, insert, select
+from sqlalchemy import ARRAY, ColumnElement, Integer, String, Table, any_, bindparam, column, func, insert, select, true
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from monitor.db.schema import Account, Activity, Evidence, IngestRetry, Post
 from monitor.db.types import utcnow
@@ -514,10 +514,13 @@ class BatchWriter:
                     self.activities[(activity.account_id, activity.kind, activity.external_id)] = activity
 
     def _load_activities_joined(self, keys: list[tuple[int, str, str]]) -> None:
-        """PostgreSQL: the batch's activity keys as three arrays, unnested and joined on the unique key.
+        """PostgreSQL: the batch's activity keys as three arrays, unnested, each looked up on the unique key.
 
         One statement per ``ARRAY_CHUNK`` keys where a query per (account, kind) made a crawl's batch of a
-        thousand acts send about forty, each parsed and planned by the server.
+        thousand acts send about forty, each parsed and planned by the server. The lookup is a ``LATERAL``
+        subquery with ``LIMIT 1`` (the key is unique, so it changes nothing) because that keeps it a loop of
+        index seeks: as a plain join the planner hashed the whole table once it estimated a sequential scan
+        cheaper (36 ms per 1,000 keys at 50,000 acts, growing with the table; 3.6 ms as seeks).
         """
         for chunk in _chunks(keys, ARRAY_CHUNK):
             wanted = func.unnest(
@@ -526,9 +529,10 @@ class BatchWriter:
                 bindparam(None, [k[2] for k in chunk], type_=ARRAY(String)),
             ).table_valued(column("account_id", Integer), column("kind", String), column("external_id", String),
                            name="wanted").render_derived()
-            query = select(Activity).join(wanted, and_(Activity.account_id == wanted.c.account_id,
-                                                      Activity.kind == wanted.c.kind,
-                                                      Activity.external_id == wanted.c.external_id))
+            found = select(Activity).where(Activity.account_id == wanted.c.account_id,
+                                           Activity.kind == wanted.c.kind,
+                                           Activity.external_id == wanted.c.external_id).limit(1).lateral()
+            query = select(aliased(Activity, found)).select_from(wanted).join(found, true())
             for activity in self.s.scalars(query):
                 self.activities[(activity.account_id, activity.kind, activity.external_id)] = activity
 
