@@ -64,6 +64,7 @@ from spiders.items import (
     item_from_json,
     item_to_json,
 )
+from spiders.resume_points import advance_position, checkpoint_retry_keys, retry_key
 from spiders.store_errors import PositionHeld, UnknownAccount
 from spiders.table_statistics import TableStatistics
 
@@ -82,23 +83,6 @@ HOST = socket.gethostname()
 def is_locked(exc: BaseException) -> bool:
     """SQLite's "database is locked" / "database table is locked" (another process is writing)."""
     return isinstance(exc, OperationalError) and "locked" in str(exc.orig if exc.orig else exc).lower()
-
-
-def retry_key(platform: str, account_id: int | None, handle: str | None) -> str:
-    """How the retry table names the account an act belongs to (its registry id when known)."""
-    return f"account:{account_id}" if account_id is not None else f"{platform}:{(handle or '').lower()}"
-
-
-def later(old: Any, new: Any) -> Any:
-    """The further on of two positions: numeric ids (Mastodon) by value, ISO times (Bluesky) as text."""
-    if old is None:
-        return new
-    if new is None:
-        return old
-    a, b = str(old), str(new)
-    if a.isdigit() and b.isdigit():
-        return new if int(b) > int(a) else old
-    return new if b > a else old
 
 
 def process_age(pid: int) -> float | None:
@@ -149,38 +133,6 @@ class Stored:
 
 def sha256_hex(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
-
-
-def checkpoint_retry_keys(item: CrawlCheckpointItem, row: Account) -> set[str]:
-    """The names under which the retry table may hold acts of the checkpoint's account."""
-    keys = {retry_key(item.platform, row.id, None), retry_key(item.platform, None, item.handle)}
-    if row.external_id:
-        keys.add(retry_key(item.platform, None, row.external_id))
-    return keys
-
-
-def advance_position(row: Account | WatchedAccount, item: CrawlCheckpointItem, waiting: int) -> None:
-    """Merge a checkpoint into the account's resume point, unless ``waiting`` acts of it are in the retry table.
-
-    A position moved past an act that failed to store would lose that act for good: it is held until the
-    retry table has stored it (``PositionHeld``).
-    """
-    if waiting:
-        raise PositionHeld(f"resume point of {item.handle} kept where it was: {waiting} act(s) of the "
-                           "account wait in the retry table")
-    state = {**(row.crawl_state or {}), **item.crawl_state}
-    for key, value in item.advance.items():
-        state[key] = later(state.get(key), value)
-    gaps = dict(state.get("gaps") or {})
-    for gap_id in item.gaps_remove:
-        gaps.pop(gap_id, None)
-    gaps.update(item.gaps_set)
-    if gaps:
-        state["gaps"] = gaps
-    else:
-        state.pop("gaps", None)
-    row.crawl_state = {k: v for k, v in state.items() if v is not None}
-    row.last_crawled_at = utcnow()
 
 
 class IngestStore:
