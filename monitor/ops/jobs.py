@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -90,32 +90,46 @@ def classifier_lock(url: str) -> AbstractContextManager[None]:
     return single_worker_lock(url) if lock_path_or_none(url) is not None else nullcontext()
 
 
+@contextmanager
+def _classifier_for_active_profile(job: str, settings: Any) -> Iterator[tuple[Any, Any] | None]:
+    """The configured classifier and the active election profile, with ``classifier_lock`` held while the job
+    uses them; ``None`` (logged) when no profile is active or a classifier worker holds the lock."""
+    from monitor.classify import load_configured_classifier
+    from monitor.classify.worker import WorkerRefused
+    from monitor.db.session import session_scope
+    from monitor.registry.profiles import active_profile
+
+    with session_scope() as session:
+        profile = active_profile(session)
+    if profile is None:
+        log.warning("%s: no active election profile; load one with `netra profile load`", job)
+        yield None
+        return
+    with ExitStack() as held:
+        try:
+            held.enter_context(classifier_lock(settings.resolved_database_url))
+        except WorkerRefused as exc:
+            log.info("%s: skipped, %s", job, exc)
+            yield None
+            return
+        yield load_configured_classifier(settings=settings), profile
+
+
 def classify_new() -> Any:
     """Classify what is new under the active election profile (``monitor.classify.pipeline.classify_pending``).
 
     The classifier comes from ``monitor.classify.load_configured_classifier`` (``settings.model_dir``,
     ``None`` for the bundled model). Without an active profile there is nothing to classify against.
     """
-    from monitor.classify import load_configured_classifier
     from monitor.classify.pipeline import classify_pending
-    from monitor.classify.worker import WorkerRefused
-    from monitor.db.session import session_factory, session_scope
-    from monitor.registry.profiles import active_profile
+    from monitor.db.session import session_factory
 
     settings = get_settings()
-    url = settings.resolved_database_url
-    with session_scope() as session:
-        profile = active_profile(session)
-    if profile is None:
-        log.warning("classify: no active election profile; load one with `netra profile load`")
-        return None
-    try:
-        with classifier_lock(url):
-            classifier = load_configured_classifier(settings=settings)
-            return classify_pending(session_factory(), classifier, profile, batch_size=settings.classify_batch_size)
-    except WorkerRefused as exc:
-        log.info("classify: skipped, %s", exc)
-        return None
+    with _classifier_for_active_profile("classify", settings) as ready:
+        if ready is None:
+            return None
+        classifier, profile = ready
+        return classify_pending(session_factory(), classifier, profile, batch_size=settings.classify_batch_size)
 
 
 def queue_flags() -> int:
@@ -214,28 +228,18 @@ def crawl_factcheck(refetch: bool = False) -> dict[str, Any]:
 def rematch_hoaxes() -> dict[str, Any] | None:
     """Match the recent acts again against claims stored or revised after they were classified
     (``monitor.hoax.rematch``; ``NETRA_HOAX_REMATCH_DAYS``), under the active election profile."""
-    from monitor.classify import load_configured_classifier
-    from monitor.classify.worker import WorkerRefused
-    from monitor.db.session import session_factory, session_scope
+    from monitor.db.session import session_factory
     from monitor.hoax.rematch import rematch_recent
-    from monitor.registry.profiles import active_profile
 
     settings = get_settings()
     if settings.hoax_rematch_days <= 0:
         return None
-    with session_scope() as session:
-        profile = active_profile(session)
-    if profile is None:
-        log.info("hoax rematch: no active election profile")
-        return None
-    try:
-        with classifier_lock(settings.resolved_database_url):
-            classifier = load_configured_classifier(settings=settings)
-            result = rematch_recent(session_factory(), classifier, profile, days=settings.hoax_rematch_days,
-                                    batch_size=settings.classify_batch_size)
-    except WorkerRefused as exc:
-        log.info("hoax rematch: skipped, %s", exc)
-        return None
+    with _classifier_for_active_profile("hoax rematch", settings) as ready:
+        if ready is None:
+            return None
+        classifier, profile = ready
+        result = rematch_recent(session_factory(), classifier, profile, days=settings.hoax_rematch_days,
+                                batch_size=settings.classify_batch_size)
     return {"read": result.read, "found": result.found, "queued": result.queued}
 
 
