@@ -85,17 +85,42 @@ def is_locked(exc: BaseException) -> bool:
     return isinstance(exc, OperationalError) and "locked" in str(exc.orig if exc.orig else exc).lower()
 
 
-def process_age(pid: int) -> float | None:
-    """Seconds since ``pid`` started (Linux /proc), or None where that cannot be read."""
+def _start_ticks(pid: int) -> int | None:
+    """When ``pid`` started, in clock ticks after boot (field 22 of /proc/<pid>/stat), or None without /proc."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-        uptime = float(Path("/proc/uptime").read_text().split()[0])
-        return uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK")  # field 22: start time, in clock ticks after boot
+        return int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[19])
     except (OSError, ValueError, IndexError):
         return None
 
 
-# A process that started this long after the run's last heartbeat cannot be the one that beat it: the pid was reused.
+def _boot_id() -> str:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""
+
+
+def process_start(pid: int) -> str | None:
+    """Which process holds ``pid``: its boot id and start time, or None where /proc cannot tell.
+
+    Two processes with the same pid on one host never share this value (the start differs, or the boot does).
+    """
+    ticks = _start_ticks(pid)
+    return None if ticks is None else f"{_boot_id()}/{ticks}"
+
+
+def process_age(pid: int) -> float | None:
+    """Seconds since ``pid`` started (Linux /proc), or None where that cannot be read."""
+    ticks = _start_ticks(pid)
+    try:
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None if ticks is None else uptime - ticks / os.sysconf("SC_CLK_TCK")
+
+
+# For runs recorded without their process's start (before migration 0021): a process that started this long
+# after the run's last heartbeat cannot be the one that beat it, so the pid was reused.
 PID_REUSE_SLACK = timedelta(seconds=1)
 
 
@@ -115,8 +140,15 @@ def process_alive(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[:1] != ["Z"]
 
 
-def pid_reused(pid: int, heard: datetime | None) -> bool:
-    """Whether the process now holding ``pid`` started after ``heard`` (when the run's own process beat last)."""
+def pid_reused(pid: int, heard: datetime | None, started: str | None = None) -> bool:
+    """Whether the process now holding ``pid`` is not the one that owned the run.
+
+    Exact where the run recorded its process's start (``started``); otherwise, whether the process started
+    after ``heard`` (when the run's own process beat last), give or take PID_REUSE_SLACK.
+    """
+    if started is not None:
+        now = process_start(pid)
+        return now is not None and now != started
     age = process_age(pid)
     return heard is not None and age is not None and utcnow() - timedelta(seconds=age) > heard + PID_REUSE_SLACK
 
@@ -147,7 +179,8 @@ class IngestStore:
     def start_run(self, spider: str, platform: str | None = None, target: str | None = None) -> int:
         def work(s: Session) -> int:
             run = CrawlRun(spider=spider, platform=platform, target=target, status="running", error_log=[],
-                           host=HOST, pid=os.getpid(), heartbeat_at=utcnow())
+                           host=HOST, pid=os.getpid(), process_start=process_start(os.getpid()),
+                           heartbeat_at=utcnow())
             s.add(run)
             s.flush()
             return run.id
@@ -157,13 +190,13 @@ class IngestStore:
     def heartbeat(self, run_id: int) -> None:
         """This process is alive and working on the run (it may be a child of the one that started it)."""
         self._retrying(lambda s: s.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(
-            heartbeat_at=utcnow(), host=HOST, pid=os.getpid())))
+            heartbeat_at=utcnow(), host=HOST, pid=os.getpid(), process_start=process_start(os.getpid()))))
 
     def close_stale_runs(self, *, now: datetime | None = None, stale_after: timedelta = STALE_AFTER) -> list[int]:
         """Close as ``failed`` the runs left ``running`` by a process that died (kill -9, power cut, OOM).
 
-        A run is stale when its process, on this host, no longer exists — or its pid now belongs to a process that
-        started after the run's last heartbeat (a machine that starts many processes reuses pids within seconds) —
+        A run is stale when its process, on this host, no longer exists — or its pid now belongs to another
+        process, one that started at another time (a machine that starts many processes reuses pids within seconds) —
         or when nothing was heard of it for ``stale_after`` (every live crawl and import beats more often than that).
         """
         now = now or utcnow()
@@ -173,7 +206,7 @@ class IngestStore:
         for run in running:
             heard = run.heartbeat_at or run.started_at
             dead = run.host == HOST and run.pid is not None and run.pid != os.getpid() and (
-                not process_alive(run.pid) or pid_reused(run.pid, heard))
+                not process_alive(run.pid) or pid_reused(run.pid, heard, run.process_start))
             silent = heard is not None and now - heard > stale_after
             if not (dead or silent):
                 continue

@@ -10,6 +10,7 @@ nothing was skipped.
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -245,7 +246,10 @@ def test_a_run_whose_pid_now_belongs_to_a_later_process_is_closed_as_failed(sqli
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         with session_scope(sqlite_db) as s:
+            # Recorded before migration 0021, without the process's start: the heuristic by time decides.
             # Its crawl beat 30 s ago; the process holding that pid now started a moment ago.
+            s.get(CrawlRun, reused).process_start = None
+            s.get(CrawlRun, owned).process_start = None
             s.get(CrawlRun, reused).pid = other.pid
             s.get(CrawlRun, reused).heartbeat_at = datetime.now(UTC) - timedelta(seconds=30)
             # This one beat just now, from the same process, already running: alive.
@@ -254,6 +258,38 @@ def test_a_run_whose_pid_now_belongs_to_a_later_process_is_closed_as_failed(sqli
         assert store.close_stale_runs() == [reused]
         assert [store.run(r).status for r in (reused, owned)] == ["failed", "running"]
         assert "ended without closing the run" in store.run(reused).error_log[-1]["error"]
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_a_pid_taken_within_a_second_of_the_last_heartbeat_is_still_told_apart(sqlite_db: str) -> None:
+    """The run records its process's start: a process that took the dead crawl's pid moments after its last
+    heartbeat (inside the heuristic's slack, where pid_max is 32,768) is not taken for the run's own."""
+    import subprocess
+    import sys
+
+    from spiders.store import IngestStore, process_start
+
+    store = IngestStore(sqlite_db)
+    run_id = store.start_run("bluesky", "bluesky")
+    assert store.run(run_id).process_start == process_start(os.getpid()) is not None
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        with session_scope(sqlite_db) as s:
+            run = s.get(CrawlRun, run_id)
+            # The crawl beat just after the other process started: by time alone they cannot be told apart.
+            run.pid = other.pid
+            run.heartbeat_at = datetime.now(UTC)
+        assert store.close_stale_runs() == [run_id]
+        assert "ended without closing the run" in store.run(run_id).error_log[-1]["error"]
+        # The process that really owns a run is kept, by the same exact comparison.
+        owned = store.start_run("feed", "rss")
+        with session_scope(sqlite_db) as s:
+            s.get(CrawlRun, owned).pid = other.pid
+            s.get(CrawlRun, owned).process_start = process_start(other.pid)
+        assert store.close_stale_runs() == []
+        assert store.run(owned).status == "running"
     finally:
         other.kill()
         other.wait()
@@ -270,7 +306,6 @@ def test_kill_9_of_the_process_group_then_a_crawl_that_closes_the_run_and_stores
         feed: FeedServer, db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     # Both backends: the pipeline commits in batches (group commit) on each, and the kill lands
     # between or inside them.
-    import os
     import signal
     import time
 

@@ -542,6 +542,10 @@ class CrawlRun(Base):
     # Who runs it, so a run left ``running`` by a dead process is found and closed (monitor: runs).
     host: Mapped[str | None] = mapped_column(String(255))
     pid: Mapped[int | None] = mapped_column(Integer)
+    # When that process started ("<boot id>/<clock ticks after boot>", spiders.store.process_start): pids
+    # are reused within seconds where pid_max is small, so a live process with the run's pid is the run's own
+    # only if it also started at this instant.
+    process_start: Mapped[str | None] = mapped_column(String(64))
     heartbeat_at: Mapped[datetime | None]
 
 
