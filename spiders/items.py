@@ -320,6 +320,17 @@ class QuarantineItem:
     raw: bytes
 
 
+@dataclass
+class ItemBatch:
+    """The items one response gave, in the order the spider yielded them, as one Scrapy item.
+
+    Built by ``spiders.batching.PageBatches`` when every item pipeline of the crawl takes batches; the
+    pipelines store (or drop) the acts inside one by one, as they would the items themselves.
+    """
+
+    items: list[Any]
+
+
 def profile_post(platform: str, account_id: str, *, handle: str | None, name: str | None, bio: str | None,
                  url: str | None, raw: bytes, source_url: str | None, source: str) -> PostItem:
     """A followed account's public profile as a post-like record: its bio is the text, its name in extras.

@@ -14,6 +14,7 @@ crawl's stats (``netra/media_refused``; stored ones in ``netra/media_stored``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -24,7 +25,7 @@ from sqlalchemy import select
 
 from monitor.config import get_settings
 from monitor.db.schema import Evidence, MediaLink, Post
-from spiders.items import ActivityItem, PostItem
+from spiders.items import ActivityItem, ItemBatch, PostItem
 from spiders.media import MediaRejected, MediaStore
 from spiders.store import IngestStore, UnknownAccount
 
@@ -47,6 +48,8 @@ def image_urls(post: PostItem, limit: int) -> list[str]:
 
 
 class MediaPipeline:
+    takes_batches = True  # spiders.batching: a response's items may come as one ItemBatch
+
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         url = crawler.settings.get("NETRA_DATABASE_URL")
@@ -60,8 +63,16 @@ class MediaPipeline:
         return cls(crawler)
 
     async def process_item(self, item: Any) -> Any:
-        if not isinstance(item, ActivityItem):
+        if isinstance(item, ItemBatch):
+            # As Scrapy runs a response's items through the pipelines side by side (CONCURRENT_ITEMS).
+            await asyncio.gather(*(self._keep_images(one) for one in item.items))
             return item
+        await self._keep_images(item)
+        return item
+
+    async def _keep_images(self, item: Any) -> None:
+        if not isinstance(item, ActivityItem):
+            return
         account_id = self._account_id(item)
         for post in (item.post, item.target):
             if post is None:
@@ -70,7 +81,6 @@ class MediaPipeline:
             owner = account_id if post is item.post else None
             for url in image_urls(post, self.settings.media_max_images_per_post):
                 await self._keep(url, post, owner)
-        return item
 
     def _account_id(self, item: ActivityItem) -> int | None:
         try:

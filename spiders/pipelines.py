@@ -35,7 +35,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from spiders.base import crawl_error
-from spiders.items import ActivityItem, QuarantineItem
+from spiders.items import ActivityItem, ItemBatch, QuarantineItem
 from spiders.store import IngestStore, PositionHeld
 from spiders.store_process import StoreProcess, usable
 
@@ -56,10 +56,14 @@ KEPT_STATS = (
     "finish_reason", "netra/ratelimit_wait_seconds",
     # YouTube: the quota units this run spent and whether Google refused more (spiders.platforms.youtube.quota).
     "netra/quota_units", "netra/quota_exceeded",
+    # Responses whose items went through Scrapy as one (spiders.batching); absent where items went one by one.
+    "netra/item_batches",
 )
 
 
 class IngestPipeline:
+    takes_batches = True  # spiders.batching: a response's items may come as one ItemBatch
+
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.database_url = crawler.settings.get("NETRA_DATABASE_URL")
@@ -75,7 +79,9 @@ class IngestPipeline:
         # Items wait at most COMMIT_WAIT seconds or until COMMIT_EVERY are queued, then commit together.
         self.commit_every = crawler.settings.getint("NETRA_COMMIT_EVERY", 50)
         self.commit_wait = crawler.settings.getfloat("NETRA_COMMIT_WAIT", 0.2)
-        self._pending: list[tuple[Any, asyncio.Future[bool | None | Exception]]] = []
+        # Items waiting for a commit, as queued together (one item, or a response's batch), each with its answer.
+        self._pending: list[tuple[list[Any], asyncio.Future[list[bool | None | Exception]]]] = []
+        self._pending_items = 0
         self._timer: asyncio.TimerHandle | None = None
         # Group commit: the most items one transaction takes when many waited for a busy writer.
         self.batch_limit = self.commit_every * GROUP_COMMIT_FACTOR
@@ -133,37 +139,58 @@ class IngestPipeline:
         self._beat_later()
 
     async def process_item(self, item: Any) -> Any:
-        """Queue the item for the next commit and pass it on only once that commit succeeded."""
-        loop = asyncio.get_running_loop()
-        done: asyncio.Future[bool | None | Exception] = loop.create_future()
-        self._pending.append((item, done))
-        if len(self._pending) >= self.commit_every:
+        """Queue the item (or a response's batch of them) for the next commit; pass it on once that succeeded.
+
+        Of a batch (spiders.batching), the acts that could not be stored are taken out and counted as dropped
+        items, as one item alone would be dropped.
+        """
+        if isinstance(item, ItemBatch):
+            results = await self._queued(item.items)
+            kept = [one for one, result in zip(item.items, results, strict=True) if self._accounted(one, result)]
+            if len(kept) < len(item.items) and self.crawler.stats is not None:
+                self.crawler.stats.inc_value("item_dropped_count", len(item.items) - len(kept), start=0)
+            item.items = kept
+            return item
+        result = (await self._queued([item]))[0]
+        if not self._accounted(item, result):
+            raise DropItem(str(result))
+        return item
+
+    async def _queued(self, items: list[Any]) -> list[bool | None | Exception]:
+        """The store's answer for each of ``items`` once the commit that took them is done."""
+        done: asyncio.Future[list[bool | None | Exception]] = asyncio.get_running_loop().create_future()
+        self._pending.append((items, done))
+        self._pending_items += len(items)
+        if self._pending_items >= self.commit_every:
             self._commit()
         elif self._timer is None:
-            self._timer = loop.call_later(self.commit_wait, self._commit)
-        result = await done
+            self._timer = asyncio.get_running_loop().call_later(self.commit_wait, self._commit)
+        return await done
+
+    def _accounted(self, item: Any, result: bool | None | Exception) -> bool:
+        """Count the store's answer for one item on the run; whether the item goes on (False: it is dropped)."""
         if isinstance(result, PositionHeld):
             self.on_crawl_error(account=getattr(item, "handle", None), url=None, error=str(result))
             self._mark_incomplete(getattr(item, "handle", None))
-            raise DropItem(str(result))
+            return False
         if isinstance(result, Exception):
             self.store_failures += 1
             self._unflushed += 1
             self.on_crawl_error(account=self._account_of(item), url=self._url_of(item),
                                 error=f"could not store {type(item).__name__} (kept for retry): "
                                       f"{type(result).__name__}: {result}")
-            raise DropItem(str(result))
+            return False
         if isinstance(item, QuarantineItem):
             self.quarantined += 1
             self._unflushed += 1
-            return item
+            return True
         if result is not None:
             self.seen += 1
             self.stored += int(result)
             self._unflushed += 1
             if time.monotonic() - self._counts_flushed_at >= COUNT_FLUSH_EVERY_S:
                 self._flush_counts()
-        return item
+        return True
 
     def _commit(self) -> None:
         """Hand the queued items to the writer as one transaction, or ask for it once the writer is free.
@@ -174,7 +201,8 @@ class IngestPipeline:
         pipe, so it never idles while the crawl pickles and sends). Items
         that arrive while the writer is full wait and go together into the
         next batch (group commit), so when the database is the bound each
-        transaction carries more items instead of a queue of small ones.
+        transaction carries more items instead of a queue of small ones. A
+        response's items are never split between transactions.
         """
         if self._timer is not None:
             self._timer.cancel()
@@ -182,23 +210,32 @@ class IngestPipeline:
         if self._in_flight >= self.max_in_flight:
             self._commit_asked = True
             return
-        batch, self._pending = self._pending[:self.batch_limit], self._pending[self.batch_limit:]
+        taken = 0
+        count = 0
+        while taken < len(self._pending) and (taken == 0 or count + len(self._pending[taken][0]) <= self.batch_limit):
+            count += len(self._pending[taken][0])
+            taken += 1
+        batch, self._pending = self._pending[:taken], self._pending[taken:]
+        self._pending_items -= count
         self._commit_asked = bool(self._pending)  # what did not fit is due as well: it goes next
         if not batch:
             return
-        writing = asyncio.ensure_future(self._write([item for item, _ in batch]))
+        writing = asyncio.ensure_future(self._write([one for items, _ in batch for one in items]))
         self._writing.add(writing)
         self._in_flight += 1
 
         def resolve(done_writing: asyncio.Future[list[bool | None | Exception]]) -> None:
             self._writing.discard(done_writing)
             self._in_flight -= 1
-            for (_item, done), result in zip(batch, done_writing.result(), strict=True):
+            results = done_writing.result()
+            start = 0
+            for items, done in batch:
                 if not done.done():
-                    done.set_result(result)
+                    done.set_result(results[start:start + len(items)])
+                start += len(items)
             # Items left waiting because their commit came due while the writer was full (or more than one
             # batch's worth) go now; the others keep the timer process_item set for them.
-            if self._commit_asked or len(self._pending) >= self.commit_every:
+            if self._commit_asked or self._pending_items >= self.commit_every:
                 self._commit()
 
         writing.add_done_callback(resolve)

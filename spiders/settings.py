@@ -25,8 +25,9 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.ApiAuthMiddleware": 580,
 }
 
-# Close to the spider, so an exception from a callback is caught before Scrapy merely logs it.
-SPIDER_MIDDLEWARES = {"spiders.base.CallbackErrors": 950}
+# Close to the spider, so an exception from a callback is caught before Scrapy merely logs it; next, the
+# response's items gathered into one (spiders.batching), so Scrapy's built-in middlewares see one item a page.
+SPIDER_MIDDLEWARES = {"spiders.base.CallbackErrors": 950, "spiders.batching.PageBatches": 925}
 
 ITEM_PIPELINES = {"spiders.pipelines.IngestPipeline": 300, "spiders.media_pipeline.MediaPipeline": 400}
 
