@@ -221,8 +221,12 @@ def x_timeline_page(account: int, posts: int) -> bytes:
 def start_x_server(accounts: int, posts: int) -> ReplayServer:
     server = ReplayServer()
 
-    def api(path: str, _query: dict[str, list[str]]) -> Reply:
-        parts = path.strip("/").split("/")  # 2, users, <id>[, tweets | following]
+    def api(path: str, query: dict[str, list[str]]) -> Reply:
+        parts = path.strip("/").split("/")  # 2, users[, <id>[, tweets | following]]
+        if len(parts) == 2:  # the multi-user lookup, ?ids=1,2,…
+            users = [{"id": i, "username": x_handle(int(i) - 1_000_000), "name": "ASN"}
+                     for i in query["ids"][0].split(",")]
+            return Reply(200, json.dumps({"data": users}).encode(), {"Content-Type": JSON_TYPE})
         account = int(parts[2]) - 1_000_000
         what = parts[3] if len(parts) > 3 else ""
         if what == "tweets":

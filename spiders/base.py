@@ -219,11 +219,11 @@ class NetraSpider(scrapy.Spider):
 
     def on_callback_error(self, response: Response, exc: BaseException) -> None:
         """An exception escaped a callback: that account's reading stopped here and must not count as done."""
-        target: Target | None = response.meta.get("target")
         url = self.reported_url(response.request) if response.request is not None else response.url
-        self.report_error(target.handle if target else None, url,
-                          f"page could not be read: {type(exc).__name__}: {exc}")
-        self.on_target_failed(target)
+        for target in self.targets_of(response.meta):
+            self.report_error(target.handle if target else None, url,
+                              f"page could not be read: {type(exc).__name__}: {exc}")
+            self.on_target_failed(target)
 
     def request(self, url: str, callback: Any, target: Target | None, *, errors_ok: tuple[int, ...] = (),
                 **meta: Any) -> scrapy.Request:
@@ -235,7 +235,6 @@ class NetraSpider(scrapy.Spider):
 
     def on_request_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        target: Target | None = request.meta.get("target")
         if failure.check(HttpError):
             response = failure.value.response
             message = f"HTTP {response.status} after retries" if response.status in (429, 500, 502, 503, 504) else (
@@ -245,8 +244,15 @@ class NetraSpider(scrapy.Spider):
         else:
             detail = failure.getErrorMessage() or "the connection ended before the whole body arrived"
             error = f"{type(failure.value).__name__}: {detail}"
-        self.report_error(target.handle if target else None, self.reported_url(request), error)
-        self.on_target_failed(target)
+        for target in self.targets_of(request.meta):
+            self.report_error(target.handle if target else None, self.reported_url(request), error)
+            self.on_target_failed(target)
+
+    @staticmethod
+    def targets_of(meta: dict[str, Any]) -> list[Target | None]:
+        """The accounts a request reads: ``targets`` for one that reads several at once (X's multi-user
+        lookup), else its one ``target`` (None for a request of no account)."""
+        return list(meta.get("targets") or [meta.get("target")])
 
     def on_target_failed(self, target: Target | None) -> None:
         """Hook: a request of ``target`` failed, so its checkpoint must not advance."""

@@ -388,3 +388,88 @@ def test_the_scheduler_crawls_x_accounts_once_a_token_is_set(world: World, sqlit
     with session_scope(sqlite_db) as s:
         assert s.get(CrawlRun, run_id).status == "succeeded"
     assert activities(sqlite_db) == world.expected(wulan=False)  # the follow too: watched accounts are matched
+
+
+def known_ids(url: str, api: XApi, **handles: int) -> None:
+    """Give declared accounts the X ids an earlier crawl would have stored (``handle=account id``)."""
+    with session_scope(url) as s:
+        for handle, account_id in handles.items():
+            s.get(Account, account_id).external_id = api.user(handle).id
+
+
+def lookups(api: XApi) -> tuple[list[str], int]:
+    """The ids asked of the multi-user lookup, one string per request, and how many single lookups by id."""
+    hits = api.server.hits  # type: ignore[union-attr]
+    many = [h.query["ids"][0] for h in hits if h.path == "/2/users"]
+    single = sum(1 for h in hits if h.path.count("/") == 3 and h.path.startswith("/2/users/")
+                 and h.path.rsplit("/", 1)[1].isdigit())
+    return many, single
+
+
+def test_accounts_whose_id_is_known_are_looked_up_together_and_each_gets_its_own_state(world: World,
+                                                                                         sqlite_db: str) -> None:
+    registry(sqlite_db, watched=False)
+    assert run("x", world.api.base_url, sqlite_db).status == "succeeded"  # stores each account's id
+    read_before = activities(sqlite_db)
+    banned_user = world.api.add_user("diskors", name="Diskors")
+    banned_user.suspended = True
+    world.api.add_user("terkunci", name="Terkunci", protected=True)
+    banned = add_declared(sqlite_db, "x", "diskors", nip="198807202012121003")
+    locked = add_declared(sqlite_db, "x", "terkunci", nip="199212302018012004")
+    gone = add_declared(sqlite_db, "x", "tidakada", nip="199001152015032002")
+    known_ids(sqlite_db, world.api, **{"diskors": banned, "terkunci": locked})
+    with session_scope(sqlite_db) as s:
+        s.get(Account, gone).external_id = "4040404040"  # an id X no longer knows
+    world.api.server.hits.clear()  # type: ignore[union-attr]
+    again = run("x", world.api.base_url, sqlite_db)
+    many, single = lookups(world.api)
+    assert len(many) == 1 and single == 0  # five accounts, one request
+    assert sorted(many[0].split(",")) == sorted([world.api.user(n).id for n in (DEWI, WULAN, "diskors", "terkunci")]
+                                                + ["4040404040"])
+    assert again.status == "partial" and {e["account"] for e in again.error_log} == {"tidakada", "diskors",
+                                                                                     "terkunci"}
+    with session_scope(sqlite_db) as s:
+        assert [s.get(Account, i).state for i in (gone, banned, locked)] == ["not_found", "suspended", "protected"]
+        assert {a.handle: a.state for a in s.scalars(select(Account).where(
+            Account.handle.in_([DEWI, WULAN])))} == {DEWI: "active", WULAN: "active"}
+    timelines = {h.path for h in world.api.server.hits  # type: ignore[union-attr]
+                 if h.path.startswith("/2/users/") and h.path.endswith("/tweets")}
+    assert timelines == {f"/2/users/{world.api.user(n).id}/tweets" for n in (DEWI, WULAN)}  # read again, only they
+    assert activities(sqlite_db) == read_before  # and nothing new was there
+
+
+@pytest.mark.parametrize("fault", ["5xx without end", "refused", "user left out"])
+def test_a_failed_multi_user_lookup_holds_back_every_account_it_asked_for(world: World, sqlite_db: str,
+                                                                           fault: str) -> None:
+    registry(sqlite_db, watched=False)
+    assert run("x", world.api.base_url, sqlite_db).status == "succeeded"
+    before = activities(sqlite_db)
+    with session_scope(sqlite_db) as s:
+        states = {a.handle: dict(a.crawl_state or {}) for a in s.scalars(select(Account))}
+    world.api.post("DewiAngg", "Pengumuman baru", T + timedelta(hours=1))
+    world.api.post("WulanPerm", "Info layanan", T + timedelta(hours=1))
+    dewi_id = world.api.user(DEWI).id
+    if fault == "5xx without end":
+        world.api.fail("/2/users", [_problem(503, "Service Unavailable")] * 3, exact=True)
+    elif fault == "refused":
+        world.api.fail("/2/users", [_problem(401, "Unauthorized")], exact=True)
+    else:  # X answers for one of the two and says nothing of the other
+        wulan = world.api.user(WULAN)
+        world.api.fail("/2/users", [Reply(200, json.dumps({"data": [wulan.view()]}).encode(),
+                                          {"Content-Type": JSON_TYPE})], exact=True)
+    held = run("x", world.api.base_url, sqlite_db, RETRY_TIMES=2)
+    assert held.status in ("partial", "failed"), held.error_log
+    failed = {DEWI} if fault == "user left out" else {DEWI, WULAN}
+    assert {e["account"] for e in held.error_log} == failed
+    with session_scope(sqlite_db) as s:
+        for account in s.scalars(select(Account)):
+            if account.handle in failed:  # nothing read, so its resume point stayed where it was
+                assert dict(account.crawl_state or {}) == states[account.handle]
+                assert account.external_id == dewi_id or account.handle != DEWI
+    if fault == "user left out":
+        assert len(activities(sqlite_db)) == len(before) + 1  # Wulan's new post was read
+    else:
+        assert activities(sqlite_db) == before
+    world.api.heal()
+    assert run("x", world.api.base_url, sqlite_db).status == "succeeded"
+    assert len(activities(sqlite_db)) == len(before) + 2

@@ -1,7 +1,7 @@
 """An X API v2 server in the real wire format, computed from a small model: for tests, the demo, the benchmark.
 
-It answers the endpoints the X spider uses (https://docs.x.com/x-api): user lookup by username and
-id, user timelines (``since_id``, ``until_id``, ``pagination_token``, ``exclude``), post lookup,
+It answers the endpoints the X spider uses (https://docs.x.com/x-api): user lookup by username, by id
+and of many ids at once, user timelines (``since_id``, ``until_id``, ``pagination_token``, ``exclude``), post lookup,
 ``following``, ``retweeted_by``, ``quote_tweets``, ``liking_users`` and ``liked_tweets`` (only with
 that user's own token, as X answers since mid-2024) and recent search on ``conversation_id``. Pages
 are ``data`` / ``includes`` / ``meta`` (``result_count``, ``newest_id``, ``oldest_id``,
@@ -121,12 +121,14 @@ class XApi:
     def like(self, username: str, tweet: XTweet) -> None:
         self.likes.setdefault(self.user(username).id, []).insert(0, tweet.id)
 
-    def fail(self, path_part: str, replies: list[Reply], *, after: int = 0) -> None:
+    def fail(self, path_part: str, replies: list[Reply], *, after: int = 0, exact: bool = False) -> None:
         """The next ``len(replies)`` requests whose path contains ``path_part`` get these answers, in turn.
 
         ``after``: that many such requests are answered normally first (a fault in the middle of a crawl).
+        ``exact``: only requests whose path is ``path_part`` itself (``/2/users``, the multi-user lookup).
         """
-        self._faults.append((lambda path: path_part in path, [None] * after + list(replies)))
+        self._faults.append((lambda path: path == path_part if exact else path_part in path,
+                             [None] * after + list(replies)))
 
     def heal(self) -> None:
         """No more faults: queued ones are dropped, tokens stop looping, pages have their asked size."""
@@ -317,6 +319,17 @@ class XApi:
             user = next((u for u in self.users.values() if u.username.lower() == name.lower()), None)
             problem = self.user_errors(user, name, "username")
             return self.json(problem or {"data": user.view()})  # type: ignore[union-attr]
+        if parts[1:] == ["users"]:  # the multi-user lookup: found users in data, the others in errors
+            found: list[dict[str, Any]] = []
+            errors: list[dict[str, Any]] = []
+            for user_id in (query.get("ids") or [""])[0].split(","):
+                user = self.users.get(user_id)
+                problem = self.user_errors(user, user_id, "ids")
+                if problem:
+                    errors.extend(problem["errors"])
+                elif user is not None:
+                    found.append(user.view())
+            return self.json({**({"data": found} if found else {}), **({"errors": errors} if errors else {})})
         if parts[1] == "users" and len(parts) >= 3:
             user = self.users.get(parts[2])
             problem = self.user_errors(user, parts[2], "id")

@@ -43,6 +43,7 @@ MEDIA_FIELDS = "alt_text,media_key,preview_image_url,type,url"
 EXPANSIONS = "attachments.media_keys,author_id,referenced_tweets.id,referenced_tweets.id.author_id"
 TWITTER_EPOCH_MS = 1288834974657
 LOOKUP_BATCH = 100  # GET /2/tweets?ids= takes at most 100 ids
+USERS_BATCH = 100  # GET /2/users?ids= likewise
 FOLLOWING_PAGE = 1000  # GET /2/users/:id/following: max_results 1..1000
 # X writes Indonesian as "in" (the retired ISO 639 code) and has codes for "no language".
 NO_LANGUAGE = {"und", "zxx", "qme", "qam", "qct", "qht", "qst"}
@@ -265,14 +266,29 @@ class XSpider(NetraSpider):
         if not self.token:
             self.report_error(None, None, "NETRA_X_BEARER_TOKEN is not set: the X API needs it")
             return
+        # Accounts whose id is known are looked up a hundred at a time (GET /2/users?ids=): one request of X's
+        # rate-limited budget instead of a hundred. Not for a sweep through the shared queue, whose start
+        # requests are one per account (spiders/distributed.py), nor for a lone account.
+        known = [t for t in self.targets if is_id(t.external_id)]
+        if getattr(self, "shared_queue", False) or len(known) < 2:
+            known = []
+        batched = {id(t) for t in known}
         for target in self.targets:
-            yield self.user_request(target)
+            if id(target) not in batched:
+                yield self.user_request(target)
+        for start in range(0, len(known), USERS_BATCH):
+            yield self.users_request(known[start:start + USERS_BATCH])
 
     def user_request(self, target: Target) -> scrapy.Request:
         # A known id survives a change of username; a handle is resolved to its id first.
         path = (f"/2/users/{target.external_id}" if is_id(target.external_id)
                 else f"/2/users/by/username/{target.handle.lstrip('@')}")
         return self.x_request(self.api(path, user__fields=USER_FIELDS), self.parse_user, target)
+
+    def users_request(self, targets: list[Target]) -> scrapy.Request:
+        url = self.api("/2/users", ids=",".join(str(t.external_id) for t in targets), user__fields=USER_FIELDS)
+        # Failures of the request (after retries) and of its callback are each account's (spiders.base).
+        return self.x_request(url, self.parse_users, targets[0], targets=targets)
 
     def parse_user(self, response: Response) -> Iterator[Any]:
         target, data, gone = self.answer(response)
@@ -285,6 +301,40 @@ class XSpider(NetraSpider):
             state = next((s for s in (error_state(e) for e in errors) if s), "not_found")
             yield from self.account_gone(target, response, state, problem_text(data))
             return
+        yield from self.user_found(target, user, response)
+
+    def parse_users(self, response: Response) -> Iterator[Any]:
+        """A multi-user lookup: each account's user, or the ``errors`` entry naming it (gone, suspended)."""
+        targets: list[Target] = response.meta["targets"]
+        data = self.load_json(response, None)
+        if not isinstance(data, dict) or response.status != 200:
+            why = (f"X refused the user lookup (HTTP {response.status}): {problem_text(data)}"
+                   if isinstance(data, dict) else "X answer is not a JSON object" if data is not None else None)
+            for target in targets:
+                if why:
+                    self.report_error(target.handle, response.url, why)
+                self.on_target_failed(target)
+            return
+        users = {u["id"]: u for u in data.get("data") or [] if isinstance(u, dict) and is_id(u.get("id"))}
+        problems: dict[str, dict[str, Any]] = {}
+        for error in data.get("errors") or []:
+            if isinstance(error, dict) and error.get("resource_type") in (None, "user"):
+                named = error.get("resource_id") or error.get("value")
+                if isinstance(named, str):
+                    problems.setdefault(named, error)
+        for target in targets:
+            user = users.get(str(target.external_id))
+            if user is not None:
+                yield from self.user_found(target, user, response)
+            elif str(target.external_id) in problems:
+                problem = problems[str(target.external_id)]
+                yield from self.account_gone(target, response, error_state(problem) or "not_found",
+                                             problem_text({"errors": [problem]}))
+            else:  # neither a user nor an error: X did not say, so the account is not taken for gone
+                self.report_error(target.handle, response.url, "X's user lookup did not answer for this account")
+                self.on_target_failed(target)
+
+    def user_found(self, target: Target, user: dict[str, Any], response: Response) -> Iterator[Any]:
         target.external_id = user["id"]
         labels = [{k: user.get(k) for k in ("protected", "verified") if k in user}]
         if user.get("protected"):
