@@ -56,3 +56,29 @@ def start_slow_bluesky_crawl(db_url: str, base_url: str, handle: str) -> subproc
     return subprocess.Popen([sys.executable, "-m", "monitor", "crawl", "bluesky", "--base-url", base_url,
                              "--handle", handle, "--no-watched"], env=env, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_until_group_gone(group: int, timeout: float = 30.0) -> None:
+    """Wait until no live process of process group ``group`` is left (zombies count as gone).
+
+    ``killpg(…, SIGKILL)`` only sends the signal: a process of the group busy in the kernel (writing its database
+    under load) dies a moment later, and until then it is, rightly, a live owner of its crawl run.
+    """
+    import time
+    from pathlib import Path
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        live = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rpartition(")")[2].split()
+            except OSError:
+                continue  # ended while we looked
+            if len(fields) > 2 and int(fields[2]) == group and fields[0] != "Z":
+                live.append(stat.parent.name)
+        if not live:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"processes of group {group} still alive {timeout} s after SIGKILL")
+

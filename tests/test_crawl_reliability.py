@@ -20,7 +20,7 @@ from sqlalchemy import func, select, text
 from monitor.db.schema import Account, Activity, CrawlRun, IngestRetry, Post, QuarantinedRecord
 from monitor.db.session import get_engine, session_scope
 from tests.bluesky_feed import DID, HANDLE, FeedServer, post_entry
-from tests.crawl_helpers import activity_count, run, start_slow_bluesky_crawl
+from tests.crawl_helpers import activity_count, run, start_slow_bluesky_crawl, wait_until_group_gone
 from tests.declared import add_declared
 
 BIG = {"NETRA_PAGE_SIZE": 50, "NETRA_MAX_PAGES": 20}
@@ -321,6 +321,7 @@ def test_kill_9_of_the_process_group_then_a_crawl_that_closes_the_run_and_stores
     finally:
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()
+        wait_until_group_gone(child.pid)  # the crawl's own process and its writer are the group's too
     stored_before = activity_count(db_url)
     assert 20 <= stored_before < 150
     with session_scope(db_url) as s:
