@@ -153,6 +153,12 @@ def pid_reused(pid: int, heard: datetime | None, started: str | None = None) -> 
     return heard is not None and age is not None and utcnow() - timedelta(seconds=age) > heard + PID_REUSE_SLACK
 
 
+def owner_gone(pid: int, started: str | None) -> bool:
+    """Whether the process that recorded itself as ``pid`` (started at ``started``, when known) on this host has
+    ended: no process has the pid now, or the one that has it started at another time."""
+    return not process_alive(pid) or pid_reused(pid, None, started)
+
+
 @dataclass(frozen=True)
 class Stored:
     """The row an ingest call ended on and whether the call wrote anything new."""

@@ -15,6 +15,7 @@ import io
 import json
 import os
 import subprocess
+import sys
 import time
 import zipfile
 from collections.abc import Sequence
@@ -39,7 +40,7 @@ from monitor.db.schema import (
     ReviewItem,
 )
 from monitor.db.session import session_factory
-from spiders.store import HOST
+from spiders.store import HOST, process_start
 from tests.conftest import export_fixture
 from tests.rss import peak_rss_growth
 from tests.web_support import WebEnv, csrf, make_env
@@ -514,6 +515,7 @@ def test_a_job_stops_when_the_server_stops_and_its_run_is_closed(env: Env) -> No
 def test_jobs_left_by_a_dead_web_process_are_closed(env: Env, tmp_path: Path) -> None:
     dead = subprocess.Popen(["true"])
     dead.wait()
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     left = env.web.settings.home / "uploads" / "abandoned"
     left.mkdir(parents=True)
     (left / "arsip.zip").write_bytes(env.x_zip)
@@ -522,11 +524,21 @@ def test_jobs_left_by_a_dead_web_process_are_closed(env: Env, tmp_path: Path) ->
                         host=HOST, pid=dead.pid, upload_dir=str(left), username="auditor_a")
         alive = ImportJob(state="queued", account_id=env.x_account, importer="x-archive", file_name="b.zip",
                           host=HOST, pid=os.getpid(), username="auditor_a")
-        s.add_all([job, alive])
+        # A live process holds the pid, but it started after the one that recorded itself: the pid was reused.
+        reused = ImportJob(state="importing", account_id=env.x_account, importer="x-archive", file_name="c.zip",
+                           host=HOST, pid=other.pid, process_start="another-boot/1", username="auditor_a")
+        owned = ImportJob(state="importing", account_id=env.x_account, importer="x-archive", file_name="d.zip",
+                          host=HOST, pid=other.pid, process_start=process_start(other.pid), username="auditor_a")
+        s.add_all([job, alive, reused, owned])
         s.commit()
-        ids = (job.id, alive.id)
-    page = env.client("auditor_a").get(f"/swa-audit/pekerjaan/{ids[0]}")
+        ids = (job.id, alive.id, reused.id, owned.id)
+    try:
+        page = env.client("auditor_a").get(f"/swa-audit/pekerjaan/{ids[0]}")
+    finally:
+        other.kill()
+        other.wait()
     assert "Impor gagal" in page.text and "Server web berhenti sebelum pekerjaan ini selesai" in page.text
     assert not left.exists()
     assert _job(env, ids[0]).state == "failed"
     assert _job(env, ids[1]).state == "queued"  # its process (this one) is alive
+    assert [_job(env, i).state for i in ids[2:]] == ["failed", "importing"]

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.capture.tips import UNFINISHED, capture_tips, classify_acts, close_unfinished
 from monitor.db.schema import CaptureTip
 from monitor.db.types import utcnow
-from spiders.store import HOST, process_alive
+from spiders.store import HOST, owner_gone
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ class TipRunner:
         dead = []
         for tip in rows:
             mine = tip.host == HOST
-            gone = mine and tip.pid is not None and tip.pid != os.getpid() and not process_alive(tip.pid)
+            gone = mine and tip.pid is not None and tip.pid != os.getpid() and owner_gone(tip.pid, tip.process_start)
             silent = not mine and tip.host is not None and now - tip.updated_at > STALE_AFTER
             # Queued tips of no process yet belong to a batch whose worker is gone when the tip is old.
             orphan = tip.host is None and now - tip.updated_at > STALE_AFTER

@@ -32,7 +32,7 @@ from monitor.config import Settings, get_settings
 from monitor.db.schema import Account, Activity, CaptureTip, ReviewItem, User
 from monitor.db.types import utcnow
 from spiders.capture.run import Capturer, CaptureRequest, CaptureResult
-from spiders.store import HOST
+from spiders.store import HOST, process_start
 
 if TYPE_CHECKING:
     from models.infer import Classifier
@@ -183,6 +183,7 @@ def _capture_each(sessions: sessionmaker[Session], tip_ids: list[int], capturer:
                 continue
             tip.state, tip.started_at, tip.updated_at = "capturing", utcnow(), utcnow()
             tip.host, tip.pid, tip.crawl_run_id = HOST, os.getpid(), capturer.run_id
+            tip.process_start = process_start(os.getpid())
             request = requests.get(tip_id) or _request(tip)
         result = capturer.capture(request)
         if result.status != "failed" and result.activity_id is not None and classify is not None:

@@ -691,6 +691,7 @@ class ImportJob(Base):
     ip: Mapped[str | None] = mapped_column(String(64))
     host: Mapped[str | None] = mapped_column(String(255))
     pid: Mapped[int | None] = mapped_column(Integer)
+    process_start: Mapped[str | None] = mapped_column(String(64))  # as CrawlRun.process_start
     upload_dir: Mapped[str | None] = mapped_column(Text)
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
     run_status: Mapped[str | None] = mapped_column(String(16))
@@ -785,6 +786,7 @@ class CaptureTip(Base):
     # The process working on it, so a tip left unfinished by a process that died is closed at the next start.
     host: Mapped[str | None] = mapped_column(String(255))
     pid: Mapped[int | None] = mapped_column(Integer)
+    process_start: Mapped[str | None] = mapped_column(String(64))  # as CrawlRun.process_start
 
 
 class CaptureWatch(Base):

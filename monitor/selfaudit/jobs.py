@@ -45,7 +45,7 @@ from monitor.selfaudit.upload import (
 )
 from spiders.importers.base import ImportStats
 from spiders.importers.run import ImportInterrupted
-from spiders.store import HOST, process_alive
+from spiders.store import HOST, owner_gone
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,8 @@ class JobRunner:
             jobs = list(db.scalars(select(ImportJob).where(ImportJob.state.in_(UNFINISHED))))
             for job in jobs:
                 mine = job.host == HOST
-                dead = mine and job.pid is not None and job.pid != os.getpid() and not process_alive(job.pid)
+                dead = (mine and job.pid is not None and job.pid != os.getpid()
+                        and owner_gone(job.pid, job.process_start))
                 silent = not mine and now - job.updated_at > STALE_AFTER
                 if dead or silent:
                     if job.upload_dir:

@@ -40,7 +40,7 @@ from monitor.web.csrf import FIELD, HEADER, check_token
 from monitor.web.rendering import render
 from monitor.web.uploads import ReceivedUpload, UploadRefused, human_size, receive_upload, safe_filename
 from reports.labels import platform_label
-from spiders.store import HOST
+from spiders.store import HOST, process_start
 
 router = APIRouter()
 PATH = "/swa-audit"
@@ -116,7 +116,8 @@ def _process(request: Request, user: User, db: Session, upload: ReceivedUpload) 
     job = ImportJob(state="queued", user_id=user.id, username=user.username, account_id=account.id,
                     agency_id=account.employee.agency_id, importer=values["importer"], file_name=shown,
                     file_bytes=upload.size, submit=values["submit"] == "1", ip=client_ip(request), host=HOST,
-                    pid=os.getpid(), upload_dir=str(upload.directory), progress={})
+                    pid=os.getpid(), process_start=process_start(os.getpid()),
+                    upload_dir=str(upload.directory), progress={})
     db.add(job)
     db.commit()
     jobs.submit(job.id, upload.directory, upload.path)
