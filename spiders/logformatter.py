@@ -18,9 +18,13 @@ from scrapy.http import Response
 from scrapy.logformatter import LogFormatter, LogFormatterResult
 from twisted.python.failure import Failure
 
+from spiders.items import ItemBatch
+
 
 def describe(item: Any) -> str:
     """``ActivityItem bluesky share at://…`` — the item's kind and key without its content."""
+    if isinstance(item, ItemBatch):
+        return f"ItemBatch of {len(item.items)} item(s)"
     parts = [type(item).__name__]
     for name in ("platform", "kind", "external_id", "handle"):
         value = getattr(item, name, None)

@@ -153,10 +153,10 @@ def pid_reused(pid: int, heard: datetime | None, started: str | None = None) -> 
     return heard is not None and age is not None and utcnow() - timedelta(seconds=age) > heard + PID_REUSE_SLACK
 
 
-def owner_gone(pid: int, started: str | None) -> bool:
-    """Whether the process that recorded itself as ``pid`` (started at ``started``, when known) on this host has
-    ended: no process has the pid now, or the one that has it started at another time."""
-    return not process_alive(pid) or pid_reused(pid, None, started)
+def owner_gone(pid: int, started: str | None, heard: datetime | None = None) -> bool:
+    """Whether the process that recorded itself as ``pid`` on this host has ended: no process has the pid now, or
+    the one that has it is another (``pid_reused``: by ``started`` when recorded, else by ``heard``)."""
+    return not process_alive(pid) or pid_reused(pid, heard, started)
 
 
 @dataclass(frozen=True)
@@ -211,8 +211,8 @@ class IngestStore:
             running = list(s.scalars(select(CrawlRun).where(CrawlRun.status == "running")))
         for run in running:
             heard = run.heartbeat_at or run.started_at
-            dead = run.host == HOST and run.pid is not None and run.pid != os.getpid() and (
-                not process_alive(run.pid) or pid_reused(run.pid, heard, run.process_start))
+            dead = (run.host == HOST and run.pid is not None and run.pid != os.getpid()
+                    and owner_gone(run.pid, run.process_start, heard))
             silent = heard is not None and now - heard > stale_after
             if not (dead or silent):
                 continue

@@ -115,3 +115,13 @@ def test_at_debug_a_scraped_item_is_one_line_without_its_bytes() -> None:
     line = entry["msg"] % entry["args"]
     assert "ActivityItem bluesky post at://did:plc:x/app.bsky.feed.post/1" in line
     assert "rahasia" not in line and "http://replay/feed" in line
+
+
+def test_at_debug_a_batch_is_one_line_with_its_length_not_its_items() -> None:
+    from spiders.items import ItemBatch
+
+    response = TextResponse("http://replay/feed", body=b"{}")
+    entry = NetraLogFormatter(logging.DEBUG).scraped(ItemBatch([item(), item()]), response, None)  # type: ignore[arg-type]
+    assert entry is not None
+    line = entry["msg"] % entry["args"]
+    assert "ItemBatch of 2 item(s)" in line and "rahasia" not in line
