@@ -20,9 +20,11 @@ import torch
 from models.cue_rules import explicit_call
 from models.features import STANCES, ActView, cue_strings, view_act
 from models.follows import judge_follow
-from models.matcher import Target, matcher_for
+from models.matcher import matcher_for
 from models.network import ModelDirError, ModelMeta, StanceHateNet, load_network
 from models.profile import ElectionProfile
+from models.resolve import RULE_CUE as RESOLVE_CUE
+from models.resolve import DescriptorReader, owner_of_target, weak_candidate
 from models.text import clean_text, has_visible_text
 
 if TYPE_CHECKING:
@@ -105,6 +107,9 @@ class Classifier:
         self.hoax: HoaxMatcher | None = None
         # The tweet-register hate component of the model directory, None: the head's hate alone.
         self.hate_tweets: HateTweets | None = None
+        # Reads whom a partisan act without cues is about from the profile's traits (models/resolve.py);
+        # None: such acts keep an unknown candidate.
+        self.descriptors: DescriptorReader | None = None
 
     @property
     def model_version(self) -> str:
@@ -197,7 +202,8 @@ class Classifier:
 
     def decide(self, scored: Sequence[ScoredAct], profile: ElectionProfile, threshold: float) -> list[ClassifyResult]:
         matcher = matcher_for(profile)
-        results = []
+        results: list[ClassifyResult] = []
+        unresolved: list[tuple[int, str]] = []  # partisan acts whose candidate no cue names: (index, text)
         for act in scored:
             item, view = act.item, act.view
             if view is None:
@@ -224,12 +230,27 @@ class Classifier:
                 target = view.inputs[best].target
                 p_partisan, stance = max(p_partisan, threshold), call.stance
                 cues = [call.why, *cue_strings(view.cues, target, matcher)]
-            owner = _owner(target, view, profile) if stance != "none" else None
+            owner = owner_of_target(target, view, profile) if stance != "none" else None
+            if owner is not None and target is None and item.kind != "follow":
+                # Judged partisan without a cue: whom it is about, from weak forms or traits (models/resolve.py).
+                weak = weak_candidate(matcher, clean_text(item.text or ""),
+                                      clean_text(item.context) if item.context else None)
+                if weak is not None:
+                    owner = (weak[0], None)
+                    cues = [weak[1].text, *cues]
+                else:
+                    unresolved.append((len(results), _act_text(item)))
             results.append(
                 self._result(
                     item, profile, max(p_partisan, p_hate), stance, p_hate >= HATE_THRESHOLD, owner, cues, threshold,
                 )
             )
+        if unresolved and self.descriptors is not None:
+            found = self.descriptors.resolve([t for _, t in unresolved], profile)
+            for (i, _), hit in zip(unresolved, found, strict=True):
+                if hit is not None:
+                    results[i] = replace(results[i], candidate=hit[0],
+                                         cues=[f"{RESOLVE_CUE}:mirip ciri «{hit[1]}»", *results[i].cues])
         return results
 
     def _result(
@@ -267,16 +288,11 @@ def with_hoax(result: ClassifyResult, found: HoaxResult) -> ClassifyResult:
                    hoax_claims=[m.to_json() for m in found.claims])
 
 
-def _owner(target: Target | None, view: ActView, profile: ElectionProfile) -> tuple[str | None, str | None]:
-    """Candidate and party of a partisan act: the target, plus a coalition party named alongside a candidate."""
-    if target is None:
-        return None, None
-    if target.kind == "party":
-        return None, target.id
-    cand = profile.candidate(target.id)
-    coalition = {p.lower() for p in cand.parties} if cand else set()
-    party = next((c.party for c in view.cues if c.party and c.party.lower() in coalition), None)
-    return target.id, party
+def _act_text(item: ClassifyInput) -> str:
+    """The act as one text for the descriptor reader: its own words, then the post it acts on."""
+    own = clean_text(item.text or "")
+    context = clean_text(item.context) if item.context else ""
+    return f"{own} {context}".strip()
 
 
 def quantize_dynamic(net: StanceHateNet) -> StanceHateNet:
@@ -369,12 +385,14 @@ def load_classifier(model_dir: Path | None = None, quantize: bool = False, threa
                             f"embeddings, this network's are {net.head.in_features}: rebuild it with "
                             "`python -m models.hate_tweets`")
     meta.version += version_suffix(model_dir)
+    meta.threshold = meta.thresholds.get(precision, meta.threshold)
     quantise, suffix = PRECISIONS[precision]
     if quantise is not None:
         net = quantise(net)
         meta.version += suffix
     classifier = Classifier(net, tokenizer, meta, batch_size=batch_size)
     classifier.hate_tweets = hate_tweets
+    classifier.descriptors = DescriptorReader()
     return classifier
 
 

@@ -476,8 +476,13 @@ class ProfileMatcher:
 
     # -- matching
 
-    def find(self, text: str, context: str | None = None, field: str = "text") -> list[Cue]:
-        """The cues in ``text``; ``context`` (the post acted on) only helps decide weak forms."""
+    def find(self, text: str, context: str | None = None, field: str = "text", keep_weak: bool = False) -> list[Cue]:
+        """The cues in ``text``; ``context`` (the post acted on) only helps decide weak forms.
+
+        ``keep_weak`` keeps the weak forms that lack an election context too (a bare "nomor 3", "☝️", a
+        trait): they are no evidence that an act is partisan, but they say whom an act already judged
+        partisan is about (``models.resolve``).
+        """
         if not text:
             return []
         norm = normalise(text)
@@ -548,7 +553,7 @@ class ProfileMatcher:
         cues: list[Cue] = []
         for s, e, kind, cand, party, weak in sorted(raw):
             backed = len(weak_kinds.get(side(cand, party), ())) >= 2
-            if weak and not (has_strong or strong_context or backed):
+            if weak and not (has_strong or strong_context or backed or keep_weak):
                 continue
             start, end = norm.origin[s], norm.origin[e - 1] + 1
             # A cue ending in a collapsed run of letters ends where the run does ("three", "duaaa").

