@@ -44,6 +44,10 @@ class ModelMeta:
     form: str  # "adapter" or "full"
     max_length: int = 128
     threshold: float = 0.5
+    # The flag threshold of each inference path (models.infer.PRECISIONS), each chosen on dev on that path:
+    # int8 scores run lower than fp32's, so one number chosen on fp32 flags fewer acts on int8 than it should.
+    # A path missing here uses ``threshold``.
+    thresholds: dict[str, float] = field(default_factory=dict)
     stance_labels: list[str] = field(default_factory=lambda: list(STANCES))
     metrics: dict[str, Any] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)

@@ -355,22 +355,41 @@ def _describe_adapter(adapter_dir: Path, base: str) -> None:
     (adapter_dir / "README.md").unlink(missing_ok=True)  # peft's empty template; the card is ../README.md
 
 
-def tune_and_report(model_dir: Path, data_dir: Path, target_recall: float) -> dict[str, Any]:
-    """Choose the flag threshold on the dev split, store it with the model and write the card."""
-    from models.evaluate import choose_threshold, evaluate, load_labelled
-    from models.infer import ClassifyInput, load_classifier
+def path_thresholds(model_dir: Path, data_dir: Path, target_recall: float) -> dict[str, float]:
+    """The flag threshold of each inference path (fp32, int8, int8-all), each chosen on the dev split on that
+    path: the highest whose flag recall there reaches ``target_recall``."""
+    from models.evaluate import choose_threshold, load_labelled
+    from models.infer import PRECISIONS, ClassifyInput, load_classifier
 
+    labelled = load_labelled(data_dir, split="dev")
+    chosen = {}
+    for precision in PRECISIONS:
+        classifier = load_classifier(model_dir, precision=precision)
+        gold, scores = [], []
+        for profile, items in labelled.groups:
+            inputs = [ClassifyInput(i.id, i.kind, i.text, i.context, i.platform) for i in items]
+            gold.extend(items)
+            # An act found hateful is flagged whatever the threshold (models.infer.HATE_THRESHOLD): it counts as
+            # recalled at every threshold, not only below its score.
+            scores.extend(1.0 if r.hate else r.score
+                          for r in classifier.decide(classifier.score(inputs, profile), profile, 1.0))
+        chosen[precision] = choose_threshold(gold, scores, target_recall)
+    return chosen
+
+
+def tune_and_report(model_dir: Path, data_dir: Path, target_recall: float) -> dict[str, Any]:
+    """Choose the flag thresholds on the dev split, store them with the model and write the card (its dev figures
+    are the fp32 path's)."""
+    from models.evaluate import evaluate, load_labelled
+    from models.infer import load_classifier
+
+    thresholds = path_thresholds(model_dir, data_dir, target_recall)
+    meta = ModelMeta.read(model_dir)
+    meta.threshold, meta.thresholds = thresholds["fp32"], thresholds
+    meta.write(model_dir)
     classifier = load_classifier(model_dir)
     labelled = load_labelled(data_dir, split="dev")
-    gold, scores = [], []
-    for profile, items in labelled.groups:
-        inputs = [ClassifyInput(i.id, i.kind, i.text, i.context, i.platform) for i in items]
-        gold.extend(items)
-        scores.extend(r.score for r in classifier.decide(classifier.score(inputs, profile), profile, 1.0))
-    classifier.meta.threshold = choose_threshold(gold, scores, target_recall)
     report = evaluate(classifier, labelled)
-    meta = ModelMeta.read(model_dir)
-    meta.threshold = classifier.meta.threshold
     meta.metrics = {
         "dev_profiles": report["profiles"],
         "target_recall": target_recall,
@@ -414,7 +433,8 @@ def write_model_card(model_dir: Path, meta: ModelMeta) -> None:
         "",
         f"- base: `{meta.base}`; form: {meta.form}; max length {meta.max_length} tokens",
         f"- flag threshold: {meta.threshold:.4f} (chosen on the dev split for recall >= "
-        f"{meta.metrics.get('target_recall', '-')})",
+        f"{meta.metrics.get('target_recall', '-')}); per inference path, each chosen the same way on that path: "
+        + (", ".join(f"{k} {v:.4f}" for k, v in meta.thresholds.items()) or "-"),
         f"- training: `{meta.training}`",
         "",
         "## Dev figures (profiles never seen in training)",

@@ -142,3 +142,10 @@ def test_the_base_cache_is_per_user_not_per_data_directory(monkeypatch: pytest.M
     assert default_base_dir() == tmp_path / "xdg" / "netra" / "e5-small-bert"
     monkeypatch.setenv("NETRA_HOME", str(tmp_path / "home-b"))
     assert default_base_dir() == tmp_path / "xdg" / "netra" / "e5-small-bert"
+
+
+def test_each_inference_path_reads_its_own_threshold() -> None:
+    meta = ModelMeta.read(DEFAULT_MODEL_DIR)
+    assert set(meta.thresholds) == {"fp32", "int8", "int8-all"}
+    assert load_classifier(precision="fp32").threshold == meta.thresholds["fp32"] == meta.threshold
+    assert load_classifier(precision="int8").threshold == meta.thresholds["int8"] != meta.threshold

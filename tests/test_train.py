@@ -44,6 +44,8 @@ def test_train_lora_then_classify(tiny: tuple[Path, Path], tmp_path: Path) -> No
     assert len(losses) == 6 and losses[-1] < losses[0]  # it learned something
     # Threshold chosen on the dev split; figures for model and keyword baseline are in the card.
     assert 0.0 < meta.threshold <= 1.0
+    # One threshold per inference path, each chosen on dev on that path; fp32's is the model's threshold.
+    assert set(meta.thresholds) == {"fp32", "int8", "int8-all"} and meta.threshold == meta.thresholds["fp32"]
     assert meta.metrics["model"]["flag"]["recall"] >= 0.0
     assert set(meta.metrics) >= {"model", "keyword_baseline", "dev_profiles", "target_recall"}
     assert meta.metrics["dev_profiles"] == ["tiny-dev"]
@@ -68,6 +70,15 @@ def test_train_lora_then_classify(tiny: tuple[Path, Path], tmp_path: Path) -> No
         assert r.model_version == "tiny-lora" and r.profile_id == "tiny-dev"
         if r.stance != "none":
             assert r.candidate in ("d1", "d2", None)
+
+    # `netra model thresholds` chooses them again on dev, same rule, without touching weights or card.
+    chosen, card = meta.thresholds, (out / "README.md").read_text()
+    meta.thresholds = {}
+    meta.write(out)
+    result = runner.invoke(app, ["model", "thresholds", "--model", str(out), "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    assert ModelMeta.read(out).thresholds == chosen and (out / "README.md").read_text() == card
+    assert "int8-all" in result.output
 
 
 def test_train_full_and_merge_write_normal_transformers_dirs(tiny: tuple[Path, Path], tmp_path: Path) -> None:

