@@ -406,7 +406,7 @@ def test_the_daily_job_crawls_the_configured_feeds_and_encodes_their_claims(
         assert s.scalar(select(func.count()).select_from(CrawlRun)) == 0
 
     encoder = FakeEncoder()
-    monkeypatch.setattr(service, "_encoder", encoder)
+    monkeypatch.setattr(service, "shared_encoder", lambda: encoder)
     with ReplayServer() as server:
         # The configured feeds are read where they are (no --base-url): articles of this server.
         server.add("/feed/", {"body": wordpress_rss().replace(WP, "{base}"),
