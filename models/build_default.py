@@ -6,7 +6,8 @@
 2. Train LoRA adapters + head on ``models/data/train`` with a fixed seed.
 3. Choose the flag threshold on ``models/data/dev`` and write ``models/default/``
    (adapters, head, ``netra_model.json``, model card), then fit the tweet hate component
-   (``models/hate_tweets.py``: ``hate_tweets.safetensors`` and ``hate_tweets.json``). Only these few megabytes
+   (``models/hate_tweets.py``: ``hate_tweets.safetensors`` and ``hate_tweets.json``) and choose each inference
+   path's threshold again on the finished model (the component changes what is flagged). Only these few megabytes
    are committed; the base is rebuilt from the wheel on a fresh machine.
 
 Why e5-small: measured against a small BERT pretrained here (``netra model small-bert``) on the dev
@@ -57,6 +58,14 @@ def build_default(data_dir: Path = DATA_DIR, out_dir: Path = DEFAULT_MODEL_DIR, 
 
         build_hate_tweets(out_dir, data_dir=data_dir, threads=config.threads)
         append_hate_component(out_dir)
+        # The component changes what is flagged (hate, and the score an act is flagged by): each path's threshold
+        # is chosen again on the finished model, as `netra model thresholds` would.
+        from models.train import path_thresholds
+
+        meta = ModelMeta.read(out_dir)
+        meta.thresholds = path_thresholds(out_dir, data_dir, config.target_recall)
+        meta.threshold = meta.thresholds["fp32"]
+        meta.write(out_dir)
     append_base_comparison(out_dir)
     return meta
 
