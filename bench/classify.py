@@ -34,6 +34,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -81,6 +82,7 @@ class NaiveClassifier(Classifier):
 
     def predict_pairs(self, pairs: Sequence[tuple[str, str | None]]) -> tuple[torch.Tensor, torch.Tensor]:
         stance, hate = torch.zeros(len(pairs), len(STANCES)), torch.zeros(len(pairs))
+        pooled_all = torch.zeros(len(pairs), self.net.head.in_features)
         width, pad = self.meta.max_length, self.tokenizer.pad_token_id or 0
         self.net.eval()
         with torch.no_grad():
@@ -95,10 +97,16 @@ class NaiveClassifier(Classifier):
                                              truncation=True, max_length=width)["input_ids"]
                     ids[row, : len(encoded)] = torch.tensor(encoded)
                     mask[row, : len(encoded)] = 1
-                logits = self.net(ids, mask).float()
+                pooled = self.net.pooled(ids, mask)
+                logits = self.net.head(pooled).float()
                 stance[start : start + len(chunk)] = torch.softmax(logits[:, : len(STANCES)], dim=-1)
-                hate[start : start + len(chunk)] = torch.sigmoid(logits[:, len(STANCES)])
-        return stance, hate
+                hate[start : start + len(chunk)] = logits[:, len(STANCES)]
+                pooled_all[start : start + len(chunk)] = pooled.float()
+        if self.hate_tweets is not None:  # the real path's hate: the tweet component's fusion (models/hate_fusion.py)
+            from models.hate_fusion import pair_text
+
+            return stance, self.hate_tweets.fuse(hate, pooled_all, [pair_text(f, s) for f, s in pairs])
+        return stance, torch.sigmoid(hate)
 
 
 def rates(paths: list[tuple[str, Classifier]], pairs: list[tuple[str, str | None]], repeat: int) -> dict[str, float]:
@@ -149,16 +157,30 @@ def indobert_sized(template: Classifier) -> Classifier:
     return Classifier(net, _ModuloTokenizer(template.tokenizer, 50000), meta, template.batch_size)
 
 
+# The bench's paths that are settings of the service (``models.infer.PRECISIONS``).
+SERVICE_PRECISION = {"bucketed int8 all": "int8-all", "bucketed int8 no-down": "int8"}
+
+
 def paths(base: Classifier) -> list[tuple[str, Classifier]]:
     """The paths over one network (quantisation copies the modules it replaces; ``base`` stays fp32)."""
     quantised: list[tuple[str, Callable[[StanceHateNet], StanceHateNet]]] = [
         ("bucketed int8 all", quantize_dynamic), ("bucketed int8 FFN", quantize_feed_forward),
         ("bucketed int8 no-down", quantize_except_ffn_down)]
-    out = [("naive fp32", NaiveClassifier(base.net, base.tokenizer, base.meta, base.batch_size)),
+    out = [("naive fp32", _like(base, NaiveClassifier(base.net, base.tokenizer, base.meta, base.batch_size))),
            ("bucketed fp32", base)]
-    out += [(name, Classifier(quantise(base.net), base.tokenizer, base.meta, base.batch_size))
-            for name, quantise in quantised]
+    for name, quantise in quantised:
+        # Each path flags at the threshold the service uses for it (chosen on dev on that path); one without a
+        # service setting at fp32's.
+        meta = replace(base.meta, threshold=base.meta.thresholds.get(SERVICE_PRECISION.get(name, ""),
+                                                                     base.meta.threshold))
+        out.append((name, _like(base, Classifier(quantise(base.net), base.tokenizer, meta, base.batch_size))))
     return out
+
+
+def _like(base: Classifier, path: Classifier) -> Classifier:
+    """``path`` with what ``base`` carries besides its network: the tweet hate component, the descriptor reader."""
+    path.hate_tweets, path.descriptors = base.hate_tweets, base.descriptors
+    return path
 
 
 def main() -> None:
