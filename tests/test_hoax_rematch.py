@@ -139,6 +139,12 @@ def test_netra_hoax_rematch(db_url: str, monkeypatch) -> None:  # noqa: ANN001
     assert done.exit_code == 0, done.output
     assert "2 acts of the last 7 days matched again" in done.output and "1 hoaxes found, 1 queued" in done.output
     assert _classification(db_url, ids["spread"]).hoax
+    from monitor.classify.worker import lock_path_or_none, single_worker_lock
+
+    if lock_path_or_none(db_url) is not None:  # SQLite: one writer of classifications, a worker holds it
+        with single_worker_lock(db_url):
+            busy = runner.invoke(app, ["hoax", "rematch", "--days", "7"])
+        assert busy.exit_code == 1 and "cannot match again now" in busy.output and "Traceback" not in busy.output
     monkeypatch.setenv("NETRA_HOAX_REMATCH_DAYS", "0")
     from monitor.config import reset_settings_cache
 

@@ -103,11 +103,15 @@ def rematch(
     """Match recent acts again against claims stored or revised after they were classified, as the scheduler's
     daily hoax_rematch job does: each act once per change of the claims; a hoax found now is flagged, cited and
     queued for review."""
+    from contextlib import ExitStack
+
     from monitor.classify import load_configured_classifier
+    from monitor.classify.worker import WorkerRefused
     from monitor.cli.output import progress
     from monitor.config import get_settings
     from monitor.db.session import session_factory, session_scope
     from monitor.hoax.rematch import rematch_recent
+    from monitor.ops.jobs import classifier_lock
     from monitor.registry.profiles import active_profile
 
     require_current_schema()
@@ -118,12 +122,19 @@ def rematch(
         profile = active_profile(session)
     if profile is None:
         fail("no active election profile: load one with `netra profile load`")
+    held = ExitStack()
     try:
-        classifier = load_configured_classifier()
-    except Exception as exc:  # a missing or broken model: say which and stop
-        fail(f"cannot load the classifier: {exc}")
-    with progress("matching recent acts again", unit="acts") as bar:
-        result = rematch_recent(session_factory(), classifier, profile, days=window, progress=bar.advance)
+        # On SQLite one writer of classifications at a time, as the scheduler's job and the workers keep it.
+        held.enter_context(classifier_lock(get_settings().resolved_database_url))
+    except WorkerRefused as exc:
+        fail(f"cannot match again now: {exc}")
+    with held:
+        try:
+            classifier = load_configured_classifier()
+        except Exception as exc:  # a missing or broken model: say which and stop
+            fail(f"cannot load the classifier: {exc}")
+        with progress("matching recent acts again", unit="acts") as bar:
+            result = rematch_recent(session_factory(), classifier, profile, days=window, progress=bar.advance)
     if result.claims_as_of is None:
         console.print("no claims stored: nothing to match against")
         return
