@@ -97,8 +97,9 @@ def append_hate_component(model_dir: Path) -> None:
         row("head alone", validation["head_only"]),
         row("head + component", validation["fused"]),
         "",
-        "Held-out figures (test, challenge, held-out tweets) are measured once for this network: "
-        "`netra evaluate --data models/data --split test --split challenge --hate-tweets 2000`.",
+        "Held-out figures (test, the challenge sets, held-out tweets) are measured once for this network: "
+        "`netra evaluate --data models/data --split test --split challenge --split challenge2 --split challenge3 "
+        "--hate-tweets 2000`.",
     ])
     card = model_dir / "README.md"
     card.write_text(card.read_text().rstrip("\n") + "\n\n" + section + "\n")
