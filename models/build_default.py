@@ -63,9 +63,10 @@ def build_default(data_dir: Path = DATA_DIR, out_dir: Path = DEFAULT_MODEL_DIR, 
         from models.train import path_thresholds
 
         meta = ModelMeta.read(out_dir)
-        meta.thresholds = path_thresholds(out_dir, data_dir, config.target_recall)
-        meta.threshold = meta.thresholds["fp32"]
-        meta.write(out_dir)
+        if meta.thresholds:  # chosen on a dev split at training; without one the model keeps the default
+            meta.thresholds = path_thresholds(out_dir, data_dir, config.target_recall)
+            meta.threshold = meta.thresholds["fp32"]
+            meta.write(out_dir)
     append_base_comparison(out_dir)
     return meta
 

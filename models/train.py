@@ -362,6 +362,9 @@ def path_thresholds(model_dir: Path, data_dir: Path, target_recall: float) -> di
     from models.infer import PRECISIONS, ClassifyInput, load_classifier
 
     labelled = load_labelled(data_dir, split="dev")
+    if not labelled.items:
+        # choose_threshold would fall back to 0.5 for every path and overwrite thresholds chosen on real data.
+        raise ValueError(f"{data_dir}: no labelled acts in a dev split to choose thresholds on")
     chosen = {}
     for precision in PRECISIONS:
         classifier = load_classifier(model_dir, precision=precision)

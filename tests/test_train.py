@@ -79,6 +79,11 @@ def test_train_lora_then_classify(tiny: tuple[Path, Path], tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     assert ModelMeta.read(out).thresholds == chosen and (out / "README.md").read_text() == card
     assert "int8-all" in result.output
+    # A data directory without dev acts is refused, and the thresholds chosen on real data stay.
+    (tmp_path / "nodev").mkdir()
+    refused = runner.invoke(app, ["model", "thresholds", "--model", str(out), "--data", str(tmp_path / "nodev")])
+    assert refused.exit_code == 1 and "no labelled acts" in refused.output and "Traceback" not in refused.output
+    assert ModelMeta.read(out).thresholds == chosen
 
 
 def test_train_full_and_merge_write_normal_transformers_dirs(tiny: tuple[Path, Path], tmp_path: Path) -> None:
