@@ -267,6 +267,18 @@ def test_a_fault_then_a_healthy_crawl_stores_every_act_once(world: World, sqlite
     assert activities(sqlite_db) == world.expected()
 
 
+def test_retried_calls_are_counted_again_in_the_quota(world: World, sqlite_db: str) -> None:
+    # Google charges every call that reaches it, a retried one included: a run that counted planned calls only
+    # said 10 units where the server had answered 13 (seen on a loaded CI machine).
+    registry(sqlite_db)
+    world.api.fail("playlistItems", [_google_error(503, "backendError"), _google_error(500, "internalError")])
+    crawl_run = run("youtube", world.api.base_url, sqlite_db)
+    assert crawl_run.status == "succeeded", crawl_run.error_log
+    hits = world.api.server.hits  # type: ignore[union-attr]
+    assert sum(h.status >= 500 for h in hits) == 2
+    assert crawl_run.stats["netra/quota_units"] == len(hits)
+
+
 def test_a_page_of_5000_videos_and_videos_without_optional_fields(world: World, sqlite_db: str) -> None:
     registry(sqlite_db, sri=False, watched=False)
     for n in range(5000):

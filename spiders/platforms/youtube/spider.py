@@ -22,7 +22,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 import scrapy
-from scrapy.http import Response
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from monitor.config import get_settings
@@ -146,7 +148,23 @@ class YouTubeSpider(NetraSpider):
         self.resolving_watched: set[str] = set()
         self.waiting_follows: list[Target] = []
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> YouTubeSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.count_attempt, signal=signals.request_reached_downloader)
+        return spider
+
     # ------------------------------------------------------------ plumbing
+
+    def count_attempt(self, request: Request, spider: scrapy.Spider) -> None:
+        """Count a call's units each time it is sent: Google charges a retried call again (a timeout or a dropped
+        connection after the call reached it), so counting once per planned call would under-report the day."""
+        units = request.meta.get("quota_units")
+        if not units:
+            return
+        self.crawler.stats.inc_value(UNITS, units)
+        if request.meta.get("retry_times"):
+            self.spent += units  # a retry was never reserved by spend()
 
     def auth_headers(self, request: scrapy.Request) -> dict[str, str]:
         return {"X-Goog-Api-Key": self.key} if self.key else {}
@@ -158,8 +176,7 @@ class YouTubeSpider(NetraSpider):
     def spend(self, target: Target | None, units: int = LIST_COST) -> bool:
         """Reserve ``units`` of today's quota; False (and the account left unfinished) when it is spent."""
         if not self.exhausted and self.spent + units <= self.budget:
-            self.spent += units
-            self.crawler.stats.inc_value(UNITS, units)
+            self.spent += units  # reserved now; counted in the run's stats when sent (count_attempt)
             return True
         if not self.stopped_reported:
             self.stopped_reported = True
@@ -175,7 +192,7 @@ class YouTubeSpider(NetraSpider):
         if not self.spend(target, units):
             return None
         # 400-404 carry Google's error JSON: the callbacks say what it means.
-        return self.request(url, callback, target, errors_ok=(400, 401, 403, 404), **meta)
+        return self.request(url, callback, target, errors_ok=(400, 401, 403, 404), quota_units=units, **meta)
 
     def answer(self, response: Response) -> tuple[Target, dict[str, Any] | None]:
         """The decoded page, or None after recording why there is none (quota, a refusal)."""
