@@ -90,8 +90,9 @@ def append_hate_component(model_dir: Path) -> None:
         "## Tweet hate component (`hate_tweets.safetensors`)",
         "",
         f"{record['what']}. Corpus: {record['corpus']}; {counts['pool']:,} tweets outside the network's training "
-        f"and the held-out tweets ({counts['train_tweets']:,} to fit, {counts['validation_tweets']:,} to measure), "
-        f"with the dev split's {counts['dev_acts']} acts weighing the choice (`hate_tweets.json` holds the record).",
+        f"and the held-out tweets ({counts['train_tweets']:,} to fit, {counts['validation_tweets']:,} to choose on "
+        f"with the dev split's {counts['dev_acts']} acts: {record['choice'].get('rule', 'see the record')}; "
+        f"`hate_tweets.json` holds the record).",
         "",
         "| hate on validation | tweets P | tweets R | tweets F1 | dev acts F1 |",
         "|---|---|---|---|---|",

@@ -10,8 +10,9 @@ three-weight logistic combiner::
 
 The combiner is fitted on out-of-fold component logits of the training tweets together with the dev
 split's acts (so hate in the acts' own style keeps its weight), and the decision stays ``p >= 0.5``
-(``models.infer.HATE_THRESHOLD``): the offset ``c`` carries the threshold chosen on the same data.
-Everything is chosen on training tweets and dev acts; validation tweets are only measured.
+(``models.infer.HATE_THRESHOLD``): the offset ``c`` carries the threshold chosen on validation data.
+The variant and offset are chosen on the validation tweets and the dev acts (``choose``); the held-out
+tweets (``models/hate_heldout.py``) are the test, read once per built component.
 
 Files in the model directory: ``hate_tweets.safetensors`` (standardisation, weights, combiner) and
 ``hate_tweets.json`` (how it was built: data hash, counts, seed, figures). A model directory without
@@ -59,6 +60,9 @@ L2_GRID = (1e-4, 1e-3, 1e-2, 3e-2, 1e-1)
 NGRAM_L2_GRID = (1e-4, 1e-3)
 CONFIDENT_AT = (None, 2.0, 4.0)
 DEV_WEIGHT = 0.5
+# Issue 16 asks for hate F1 >= 0.80 on real held-out tweets; a point above it on the validation tweets, since the
+# point chosen sits near the boundary it was chosen by.
+TWEET_F1_FLOOR = 0.81
 
 
 # --- data -----------------------------------------------------------------------------------------------
@@ -232,19 +236,40 @@ def _fusion_columns(head: torch.Tensor, emb: torch.Tensor, ngram: torch.Tensor, 
     return torch.stack(columns, 1)
 
 
-def fit_component(train: dict[str, Any], dev: dict[str, Any], l2_grid: Sequence[float] = L2_GRID,
-                  ngram_l2_grid: Sequence[float] = NGRAM_L2_GRID,
+def choose(points: Sequence[dict[str, Any]], floor: float = TWEET_F1_FLOOR) -> tuple[dict[str, Any], bool]:
+    """The (variant, offset) point to ship, and whether it reaches the tweet floor.
+
+    Each point has ``val_tweets_f1`` and ``dev_acts_f1``. The rule, fixed before the held-out tweets were read
+    for this build: among the points whose validation-tweet F1 reaches ``floor``, the highest dev-acts F1
+    (written acts are what Netra reads); ties by the higher tweet F1, then the smaller shift. With none there,
+    the highest mean of the two, and the record says the floor was missed.
+
+    The rule before (the mean of out-of-fold training-tweet F1 and dev-acts F1) let 42 dev acts pull the
+    offset to where tweets were read at P 0.69 / R 0.93: 0.789 on validation tweets, 0.792 held out.
+    """
+    def key(p: dict[str, Any]) -> tuple[float, float, float]:
+        return round(p["dev_acts_f1"], 6), round(p["val_tweets_f1"], 6), -abs(p["shift"])
+
+    feasible = [p for p in points if p["val_tweets_f1"] >= floor]
+    if feasible:
+        return max(feasible, key=key), True
+    return max(points, key=lambda p: (round((p["val_tweets_f1"] + p["dev_acts_f1"]) / 2, 6), -abs(p["shift"]))), \
+        False
+
+
+def fit_component(train: dict[str, Any], dev: dict[str, Any], val: dict[str, Any],
+                  l2_grid: Sequence[float] = L2_GRID, ngram_l2_grid: Sequence[float] = NGRAM_L2_GRID,
                   confident_grid: Sequence[float | None] = CONFIDENT_AT,
-                  shifts: Sequence[float] = tuple(x / 20 for x in range(-60, 61))) -> tuple[HateTweets, dict[str, Any]]:
-    """The component and its combiner, every choice made on the training tweets (out of fold) and the dev acts.
+                  shifts: Sequence[float] = tuple(x / 20 for x in range(-60, 61)),
+                  floor: float = TWEET_F1_FLOOR) -> tuple[HateTweets, dict[str, Any]]:
+    """The component and its combiner: fitted on the training tweets, chosen on the validation tweets and dev acts.
 
     1. Each reader's L2 weight: the lowest out-of-fold log loss on the training tweets.
     2. The combiner: a logistic regression on (head logit, embedding logit, n-gram logit[, the head's logit
        beyond ±k]) over the training tweets' out-of-fold logits and the dev acts' inputs, the acts weighing
        ``DEV_WEIGHT`` in total.
-    3. The offset: shifted so that the mean of the hate F1 on the training tweets (out of fold) and on the
-       dev acts is highest (ties: the smallest shift), since the combiner's own offset fits likelihood, not F1;
-       the same mean picks k (or none).
+    3. The variant (k, or none) and the offset shift, since the combiner's own offset fits likelihood, not F1:
+       :func:`choose` over every (k, shift) by validation-tweet F1 and dev-acts F1.
     """
     y = train["y"]
     emb_oofs = {l2: out_of_fold_logits(train["pooled"], y, l2) for l2 in l2_grid}
@@ -262,25 +287,34 @@ def fit_component(train: dict[str, Any], dev: dict[str, Any], l2_grid: Sequence[
     dev_ng = component.ngram_logit(dev["texts"])
     acts = len(dev["gold"])
     weights = _weights_by_register(len(y), len(dev["y"]))
-    candidates = []
+    val_emb, val_ng = component.component_logit(val["pooled"]), component.ngram_logit(val["texts"])
+    points: list[dict[str, Any]] = []
     for at in confident_grid:
         tweets_x = _fusion_columns(train["head"], emb_oofs[l2], ng_oofs[l2n], at)
         dev_x = _fusion_columns(dev["head"], dev_emb, dev_ng, at)
+        val_x = _fusion_columns(val["head"], val_emb, val_ng, at)
         coefs, offset = fit_logistic(torch.cat([tweets_x, dev_x]), torch.cat([y, dev["y"]]), 1e-4, weights)
-
-        def objective(shift: float, tweets_x: torch.Tensor = tweets_x, dev_x: torch.Tensor = dev_x,
-                      coefs: torch.Tensor = coefs, offset: float = offset) -> tuple[float, float]:
-            tweets = f1_at(torch.sigmoid(tweets_x @ coefs + offset + shift), y)["f1"]
+        for shift in shifts:
             dev_p = act_means(torch.sigmoid(dev_x @ coefs + offset + shift), dev["act"], acts)
-            return tweets, f1_at(dev_p, dev["gold"])["f1"]
-
-        scored = {s: objective(s) for s in shifts}
-        shift = max(shifts, key=lambda s: (round(sum(scored[s]) / 2, 6), -abs(s)))
-        candidates.append((round(sum(scored[shift]) / 2, 6), at, coefs, offset + shift, scored[shift]))
-        log.info("confident at %s: coefficients %s, offset %.3f, train tweets (oof) / dev acts F1 %s",
-                 at, [round(c, 3) for c in coefs.tolist()], offset + shift, scored[shift])
-    best = max(candidates, key=lambda c: (c[0], -(c[1] or 0)))
-    _, at, coefs, offset, (tweets_f1, dev_f1) = best
+            points.append({
+                "confident_at": at, "coefs": coefs, "offset": offset + shift, "shift": shift,
+                "train_tweets_oof_f1": f1_at(torch.sigmoid(tweets_x @ coefs + offset + shift), y)["f1"],
+                "val_tweets_f1": f1_at(torch.sigmoid(val_x @ coefs + offset + shift), val["y"])["f1"],
+                "dev_acts_f1": f1_at(dev_p, dev["gold"])["f1"]})
+        log.info("confident at %s: coefficients %s, offset %.3f", at, [round(c, 3) for c in coefs.tolist()], offset)
+    best, floor_met = choose(points, floor)
+    if not floor_met:
+        log.warning("no variant reaches hate F1 %.2f on the validation tweets: shipped %.4f", floor,
+                    best["val_tweets_f1"])
+    at, coefs, offset = best["confident_at"], best["coefs"], best["offset"]
+    tweets_f1, dev_f1 = best["train_tweets_oof_f1"], best["dev_acts_f1"]
+    per_variant = []
+    for k in confident_grid:
+        mine = [p for p in points if p["confident_at"] == k]
+        top, _ = choose(mine, floor)
+        per_variant.append({"confident_at": k, "shift": top["shift"], "train_tweets_oof_f1": top["train_tweets_oof_f1"],
+                            "val_tweets_f1": top["val_tweets_f1"], "dev_acts_f1": top["dev_acts_f1"],
+                            "best_val_tweets_f1": max(p["val_tweets_f1"] for p in mine)})
     c = coefs.tolist() + [0.0]
     component.head_coef, component.component_coef, component.ngram_coef = c[0], c[1], c[2]
     component.confident_coef, component.confident_at = (c[3], at) if at is not None else (0.0, 0.0)
@@ -290,9 +324,9 @@ def fit_component(train: dict[str, Any], dev: dict[str, Any], l2_grid: Sequence[
               "confident_at": at, "dev_weight": DEV_WEIGHT,
               "combiner": {"head": round(c[0], 4), "embedding": round(c[1], 4), "ngram": round(c[2], 4),
                            "confident": round(component.confident_coef, 4), "offset": round(offset, 4)},
-              "candidates": [{"confident_at": k[1], "train_tweets_oof_f1": k[4][0], "dev_acts_f1": k[4][1]}
-                             for k in candidates],
-              "train_tweets_oof_f1": tweets_f1, "dev_acts_f1": dev_f1}
+              "rule": f"highest dev-acts F1 among points with validation-tweet F1 >= {floor}",
+              "floor_met": floor_met, "candidates": per_variant,
+              "train_tweets_oof_f1": tweets_f1, "val_tweets_f1": best["val_tweets_f1"], "dev_acts_f1": dev_f1}
     return component, choice
 
 
@@ -342,7 +376,7 @@ def build(model_dir: Path | None = None, data_dir: Path | None = None, path: Pat
         dev = encode_dev_acts(classifier, data_dir)
         if encodings is not None:
             torch.save({"key": key, "train": train, "val": val, "dev": dev}, encodings)
-    component, choice = fit_component(train, dev)
+    component, choice = fit_component(train, dev, val)
     meta = {
         "model_version": classifier.model_version,
         "what": "logistic regression on the pooled embedding, fused with the hate head's logit "

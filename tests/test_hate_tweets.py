@@ -15,6 +15,7 @@ from models.hate_tweets import (
     WEIGHTS_FILE,
     HateTweets,
     act_means,
+    choose,
     confident,
     fit_component,
     fit_ngram,
@@ -154,10 +155,27 @@ def test_fit_component_chooses_on_training_tweets_and_dev_acts() -> None:
     gold = torch.tensor([1.0, 0.0] * 10)
     dev = {"head": (gold * 2 - 1) * 6, "pooled": torch.randn(20, 4, generator=g), "act": torch.arange(20),
            "y": gold, "gold": gold, "texts": ["unggahan: laporan kegiatan"] * 20}
-    component, choice = fit_component(train, dev, l2_grid=(1e-2,), ngram_l2_grid=(1e-3,), confident_grid=(None, 2.0))
+    val = {"head": torch.randn(40, generator=g), "pooled": torch.randn(40, 4, generator=g),
+           "y": torch.tensor(y[:40]), "texts": texts[:40]}
+    component, choice = fit_component(train, dev, val, l2_grid=(1e-2,), ngram_l2_grid=(1e-3,),
+                                      confident_grid=(None, 2.0))
     assert choice["train_tweets_oof_f1"] > 0.9 and choice["dev_acts_f1"] == 1.0
+    assert choice["floor_met"] and choice["val_tweets_f1"] >= 0.81
     p = component.fuse(dev["head"], dev["pooled"], dev["texts"])
     assert torch.equal(p >= 0.5, gold > 0.5)
+
+
+def test_choose_keeps_the_tweet_floor_before_the_acts() -> None:
+    def point(shift: float, tweets: float, acts: float) -> dict[str, float]:
+        return {"shift": shift, "val_tweets_f1": tweets, "dev_acts_f1": acts}
+
+    # The mean rule would take the first point (0.87); the floor keeps the tweets at 0.81 or above.
+    points = [point(-1.0, 0.79, 0.95), point(0.0, 0.81, 0.90), point(0.5, 0.83, 0.90), point(1.0, 0.85, 0.80)]
+    best, met = choose(points, floor=0.81)
+    assert met and best["shift"] == 0.5  # the acts tie at 0.90: the higher tweet F1
+    # With nothing at the floor, the best mean, and the record says so.
+    best, met = choose([point(0.0, 0.70, 0.90), point(1.0, 0.78, 0.70)], floor=0.81)
+    assert not met and best["shift"] == 0.0
 
 
 def test_act_means_read_an_act_as_the_classifier_does() -> None:

@@ -140,7 +140,8 @@ def test_a_rebuilt_card_describes_the_hate_component_from_its_record(tmp_path: P
     assert card.startswith("# Netra classifier x") and "## Tweet hate component" in card
     assert "| head alone | 0.573 | 0.785 | 0.662 | 0.988 |" in card
     assert "| head + component | 0.732 | 0.893 | 0.804 | 0.929 |" in card
-    assert f"{record['counts']['validation_tweets']:,} to measure" in card
+    assert f"{record['counts']['validation_tweets']:,} to choose on" in card
+    assert record["choice"]["rule"] in card  # the rule that chose, as the record states it
 
 
 def test_the_corpus_needs_the_train_split(tmp_path: Path) -> None:
