@@ -355,6 +355,17 @@ def _describe_adapter(adapter_dir: Path, base: str) -> None:
     (adapter_dir / "README.md").unlink(missing_ok=True)  # peft's empty template; the card is ../README.md
 
 
+def threshold_version(version: str, thresholds: dict[str, float]) -> str:
+    """``version`` naming thresholds re-chosen on unchanged weights: ``-thr`` and 6 hex digits of their digest,
+    replacing an earlier such suffix (the version of a network trained with its thresholds has none)."""
+    import hashlib
+    import json
+    import re
+
+    digest = hashlib.sha256(json.dumps(thresholds, sort_keys=True).encode()).hexdigest()[:6]
+    return re.sub(r"-thr[0-9a-f]{6}$", "", version) + f"-thr{digest}"
+
+
 def path_thresholds(model_dir: Path, data_dir: Path, target_recall: float) -> dict[str, float]:
     """The flag threshold of each inference path (fp32, int8, int8-all), each chosen on the dev split on that
     path: the highest whose flag recall there reaches ``target_recall``."""

@@ -12,6 +12,7 @@ from models.dataset import split_digest
 from models.infer import ClassifyInput, load_classifier
 from models.network import META_FILE, ModelMeta
 from models.profile import load_profile_text
+from models.train import threshold_version
 from monitor.cli import app
 from tests.classifier_fixtures import DEV_PROFILE, build_tiny_bert, write_data
 
@@ -79,6 +80,13 @@ def test_train_lora_then_classify(tiny: tuple[Path, Path], tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     assert ModelMeta.read(out).thresholds == chosen and (out / "README.md").read_text() == card
     assert "int8-all" in result.output
+    # Thresholds that change name themselves in the model version (once, however often chosen); the same ones
+    # chosen again leave it.
+    version = ModelMeta.read(out).version
+    assert version.startswith("tiny-lora-thr") and len(version) == len("tiny-lora-thr") + 6
+    again = runner.invoke(app, ["model", "thresholds", "--model", str(out), "--data", str(data)])
+    assert again.exit_code == 0 and "(unchanged)" in again.output and ModelMeta.read(out).version == version
+    assert threshold_version(version, {"fp32": 0.5}).count("-thr") == 1
     # A data directory without dev acts is refused, and the thresholds chosen on real data stay.
     (tmp_path / "nodev").mkdir()
     refused = runner.invoke(app, ["model", "thresholds", "--model", str(out), "--data", str(tmp_path / "nodev")])

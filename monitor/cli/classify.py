@@ -351,7 +351,7 @@ def thresholds(
     from models.dataset import DATA_DIR, DatasetError
     from models.infer import DEFAULT_MODEL_DIR
     from models.network import ModelDirError, ModelMeta
-    from models.train import path_thresholds
+    from models.train import path_thresholds, threshold_version
 
     model_dir = model or DEFAULT_MODEL_DIR
     try:
@@ -360,12 +360,17 @@ def thresholds(
             chosen = path_thresholds(model_dir, data or DATA_DIR, target_recall)
     except (ModelDirError, DatasetError, FileNotFoundError, ValueError) as exc:
         fail(str(exc))
+    changed = chosen != meta.thresholds
+    if changed:
+        # Classifications record the model version: ones flagged at other thresholds must be told apart.
+        meta.version = threshold_version(meta.version, chosen)
     meta.threshold, meta.thresholds = chosen["fp32"], chosen
     meta.metrics["target_recall"] = target_recall
     meta.write(model_dir)
     for name, value in chosen.items():
         console.print(f"{name:<9} {value:.4f}")
-    console.print(f"thresholds written to {model_dir / 'netra_model.json'}")
+    console.print(f"thresholds written to {model_dir / 'netra_model.json'}"
+                  + (f"; model version now {meta.version}" if changed else " (unchanged)"))
 
 
 @model_app.command("base")
