@@ -168,13 +168,18 @@ def judge(classifier, profile, context: str, kind: str = "follow"):  # type: ign
     return classifier.classify([ClassifyInput("1", kind, "", context, "x")], profile)[0]
 
 
-def test_following_a_candidates_campaign_account_is_support(classifier, profile) -> None:  # type: ignore[no-untyped-def]
-    # A bio naming the candidate and nothing partisan: the model alone reads no stance in it ...
+def test_following_a_candidates_campaign_account_is_support(  # type: ignore[no-untyped-def]
+        classifier, profile, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A bio naming the candidate and nothing partisan, at a threshold the model's reading of it does not reach
+    # (whether a like of it is flagged depends on the model's calibration: a like on a candidate's account is
+    # itself an interaction the SKB names) ...
     context = profile_context("Hendra Kusuma", "hendrakusuma", "Ayah tiga anak. Pecinta kopi dan sepak bola.")
-    assert judge(classifier, profile, context, kind="like").stance == "none"
-    # ... but following the candidate's account is the act the SKB names.
+    monkeypatch.setattr(classifier.meta, "threshold", 0.99)
+    assert not judge(classifier, profile, context, kind="like").flagged
+    # ... following the candidate's account is the act the SKB names, whatever the model reads.
     result = judge(classifier, profile, context)
     assert (result.stance, result.candidate, result.flagged) == ("support", "k2", True)
+    monkeypatch.undo()
     campaign = judge(classifier, profile, profile_context("Tim Pemenangan SUTRADEWI", "sutradewi",
                                                           "Relawan pemenangan nomor urut 1. #SutraDewi2029"))
     assert (campaign.stance, campaign.candidate, campaign.flagged) == ("support", "k1", True)
