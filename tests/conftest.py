@@ -57,6 +57,23 @@ def base_model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
         os.environ.pop("NETRA_BASE_MODEL_DIR", None)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """argon2 at its lowest cost in this process's tests: seeding a web test's seven users and signing them in cost
+    about a second per test at the production parameters (argon2-cffi's defaults, checked by
+    ``test_web_auth.test_passwords_are_hashed_with_argon2id_at_its_default_cost`` in a process of its own).
+    Hashes stay argon2id and go through the same code."""
+    from argon2 import PasswordHasher
+
+    import monitor.access.users as users
+
+    saved = users._hasher, users._DUMMY_HASH
+    users._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    users._DUMMY_HASH = users._hasher.hash("netra-dummy-password")
+    yield
+    users._hasher, users._DUMMY_HASH = saved
+
+
 @pytest.fixture(autouse=True)
 def netra_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Every test runs in its own data directory with default settings."""

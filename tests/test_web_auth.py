@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 import time
 from datetime import timedelta
 from typing import Literal
@@ -19,6 +21,7 @@ from monitor.db.schema import AuditLog, LoginLimit, WebSession
 from monitor.db.session import session_factory
 from monitor.db.types import utcnow
 from monitor.web.app import create_app
+from tests.conftest import REPO
 from tests.seed import PASSWORD
 from tests.web_support import WebEnv, csrf, login, make_env, post
 
@@ -309,3 +312,12 @@ def test_secret_key_is_generated_once_with_private_mode(web: WebEnv, netra_home)
     first = key_file.read_text()
     create_app(settings)
     assert key_file.read_text() == first and len(first) > 40
+
+
+def test_passwords_are_hashed_with_argon2id_at_its_default_cost() -> None:
+    # The suite hashes cheaply (conftest.cheap_password_hashing); the product, in a process of its own, does not.
+    done = subprocess.run([sys.executable, "-c", "from monitor.access.users import hash_password; "
+                           "print(hash_password('kata-sandi-panjang'))"], capture_output=True, text=True, timeout=120,
+                          cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
