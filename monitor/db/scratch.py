@@ -14,13 +14,17 @@ from sqlalchemy.engine import make_url
 
 
 @contextmanager
-def scratch_database(server_url: str, prefix: str = "netra_scratch") -> Iterator[str]:
-    """Create ``<prefix>_<random>`` on the server at ``server_url``; yield its URL; drop it afterwards."""
+def scratch_database(server_url: str, prefix: str = "netra_scratch", template: str | None = None) -> Iterator[str]:
+    """Create ``<prefix>_<random>`` on the server at ``server_url``; yield its URL; drop it afterwards.
+
+    ``template``: the name of a database to copy (PostgreSQL's ``CREATE DATABASE … TEMPLATE``; nobody may be
+    connected to it), e.g. one migrated once for many tests.
+    """
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
         url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
         try:
             yield url
