@@ -179,8 +179,7 @@ class Classifier:
         views: list[ActView | None] = []
         pairs: list[tuple[str, str | None]] = []
         for item in inputs:
-            text = repair_mojibake(clean_text(item.text or ""))
-            context = repair_mojibake(clean_text(item.context)) if item.context else None
+            text, context = read_texts(item)
             if not has_visible_text(text) and not has_visible_text(context):
                 views.append(None)  # nothing to read: a defined "none" result, no model call
                 continue
@@ -209,6 +208,8 @@ class Classifier:
             if view is None:
                 results.append(self._result(item, profile, 0.0, "none", False, None, [], threshold))
                 continue
+            # The cues' offsets are into the text as it was read (cleaned, mojibake repaired): the rules read that.
+            text, context = read_texts(item)
             partisan = 1.0 - act.stance[:, 0]
             best = int(torch.argmax(partisan))
             p_partisan, p_hate = float(partisan[best]), float(act.hate.mean())
@@ -217,12 +218,11 @@ class Classifier:
                 stance = "support" if act.stance[best, 1] >= act.stance[best, 2] else "oppose"
             if item.kind == "follow":
                 # The model never learnt follows: rules over the followed account's bio (models/follows.py).
-                best, stance, p_partisan = judge_follow(item.context, view, act.stance, best, stance, p_partisan,
+                best, stance, p_partisan = judge_follow(context, view, act.stance, best, stance, p_partisan,
                                                         profile, threshold)
             target = view.inputs[best].target
             cues = cue_strings(view.cues, target, matcher)
-            call = explicit_call(view, item.kind, item.text or "", item.context, matcher) \
-                if item.kind != "follow" else None
+            call = explicit_call(view, item.kind, text, context, matcher) if item.kind != "follow" else None
             if call is not None and (p_partisan < threshold or stance == "none"):
                 # An explicit call the matcher found is never scored below the flag threshold (models/cue_rules.py).
                 best = next((i for i, m in enumerate(view.inputs) if m.target is not None
@@ -233,8 +233,7 @@ class Classifier:
             owner = owner_of_target(target, view, profile) if stance != "none" else None
             if owner is not None and target is None and item.kind != "follow":
                 # Judged partisan without a cue: whom it is about, from weak forms or traits (models/resolve.py).
-                weak = weak_candidate(matcher, clean_text(item.text or ""),
-                                      clean_text(item.context) if item.context else None)
+                weak = weak_candidate(matcher, text, context)
                 if weak is not None:
                     owner = (weak[0], None)
                     cues = [weak[1].text, *cues]
@@ -288,11 +287,16 @@ def with_hoax(result: ClassifyResult, found: HoaxResult) -> ClassifyResult:
                    hoax_claims=[m.to_json() for m in found.claims])
 
 
+def read_texts(item: ClassifyInput) -> tuple[str, str | None]:
+    """The act's own words and the post it acts on as the classifier reads them: cleaned, mojibake repaired."""
+    text = repair_mojibake(clean_text(item.text or ""))
+    return text, repair_mojibake(clean_text(item.context)) if item.context else None
+
+
 def _act_text(item: ClassifyInput) -> str:
     """The act as one text for the descriptor reader: its own words, then the post it acts on."""
-    own = clean_text(item.text or "")
-    context = clean_text(item.context) if item.context else ""
-    return f"{own} {context}".strip()
+    own, context = read_texts(item)
+    return f"{own} {context or ''}".strip()
 
 
 def quantize_dynamic(net: StanceHateNet) -> StanceHateNet:

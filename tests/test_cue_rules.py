@@ -70,3 +70,16 @@ def test_the_bundled_model_never_scores_an_explicit_call_below_its_threshold() -
     ], PROFILE)
     assert results[0].flagged and results[0].score >= classifier.threshold and results[0].candidate == "k3"
     assert any(c.startswith("aturan:") for c in results[0].cues) or results[0].score > classifier.threshold
+
+
+def test_the_rules_read_the_text_the_cues_were_found_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Cue offsets are into the act as read (mojibake repaired: 'â€œ' is one quote mark); a negation read at those
+    # offsets in the raw text looked two characters off and turned "jangan coblos" into a call to vote.
+    from models.infer import ClassifyInput, load_classifier
+
+    classifier = load_classifier()
+    monkeypatch.setattr(classifier.meta, "threshold", 0.99999)  # the rule decides, whatever the model reads
+    raw = "\u00e2\u20ac\u0153Saya bilang: jangan coblos nomor 2 ya"
+    [result] = classifier.classify([ClassifyInput("m", "post", raw, None)], PROFILE)
+    assert (result.stance, result.candidate) == ("oppose", "k2")
+    assert result.cues[0] == "aturan:ajakan memilih «coblos nomor 2»"
