@@ -105,12 +105,11 @@ def sqlite_url(netra_home: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """Databases migrated once per test process, copied for each test that wants a migrated one (``db_url``,
-    ``sqlite_db``): running the migrations cost 0.1 s on SQLite and 0.4 s on PostgreSQL per test. Tests of the
-    migrations themselves start from ``sqlite_url`` / ``pg_url``, which stay empty."""
-    import shutil
-
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite file migrated once per test process, copied for each test that wants a migrated database
+    (``db_url``, ``sqlite_db``): running the migrations cost 0.1 s on SQLite (0.4 s on PostgreSQL, see
+    ``pg_template``) per test. Tests of the migrations themselves start from ``sqlite_url`` / ``pg_url``, which
+    stay empty."""
     from monitor.db.migrate import upgrade
     from monitor.db.session import engine_for
 
@@ -118,48 +117,51 @@ def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
     upgrade(f"sqlite:///{sqlite_file}")
     engine_for(f"sqlite:///{sqlite_file}").dispose()  # the last connection closed checkpoints the WAL into the file
     assert not sqlite_file.with_name("netra.db-wal").exists()
-    templates = {"sqlite": str(sqlite_file)}
+    return str(sqlite_file)
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """The name of a PostgreSQL database migrated once per test process (dropped at the end), for
+    ``CREATE DATABASE … TEMPLATE``. Its own fixture, so a server that cannot be reached fails the PostgreSQL tests
+    only."""
     server = pg_server_url()
     if server is None:
-        yield templates
-        engine_for.cache_clear()
-        return
+        pytest.skip("NETRA_TEST_PG=off")
+    from monitor.db.migrate import upgrade
     from monitor.db.scratch import scratch_database
+    from monitor.db.session import engine_for
 
     with scratch_database(server, "netra_tpl") as url:
         upgrade(url)
         engine_for(url).dispose()  # PostgreSQL copies a template nobody is connected to
         engine_for.cache_clear()
-        templates["postgresql"] = url.rsplit("/", 1)[1]
-        yield templates
-    shutil.rmtree(sqlite_file.parent, ignore_errors=True)
-
-
-def _copy_sqlite_template(templates: dict[str, str], url: str) -> None:
-    import shutil
-
-    shutil.copyfile(templates["sqlite"], url.removeprefix("sqlite:///"))
+        yield url.rsplit("/", 1)[1]
 
 
 @pytest.fixture
-def pg_migrated_url(migrated_templates: dict[str, str]) -> Iterator[str]:
+def pg_migrated_url(pg_template: str) -> Iterator[str]:
     """A fresh PostgreSQL database at the migrations' head (a copy of the process's template; dropped after)."""
     server = pg_server_url()
-    if server is None:
-        pytest.skip("NETRA_TEST_PG=off")
+    assert server is not None  # pg_template skipped otherwise
     from monitor.db.scratch import scratch_database
 
-    with scratch_database(server, "netra_t", template=migrated_templates["postgresql"]) as url:
+    with scratch_database(server, "netra_t", template=pg_template) as url:
         yield url
 
 
+def _copy_sqlite_template(template: str, url: str) -> None:
+    import shutil
+
+    shutil.copyfile(template, url.removeprefix("sqlite:///"))
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
-           migrated_templates: dict[str, str]) -> str:
+def db_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """A migrated database on each backend, also set as NETRA_DATABASE_URL."""
     if request.param == "sqlite":
         url = request.getfixturevalue("sqlite_url")
-        _copy_sqlite_template(migrated_templates, url)
+        _copy_sqlite_template(request.getfixturevalue("sqlite_template"), url)
     else:
         url = request.getfixturevalue("pg_migrated_url")
     monkeypatch.setenv("NETRA_DATABASE_URL", url)
@@ -168,9 +170,9 @@ def db_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
 
 
 @pytest.fixture
-def sqlite_db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch, migrated_templates: dict[str, str]) -> str:
+def sqlite_db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch, sqlite_template: str) -> str:
     """A migrated SQLite database only (for tests that don't need both backends)."""
-    _copy_sqlite_template(migrated_templates, sqlite_url)
+    _copy_sqlite_template(sqlite_template, sqlite_url)
     monkeypatch.setenv("NETRA_DATABASE_URL", sqlite_url)
     reset_settings_cache()
     return sqlite_url
