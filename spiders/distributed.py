@@ -12,6 +12,8 @@ the one thing missing, a reliable queue:
   yielded through the ingest pipeline, i.e. committed (``InflightAckMiddleware``);
   or it ended in a final download error (``InflightAckDownloaderMiddleware``);
   or it was re-queued as a retry/redirect (``push`` of a tagged request);
+- a request is marked seen in the transaction that queues it (``ReliableScheduler``), so a worker killed
+  in between cannot leave it seen but never queued;
 - each worker refreshes a heartbeat; any worker returns the in-flight lists of
   workers whose heartbeat is older than the lease (``requeue_orphans``), and a
   worker that stops cleanly returns its own.
@@ -49,6 +51,7 @@ from scrapy.http import Response
 from scrapy.settings import Settings
 from scrapy_redis import picklecompat
 from scrapy_redis.queue import FifoQueue
+from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 log = logging.getLogger(__name__)
@@ -147,7 +150,8 @@ class ReliableFifoQueue(FifoQueue):
         self.sweep: str | None = None
         spider.netra_queue = self  # type: ignore[attr-defined]  # the acknowledging middlewares find it here
 
-    def push(self, request: Request) -> None:
+    def push(self, request: Request, seen: tuple[str, str] | None = None) -> None:
+        """Queue ``request``; ``seen`` = (seen-set key, fingerprint) is marked in the same transaction."""
         token = request.meta.pop(TOKEN, None)  # a retry or redirect of a request this worker holds
         if self.sweep and SWEEP not in request.meta:
             # Follow-ups carry their sweep too: the worker that pops one may never have seen a
@@ -156,6 +160,8 @@ class ReliableFifoQueue(FifoQueue):
             request.meta[SWEEP] = self.sweep
         pipe = self.server.pipeline(transaction=True)
         pipe.lpush(self.key, self._encode_request(request))
+        if seen is not None:
+            pipe.sadd(*seen)
         data = self._inflight.pop(token, None) if token else None
         if data is not None:
             pipe.lrem(self.inflight_key, 1, data)
@@ -202,6 +208,34 @@ class ReliableFifoQueue(FifoQueue):
 
     def holding(self) -> int:
         return len(self._inflight)
+
+
+class ReliableScheduler(Scheduler):
+    """scrapy-redis's scheduler, with a request marked seen in the transaction that queues it.
+
+    scrapy-redis marks the fingerprint (``SADD``) and then pushes, two round trips: a worker killed between them
+    left a request seen but never queued, and when another worker handled its parent page again the same request
+    was filtered as a duplicate — its page, and every act on it, lost without a word. Here the filter only looks,
+    and the queue marks while it pushes (``ReliableFifoQueue.push``). Two workers enqueueing the same request at the
+    same instant may both queue it: it is fetched twice, which stores nothing twice.
+    """
+
+    def enqueue_request(self, request: Request) -> bool:
+        fingerprint = None
+        if not request.dont_filter:
+            fingerprint = self.df.request_fingerprint(request)
+            if self.server.sismember(self.df.key, fingerprint):
+                self.df.log(request, self.spider)
+                return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        if isinstance(self.queue, ReliableFifoQueue):
+            self.queue.push(request, seen=(self.df.key, fingerprint) if fingerprint else None)
+        else:
+            if fingerprint:
+                self.server.sadd(self.df.key, fingerprint)
+            self.queue.push(request)
+        return True
 
 
 def _queue(crawler: Crawler) -> ReliableFifoQueue | None:
@@ -369,7 +403,7 @@ def worker_settings(kind: str, *, redis_url: str, worker_id: str, prefix: str = 
     downloader = dict(DOWNLOADER_MIDDLEWARES)
     downloader["spiders.distributed.InflightAckDownloaderMiddleware"] = 50
     settings: dict[str, Any] = {
-        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "SCHEDULER": "spiders.distributed.ReliableScheduler",
         "SCHEDULER_QUEUE_CLASS": "spiders.distributed.ReliableFifoQueue",
         "SCHEDULER_QUEUE_KEY": keys.requests,
         "SCHEDULER_PERSIST": True,
