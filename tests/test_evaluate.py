@@ -96,6 +96,18 @@ def test_evaluate_data_dir_with_many_profiles(tiny: tuple[Path, Path], tmp_path:
     assert json.loads(saved[0].read_text())["profiles"] == ["tiny-train"]
 
 
+def test_evaluate_reads_the_bundled_sets_without_data(tiny: tuple[Path, Path], netra_home: Path) -> None:
+    # The model card's command from any directory, as a wheel installs it: the labelled sets travel in the package.
+    from models.dataset import DATA_DIR
+
+    _, model = tiny
+    result = runner.invoke(app, ["evaluate", "--model", str(model), "--split", "challenge3"])
+    assert result.exit_code == 0, result.output
+    [saved] = (netra_home / "evaluations").glob("*.json")
+    items = sum(1 for f in (DATA_DIR / "challenge3").rglob("*.jsonl") for _ in f.open(encoding="utf-8"))
+    assert json.loads(saved.read_text())["model"]["items"] == items > 0
+
+
 def test_evaluate_errors_are_clear(tiny: tuple[Path, Path], tmp_path: Path) -> None:
     data, model = tiny
     result = runner.invoke(app, ["evaluate", "--data", str(tmp_path / "missing.jsonl"), "--model", str(model)])

@@ -253,7 +253,8 @@ def _print_metrics(meta: Any) -> None:
 
 
 def evaluate(
-    data: Path = typer.Option(..., "--data", help="Labelled JSONL file, folder of them, or data directory."),
+    data: Path | None = typer.Option(None, "--data", help="Labelled JSONL file, folder of them, or data directory "
+                                     "(default: the labelled data installed with Netra, models/data)."),
     profile: Path | None = typer.Option(None, "--profile", help="Profile YAML or folder of profiles."),
     model: Path | None = typer.Option(None, "--model", help="Model directory (default: the bundled model)."),
     split: list[str] = typer.Option(["dev"], "--split", help="Split folder(s) when --data is a data directory "
@@ -267,13 +268,15 @@ def evaluate(
     ),
 ) -> None:
     """Precision/recall of the flag, stance macro-F1, hate F1, candidate accuracy — model vs keyword baseline."""
-    from models.dataset import DatasetError
+    from models.dataset import DATA_DIR, DatasetError
     from models.evaluate import evaluate as run_evaluation
     from models.evaluate import format_report, load_labelled, save_report
     from models.network import ModelDirError
     from models.profile import ProfileError
     from monitor.classify import load_configured_classifier
 
+    # The bundled sets travel in the wheel: the model card's command works from any directory.
+    data = data or DATA_DIR
     sets = {}
     for name in split:
         try:
