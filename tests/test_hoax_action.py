@@ -130,14 +130,14 @@ def test_a_broken_reader_file_is_named(tmp_path: Path) -> None:
         ActionReader.load(tmp_path / "action.json")
 
 
-def test_the_shipped_rules_use_the_shipped_reader_fitted_without_the_fourth_test_set() -> None:
+def test_the_shipped_rules_use_the_shipped_reader_fitted_without_the_fifth_test_set() -> None:
     rules = HoaxRules.load(RULES_FILE)
     assert rules.version == MATCHER_VERSION and rules.action_reader == ACTION_FILE.name
     reader = ActionReader.load(ACTION_FILE)
     assert reader.chosen_on == "out_of_writer" and 0.3 <= reader.threshold <= 0.85
-    assert "models/data/hoax-test4" not in reader.trained_on["folders"]
-    assert {"models/data/hoax", "models/data/hoax-train", "models/data/hoax-test2",
-            "models/data/hoax-test3"} <= set(reader.trained_on["folders"])
+    assert not any(t in folder for folder in reader.trained_on["folders"] for t in ("hoax-test5", "hoax-test6"))
+    assert {"models/data/hoax", "models/data/hoax-train", "models/data/hoax-test2", "models/data/hoax-test3",
+            "models/data/hoax-test4"} <= set(reader.trained_on["folders"])
     # The record names the data it was fitted on: editing those files without refitting is caught here.
     from models.hoax.train import data_digest
     from models.hoax.train_action import READER_FOLDERS
@@ -189,3 +189,41 @@ def test_a_reader_fitted_on_another_encoders_vectors_is_not_read(tmp_path: Path,
     assert sum("fitted on fake-trigrams/1 vectors" in r.getMessage() for r in caplog.records) == 1
     shipped = ActionReader.load(ACTION_FILE)
     assert shipped.encoder.startswith("e5-small@")
+
+
+# v10: the same words do opposite things in reply to the claim and in reply to its debunk. Neither the words nor the
+# post alone tell which, so a stack reading the two vectors side by side cannot learn it; the own words' vector of
+# replies to a debunk can. The words are unknown to the cue lexicon, so the cue columns do not tell either.
+AGREE = ["sip sip lanjutkan", "mantul pokoknya pak", "nah gitu dong bu", "oke siap sebar", "top markotop",
+         "gaskeun terus", "yoi bener banget", "sepakat seratus persen"]
+REJECT = ["halah halah halah", "ngibul ngibul wae", "ngawur tenan iki", "preeet lah", "omdo doang ah",
+          "kibul kibul terus", "zonk zonk ah", "ngaco ngaco wae"]
+DEBUNK_POSTS = ["[HOAKS] Libur pencoblosan tidak dibatalkan, kata KPU", "HOAKS: libur hari coblosan tetap ada",
+                "Cek fakta: kabar libur pencoblosan dibatalkan adalah hoaks"]
+CLAIM_POSTS = ["Libur pencoblosan dibatalkan, semua pegawai masuk kantor", "Hari coblosan tidak libur, ASN masuk",
+               "Pemerintah batalkan libur pencoblosan Pilkada"]
+
+
+def _replies(writer: str, posts: range) -> list[LabelledPair]:
+    pairs = []
+    for n in range(len(AGREE)):
+        for m in posts:
+            for post, debunk_post in ((DEBUNK_POSTS[m], True), (CLAIM_POSTS[m], False)):
+                for words, rejects in ((AGREE[n], False), (REJECT[n], True)):
+                    spreads = rejects if debunk_post else not rejects
+                    pairs.append(_pair(f"{writer}-r{n}{m}{int(debunk_post)}{int(rejects)}", words,
+                                       "spreads" if spreads else "debunks",
+                                       "sarcastic_repetition" if rejects == debunk_post else "debunk_share", post,
+                                       kind="comment"))
+    return pairs
+
+
+def test_the_reader_reads_a_reply_to_a_debunk_apart_from_a_reply_to_the_claim() -> None:
+    encoder = FakeEncoder()
+    # Known words in reply to posts the reader has not seen.
+    train = action_rows([LabelledSet(CLAIMS, _replies("wa", range(2)))], RULES, encoder)
+    unseen = action_rows([LabelledSet(CLAIMS, _replies("wz", range(2, 3)))], RULES, encoder)
+    assert not train.columns[:, COLUMNS.index("own:debunk")].any()  # the words carry no cue
+    reader = fit_reader(train)
+    p = reader.probability(unseen.columns, unseen.texts, unseen.own, unseen.context)
+    assert errors(unseen, p >= 0.5)["wrong"] <= 1, p

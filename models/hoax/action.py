@@ -7,7 +7,10 @@ accuses the civil servant who warned others. The reader is a logistic regression
 - the cues themselves (of the act's own words and of the post it acts on) and the rules' action,
 - the logit of a hashed word/character n-gram regression on the act's own words (with their Indonesian reading when
   regional), fitted on the same pairs (its training rows' logits out of fold, so the stack learns how far to trust it),
-- the e5 vectors of the act's own words and of the post it acts on (``query:``), which carry a denial across languages.
+- the e5 vectors of the act's own words and of the post it acts on (``query:``), which carry a denial across languages,
+- from v10, the own words' vector again where the post acted on is a debunk (its cues say hoax or fact-check), zero
+  elsewhere: a reply to a debunk spreads the claim when it rejects the debunk ("katanya 'hoaks' 🙄") and not when it
+  agrees ("udh dibantah, jgn panik"); one weight per dimension for every act could not read the same words both ways.
 
 It is fitted on every labelled pair whose act is about its claim (``models.hoax.train_action``), and its threshold
 chosen on those pairs decided by fits without their writer. It runs only for acts the match scorer found to be
@@ -42,6 +45,7 @@ CUE_NAMES = ("debunk", "factcheck", "negated", "spread", "question", "ridicule",
 COLUMNS = (*(f"own:{n}" for n in CUE_NAMES), *(f"context:{n}" for n in CUE_NAMES), "bare", "rules:spreads",
            "rules:debunks", "rules:asks", "like", "share", "comment")
 NO_CONTEXT = "-"
+_CONTEXT_DEBUNK = [COLUMNS.index("context:debunk"), COLUMNS.index("context:factcheck")]
 
 
 def own_words(act: ActLike) -> str:
@@ -70,6 +74,16 @@ def cue_columns(act: ActLike, own: Cues, context: Cues, action: str) -> list[flo
                float(act.kind == "like"), float(act.kind == "share"), float(act.kind == "comment")])
 
 
+def stack_inputs(columns: torch.Tensor, ngram_logit: torch.Tensor, own_vectors: np.ndarray,
+                 context_vectors: np.ndarray) -> torch.Tensor:
+    """The stack's inputs: the cue columns, the n-gram logit, the two vectors and the own words' vector of replies to
+    a debunk (zero for other acts)."""
+    own = torch.as_tensor(own_vectors, dtype=torch.float32)
+    replies_to_debunk = (columns[:, _CONTEXT_DEBUNK].float().sum(1, keepdim=True) > 0).float()
+    return torch.cat([columns.float(), ngram_logit.float().reshape(-1, 1), own,
+                      torch.as_tensor(context_vectors, dtype=torch.float32), own * replies_to_debunk], 1)
+
+
 @dataclass
 class ActionReader:
     """P(the act spreads the claim | it is about the claim). ``threshold``: at or above, it spreads."""
@@ -94,9 +108,7 @@ class ActionReader:
     def probability(self, columns: torch.Tensor, texts: Sequence[str], own_vectors: np.ndarray,
                     context_vectors: np.ndarray) -> torch.Tensor:
         """For rows of ``cue_columns``, the n-gram texts and the vectors of own words and context."""
-        x = torch.cat([columns.float(), self.ngram_logit(texts).unsqueeze(1),
-                       torch.as_tensor(own_vectors, dtype=torch.float32),
-                       torch.as_tensor(context_vectors, dtype=torch.float32)], 1)
+        x = stack_inputs(columns, self.ngram_logit(texts), own_vectors, context_vectors)
         return torch.sigmoid(((x - self.mean) / self.scale) @ self.weight + self.bias)
 
     def spreads(self, act: ActLike, own: Cues, context: Cues, action: str, encoder: Any) -> tuple[bool, float]:
@@ -109,7 +121,8 @@ class ActionReader:
         return p >= self.threshold, p
 
     def record(self) -> dict[str, Any]:
-        return {"columns": [*COLUMNS, "ngram_logit", "own_vector", "context_vector"], "ngram_bias": self.ngram_bias,
+        return {"columns": [*COLUMNS, "ngram_logit", "own_vector", "context_vector", "own_vector_replying_to_debunk"],
+                "ngram_bias": self.ngram_bias,
                 "bias": self.bias, "threshold": self.threshold, "encoder": self.encoder, "chosen_on": self.chosen_on,
                 "trained_on": self.trained_on, "figures": self.figures}
 
@@ -140,4 +153,8 @@ class ActionReader:
             raise ValueError(f"{path}: unreadable hoax action reader ({exc})") from None
         if reader.weight.shape != reader.mean.shape or reader.weight.shape[0] <= len(COLUMNS) + 1:
             raise ValueError(f"{weights}: the stack's weights do not match its standardisation")
+        if (reader.weight.shape[0] - len(COLUMNS) - 1) % 3:
+            # Three vectors since v10 (own words, post, own words replying to a debunk); v9's file had two.
+            raise ValueError(f"{weights}: made for another layout of the reader's inputs; refit it with `netra hoax "
+                             f"train-action`")
         return reader

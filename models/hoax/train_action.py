@@ -2,9 +2,9 @@
 
 Rows: every labelled pair whose act is about its claim (label spreads, debunks or asks) in the sets the matcher may
 learn from — the first set's validation and test splits and its development pairs (one writer and a second), the
-training pairs (writers A-D) and the second and third test sets (writers 1-4), which were read for v6-v8 and are
-test sets no longer. ``models/data/hoax-test4`` and ``hoax-test5`` are never read here. Target: the act
-spreads its claim.
+training pairs (writers A-D) and the second, third and (v10) fourth test sets (writers 1-6), which were read for
+v6-v9 and are test sets no longer. ``models/data/hoax-test5`` and ``hoax-test6`` are never read here. Target: the
+act spreads its claim.
 
 Choice: each writer's rows are decided by a reader fitted without that writer; the threshold is the one with the
 fewest wrong spread/not decisions among those leaving ``CHOICE_DEBUNK_SHARE`` of the debunk shares unflagged (ties:
@@ -22,7 +22,16 @@ import numpy as np
 import torch
 
 from models.hate_fusion import inverse_document_frequency, ngram_matrix
-from models.hoax.action import COLUMNS, NO_CONTEXT, ActionReader, context_words, cue_columns, ngram_text, own_words
+from models.hoax.action import (
+    COLUMNS,
+    NO_CONTEXT,
+    ActionReader,
+    context_words,
+    cue_columns,
+    ngram_text,
+    own_words,
+    stack_inputs,
+)
 from models.hoax.cues import read_cues
 from models.hoax.encoder import QUERY
 from models.hoax.evaluate import (
@@ -32,6 +41,8 @@ from models.hoax.evaluate import (
     TEST2_DIR,
     TEST3,
     TEST3_DIR,
+    TEST4,
+    TEST4_DIR,
     TRAIN,
     TRAIN_DIR,
     LabelledPair,
@@ -53,8 +64,8 @@ SAME_WRITER = {"hxd": "hx"}
 COLUMN_RULES_SPREADS = COLUMNS.index("rules:spreads")
 # What the reader learns from (module docstring); `netra hoax train` reads the same sets for the out-of-writer actions
 # it chooses the scorer with, so both must come from here.
-READER_SPLITS = ("validation", TRAIN, TEST2, TEST3)  # "validation" loads the whole first set with its dev pairs
-READER_FOLDERS = (DATA_DIR, DEV_DIR, TRAIN_DIR, TEST2_DIR, TEST3_DIR)
+READER_SPLITS = ("validation", TRAIN, TEST2, TEST3, TEST4)  # "validation": the whole first set with its dev pairs
+READER_FOLDERS = (DATA_DIR, DEV_DIR, TRAIN_DIR, TEST2_DIR, TEST3_DIR, TEST4_DIR)
 
 
 def reader_sets(is_false: Callable[[str], bool]) -> list[LabelledSet]:
@@ -122,8 +133,7 @@ def fit_reader(rows: ActionRows, ngram_l2: float = NGRAM_L2, stack_l2: float = S
         kept = [r for r in range(len(rows.y)) if r % INNER_FOLDS != k]
         w_k, b_k, idf_k = _ngram([rows.texts[r] for r in kept], rows.y[kept], ngram_l2)
         inner[held] = _ngram_logit([rows.texts[r] for r in held], w_k, b_k, idf_k)
-    x = torch.cat([rows.columns.float(), inner.unsqueeze(1), torch.as_tensor(rows.own, dtype=torch.float32),
-                   torch.as_tensor(rows.context, dtype=torch.float32)], 1)
+    x = stack_inputs(rows.columns, inner, rows.own, rows.context)
     mean, scale = standardiser(x)
     stack, stack_bias = fit_logistic((x - mean) / scale, rows.y, stack_l2)
     return ActionReader(ngram_weight=weight, ngram_bias=bias, idf=idf, mean=mean, scale=scale, weight=stack,
