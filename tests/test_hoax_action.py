@@ -3,6 +3,7 @@ fitted on the labelled pairs, its threshold chosen on each writer's pairs decide
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -127,6 +128,20 @@ def test_the_matcher_asks_the_reader_and_a_warning_it_knows_is_not_flagged(tmp_p
 def test_a_broken_reader_file_is_named(tmp_path: Path) -> None:
     (tmp_path / "action.json").write_text('{"bias": 0}', encoding="utf-8")
     with pytest.raises(ValueError, match="action.json"):
+        ActionReader.load(tmp_path / "action.json")
+
+
+def test_a_reader_fitted_for_other_stack_inputs_is_refused_by_name(tmp_path: Path) -> None:
+    # A v9 reader: its weights have as many entries as v10's would with vectors of another width, so only the record
+    # of its inputs tells that they would be read against the wrong columns.
+    rows = action_rows([_labelled()], RULES, FakeEncoder())
+    reader = fit_reader(rows)
+    reader.save(tmp_path / "action.json")
+    assert ActionReader.load(tmp_path / "action.json").weight.shape == reader.weight.shape
+    record = json.loads((tmp_path / "action.json").read_text(encoding="utf-8"))
+    record["columns"] = record["columns"][:-1]
+    (tmp_path / "action.json").write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"action\.json.*train-action"):
         ActionReader.load(tmp_path / "action.json")
 
 

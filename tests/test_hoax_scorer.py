@@ -167,7 +167,7 @@ def test_the_shipped_rules_use_the_shipped_scorer_chosen_without_the_test_sets()
     scorer = MatchScorer.load(SCORER_FILE)
     assert scorer.chosen_on == "validation+out_of_writer" and scorer.features == list(FEATURES)
     # v9: the second and third test sets (read for v6-v8) are training pairs; v10: the fourth (read for v9) too; the
-    # fifth is never read.
+    # fifth and sixth are never read.
     assert set(scorer.trained_on["splits"]) == {"train", "dev", "test2", "test3", "test4"}
     assert {"models/data/hoax-train", "models/data/hoax-test2", "models/data/hoax-test3", "models/data/hoax-test4",
             "models/data/hoax-dev", "models/data/train"} == set(scorer.trained_on["folders"])

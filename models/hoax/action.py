@@ -45,6 +45,9 @@ CUE_NAMES = ("debunk", "factcheck", "negated", "spread", "question", "ridicule",
 COLUMNS = (*(f"own:{n}" for n in CUE_NAMES), *(f"context:{n}" for n in CUE_NAMES), "bare", "rules:spreads",
            "rules:debunks", "rules:asks", "like", "share", "comment")
 NO_CONTEXT = "-"
+# Every input of the stack in order, as action.json records them: a file recording others was fitted for another
+# layout (v9's had no "own_vector_replying_to_debunk") and its weights would be read against the wrong inputs.
+STACK_INPUTS = [*COLUMNS, "ngram_logit", "own_vector", "context_vector", "own_vector_replying_to_debunk"]
 _CONTEXT_DEBUNK = [COLUMNS.index("context:debunk"), COLUMNS.index("context:factcheck")]
 
 
@@ -121,8 +124,7 @@ class ActionReader:
         return p >= self.threshold, p
 
     def record(self) -> dict[str, Any]:
-        return {"columns": [*COLUMNS, "ngram_logit", "own_vector", "context_vector", "own_vector_replying_to_debunk"],
-                "ngram_bias": self.ngram_bias,
+        return {"columns": STACK_INPUTS, "ngram_bias": self.ngram_bias,
                 "bias": self.bias, "threshold": self.threshold, "encoder": self.encoder, "chosen_on": self.chosen_on,
                 "trained_on": self.trained_on, "figures": self.figures}
 
@@ -143,6 +145,9 @@ class ActionReader:
         weights = path.with_suffix(".safetensors")
         try:
             meta = json.loads(path.read_text(encoding="utf-8"))
+            if meta.get("columns") != STACK_INPUTS:
+                raise ValueError("its record names other stack inputs than this version reads; refit it with `netra "
+                                 "hoax train-action`")
             t = load_file(str(weights))
             reader = cls(ngram_weight=t["ngram_weight"].float(), ngram_bias=float(meta["ngram_bias"]),
                          idf=t["idf"].float(), mean=t["mean"].float(), scale=t["scale"].float(),
@@ -153,8 +158,4 @@ class ActionReader:
             raise ValueError(f"{path}: unreadable hoax action reader ({exc})") from None
         if reader.weight.shape != reader.mean.shape or reader.weight.shape[0] <= len(COLUMNS) + 1:
             raise ValueError(f"{weights}: the stack's weights do not match its standardisation")
-        if (reader.weight.shape[0] - len(COLUMNS) - 1) % 3:
-            # Three vectors since v10 (own words, post, own words replying to a debunk); v9's file had two.
-            raise ValueError(f"{weights}: made for another layout of the reader's inputs; refit it with `netra hoax "
-                             f"train-action`")
         return reader
