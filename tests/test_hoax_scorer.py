@@ -84,6 +84,38 @@ def test_the_scorer_reads_more_than_the_most_similar_claim(tmp_path: Path) -> No
         assert (result.claims[0].claim.id if result.hoax else None) == expected
 
 
+def test_a_reply_carrying_one_clause_of_a_claim_is_found_by_its_clause_overlap(tmp_path: Path) -> None:
+    """v11: a partial repetition carries one clause of the claim, a small share of its whole wording; the scorer reads
+    how much of the best-carried clause the act carries (its own words alone too)."""
+    fuel = Claim(claim="Pemerintah sudah memutuskan harga BBM subsidi naik menjadi Rp15.000 per liter sehari setelah "
+                       "pencoblosan; pengumumannya sengaja ditahan sampai pemilihan selesai. (Tidak ada keputusan "
+                       "kenaikan harga; surat yang beredar adalah surat tahun 2022.)",
+                 rating="Hoaks", url="https://cek.example/bbm/", false=True, publisher="Cek Contoh", id="c4")
+    from models.hoax.wording import claim_clauses
+
+    assert claim_clauses(fuel.claim) == ("Pemerintah sudah memutuskan harga BBM subsidi naik menjadi Rp15.000 per "
+                                         "liter sehari setelah pencoblosan",
+                                         "pengumumannya sengaja ditahan sampai pemilihan selesai")
+    reply = pair("p", "pengumumannya memang sengaja ditahan sampai pemilihan selesai, liat aja nanti", "c4", "spreads",
+                 "partial", kind="comment", context="Antrean SPBU malam ini panjang banget")
+    other = pair("o", "pemilihan selesai, saatnya kerja lagi", None, "unrelated", "same_topic_unrelated",
+                 kind="comment", context="Antrean SPBU malam ini panjang banget")
+    m = HoaxMatcher.from_claims(FakeEncoder(), [*CLAIMS, fuel], FAKE_RULES, background=NONE)
+    readable, indices, sims = m.candidates([reply, other])
+    read = {}
+    for row, act in enumerate((reply, other)):
+        found = {f.best.claim.id: v for f, v in candidate_readings(m, act, indices[row], sims[row], 3)}
+        read[act.id] = found["c4"]
+    clause, own_clause, whole = (FEATURES.index(f) for f in ("clause_overlap", "own_clause_overlap", "overlap"))
+    assert read["p"][clause] >= 0.9 and read["p"][own_clause] >= 0.9 and read["p"][whole] < 0.6
+    assert read["o"][clause] < 0.5
+    overlap_scorer(feature="own_clause_overlap", bias=-7.0).save(tmp_path / "scorer.json")
+    rules = replace(FAKE_RULES, scorer=str(tmp_path / "scorer.json"))
+    matcher = HoaxMatcher.from_claims(FakeEncoder(), [*CLAIMS, fuel], rules, background=NONE)
+    found, left = matcher.match([reply, other])
+    assert found.hoax and found.claims[0].claim.id == "c4" and not left.hoax
+
+
 def test_a_true_claim_about_as_close_stops_the_match_when_the_scorer_says_so(tmp_path: Path) -> None:
     act = pair("t", "Hari pencoblosan Pilkada ditetapkan sebagai hari libur nasional ya", None, "unrelated",
                "true_claim")
@@ -163,21 +195,22 @@ def test_each_training_writer_is_decided_by_a_scorer_fitted_without_them() -> No
 
 def test_the_shipped_rules_use_the_shipped_scorer_chosen_without_the_test_sets() -> None:
     rules = HoaxRules.load(RULES_FILE)
-    assert rules.version == MATCHER_VERSION == 10 and rules.scorer == SCORER_FILE.name
+    assert rules.version == MATCHER_VERSION == 11 and rules.scorer == SCORER_FILE.name
     scorer = MatchScorer.load(SCORER_FILE)
     assert scorer.chosen_on == "validation+out_of_writer" and scorer.features == list(FEATURES)
-    # v9: the second and third test sets (read for v6-v8) are training pairs; v10: the fourth (read for v9) too; the
-    # fifth and sixth are never read.
-    assert set(scorer.trained_on["splits"]) == {"train", "dev", "test2", "test3", "test4"}
+    # v9: the second and third test sets (read for v6-v8) are training pairs; v10: the fourth (read for v9) too; v11:
+    # the fifth and sixth (read for v10); the seventh is never read.
+    assert set(scorer.trained_on["splits"]) == {"train", "dev", "test2", "test3", "test4", "test5", "test6"}
     assert {"models/data/hoax-train", "models/data/hoax-test2", "models/data/hoax-test3", "models/data/hoax-test4",
-            "models/data/hoax-dev", "models/data/train"} == set(scorer.trained_on["folders"])
+            "models/data/hoax-test5", "models/data/hoax-test6", "models/data/hoax-dev",
+            "models/data/train"} == set(scorer.trained_on["folders"])
     assert scorer.trained_on["everyday_acts"]["acts"] == 800
     # v10: the choice may not turn the check against true claims off (the demo's true announcement was flagged).
     assert scorer.true_margin is not None
 
 
 def test_the_training_and_later_test_sets_load_with_claims_of_their_own() -> None:
-    names = ("train", "test2", "test3", "test4", "test5", "test6")
+    names = ("train", "test2", "test3", "test4", "test5", "test6", "test7")
     sets = [load_split(name, is_false) for name in (*names, "validation")]
     for name, labelled in zip(names, sets, strict=False):
         assert labelled.pairs and all(p.split == name for p in labelled.pairs)
@@ -191,7 +224,8 @@ def test_the_training_and_later_test_sets_load_with_claims_of_their_own() -> Non
 
 @pytest.mark.parametrize(("folder", "split"), [("hoax-train", "train"), ("hoax-test2", "test2"),
                                                ("hoax-test3", "test3"), ("hoax-test4", "test4"),
-                                               ("hoax-test5", "test5"), ("hoax-test6", "test6")])
+                                               ("hoax-test5", "test5"), ("hoax-test6", "test6"),
+                                               ("hoax-test7", "test7")])
 def test_the_new_pair_folders_pass_their_validator(folder: str, split: str, tmp_path: Path) -> None:
     import subprocess
     import sys

@@ -44,6 +44,8 @@ TEST4_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-test4"
 # The fifth, written after test4 had been read for v9 (README there).
 TEST5_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-test5"
 TEST6_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-test6"
+# The seventh (v11 on), written after test5 and test6 had been read for v10 (README there).
+TEST7_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-test7"
 SPLITS = ("validation", "test")
 DEV = "dev"
 TRAIN = "train"
@@ -52,6 +54,7 @@ TEST3 = "test3"
 TEST4 = "test4"
 TEST5 = "test5"
 TEST6 = "test6"
+TEST7 = "test7"
 TUNING_SPLITS = ("validation", DEV)
 LABELS = ("spreads", "debunks", "asks", "unrelated")
 TARGET_PRECISION = 0.85
@@ -164,10 +167,11 @@ class Scored:
 
 def load_split(split: str, is_false: Callable[[str], bool], data_dir: Path | None = None) -> LabelledSet:
     """The labelled set holding ``split``: validation and test (with the development pairs) in models/data/hoax,
-    train and test2-test6 in their own folders. ``data_dir``: another folder, read alone with the splits it may
+    train and test2-test7 in their own folders. ``data_dir``: another folder, read alone with the splits it may
     hold."""
     if data_dir is not None:
-        return load_set(data_dir, is_false, None, (*SPLITS, TRAIN, TEST2, TEST3, TEST4, TEST5, TEST6))
+        return load_set(data_dir, is_false, None, (*SPLITS, TRAIN, TEST2, TEST3, TEST4, TEST5, TEST6,
+                                                       TEST7))
     if split == TRAIN:
         return load_set(TRAIN_DIR, is_false, None, (TRAIN,))
     if split == TEST2:
@@ -180,6 +184,8 @@ def load_split(split: str, is_false: Callable[[str], bool], data_dir: Path | Non
         return load_set(TEST5_DIR, is_false, None, (TEST5,))
     if split == TEST6:
         return load_set(TEST6_DIR, is_false, None, (TEST6,))
+    if split == TEST7:
+        return load_set(TEST7_DIR, is_false, None, (TEST7,))
     return load_set(DATA_DIR, is_false, DEV_DIR)
 
 

@@ -31,7 +31,7 @@ import numpy as np
 
 from models.hoax.reading import REGIONAL_WORDS, overlap_text
 from models.hoax.regional import to_indonesian
-from models.hoax.wording import matching_text
+from models.hoax.wording import claim_clauses, matching_text
 from models.text import clean_text, has_visible_text
 
 if TYPE_CHECKING:
@@ -60,6 +60,10 @@ FEATURES = (
     "context_words",  # log(1 + words of the post it acts on)
     "like", "share", "comment", "photo",  # the act's kind (a post is none of these)
     "regional",  # written in a regional language (its Indonesian reading was searched too)
+    # v11: the share of the claim's best-carried clause's weighted words the act carries, of the whole act and of its
+    # own words alone: a partial repetition carries one clause of the claim, a small share of its whole
+    "clause_overlap",
+    "own_clause_overlap",
 )
 TRUE_GAP_CLIP = 0.1
 
@@ -89,14 +93,19 @@ def feature_vector(matcher: HoaxMatcher, act: ActLike, found: MatchFeatures, lea
     """The scorer's reading of one act and one of its candidate claims (``found.best``), in FEATURES order."""
     claim = matching_text(found.best.claim.claim)
     own = clean_text(act.text or "").strip()
+    words = overlap_text(act)
+    clauses = claim_clauses(found.best.claim.claim)
+    clause_overlap = max(matcher.words.overlap(clause, words) for clause in clauses)
     if own and act.context and has_visible_text(own):
         indonesian, replaced = to_indonesian(own)
-        own_overlap = matcher.words.overlap(claim, f"{own}\n{indonesian}" if replaced >= REGIONAL_WORDS else own)
+        own_words = f"{own}\n{indonesian}" if replaced >= REGIONAL_WORDS else own
+        own_overlap = matcher.words.overlap(claim, own_words)
+        own_clause_overlap = max(matcher.words.overlap(clause, own_words) for clause in clauses)
     else:
-        own_overlap = found.overlap
+        own_overlap, own_clause_overlap = found.overlap, clause_overlap
     whole = "\n".join(part for part in (own, clean_text(act.context or "").strip()) if part)
     predicate = predicate_words(claim)
-    predicate_overlap = matcher.words.overlap(predicate, overlap_text(act)) if predicate else found.overlap
+    predicate_overlap = matcher.words.overlap(predicate, words) if predicate else found.overlap
     true_gap = TRUE_GAP_CLIP if found.best_true <= -1.0 else found.best.similarity - found.best_true
     kind = act.kind
     return np.array([
@@ -105,7 +114,7 @@ def feature_vector(matcher: HoaxMatcher, act: ActLike, found: MatchFeatures, lea
         max(-TRUE_GAP_CLIP, min(TRUE_GAP_CLIP, true_gap)), float(first),
         math.log1p(_words(act.text)), math.log1p(_words(act.context)),
         float(kind == "like"), float(kind == "share"), float(kind == "comment"), float(kind == "photo"),
-        float(to_indonesian(whole)[1] >= REGIONAL_WORDS),
+        float(to_indonesian(whole)[1] >= REGIONAL_WORDS), clause_overlap, own_clause_overlap,
     ], dtype=np.float64)
 
 

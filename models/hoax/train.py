@@ -53,6 +53,11 @@ V6_CUES = {"bare_takes_context": True, "mock_first": True, "echo_ridicule": True
 # eight writers (v9, 266 shares, the action reader's out-of-writer decisions) 98 % is reached only at the top of the
 # threshold grid, flagging under half the hoaxes (out-of-writer recall 0.47), so v9 asks 97 %.
 CHOICE_DEBUNK_SHARE = 0.97
+# v11: and 99.5 % of the everyday acts unflagged. Fitted on sixteen writers (two of them writing partial repetitions),
+# the choice without it took a scorer that flagged 62 of the 800 everyday acts out of fold (7.8 %; v10's flagged none):
+# in service most acts concern no claim, and each such flag is a civil servant wrongly put before a reviewer. Asked
+# 99 %, it flagged 8 out of fold and 12 of each 600 held-out everyday acts (v10: 4 and 3), so v11 asks 99.5 %.
+CHOICE_EVERYDAY_SHARE = 0.995
 THRESHOLDS = [round(float(t), 3) for t in np.arange(0.05, 0.951, 0.01)]
 # Everyday traffic: in service most acts concern no claim at all, while every labelled pair is written around one.
 # Acts of the classifier's training split (campaign posts, service requests, office news — written for stance, not
@@ -197,12 +202,12 @@ def choose(writers: Sequence[Readings], always: Sequence[Readings], validation: 
            true_margins: Sequence[float | None] = TRUE_MARGINS,
            actions: dict[str, str] | None = None) -> tuple[MatchScorer, dict[str, Any]]:
     """The scorer (L2, candidates, margin over true claims, threshold) whose weaker of precision and recall is highest
-    with CHOICE_DEBUNK_SHARE of the debunk shares unflagged, over the validation split *and* each training writer's
-    pairs as
-    decided by a scorer fitted without that writer (``writers``: one Readings per writer; ``always``: pairs always
-    trained on, the development pairs). So the choice is made on acts written by someone the scorer never read, and
-    on more of them than validation holds. The scorer returned is fitted on every writer and ``always``. Ties: higher
-    F1, then the higher threshold (fewer flags for reviewers), then the grids' order.
+    with CHOICE_DEBUNK_SHARE of the debunk shares and CHOICE_EVERYDAY_SHARE of the everyday acts unflagged, over the
+    validation split *and* each training writer's pairs as decided by a scorer fitted without that writer
+    (``writers``: one Readings per writer; ``always``: pairs always trained on, the development pairs). So the choice
+    is made on acts written by someone the scorer never read, and on more of them than validation holds. The scorer
+    returned is fitted on every writer and ``always``. Ties: higher F1, then the higher threshold (fewer flags for
+    reviewers), then the grids' order.
 
     ``actions`` (v9): each pair's action on its own claim as the action reader fitted without its writer decides it.
 
@@ -225,9 +230,10 @@ def choose(writers: Sequence[Readings], always: Sequence[Readings], validation: 
                 result = figures(pairs, decided, claims)
                 precision, recall = result["precision"] or 0.0, result["recall"] or 0.0
                 debunk = result["debunk_share_correct"] if result["debunk_share_correct"] is not None else 1.0
+                everyday = result["categories"].get(TRAFFIC, {}).get("accuracy", 1.0)
                 # The targets ask for both precision and recall (≥ 0.85 each): the setting whose weaker of the two is
-                # highest, among those leaving every debunk share unflagged.
-                feasible = debunk >= CHOICE_DEBUNK_SHARE
+                # highest, among those leaving the debunk shares and the everyday acts unflagged (up to their shares).
+                feasible = debunk >= CHOICE_DEBUNK_SHARE and everyday >= CHOICE_EVERYDAY_SHARE
                 f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
                 key = (float(feasible), min(precision, recall), f1, debunk, threshold)
                 if best is None or key > best[0]:

@@ -2,9 +2,9 @@
 
 Rows: every labelled pair whose act is about its claim (label spreads, debunks or asks) in the sets the matcher may
 learn from — the first set's validation and test splits and its development pairs (one writer and a second), the
-training pairs (writers A-D) and the second, third and (v10) fourth test sets (writers 1-6), which were read for
-v6-v9 and are test sets no longer. ``models/data/hoax-test5`` and ``hoax-test6`` are never read here. Target: the
-act spreads its claim.
+training pairs (writers A-F) and the second to sixth test sets (writers 1-10: the fourth since v10, the fifth and sixth
+since v11), which were read for v6-v10 and are test sets no longer. ``models/data/hoax-test7`` is never read here.
+Target: the act spreads its claim.
 
 Choice: each writer's rows are decided by a reader fitted without that writer; the threshold is the one with the
 fewest wrong spread/not decisions among those leaving ``CHOICE_DEBUNK_SHARE`` of the debunk shares unflagged (ties:
@@ -43,6 +43,10 @@ from models.hoax.evaluate import (
     TEST3_DIR,
     TEST4,
     TEST4_DIR,
+    TEST5,
+    TEST5_DIR,
+    TEST6,
+    TEST6_DIR,
     TRAIN,
     TRAIN_DIR,
     LabelledPair,
@@ -64,8 +68,9 @@ SAME_WRITER = {"hxd": "hx"}
 COLUMN_RULES_SPREADS = COLUMNS.index("rules:spreads")
 # What the reader learns from (module docstring); `netra hoax train` reads the same sets for the out-of-writer actions
 # it chooses the scorer with, so both must come from here.
-READER_SPLITS = ("validation", TRAIN, TEST2, TEST3, TEST4)  # "validation": the whole first set with its dev pairs
-READER_FOLDERS = (DATA_DIR, DEV_DIR, TRAIN_DIR, TEST2_DIR, TEST3_DIR, TEST4_DIR)
+# "validation": the whole first set with its dev pairs. test5 and test6 were read for v10, training data since v11.
+READER_SPLITS = ("validation", TRAIN, TEST2, TEST3, TEST4, TEST5, TEST6)
+READER_FOLDERS = (DATA_DIR, DEV_DIR, TRAIN_DIR, TEST2_DIR, TEST3_DIR, TEST4_DIR, TEST5_DIR, TEST6_DIR)
 
 
 def reader_sets(is_false: Callable[[str], bool]) -> list[LabelledSet]:

@@ -147,7 +147,7 @@ def rematch(
 def evaluate(
     data: Path | None = typer.Option(None, "--data", help="Labelled set (default: the shipped one holding --split)."),
     split: str = typer.Option("test", "--split", help="validation, test, dev (the development pairs), train (the "
-                                                      "scorer's training pairs), test2 … test6 (the "
+                                                      "scorer's training pairs), test2 … test7 (the "
                                                       "later independent test sets, claims of their own)."),
     tune: bool = typer.Option(False, "--tune", help="Choose the score rules on the validation split and the "
                                                     "development pairs and write them to models/hoax/rules.json "
@@ -167,6 +167,7 @@ def evaluate(
         TEST4,
         TEST5,
         TEST6,
+        TEST7,
         TRAIN,
         HoaxDataError,
         figures,
@@ -179,7 +180,7 @@ def evaluate(
     from models.hoax.matcher import RULES_FILE, HoaxRules
     from monitor.hoax.service import is_false, shared_encoder
 
-    names = (*SPLITS, DEV, TRAIN, TEST2, TEST3, TEST4, TEST5, TEST6)
+    names = (*SPLITS, DEV, TRAIN, TEST2, TEST3, TEST4, TEST5, TEST6, TEST7)
     if split not in names:
         fail(f"--split must be one of {', '.join(names)}, not {split!r}")
     if tune and split != "validation":
@@ -220,11 +221,11 @@ def evaluate(
 
 @app.command("train")
 def train() -> None:
-    """Fit the match scorer on the training and development pairs and the second, third and fourth test sets (read
-    for v6-v9, training pairs since), choose it on the validation split and on each writer's pairs left out in
-    turn, and make the shipped rules use it (models/hoax/scorer.json, rules.json). The scorer is neither fitted nor
-    chosen on the first set's test split (the action reader, which learns from it, only says what each pair does);
-    the fifth and sixth test sets are not read."""
+    """Fit the match scorer on the training and development pairs and the second to sixth test sets (read for
+    v6-v10, training pairs since), choose it on the validation split and on each writer's pairs left out in turn, and
+    make the shipped rules use it (models/hoax/scorer.json, rules.json). The scorer is neither fitted nor chosen on the
+    first set's test split (the action reader, which learns from it, only says what each pair does); the seventh test
+    set is not read."""
     from dataclasses import replace
 
     from models.hoax.evaluate import (
@@ -236,6 +237,10 @@ def train() -> None:
         TEST3_DIR,
         TEST4,
         TEST4_DIR,
+        TEST5,
+        TEST5_DIR,
+        TEST6,
+        TEST6_DIR,
         TRAIN,
         TRAIN_DIR,
         HoaxDataError,
@@ -261,7 +266,7 @@ def train() -> None:
     try:
         training = load_split(TRAIN, is_false)
         shipped = load_split("validation", is_false)
-        later = [load_split(name, is_false) for name in (TEST2, TEST3, TEST4)]
+        later = [load_split(name, is_false) for name in (TEST2, TEST3, TEST4, TEST5, TEST6)]
     except HoaxDataError as exc:
         fail(str(exc))
     encoder = shared_encoder()
@@ -302,7 +307,8 @@ def train() -> None:
         scorer, result = choose(writers, [development], validation, rules, actions=actions)
     scorer.chosen_on = "validation+out_of_writer"
     scorer.trained_on = trained_on([*writers, development],
-                                   [TRAIN_DIR, TEST2_DIR, TEST3_DIR, TEST4_DIR, DEV_DIR, TRAFFIC_DIR])
+                                   [TRAIN_DIR, TEST2_DIR, TEST3_DIR, TEST4_DIR, TEST5_DIR, TEST6_DIR, DEV_DIR,
+                                    TRAFFIC_DIR])
     scorer.figures = result
     scorer.save(SCORER_FILE)
     replace(rules, scorer=SCORER_FILE.name, action_reader=loaded.action_reader,
@@ -321,7 +327,7 @@ def train() -> None:
 def train_action() -> None:
     """Fit the action reader (does an act about a claim spread it?) on every labelled pair the matcher may learn
     from, choose its threshold on each writer's pairs decided by a fit without that writer, and make the shipped
-    rules use it (models/hoax/action.json, action.safetensors, rules.json). The fifth and sixth test sets are not
+    rules use it (models/hoax/action.json, action.safetensors, rules.json). The seventh test set is not
     read."""
     from dataclasses import replace
 
