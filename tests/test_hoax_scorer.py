@@ -199,7 +199,7 @@ def test_the_shipped_rules_use_the_shipped_scorer_chosen_without_the_test_sets()
     scorer = MatchScorer.load(SCORER_FILE)
     assert scorer.chosen_on == "validation+out_of_writer" and scorer.features == list(FEATURES)
     # v9: the second and third test sets (read for v6-v8) are training pairs; v10: the fourth (read for v9) too; v11:
-    # the fifth and sixth (read for v10); the seventh is never read.
+    # the fifth and sixth (read for v10); the seventh and eighth are never read.
     assert set(scorer.trained_on["splits"]) == {"train", "dev", "test2", "test3", "test4", "test5", "test6"}
     assert {"models/data/hoax-train", "models/data/hoax-test2", "models/data/hoax-test3", "models/data/hoax-test4",
             "models/data/hoax-test5", "models/data/hoax-test6", "models/data/hoax-dev",
@@ -210,7 +210,7 @@ def test_the_shipped_rules_use_the_shipped_scorer_chosen_without_the_test_sets()
 
 
 def test_the_training_and_later_test_sets_load_with_claims_of_their_own() -> None:
-    names = ("train", "test2", "test3", "test4", "test5", "test6", "test7")
+    names = ("train", "test2", "test3", "test4", "test5", "test6", "test7", "test8")
     sets = [load_split(name, is_false) for name in (*names, "validation")]
     for name, labelled in zip(names, sets, strict=False):
         assert labelled.pairs and all(p.split == name for p in labelled.pairs)
@@ -225,7 +225,7 @@ def test_the_training_and_later_test_sets_load_with_claims_of_their_own() -> Non
 @pytest.mark.parametrize(("folder", "split"), [("hoax-train", "train"), ("hoax-test2", "test2"),
                                                ("hoax-test3", "test3"), ("hoax-test4", "test4"),
                                                ("hoax-test5", "test5"), ("hoax-test6", "test6"),
-                                               ("hoax-test7", "test7")])
+                                               ("hoax-test7", "test7"), ("hoax-test8", "test8")])
 def test_the_new_pair_folders_pass_their_validator(folder: str, split: str, tmp_path: Path) -> None:
     import subprocess
     import sys

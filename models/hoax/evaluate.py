@@ -46,6 +46,8 @@ TEST5_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-test5"
 TEST6_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-test6"
 # The seventh (v11 on), written after test5 and test6 had been read for v10 (README there).
 TEST7_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-test7"
+# The eighth, written after test7 had been read for v11, for the version after it (README there).
+TEST8_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-test8"
 SPLITS = ("validation", "test")
 DEV = "dev"
 TRAIN = "train"
@@ -55,6 +57,7 @@ TEST4 = "test4"
 TEST5 = "test5"
 TEST6 = "test6"
 TEST7 = "test7"
+TEST8 = "test8"
 TUNING_SPLITS = ("validation", DEV)
 LABELS = ("spreads", "debunks", "asks", "unrelated")
 TARGET_PRECISION = 0.85
@@ -167,11 +170,11 @@ class Scored:
 
 def load_split(split: str, is_false: Callable[[str], bool], data_dir: Path | None = None) -> LabelledSet:
     """The labelled set holding ``split``: validation and test (with the development pairs) in models/data/hoax,
-    train and test2-test7 in their own folders. ``data_dir``: another folder, read alone with the splits it may
+    train and test2-test8 in their own folders. ``data_dir``: another folder, read alone with the splits it may
     hold."""
     if data_dir is not None:
         return load_set(data_dir, is_false, None, (*SPLITS, TRAIN, TEST2, TEST3, TEST4, TEST5, TEST6,
-                                                       TEST7))
+                                                       TEST7, TEST8))
     if split == TRAIN:
         return load_set(TRAIN_DIR, is_false, None, (TRAIN,))
     if split == TEST2:
@@ -186,6 +189,8 @@ def load_split(split: str, is_false: Callable[[str], bool], data_dir: Path | Non
         return load_set(TEST6_DIR, is_false, None, (TEST6,))
     if split == TEST7:
         return load_set(TEST7_DIR, is_false, None, (TEST7,))
+    if split == TEST8:
+        return load_set(TEST8_DIR, is_false, None, (TEST8,))
     return load_set(DATA_DIR, is_false, DEV_DIR)
 
 

@@ -147,7 +147,7 @@ def rematch(
 def evaluate(
     data: Path | None = typer.Option(None, "--data", help="Labelled set (default: the shipped one holding --split)."),
     split: str = typer.Option("test", "--split", help="validation, test, dev (the development pairs), train (the "
-                                                      "scorer's training pairs), test2 … test7 (the "
+                                                      "scorer's training pairs), test2 … test8 (the "
                                                       "later independent test sets, claims of their own)."),
     tune: bool = typer.Option(False, "--tune", help="Choose the score rules on the validation split and the "
                                                     "development pairs and write them to models/hoax/rules.json "
@@ -168,6 +168,7 @@ def evaluate(
         TEST5,
         TEST6,
         TEST7,
+        TEST8,
         TRAIN,
         HoaxDataError,
         figures,
@@ -180,7 +181,7 @@ def evaluate(
     from models.hoax.matcher import RULES_FILE, HoaxRules
     from monitor.hoax.service import is_false, shared_encoder
 
-    names = (*SPLITS, DEV, TRAIN, TEST2, TEST3, TEST4, TEST5, TEST6, TEST7)
+    names = (*SPLITS, DEV, TRAIN, TEST2, TEST3, TEST4, TEST5, TEST6, TEST7, TEST8)
     if split not in names:
         fail(f"--split must be one of {', '.join(names)}, not {split!r}")
     if tune and split != "validation":
