@@ -58,6 +58,9 @@ TEST5 = "test5"
 TEST6 = "test6"
 TEST7 = "test7"
 TEST8 = "test8"
+# The splits held in folders of their own, one split each (its claims beside its pairs): a new set is one entry here.
+FOLDERS = {TRAIN: TRAIN_DIR, TEST2: TEST2_DIR, TEST3: TEST3_DIR, TEST4: TEST4_DIR, TEST5: TEST5_DIR, TEST6: TEST6_DIR,
+           TEST7: TEST7_DIR, TEST8: TEST8_DIR}
 TUNING_SPLITS = ("validation", DEV)
 LABELS = ("spreads", "debunks", "asks", "unrelated")
 TARGET_PRECISION = 0.85
@@ -173,24 +176,9 @@ def load_split(split: str, is_false: Callable[[str], bool], data_dir: Path | Non
     train and test2-test8 in their own folders. ``data_dir``: another folder, read alone with the splits it may
     hold."""
     if data_dir is not None:
-        return load_set(data_dir, is_false, None, (*SPLITS, TRAIN, TEST2, TEST3, TEST4, TEST5, TEST6,
-                                                       TEST7, TEST8))
-    if split == TRAIN:
-        return load_set(TRAIN_DIR, is_false, None, (TRAIN,))
-    if split == TEST2:
-        return load_set(TEST2_DIR, is_false, None, (TEST2,))
-    if split == TEST3:
-        return load_set(TEST3_DIR, is_false, None, (TEST3,))
-    if split == TEST4:
-        return load_set(TEST4_DIR, is_false, None, (TEST4,))
-    if split == TEST5:
-        return load_set(TEST5_DIR, is_false, None, (TEST5,))
-    if split == TEST6:
-        return load_set(TEST6_DIR, is_false, None, (TEST6,))
-    if split == TEST7:
-        return load_set(TEST7_DIR, is_false, None, (TEST7,))
-    if split == TEST8:
-        return load_set(TEST8_DIR, is_false, None, (TEST8,))
+        return load_set(data_dir, is_false, None, (*SPLITS, *FOLDERS))
+    if split in FOLDERS:
+        return load_set(FOLDERS[split], is_false, None, (split,))
     return load_set(DATA_DIR, is_false, DEV_DIR)
 
 

@@ -161,15 +161,8 @@ def evaluate(
 
     from models.hoax.evaluate import (
         DEV,
+        FOLDERS,
         SPLITS,
-        TEST2,
-        TEST3,
-        TEST4,
-        TEST5,
-        TEST6,
-        TEST7,
-        TEST8,
-        TRAIN,
         HoaxDataError,
         figures,
         format_figures,
@@ -181,7 +174,7 @@ def evaluate(
     from models.hoax.matcher import RULES_FILE, HoaxRules
     from monitor.hoax.service import is_false, shared_encoder
 
-    names = (*SPLITS, DEV, TRAIN, TEST2, TEST3, TEST4, TEST5, TEST6, TEST7, TEST8)
+    names = (*SPLITS, DEV, *FOLDERS)
     if split not in names:
         fail(f"--split must be one of {', '.join(names)}, not {split!r}")
     if tune and split != "validation":
@@ -232,18 +225,8 @@ def train() -> None:
     from models.hoax.evaluate import (
         DEV,
         DEV_DIR,
-        TEST2,
-        TEST2_DIR,
-        TEST3,
-        TEST3_DIR,
-        TEST4,
-        TEST4_DIR,
-        TEST5,
-        TEST5_DIR,
-        TEST6,
-        TEST6_DIR,
+        FOLDERS,
         TRAIN,
-        TRAIN_DIR,
         HoaxDataError,
         LabelledSet,
         format_figures,
@@ -262,12 +245,16 @@ def train() -> None:
         traffic_pairs,
         trained_on,
     )
+    from models.hoax.train_action import READER_SPLITS
     from monitor.hoax.service import is_false, shared_encoder
 
+    # The test sets read for earlier versions: the same the action reader learns from (its out-of-writer actions are
+    # what the scorer is chosen with).
+    later_splits = [name for name in READER_SPLITS if name not in ("validation", TRAIN)]
     try:
         training = load_split(TRAIN, is_false)
         shipped = load_split("validation", is_false)
-        later = [load_split(name, is_false) for name in (TEST2, TEST3, TEST4, TEST5, TEST6)]
+        later = [load_split(name, is_false) for name in later_splits]
     except HoaxDataError as exc:
         fail(str(exc))
     encoder = shared_encoder()
@@ -308,8 +295,7 @@ def train() -> None:
         scorer, result = choose(writers, [development], validation, rules, actions=actions)
     scorer.chosen_on = "validation+out_of_writer"
     scorer.trained_on = trained_on([*writers, development],
-                                   [TRAIN_DIR, TEST2_DIR, TEST3_DIR, TEST4_DIR, TEST5_DIR, TEST6_DIR, DEV_DIR,
-                                    TRAFFIC_DIR])
+                                   [FOLDERS[name] for name in (TRAIN, *later_splits)] + [DEV_DIR, TRAFFIC_DIR])
     scorer.figures = result
     scorer.save(SCORER_FILE)
     replace(rules, scorer=SCORER_FILE.name, action_reader=loaded.action_reader,
