@@ -286,3 +286,44 @@ def test_a_store_of_one_claim_flags_only_the_acts_repeating_it() -> None:
     assert [r.hoax for r in found] == [True, False, False, False]
     assert found[0].claims[0].claim.url == ONE_CLAIM.url
 
+
+
+def test_the_wrong_decisions_are_listed_as_the_figures_count_them() -> None:
+    """A saved evaluation names its misses: a hoax flagged with another claim is a miss, a flag on a debunk share is a
+    wrong flag, and the list holds exactly the pairs the figures count as errors."""
+    from models.hoax.evaluate import wrong_decisions
+    from models.hoax.matcher import ClaimMatch, HoaxResult
+
+    pairs = [pair("p1", "libur batal", "c1", "spreads", "paraphrase"),
+             pair("p2", "coblos dua sah", "c2", "spreads", "partial"),
+             pair("p3", "HOAKS libur batal", "c1", "debunks", "debunk_share"),
+             pair("p4", "rapat posyandu", None, "unrelated", "same_topic_unrelated"),
+             pair("p5", "coblos dua kali sah", "c2", "spreads", "translation")]
+    results = [HoaxResult(hoax=True, action="spreads", claims=[ClaimMatch(HOLIDAY, 0.9)], score=0.9),
+               HoaxResult(hoax=True, action="spreads", claims=[ClaimMatch(HOLIDAY, 0.8)], score=0.7),
+               HoaxResult(hoax=True, action="spreads", claims=[ClaimMatch(HOLIDAY, 0.9)], score=0.8),
+               HoaxResult(hoax=False, action="none"),
+               HoaxResult(hoax=False, action="debunks", best=ClaimMatch(BALLOT, 0.88))]
+    wrong = wrong_decisions(pairs, results, CLAIMS)
+    assert [(w["id"], w["error"]) for w in wrong] == [("p2", "missed"), ("p3", "flagged"), ("p5", "missed")]
+    assert wrong[0]["cited"] == ["c1"] and wrong[2]["action"] == "debunks" and wrong[2]["nearest"] == "c2"
+    counted = figures(pairs, results, CLAIMS)
+    assert counted["precision"] == 0.3333 and counted["recall"] == 0.3333
+
+
+def test_netra_hoax_evaluate_saves_the_wrong_decisions_with_the_figures(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from monitor.cli import app
+
+    out = tmp_path / "dev.json"
+    result = CliRunner().invoke(app, ["hoax", "evaluate", "--split", "dev", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    dev = {p.id for p in load_split("dev", is_false).split("dev")}
+    assert {w["id"] for w in report["wrong"]} <= dev
+    missed = sum(w["error"] == "missed" for w in report["wrong"])
+    assert missed == sum(c["fn"] for c in report["categories"].values())
+    assert len(report["wrong"]) >= sum(c["fp"] for c in report["categories"].values())

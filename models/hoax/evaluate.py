@@ -226,6 +226,25 @@ def figures(pairs: Sequence[LabelledPair], results: Sequence[HoaxResult], claims
     return out
 
 
+def wrong_decisions(pairs: Sequence[LabelledPair], results: Sequence[HoaxResult],
+                    claims: Sequence[Claim]) -> list[dict[str, Any]]:
+    """Each pair the matcher got wrong, as :func:`figures` counts it: a hoax not flagged with its own claim
+    (``missed``), or a flag on a pair that is no hoax (``flagged``); with what the matcher decided, so that the misses
+    of a measured set can be read from its saved report."""
+    by_id = {c.id: c for c in claims}
+    out = []
+    for pair, result in zip(pairs, results, strict=True):
+        gold = gold_hoax(pair, by_id)
+        found = result.hoax and any(m.claim.id == pair.claim_id for m in result.claims)
+        if gold == found and (gold or not result.hoax):
+            continue
+        out.append({"id": pair.id, "category": pair.category, "label": pair.label, "claim": pair.claim_id,
+                    "error": "missed" if gold else "flagged", "action": result.action,
+                    "cited": [m.claim.id for m in result.claims], "score": result.score,
+                    "nearest": result.best.claim.id if result.best else None})
+    return out
+
+
 def _prf(counts: dict[str, Any]) -> dict[str, Any]:
     tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
     return {"precision": round(tp / (tp + fp), 4) if tp + fp else None,

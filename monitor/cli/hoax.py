@@ -169,6 +169,7 @@ def evaluate(
         load_split,
         meets,
         score_pairs,
+        wrong_decisions,
     )
     from models.hoax.evaluate import tune as choose_rules
     from models.hoax.matcher import RULES_FILE, HoaxRules
@@ -196,7 +197,9 @@ def evaluate(
                       f"fits it again on these rules' cues)", highlight=False, soft_wrap=True)
     else:
         rules = HoaxRules.load(RULES_FILE)
-        result = figures(pairs, scored.results(rules), labelled.claims)
+        decided = scored.results(rules)
+        result = figures(pairs, decided, labelled.claims)
+        result["wrong"] = wrong_decisions(pairs, decided, labelled.claims)
     for name, part in result.get("splits", {split: result}).items():
         console.print(format_figures(name, part), highlight=False, soft_wrap=True)
     console.print(f"targets (recall ≥ 0.85 at precision ≥ 0.85, debunk shares ≥ 0.95 unflagged): "
