@@ -198,6 +198,11 @@ def gold_hoax(pair: LabelledPair, claims: dict[Any, Claim]) -> bool:
     return pair.label == "spreads" and pair.claim_id is not None and claims[pair.claim_id].false
 
 
+def judged(pair: LabelledPair, result: HoaxResult, claims: dict[Any, Claim]) -> tuple[bool, bool]:
+    """Whether the pair is a hoax, and whether the matcher flagged it citing the pair's own claim."""
+    return gold_hoax(pair, claims), result.hoax and any(m.claim.id == pair.claim_id for m in result.claims)
+
+
 def figures(pairs: Sequence[LabelledPair], results: Sequence[HoaxResult], claims: Sequence[Claim]) -> dict[str, Any]:
     """Precision/recall of the hoax flag overall and per category, and how each category was handled."""
     by_id = {c.id: c for c in claims}
@@ -205,8 +210,7 @@ def figures(pairs: Sequence[LabelledPair], results: Sequence[HoaxResult], claims
     per: dict[str, dict[str, Any]] = defaultdict(lambda: {"n": 0, "hoax": 0, "flagged": 0, "tp": 0, "fp": 0,
                                                           "fn": 0, "correct": 0})
     for pair, result in zip(pairs, results, strict=True):
-        gold = gold_hoax(pair, by_id)
-        found = result.hoax and any(m.claim.id == pair.claim_id for m in result.claims)
+        gold, found = judged(pair, result, by_id)
         cell = per[pair.category]
         cell["n"] += 1
         cell["hoax"] += gold
@@ -234,8 +238,7 @@ def wrong_decisions(pairs: Sequence[LabelledPair], results: Sequence[HoaxResult]
     by_id = {c.id: c for c in claims}
     out = []
     for pair, result in zip(pairs, results, strict=True):
-        gold = gold_hoax(pair, by_id)
-        found = result.hoax and any(m.claim.id == pair.claim_id for m in result.claims)
+        gold, found = judged(pair, result, by_id)
         if gold == found and (gold or not result.hoax):
             continue
         out.append({"id": pair.id, "category": pair.category, "label": pair.label, "claim": pair.claim_id,

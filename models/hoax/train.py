@@ -11,7 +11,7 @@ Choice: for each L2 strength, number of candidates read and margin over true cla
 hoax precision and recall is highest with 97 % (v7-v8: 98 %) of the debunk shares and (v11) 99.5 % of the everyday
 acts left unflagged, over the validation split of ``models/data/hoax`` and each training writer's pairs decided by a
 scorer fitted without that writer (v7; v6 chose the highest recall at precision ≥ 0.90 on validation alone). The first
-set's test split and the seventh test set are never read here.
+set's test split and the seventh and eighth test sets are never read here.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Rows: every labelled pair whose act is about its claim (label spreads, debunks or asks) in the sets the matcher may
 learn from — the first set's validation and test splits and its development pairs (one writer and a second), the
 training pairs (writers A-F) and the second to sixth test sets (writers 1-10: the fourth since v10, the fifth and sixth
-since v11), which were read for v6-v10 and are test sets no longer. ``models/data/hoax-test7`` is never read here.
-Target: the act spreads its claim.
+since v11), which were read for v6-v10 and are test sets no longer. ``models/data/hoax-test7`` and ``hoax-test8``
+are never read here. Target: the act spreads its claim.
 
 Choice: each writer's rows are decided by a reader fitted without that writer; the threshold is the one with the
 fewest wrong spread/not decisions among those leaving ``CHOICE_DEBUNK_SHARE`` of the debunk shares unflagged (ties:

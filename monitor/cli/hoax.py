@@ -221,8 +221,8 @@ def train() -> None:
     """Fit the match scorer on the training and development pairs and the second to sixth test sets (read for
     v6-v10, training pairs since), choose it on the validation split and on each writer's pairs left out in turn, and
     make the shipped rules use it (models/hoax/scorer.json, rules.json). The scorer is neither fitted nor chosen on the
-    first set's test split (the action reader, which learns from it, only says what each pair does); the seventh test
-    set is not read."""
+    first set's test split (the action reader, which learns from it, only says what each pair does); the seventh and
+    eighth test sets are not read."""
     from dataclasses import replace
 
     from models.hoax.evaluate import (
@@ -317,8 +317,8 @@ def train() -> None:
 def train_action() -> None:
     """Fit the action reader (does an act about a claim spread it?) on every labelled pair the matcher may learn
     from, choose its threshold on each writer's pairs decided by a fit without that writer, and make the shipped
-    rules use it (models/hoax/action.json, action.safetensors, rules.json). The seventh test set is not
-    read."""
+    rules use it (models/hoax/action.json, action.safetensors, rules.json). The seventh and eighth test sets are
+    not read."""
     from dataclasses import replace
 
     from models.hoax.action import ACTION_FILE
