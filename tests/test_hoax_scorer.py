@@ -210,7 +210,7 @@ def test_the_shipped_rules_use_the_shipped_scorer_chosen_without_the_test_sets()
 
 
 def test_the_training_and_later_test_sets_load_with_claims_of_their_own() -> None:
-    names = ("train", "test2", "test3", "test4", "test5", "test6", "test7", "test8")
+    names = ("train", "test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9")
     sets = [load_split(name, is_false) for name in (*names, "validation")]
     for name, labelled in zip(names, sets, strict=False):
         assert labelled.pairs and all(p.split == name for p in labelled.pairs)
@@ -225,7 +225,8 @@ def test_the_training_and_later_test_sets_load_with_claims_of_their_own() -> Non
 @pytest.mark.parametrize(("folder", "split"), [("hoax-train", "train"), ("hoax-test2", "test2"),
                                                ("hoax-test3", "test3"), ("hoax-test4", "test4"),
                                                ("hoax-test5", "test5"), ("hoax-test6", "test6"),
-                                               ("hoax-test7", "test7"), ("hoax-test8", "test8")])
+                                               ("hoax-test7", "test7"), ("hoax-test8", "test8"),
+                                               ("hoax-test9", "test9")])
 def test_the_new_pair_folders_pass_their_validator(folder: str, split: str, tmp_path: Path) -> None:
     import subprocess
     import sys

@@ -48,6 +48,8 @@ TEST6_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-test6"
 TEST7_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-test7"
 # The eighth, written after test7 had been read for v11, for the version after it (README there).
 TEST8_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-test8"
+# The ninth, written after test8 had been read for v11, for v12 (README there).
+TEST9_DIR = Path(__file__).resolve().parent.parent / "data" / "hoax-test9"
 SPLITS = ("validation", "test")
 DEV = "dev"
 TRAIN = "train"
@@ -58,9 +60,10 @@ TEST5 = "test5"
 TEST6 = "test6"
 TEST7 = "test7"
 TEST8 = "test8"
+TEST9 = "test9"
 # The splits held in folders of their own, one split each (its claims beside its pairs): a new set is one entry here.
 FOLDERS = {TRAIN: TRAIN_DIR, TEST2: TEST2_DIR, TEST3: TEST3_DIR, TEST4: TEST4_DIR, TEST5: TEST5_DIR, TEST6: TEST6_DIR,
-           TEST7: TEST7_DIR, TEST8: TEST8_DIR}
+           TEST7: TEST7_DIR, TEST8: TEST8_DIR, TEST9: TEST9_DIR}
 TUNING_SPLITS = ("validation", DEV)
 LABELS = ("spreads", "debunks", "asks", "unrelated")
 TARGET_PRECISION = 0.85
@@ -173,7 +176,7 @@ class Scored:
 
 def load_split(split: str, is_false: Callable[[str], bool], data_dir: Path | None = None) -> LabelledSet:
     """The labelled set holding ``split``: validation and test (with the development pairs) in models/data/hoax,
-    train and test2-test8 in their own folders. ``data_dir``: another folder, read alone with the splits it may
+    train and test2-test9 in their own folders. ``data_dir``: another folder, read alone with the splits it may
     hold."""
     if data_dir is not None:
         return load_set(data_dir, is_false, None, (*SPLITS, *FOLDERS))
