@@ -2,9 +2,9 @@
 
 Rows: every labelled pair whose act is about its claim (label spreads, debunks or asks) in the sets the matcher may
 learn from — the first set's validation and test splits and its development pairs (one writer and a second), the
-training pairs (writers A-F) and the second to sixth test sets (writers 1-10: the fourth since v10, the fifth and sixth
-since v11), which were read for v6-v10 and are test sets no longer. ``models/data/hoax-test7`` and ``hoax-test8``
-are never read here. Target: the act spreads its claim.
+training pairs (writers A-F) and the second to eighth test sets (writers 1-14: the fourth since v10, the fifth and
+sixth since v11, the seventh and eighth since v12), which were read for v6-v11 and are test sets no longer.
+``models/data/hoax-test9`` is never read here. Target: the act spreads its claim.
 
 Choice: each writer's rows are decided by a reader fitted without that writer; the threshold is the one with the
 fewest wrong spread/not decisions among those leaving ``CHOICE_DEBUNK_SHARE`` of the debunk shares unflagged (ties:
@@ -47,6 +47,10 @@ from models.hoax.evaluate import (
     TEST5_DIR,
     TEST6,
     TEST6_DIR,
+    TEST7,
+    TEST7_DIR,
+    TEST8,
+    TEST8_DIR,
     TRAIN,
     TRAIN_DIR,
     LabelledPair,
@@ -68,9 +72,11 @@ SAME_WRITER = {"hxd": "hx"}
 COLUMN_RULES_SPREADS = COLUMNS.index("rules:spreads")
 # What the reader learns from (module docstring); `netra hoax train` reads the same sets for the out-of-writer actions
 # it chooses the scorer with, so both must come from here.
-# "validation": the whole first set with its dev pairs. test5 and test6 were read for v10, training data since v11.
-READER_SPLITS = ("validation", TRAIN, TEST2, TEST3, TEST4, TEST5, TEST6)
-READER_FOLDERS = (DATA_DIR, DEV_DIR, TRAIN_DIR, TEST2_DIR, TEST3_DIR, TEST4_DIR, TEST5_DIR, TEST6_DIR)
+# "validation": the whole first set with its dev pairs. test5 and test6 were read for v10, training data since v11;
+# test7 and test8 were read for v11, training data since v12.
+READER_SPLITS = ("validation", TRAIN, TEST2, TEST3, TEST4, TEST5, TEST6, TEST7, TEST8)
+READER_FOLDERS = (DATA_DIR, DEV_DIR, TRAIN_DIR, TEST2_DIR, TEST3_DIR, TEST4_DIR, TEST5_DIR, TEST6_DIR, TEST7_DIR,
+                  TEST8_DIR)
 
 
 def reader_sets(is_false: Callable[[str], bool]) -> list[LabelledSet]:

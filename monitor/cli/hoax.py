@@ -147,7 +147,7 @@ def rematch(
 def evaluate(
     data: Path | None = typer.Option(None, "--data", help="Labelled set (default: the shipped one holding --split)."),
     split: str = typer.Option("test", "--split", help="validation, test, dev (the development pairs), train (the "
-                                                      "scorer's training pairs), test2 … test8 (the "
+                                                      "scorer's training pairs), test2 … test9 (the "
                                                       "later independent test sets, claims of their own)."),
     tune: bool = typer.Option(False, "--tune", help="Choose the score rules on the validation split and the "
                                                     "development pairs and write them to models/hoax/rules.json "
@@ -218,11 +218,11 @@ def evaluate(
 
 @app.command("train")
 def train() -> None:
-    """Fit the match scorer on the training and development pairs and the second to sixth test sets (read for
-    v6-v10, training pairs since), choose it on the validation split and on each writer's pairs left out in turn, and
+    """Fit the match scorer on the training and development pairs and the second to eighth test sets (read for
+    v6-v11, training pairs since), choose it on the validation split and on each writer's pairs left out in turn, and
     make the shipped rules use it (models/hoax/scorer.json, rules.json). The scorer is neither fitted nor chosen on the
-    first set's test split (the action reader, which learns from it, only says what each pair does); the seventh and
-    eighth test sets are not read."""
+    first set's test split (the action reader, which learns from it, only says what each pair does); the ninth test
+    set is not read."""
     from dataclasses import replace
 
     from models.hoax.evaluate import (
@@ -317,8 +317,7 @@ def train() -> None:
 def train_action() -> None:
     """Fit the action reader (does an act about a claim spread it?) on every labelled pair the matcher may learn
     from, choose its threshold on each writer's pairs decided by a fit without that writer, and make the shipped
-    rules use it (models/hoax/action.json, action.safetensors, rules.json). The seventh and eighth test sets are
-    not read."""
+    rules use it (models/hoax/action.json, action.safetensors, rules.json). The ninth test set is not read."""
     from dataclasses import replace
 
     from models.hoax.action import ACTION_FILE
