@@ -137,6 +137,62 @@ def test_a_scorer_for_other_features_is_refused_with_the_command_that_refits_it(
         MatchScorer.load(tmp_path / "broken.json")
 
 
+def test_a_scorer_with_a_hidden_layer_reads_its_units_and_survives_saving(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    layer, layer_bias = rng.normal(size=(4, len(FEATURES))), rng.normal(size=4)
+    weight, mean, scale = rng.normal(size=4), rng.normal(size=len(FEATURES)), rng.uniform(0.5, 2, len(FEATURES))
+    scorer = MatchScorer(features=list(FEATURES), mean=mean.tolist(), scale=scale.tolist(), weight=weight.tolist(),
+                         bias=0.2, threshold=0.5, hidden_weight=layer.tolist(), hidden_bias=layer_bias.tolist())
+    x = rng.normal(size=(5, len(FEATURES)))
+    expected = 1 / (1 + np.exp(-(np.tanh(((x - mean) / scale) @ layer.T + layer_bias) @ weight + 0.2)))
+    assert np.allclose(scorer.probability(x), expected)
+    assert np.isclose(scorer.probability(x[0]), expected[0])
+    scorer.save(tmp_path / "scorer.json")
+    assert np.allclose(MatchScorer.load(tmp_path / "scorer.json").probability(x), expected)
+    # Output weights for another layer's units: refused, naming the command that refits it.
+    data = scorer.to_json()
+    data["weight"] = data["weight"][:3]
+    with pytest.raises(ValueError, match="netra hoax train"):
+        MatchScorer(**data)
+
+
+def test_the_hidden_layer_learns_readings_that_act_together_where_a_logistic_regression_cannot() -> None:
+    import torch
+
+    from models.logistic import fit_logistic, fit_tanh_layer
+
+    # Carried when exactly one of two readings is high: no weighted sum separates it.
+    x = torch.tensor(np.random.default_rng(5).normal(size=(400, 2)))
+    y = ((x[:, 0] > 0) ^ (x[:, 1] > 0)).double()
+    layer, layer_bias, weight, bias = fit_tanh_layer(x, y, hidden=8, l2=1e-4)
+    hidden = ((torch.tanh(x @ layer.T + layer_bias) @ weight + bias > 0).double() == y).double().mean()
+    w, b = fit_logistic(x, y, 1e-4)
+    linear = (((x.float() @ w + b) > 0).double() == y).double().mean()
+    assert hidden > 0.9 and linear < 0.7
+    again = fit_tanh_layer(x, y, hidden=8, l2=1e-4)
+    assert torch.equal(again[0], layer)  # seeded: the same fit twice
+
+
+def test_everyday_acts_weigh_more_in_the_fit_and_their_flags_fall_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import models.hoax.train as train
+
+    encoder = FakeEncoder()
+    labelled = _labelled("train")
+    # An everyday act in the claim's words (so that a fit on labelled pairs alone would take it for the claim).
+    everyday = pair("t1", "pencoblosan Pilkada libur nasional, kantor tetap buka untuk pelayanan", None, "unrelated",
+                    train.TRAFFIC, split="train")
+    both = LabelledSet(CLAIMS, [*labelled.pairs, everyday])
+    readings = Readings.read(score_pairs(encoder, both, both.pairs), CLAIMS, 3)
+    x, y, flags = readings.rows(3)
+    assert len(x) == len(y) == len(flags) and flags.any() and not y[flags].any()
+    row = x[flags][0].numpy()
+    monkeypatch.setattr(train, "EVERYDAY_WEIGHT", 1.0)
+    light = fit([readings], l2=1e-2, candidates=3).probability(row)
+    monkeypatch.setattr(train, "EVERYDAY_WEIGHT", 12.0)
+    heavy = fit([readings], l2=1e-2, candidates=3).probability(row)
+    assert heavy < light
+
+
 def _labelled(split: str) -> LabelledSet:
     acts = [
         pair("1", "Libur nasional pencoblosan Pilkada dibatalkan, ASN tetap masuk kantor", "c1", "spreads",
@@ -195,15 +251,16 @@ def test_each_training_writer_is_decided_by_a_scorer_fitted_without_them() -> No
 
 def test_the_shipped_rules_use_the_shipped_scorer_chosen_without_the_test_sets() -> None:
     rules = HoaxRules.load(RULES_FILE)
-    assert rules.version == MATCHER_VERSION == 11 and rules.scorer == SCORER_FILE.name
+    assert rules.version == MATCHER_VERSION == 12 and rules.scorer == SCORER_FILE.name
     scorer = MatchScorer.load(SCORER_FILE)
     assert scorer.chosen_on == "validation+out_of_writer" and scorer.features == list(FEATURES)
     # v9: the second and third test sets (read for v6-v8) are training pairs; v10: the fourth (read for v9) too; v11:
-    # the fifth and sixth (read for v10); the seventh and eighth are never read.
-    assert set(scorer.trained_on["splits"]) == {"train", "dev", "test2", "test3", "test4", "test5", "test6"}
+    # the fifth and sixth (read for v10); v12: the seventh and eighth (read for v11); the ninth is never read.
+    assert set(scorer.trained_on["splits"]) == {"train", "dev", "test2", "test3", "test4", "test5", "test6", "test7",
+                                                "test8"}
     assert {"models/data/hoax-train", "models/data/hoax-test2", "models/data/hoax-test3", "models/data/hoax-test4",
-            "models/data/hoax-test5", "models/data/hoax-test6", "models/data/hoax-dev",
-            "models/data/train"} == set(scorer.trained_on["folders"])
+            "models/data/hoax-test5", "models/data/hoax-test6", "models/data/hoax-test7", "models/data/hoax-test8",
+            "models/data/hoax-dev", "models/data/train"} == set(scorer.trained_on["folders"])
     assert scorer.trained_on["everyday_acts"]["acts"] == 800
     # v10: the choice may not turn the check against true claims off (the demo's true announcement was flagged).
     assert scorer.true_margin is not None

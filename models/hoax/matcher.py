@@ -51,7 +51,7 @@ from models.text import has_visible_text
 log = logging.getLogger(__name__)
 
 RULES_FILE = Path(__file__).with_name("rules.json")
-MATCHER_VERSION = 11
+MATCHER_VERSION = 12
 CANDIDATES = 8  # claims looked at per act: the best false one and the best true one are among them
 
 

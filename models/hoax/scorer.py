@@ -147,7 +147,8 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 @dataclass
 class MatchScorer:
-    """Logistic regression over FEATURES: p(the act carries the claim). ``threshold``: the probability to match."""
+    """p(the act carries the claim) from FEATURES: a logistic regression, or (v12) a logistic output over one tanh
+    hidden layer when ``hidden_weight`` is given. ``threshold``: the probability to match."""
 
     features: list[str]
     mean: list[float]
@@ -163,6 +164,11 @@ class MatchScorer:
     chosen_on: str = ""
     trained_on: dict[str, Any] = field(default_factory=dict)
     figures: dict[str, Any] = field(default_factory=dict)
+    # v12: a hidden layer (units × features, and units); ``weight`` then weighs its units. Empty: logistic regression.
+    # A logistic regression adds its readings; the unit lets "one clause carried" count for more in a short reply
+    # than in a long post of its own, where v11 flagged same-topic acts sharing a clause's words.
+    hidden_weight: list[list[float]] = field(default_factory=list)
+    hidden_bias: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if list(self.features) != list(FEATURES):
@@ -171,10 +177,19 @@ class MatchScorer:
         self._mean = np.asarray(self.mean, dtype=np.float64)
         self._scale = np.asarray(self.scale, dtype=np.float64)
         self._weight = np.asarray(self.weight, dtype=np.float64)
+        self._hidden = np.asarray(self.hidden_weight, dtype=np.float64).reshape(-1, len(FEATURES))
+        self._hidden_bias = np.asarray(self.hidden_bias, dtype=np.float64)
+        units = len(self._hidden) or len(FEATURES)
+        if self._weight.shape != (units,) or self._hidden_bias.shape != (len(self._hidden),):
+            raise ValueError(f"scorer weights do not fit together ({len(self._hidden)} hidden units, "
+                             f"{len(self._weight)} output weights): refit it (netra hoax train)")
 
     def probability(self, x: np.ndarray) -> np.ndarray:
         """p for each row of ``x`` (or one vector)."""
-        return _sigmoid(((np.asarray(x, dtype=np.float64) - self._mean) / self._scale) @ self._weight + self.bias)
+        z = (np.asarray(x, dtype=np.float64) - self._mean) / self._scale
+        if len(self._hidden):
+            z = np.tanh(z @ self._hidden.T + self._hidden_bias)
+        return _sigmoid(z @ self._weight + self.bias)
 
     def clears_truth(self, found: MatchFeatures) -> bool:
         return self.true_margin is None or found.best.similarity - found.best_true > self.true_margin
