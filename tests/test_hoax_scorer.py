@@ -262,6 +262,10 @@ def test_the_shipped_rules_use_the_shipped_scorer_chosen_without_the_test_sets()
             "models/data/hoax-test5", "models/data/hoax-test6", "models/data/hoax-test7", "models/data/hoax-test8",
             "models/data/hoax-dev", "models/data/train"} == set(scorer.trained_on["folders"])
     assert scorer.trained_on["everyday_acts"]["acts"] == 800
+    # v12: the weight of the everyday acts the shipped fit used is the one `netra hoax train` fits with now.
+    from models.hoax.train import EVERYDAY_WEIGHT
+
+    assert scorer.trained_on["everyday_acts"]["weight"] == EVERYDAY_WEIGHT
     # v10: the choice may not turn the check against true claims off (the demo's true announcement was flagged).
     assert scorer.true_margin is not None
 

@@ -287,7 +287,8 @@ def trained_on(train: Sequence[Readings], folders: Sequence[Path]) -> dict[str, 
     return {"folders": [f"models/data/{folder.name}" for folder in folders], "splits": splits,
             "data_sha256": data_digest(files), "pairs": pairs,
             "hoax_pairs": sum(gold_hoax(p, {c.id: c for c in r.claims}) for r in train for p in r.scored.pairs),
-            "everyday_acts": {"acts": everyday, "from": f"models/data/{TRAFFIC_DIR.name}", "seed": TRAFFIC_SEED}}
+            "everyday_acts": {"acts": everyday, "from": f"models/data/{TRAFFIC_DIR.name}", "seed": TRAFFIC_SEED,
+                              "weight": EVERYDAY_WEIGHT}}
 
 
 def subset(scored: Scored, split: str) -> Scored:

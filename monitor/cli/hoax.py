@@ -305,7 +305,9 @@ def train() -> None:
             version=MATCHER_VERSION).save(RULES_FILE)
     for name in ("validation", "out_of_writer"):
         console.print(format_figures(name, result[name]), highlight=False, soft_wrap=True)
-    console.print(f"scorer: L2 {scorer.l2:g}, {scorer.candidates} candidate claim(s) an act, margin over true claims "
+    form = f"one tanh layer of {len(scorer.hidden_bias)} units" if scorer.hidden_bias else "logistic regression"
+    console.print(f"scorer: {form}, L2 {scorer.l2:g}, {scorer.candidates} candidate claim(s) an act, margin over "
+                  f"true claims "
                   f"{scorer.true_margin}, threshold {scorer.threshold:.2f}; trained on "
                   f"{scorer.trained_on['pairs'] - len(traffic)} labelled pairs ({len(writers)} writers and the "
                   f"development pairs) and {len(traffic)} everyday acts → "
